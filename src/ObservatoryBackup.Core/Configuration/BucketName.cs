@@ -1,0 +1,18 @@
+using System.Text.RegularExpressions;
+using ObservatoryBackup.Errors;
+
+namespace ObservatoryBackup.Configuration;
+
+/// <summary>S3 bucket naming rules, checked before any request so the error names the setting.</summary>
+public static partial class BucketName
+{
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")]
+    private static partial Regex Pattern();
+
+    public static void Validate(string bucket, string setting)
+    {
+        if (!Pattern().IsMatch(bucket) || bucket.Contains("..", StringComparison.Ordinal))
+            throw new ConfigurationException(setting,
+                $"{setting} '{bucket}' is not a valid bucket name: 3 to 63 lower-case letters, digits, dots and hyphens.");
+    }
+}

@@ -1,0 +1,15 @@
+namespace ObservatoryBackup.Configuration;
+
+/// <summary>Values given explicitly (cmdlet parameters, CLI options); each one wins over its environment variable.</summary>
+public sealed record SettingOverrides
+{
+    public string? DatabaseUrl { get; init; }
+    public string? Endpoint { get; init; }
+    public string? AccessKey { get; init; }
+    public string? SecretKey { get; init; }
+    public string? Bucket { get; init; }
+    public bool? UseSsl { get; init; }
+    public int? RetentionDays { get; init; }
+    public string? PgDumpPath { get; init; }
+    public string? PsqlPath { get; init; }
+}

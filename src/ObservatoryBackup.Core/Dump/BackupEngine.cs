@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using ObservatoryBackup.Compress;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Database;
+using ObservatoryBackup.Errors;
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Naming;
+using ObservatoryBackup.Retention;
+using ObservatoryBackup.Store;
+
+namespace ObservatoryBackup.Dump;
+
+/// <summary>
+/// Takes a backup: pg_dump → gzip → upload to <c>postgres/YYYY/MM/DD/observatory_YYYYMMDD_HHMMSS.sql.gz</c>,
+/// then prunes by retention. <see cref="PlanAsync"/> only reads (it is the dry run and proves access);
+/// <see cref="ExecuteAsync"/> writes.
+/// </summary>
+public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
+{
+    /// <summary>gzip level 1–9. 6 (zlib's default) – see bench/README.md for the measurements behind it.</summary>
+    public const int DefaultCompressionLevel = 6;
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
+
+    public int CompressionLevel { get; init; } = DefaultCompressionLevel;
+
+    private DatabaseUrl Db => settings.Database ?? throw new InvalidOperationException("A backup needs a database URL.");
+
+    /// <summary>Checks tools, database and bucket access, and works out the object name and what retention would delete. Writes nothing.</summary>
+    public async Task<BackupPlan> PlanAsync(CancellationToken ct)
+    {
+        if (CompressionLevel is < 1 or > 9)
+            throw new ConfigurationException("-CompressionLevel", $"-CompressionLevel must be from 1 to 9, not {CompressionLevel}.");
+        var retention = new RetentionPolicy(settings.RetentionDays);
+        _log.Info("backup_start", ("database", Db.Database), ("host", Db.Host), ("port", Db.Port),
+            ("endpoint", settings.Storage.Endpoint), ("bucket", settings.Storage.Bucket), ("retention_days", settings.RetentionDays));
+
+        string pgDump;
+        try
+        {
+            pgDump = PgToolLocator.Locate("pg_dump", settings.PgDumpPath, SettingsResolver.PgDumpVariable + " or -PgDumpPath");
+        }
+        catch (PgToolException ex)
+        {
+            _log.Error("pg_dump_not_found", ("error", ex.Message));
+            throw;
+        }
+        var toolVersion = await PgVersion.OfToolAsync(pgDump, ct).ConfigureAwait(false);
+
+        PgVersion serverVersion;
+        await using (var admin = await DatabaseAdmin.ConnectAsync(Db, ct).ConfigureAwait(false))
+            serverVersion = admin.ServerVersion;
+        if (toolVersion.Major < serverVersion.Major)
+        {
+            var ex = new PgToolException(ObsErrorKind.ToolVersionMismatch, "PgDumpTooOld", pgDump,
+                $"pg_dump {toolVersion} ({pgDump}) is older than the PostgreSQL {serverVersion} server and cannot dump it. " +
+                $"Install the PostgreSQL {serverVersion.Major} client (or newer) and point {SettingsResolver.PgDumpVariable} or -PgDumpPath at its pg_dump.");
+            _log.Error("pg_dump_version_mismatch", ("pg_dump_version", toolVersion.ToString()), ("server_version", serverVersion.ToString()), ("error", ex.Message));
+            throw ex;
+        }
+
+        using var store = new BackupStore(settings.Storage);
+        var bucketExists = await store.BucketExistsAsync(ct).ConfigureAwait(false);
+        var now = _clock.GetUtcNow();
+        var objectName = BackupKey.For(now);
+        var existing = new List<string>();
+        if (bucketExists)
+            await foreach (var item in store.ListAsync(ct).ConfigureAwait(false))
+                existing.Add(item.ObjectName);
+
+        // One backup per second: the name has second resolution, and a second run must never overwrite the first.
+        if (existing.Contains(objectName))
+            throw new BackupDataException(ObsErrorKind.AlreadyExists, "BackupAlreadyExists", objectName,
+                $"A backup named '{objectName}' already exists in bucket '{settings.Storage.Bucket}'; another backup started in the same second. Nothing was written.");
+
+        return new BackupPlan
+        {
+            Settings = settings,
+            ObjectName = objectName,
+            StartedAt = now,
+            PgDumpPath = pgDump,
+            PgDumpVersion = toolVersion,
+            ServerVersion = serverVersion,
+            BucketExists = bucketExists,
+            Expired = retention.SelectExpired(existing, now, keep: objectName),
+            Cutoff = retention.Enabled ? retention.CutoffFor(now) : null,
+        };
+    }
+
+    /// <summary>The dry run: logs and returns what <see cref="ExecuteAsync"/> would do.</summary>
+    public BackupResult DescribeDryRun(BackupPlan plan)
+    {
+        _log.Info(plan.BucketExists ? "bucket_exists" : "bucket_missing", ("bucket", settings.Storage.Bucket));
+        _log.Info("dry_run", ("object_name", plan.ObjectName), ("would_delete", plan.Expired), ("cutoff", plan.Cutoff));
+        return Result(plan, dryRun: true, pruned: plan.Expired);
+    }
+
+    public async Task<BackupResult> ExecuteAsync(BackupPlan plan, CancellationToken ct)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var store = new BackupStore(settings.Storage);
+        try
+        {
+            if (!plan.BucketExists && !await store.BucketExistsAsync(ct).ConfigureAwait(false))
+            {
+                await store.CreateBucketAsync(ct).ConfigureAwait(false);
+                _log.Info("bucket_created", ("bucket", settings.Storage.Bucket));
+            }
+            else
+            {
+                _log.Info("bucket_exists", ("bucket", settings.Storage.Bucket));
+            }
+
+            var (dumpBytes, size) = await DumpAndUploadAsync(plan, store, ct).ConfigureAwait(false);
+            var (pruned, failed) = await PruneAsync(plan, store, ct).ConfigureAwait(false);
+
+            _log.Info("backup_finished", ("status", "success"), ("object_name", plan.ObjectName));
+            return Result(plan, dryRun: false, pruned) with
+            {
+                Size = size,
+                DumpSize = dumpBytes,
+                Duration = stopwatch.Elapsed,
+                PruneFailed = failed,
+            };
+        }
+        catch (Exception ex)
+        {
+            _log.Error("backup_finished", ("status", "failed"), ("object_name", plan.ObjectName), ("error", ex.Message));
+            throw;
+        }
+    }
+
+    private async Task<(long DumpBytes, long Size)> DumpAndUploadAsync(BackupPlan plan, BackupStore store, CancellationToken ct)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _log.Info("pg_dump_start", ("database", plan.Database.Database), ("host", plan.Database.Host),
+            ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression_level", CompressionLevel));
+        var dump = new CompressedDump(new PgDumpProcess(plan.PgDumpPath, plan.Database), CompressionLevel, sink.Progress, cancel.Token);
+
+        _log.Info("upload_start", ("bucket", settings.Storage.Bucket), ("object_name", plan.ObjectName));
+        try
+        {
+            await store.UploadAsync(plan.ObjectName, dump.Output, cancel.Token).ConfigureAwait(false);
+        }
+        catch (Exception uploadError)
+        {
+            // Stop pg_dump, then report whichever failed first: a failed dump makes the upload fail too.
+            dump.Abandon();
+            await cancel.CancelAsync().ConfigureAwait(false);
+            try { await dump.Completion.ConfigureAwait(false); } catch (Exception) { /* reported below */ }
+            await EnsureNothingLeftAsync(store, plan.ObjectName).ConfigureAwait(false);
+
+            if ((uploadError as PgDumpFailedException ?? dump.Completion.Exception?.GetBaseException() as PgDumpFailedException) is { } dumpFailed)
+            {
+                _log.Error("pg_dump_failed", ("exit_code", dumpFailed.ExitCode), ("stderr", dumpFailed.StandardError.Trim()));
+                throw dumpFailed;
+            }
+            _log.Error("upload_failed", ("object_name", plan.ObjectName), ("error", uploadError.Message));
+            throw;
+        }
+        await dump.Completion.ConfigureAwait(false);
+        _log.Info("pg_dump_complete", ("bytes", dump.DumpBytes));
+        _log.Info("upload_complete", ("object_name", plan.ObjectName), ("size", dump.CompressedBytes), ("dump_size", dump.DumpBytes));
+        return (dump.DumpBytes, dump.CompressedBytes);
+    }
+
+    /// <summary>After a failure: no multipart upload, and no object under the new name.</summary>
+    private static async Task EnsureNothingLeftAsync(BackupStore store, string objectName)
+    {
+        await store.AbortUploadAsync(objectName).ConfigureAwait(false);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            if (await store.StatAsync(objectName, timeout.Token).ConfigureAwait(false) is not null)
+                await store.DeleteAsync(objectName, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // the original failure is what the user must see
+        }
+    }
+
+    private async Task<(IReadOnlyList<string> Deleted, IReadOnlyList<string> Failed)> PruneAsync(BackupPlan plan, BackupStore store, CancellationToken ct)
+    {
+        if (plan.Cutoff is null)
+        {
+            _log.Info("prune_skipped", ("retention_days", 0));
+            return ([], []);
+        }
+        _log.Info("prune_start", ("cutoff", plan.Cutoff), ("retention_days", settings.RetentionDays));
+        var deleted = new List<string>();
+        var failed = new List<string>();
+        foreach (var name in plan.Expired)
+        {
+            try
+            {
+                await store.DeleteAsync(name, ct).ConfigureAwait(false);
+                deleted.Add(name);
+                _log.Info("deleted_old_backup", ("object_name", name));
+            }
+            catch (ObsBackupException ex)
+            {
+                failed.Add(name);
+                _log.Warning("delete_failed", ("object_name", name), ("error", ex.Message));
+            }
+        }
+        _log.Info("prune_complete", ("deleted", deleted.Count));
+        return (deleted, failed);
+    }
+
+    private BackupResult Result(BackupPlan plan, bool dryRun, IReadOnlyList<string> pruned) => new()
+    {
+        ObjectName = plan.ObjectName,
+        Bucket = settings.Storage.Bucket,
+        Endpoint = settings.Storage.Endpoint,
+        Database = plan.Database.Database,
+        StartedAt = plan.StartedAt,
+        DryRun = dryRun,
+        Pruned = pruned,
+    };
+}

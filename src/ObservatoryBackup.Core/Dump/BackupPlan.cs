@@ -1,0 +1,22 @@
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Dump;
+
+namespace ObservatoryBackup.Dump;
+
+/// <summary>What a backup run will do, worked out with read-only requests: the dry run reports it, the real run carries it out.</summary>
+public sealed record BackupPlan
+{
+    public required ObsSettings Settings { get; init; }
+    public required string ObjectName { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required string PgDumpPath { get; init; }
+    public required PgVersion PgDumpVersion { get; init; }
+    public required PgVersion ServerVersion { get; init; }
+    public required bool BucketExists { get; init; }
+
+    /// <summary>Backups retention deletes after a successful upload.</summary>
+    public required IReadOnlyList<string> Expired { get; init; }
+    public required DateTimeOffset? Cutoff { get; init; }
+
+    public DatabaseUrl Database => Settings.Database!;
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CliWrap;
+using CliWrap.Buffered;
+using ObservatoryBackup.Errors;
+
+namespace ObservatoryBackup.Dump;
+
+/// <summary>A PostgreSQL major.minor version, as pg_dump --version prints it or the server reports it.</summary>
+public sealed partial record PgVersion(int Major, int Minor) : IComparable<PgVersion>
+{
+    [GeneratedRegex(@"\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?")]
+    private static partial Regex VersionLine();
+
+    public static PgVersion? TryParseToolOutput(string output)
+    {
+        var m = VersionLine().Match(output);
+        return m.Success
+            ? new PgVersion(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
+                m.Groups[2].Success ? int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) : 0)
+            : null;
+    }
+
+    public static async Task<PgVersion> OfToolAsync(string toolPath, CancellationToken ct)
+    {
+        var result = await Cli.Wrap(toolPath).WithArguments(["--version"])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(ct).ConfigureAwait(false);
+        return TryParseToolOutput(result.StandardOutput)
+            ?? throw new PgToolException(ObsErrorKind.ToolNotFound, "PgToolUnrecognised", toolPath,
+                $"'{toolPath} --version' did not print a PostgreSQL version (exit code {result.ExitCode}).");
+    }
+
+    public int CompareTo(PgVersion? other) =>
+        other is null ? 1 : Major != other.Major ? Major.CompareTo(other.Major) : Minor.CompareTo(other.Minor);
+
+    public override string ToString() => $"{Major}.{Minor}";
+}

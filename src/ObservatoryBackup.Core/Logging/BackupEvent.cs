@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace ObservatoryBackup.Logging;
+
+/// <summary>
+/// One structured log event, e.g. <c>backup_finished</c> with <c>status</c> and <c>object_name</c>.
+/// <see cref="ToJson"/> gives the JSON line the replaced scripts wrote; users' log parsers read those.
+/// </summary>
+public sealed class BackupEvent
+{
+    public BackupEvent(DateTimeOffset timestamp, LogLevel level, string name, IReadOnlyList<KeyValuePair<string, object?>> fields)
+    {
+        Timestamp = timestamp.ToUniversalTime();
+        Level = level;
+        Name = name;
+        Fields = fields;
+    }
+
+    public DateTimeOffset Timestamp { get; }
+    public LogLevel Level { get; }
+
+    /// <summary>The event name, e.g. <c>upload_complete</c>.</summary>
+    public string Name { get; }
+
+    public IReadOnlyList<KeyValuePair<string, object?>> Fields { get; }
+
+    public object? this[string field] => Fields.FirstOrDefault(f => f.Key == field).Value;
+
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary><c>{"timestamp": "…Z", "level": "INFO", "event": "…", …fields}</c> on one line, fields in the order given.</summary>
+    public string ToJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, JsonOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("timestamp", Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("level", Level.ToString());
+            w.WriteString("event", Name);
+            foreach (var (key, value) in Fields)
+            {
+                w.WritePropertyName(key);
+                WriteValue(w, value);
+            }
+            w.WriteEndObject();
+        }
+        // The scripts' lines used Python's json.dumps spacing: ", " and ": ".
+        return Pythonic(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    /// <summary>A human line for verbose output: <c>upload_complete object_name=… size=…</c>.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder(Name);
+        foreach (var (key, value) in Fields)
+            sb.Append(' ').Append(key).Append('=').Append(Format(value));
+        return sb.ToString();
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "null",
+        DateTimeOffset t => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        IEnumerable<string> list => "[" + string.Join(", ", list) + "]",
+        _ => value.ToString() ?? "",
+    };
+
+    private static void WriteValue(Utf8JsonWriter w, object? value)
+    {
+        switch (value)
+        {
+            case null: w.WriteNullValue(); break;
+            case string s: w.WriteStringValue(s); break;
+            case bool b: w.WriteBooleanValue(b); break;
+            case int i: w.WriteNumberValue(i); break;
+            case long l: w.WriteNumberValue(l); break;
+            case double d: w.WriteNumberValue(Math.Round(d, 3)); break;
+            case DateTimeOffset t: w.WriteStringValue(t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)); break;
+            case IEnumerable<string> list:
+                w.WriteStartArray();
+                foreach (var item in list) w.WriteStringValue(item);
+                w.WriteEndArray();
+                break;
+            default: w.WriteStringValue(Format(value)); break;
+        }
+    }
+
+    // Adds a space after ':' and ',' outside strings, as json.dumps does by default.
+    private static string Pythonic(string compact)
+    {
+        var sb = new StringBuilder(compact.Length + 32);
+        var inString = false;
+        for (var i = 0; i < compact.Length; i++)
+        {
+            var c = compact[i];
+            sb.Append(c);
+            if (inString)
+            {
+                if (c == '\\') sb.Append(compact[++i]);
+                else if (c == '"') inString = false;
+            }
+            else if (c == '"') inString = true;
+            else if (c is ':' or ',') sb.Append(' ');
+        }
+        return sb.ToString();
+    }
+}

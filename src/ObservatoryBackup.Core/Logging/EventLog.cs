@@ -1,0 +1,15 @@
+namespace ObservatoryBackup.Logging;
+
+/// <summary>Stamps events with the time and hands them to the sink.</summary>
+public sealed class EventLog(IBackupLog sink, TimeProvider clock)
+{
+    public void Info(string name, params (string Key, object? Value)[] fields) => Write(LogLevel.INFO, name, fields);
+    public void Warning(string name, params (string Key, object? Value)[] fields) => Write(LogLevel.WARNING, name, fields);
+    public void Error(string name, params (string Key, object? Value)[] fields) => Write(LogLevel.ERROR, name, fields);
+
+    public IBackupLog Sink => sink;
+
+    private void Write(LogLevel level, string name, (string Key, object? Value)[] fields) =>
+        sink.Write(new BackupEvent(clock.GetUtcNow(), level, name,
+            fields.Select(f => new KeyValuePair<string, object?>(f.Key, f.Value)).ToList()));
+}

@@ -1,0 +1,10 @@
+namespace ObservatoryBackup.Restore;
+
+public enum RestoreMode
+{
+    /// <summary>Restore into a staging database and swap it in by rename only when psql succeeded.</summary>
+    Staged,
+
+    /// <summary>The replaced script's way: drop and recreate the target, then restore into it. Needs no room for a second copy.</summary>
+    InPlace,
+}

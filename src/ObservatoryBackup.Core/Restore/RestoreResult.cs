@@ -1,0 +1,17 @@
+namespace ObservatoryBackup.Restore;
+
+/// <summary>The outcome of a restore.</summary>
+public sealed record RestoreResult
+{
+    public required string ObjectName { get; init; }
+    public required string Bucket { get; init; }
+    public required string Database { get; init; }
+    public required string Server { get; init; }
+    public required RestoreMode Mode { get; init; }
+
+    /// <summary>True when a database of that name existed and was replaced.</summary>
+    public required bool Replaced { get; init; }
+    public required long Size { get; init; }
+    public required long SqlSize { get; init; }
+    public required TimeSpan Duration { get; init; }
+}

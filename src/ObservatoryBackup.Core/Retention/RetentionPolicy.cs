@@ -1,0 +1,37 @@
+using ObservatoryBackup.Naming;
+
+namespace ObservatoryBackup.Retention;
+
+/// <summary>
+/// Which backups are old enough to delete. Age is read from the timestamp in the object name, so
+/// only scheme-conforming objects are ever candidates, and copying a bucket does not make old backups young.
+/// </summary>
+public sealed class RetentionPolicy
+{
+    public RetentionPolicy(int days)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(days);
+        Days = days;
+    }
+
+    /// <summary>Days to keep; 0 keeps everything.</summary>
+    public int Days { get; }
+
+    public bool Enabled => Days > 0;
+
+    public DateTimeOffset CutoffFor(DateTimeOffset nowUtc) => nowUtc.ToUniversalTime().AddDays(-Days);
+
+    /// <summary>The names among <paramref name="objectNames"/> to delete: scheme-conforming, older than the cutoff, never <paramref name="keep"/>.</summary>
+    public IReadOnlyList<string> SelectExpired(IEnumerable<string> objectNames, DateTimeOffset nowUtc, string? keep = null)
+    {
+        if (!Enabled) return [];
+        var cutoff = CutoffFor(nowUtc);
+        return objectNames
+            .Where(name => name != keep)
+            .Select(name => (name, at: BackupKey.TryParseTimestamp(name)))
+            .Where(x => x.at is { } at && at < cutoff)
+            .OrderBy(x => x.at)
+            .Select(x => x.name)
+            .ToList();
+    }
+}

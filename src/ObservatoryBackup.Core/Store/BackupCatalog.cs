@@ -1,0 +1,29 @@
+using ObservatoryBackup.Configuration;
+
+namespace ObservatoryBackup.Store;
+
+/// <summary>Lists the backups in the bucket, newest first.</summary>
+public sealed class BackupCatalog(StorageSettings storage)
+{
+    public async Task<IReadOnlyList<StoredBackup>> ListAsync(BackupQuery query, CancellationToken ct)
+    {
+        using var store = new BackupStore(storage);
+        var all = new List<StoredBackup>();
+        await foreach (var item in store.ListAsync(ct).ConfigureAwait(false))
+        {
+            var at = TimeOf(item);
+            if (query.NameFilter is { } match && !match(item.ObjectName)) continue;
+            if (query.After is { } after && at <= after) continue;
+            if (query.Before is { } before && at >= before) continue;
+            all.Add(item);
+        }
+
+        var newestFirst = all
+            .OrderByDescending(TimeOf)
+            .ThenByDescending(b => b.LastModified)
+            .ThenByDescending(b => b.ObjectName, StringComparer.Ordinal);
+        return query.Latest ? newestFirst.Take(1).ToList() : newestFirst.ToList();
+    }
+
+    private static DateTimeOffset TimeOf(StoredBackup b) => b.Timestamp ?? b.LastModified;
+}

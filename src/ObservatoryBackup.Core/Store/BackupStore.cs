@@ -1,0 +1,166 @@
+using System.Runtime.CompilerServices;
+using Minio;
+using Minio.DataModel.Args;
+using Minio.Exceptions;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Naming;
+
+namespace ObservatoryBackup.Store;
+
+/// <summary>The bucket of backups on an S3-compatible server, through the Minio client.</summary>
+public sealed class BackupStore : IDisposable
+{
+    private readonly IMinioClient _client;
+
+    public BackupStore(StorageSettings settings)
+    {
+        Settings = settings;
+        _client = new MinioClient()
+            .WithEndpoint(settings.Endpoint)
+            .WithCredentials(settings.AccessKey, settings.SecretKey)
+            .WithSSL(settings.UseSsl)
+            .Build();
+    }
+
+    public StorageSettings Settings { get; }
+    private string Bucket => Settings.Bucket;
+
+    public async Task<bool> BucketExistsAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(Bucket), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw StorageErrors.Translate(ex, Settings);
+        }
+    }
+
+    public async Task CreateBucketAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(Bucket), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw StorageErrors.Translate(ex, Settings);
+        }
+    }
+
+    /// <summary>Every object under <c>postgres/</c>, in the store's order.</summary>
+    public async IAsyncEnumerable<StoredBackup> ListAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        var args = new ListObjectsArgs().WithBucket(Bucket).WithPrefix(BackupKey.Prefix).WithRecursive(true);
+        await using var items = _client.ListObjectsEnumAsync(args, ct).GetAsyncEnumerator(ct);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await items.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                throw StorageErrors.Translate(ex, Settings);
+            }
+            if (!more) yield break;
+            var item = items.Current;
+            if (item.IsDir) continue;
+            var modified = item.LastModifiedDateTime is { } lm
+                ? new DateTimeOffset(DateTime.SpecifyKind(lm.ToUniversalTime(), DateTimeKind.Utc))
+                : DateTimeOffset.MinValue;
+            yield return new StoredBackup(item.Key, Bucket, (long)item.Size, modified);
+        }
+    }
+
+    /// <summary>Size and time of one object, or null when it does not exist.</summary>
+    public async Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct)
+    {
+        try
+        {
+            var stat = await _client.StatObjectAsync(new StatObjectArgs().WithBucket(Bucket).WithObject(objectName), ct).ConfigureAwait(false);
+            return new StoredBackup(objectName, Bucket, stat.Size,
+                new DateTimeOffset(DateTime.SpecifyKind(stat.LastModified.ToUniversalTime(), DateTimeKind.Utc)));
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw StorageErrors.Translate(ex, Settings, objectName);
+        }
+    }
+
+    /// <summary>
+    /// Uploads a stream of unknown length as a multipart upload (Minio buffers one 16 MiB part at a time).
+    /// The upload completes only when <paramref name="content"/> ends; if reading it throws, the upload is
+    /// aborted so that neither an object nor an incomplete multipart upload is left behind.
+    /// </summary>
+    public async Task UploadAsync(string objectName, Stream content, CancellationToken ct)
+    {
+        try
+        {
+            await _client.PutObjectAsync(new PutObjectArgs()
+                .WithBucket(Bucket)
+                .WithObject(objectName)
+                .WithStreamData(content)
+                .WithObjectSize(-1)
+                .WithContentType("application/gzip"), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await AbortUploadAsync(objectName).ConfigureAwait(false);
+            if (ex is OperationCanceledException && ct.IsCancellationRequested) throw;
+            throw StorageErrors.Translate(ex, Settings, objectName);
+        }
+    }
+
+    /// <summary>Removes incomplete multipart uploads of <paramref name="objectName"/>; best effort, never throws.</summary>
+    public async Task AbortUploadAsync(string objectName)
+    {
+        using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await _client.RemoveIncompleteUploadAsync(
+                new RemoveIncompleteUploadArgs().WithBucket(Bucket).WithObject(objectName), cleanup.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The caller reports the original failure; a leftover part is reclaimed by the bucket's lifecycle rules.
+        }
+    }
+
+    /// <summary>Copies the whole object into <paramref name="destination"/>.</summary>
+    public async Task DownloadAsync(string objectName, Stream destination, CancellationToken ct)
+    {
+        try
+        {
+            await _client.GetObjectAsync(new GetObjectArgs()
+                .WithBucket(Bucket)
+                .WithObject(objectName)
+                .WithCallbackStream(async (stream, token) => await stream.CopyToAsync(destination, 1 << 20, token).ConfigureAwait(false)),
+                ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw StorageErrors.Translate(ex, Settings, objectName);
+        }
+    }
+
+    public async Task DeleteAsync(string objectName, CancellationToken ct)
+    {
+        try
+        {
+            await _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject(objectName), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw StorageErrors.Translate(ex, Settings, objectName);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+}

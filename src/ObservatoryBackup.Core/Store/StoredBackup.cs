@@ -1,0 +1,10 @@
+using ObservatoryBackup.Naming;
+
+namespace ObservatoryBackup.Store;
+
+/// <summary>A backup object as the store lists it.</summary>
+public sealed record StoredBackup(string ObjectName, string Bucket, long Size, DateTimeOffset LastModified)
+{
+    /// <summary>The start time encoded in the name, or null for an object outside the naming scheme.</summary>
+    public DateTimeOffset? Timestamp { get; } = BackupKey.TryParseTimestamp(ObjectName);
+}

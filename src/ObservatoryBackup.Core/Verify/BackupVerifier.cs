@@ -1,0 +1,81 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+using System.Text;
+using ObservatoryBackup.Errors;
+
+namespace ObservatoryBackup.Verify;
+
+/// <summary>
+/// Proves a downloaded backup is whole before anything is dropped: the gzip stream decompresses to
+/// its end, its trailer's CRC-32 and length match the data, and the SQL ends with pg_dump's
+/// "dump complete" line (so a dump cut short before compression is refused too).
+/// </summary>
+public static class BackupVerifier
+{
+    public const string CompletionMarker = "-- PostgreSQL database dump complete";
+    private const int TailBytes = 4096;
+
+    /// <summary>Verifies the gzip file in <paramref name="file"/> (seekable); returns the uncompressed size.</summary>
+    public static async Task<long> VerifyAsync(Stream file, string objectName, CancellationToken ct)
+    {
+        if (file.Length < 18)
+            throw Corrupt(objectName, $"it is {file.Length} bytes long, too short to be a gzip file");
+
+        file.Position = 0;
+        var crc = new Crc32();
+        long size = 0;
+        var tail = new byte[TailBytes];
+        var tailLength = 0;
+        var buffer = new byte[1 << 16];
+        try
+        {
+            await using var gzip = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+            int n;
+            while ((n = await gzip.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+            {
+                crc.Append(buffer.AsSpan(0, n));
+                size += n;
+                KeepTail(tail, ref tailLength, buffer.AsSpan(0, n));
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw Corrupt(objectName, $"it is not a valid gzip stream ({ex.Message})", ex);
+        }
+
+        // The trailer of a single-member gzip (what pg_dump | gzip and the replaced script write).
+        var trailer = new byte[8];
+        file.Position = file.Length - 8;
+        await file.ReadExactlyAsync(trailer, ct).ConfigureAwait(false);
+        var expectedCrc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        var expectedSize = BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(4));
+        if (crc.GetCurrentHashAsUInt32() != expectedCrc || (uint)size != expectedSize)
+            throw Corrupt(objectName, "its data does not match the gzip trailer (truncated or damaged)");
+
+        var text = Encoding.UTF8.GetString(tail, 0, tailLength);
+        if (!text.Contains(CompletionMarker, StringComparison.Ordinal))
+            throw Corrupt(objectName, $"the SQL does not end with pg_dump's '{CompletionMarker}' line, so the dump was cut short");
+
+        file.Position = 0;
+        return size;
+    }
+
+    private static void KeepTail(byte[] tail, ref int length, ReadOnlySpan<byte> chunk)
+    {
+        if (chunk.Length >= tail.Length)
+        {
+            chunk[^tail.Length..].CopyTo(tail);
+            length = tail.Length;
+            return;
+        }
+        var keep = Math.Min(length, tail.Length - chunk.Length);
+        Array.Copy(tail, length - keep, tail, 0, keep);
+        chunk.CopyTo(tail.AsSpan(keep));
+        length = keep + chunk.Length;
+    }
+
+    private static BackupDataException Corrupt(string objectName, string why, Exception? inner = null) =>
+        new(ObsErrorKind.InvalidData, "BackupCorrupt", objectName,
+            $"Backup '{objectName}' is not a complete backup: {why}. Nothing was changed.", inner);
+}
