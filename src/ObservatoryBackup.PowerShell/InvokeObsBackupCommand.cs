@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Dump;
+
+namespace ObservatoryBackup.PowerShell;
+
+/// <summary>
+/// <para type="synopsis">Backs up the PostgreSQL database to S3/MinIO: pg_dump, gzip, upload, then prune old backups.</para>
+/// <para type="description">Writes postgres/YYYY/MM/DD/observatory_YYYYMMDD_HHMMSS.sql.gz (UTC). -WhatIf is the dry run: it connects to PostgreSQL and the bucket and reports the object name and what retention would delete, writing nothing.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(BackupResult))]
+public sealed class InvokeObsBackupCommand : ObsCmdletBase
+{
+    /// <summary>PostgreSQL URL of the database to back up. Default: DATABASE_URL.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DatabaseUrl { get; set; }
+
+    /// <summary>Delete scheme-conforming backups older than this many days after a successful upload; 0 keeps all. Default: BACKUP_RETENTION_DAYS, then 30.</summary>
+    [Parameter]
+    [ValidateRange(0, 36500)]
+    public int? RetentionDays { get; set; }
+
+    /// <summary>gzip level from 1 (fastest) to 9 (smallest).</summary>
+    [Parameter]
+    [ValidateRange(1, 9)]
+    public int CompressionLevel { get; set; } = BackupEngine.DefaultCompressionLevel;
+
+    /// <summary>pg_dump to use (file or directory). Default: OBS_PG_DUMP, then PATH, then the newest /usr/lib/postgresql/*/bin.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PgDumpPath { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var settings = ResolveSettings(needsDatabase: true, new SettingOverrides
+        {
+            DatabaseUrl = DatabaseUrl,
+            RetentionDays = RetentionDays,
+            PgDumpPath = PgDumpPath,
+        });
+        var engine = new BackupEngine(settings, Log) { CompressionLevel = CompressionLevel };
+        var plan = Run(ct => engine.PlanAsync(ct));
+
+        var target = $"{plan.ObjectName} in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}";
+        var action = $"Back up database \"{plan.Database.Database}\" on {plan.Database.Host}:{plan.Database.Port}";
+        if (WhatIfRequested)
+        {
+            ShouldProcess(target, action);
+            foreach (var expired in plan.Expired)
+                ShouldProcess(expired, $"Delete backup older than {settings.RetentionDays} days");
+            var dryRun = engine.DescribeDryRun(plan);
+            Flush();
+            WriteObject(dryRun);
+            return;
+        }
+        if (!ShouldProcess(target, action)) return;
+
+        WriteObject(Run(ct => engine.ExecuteAsync(plan, ct)));
+    }
+}

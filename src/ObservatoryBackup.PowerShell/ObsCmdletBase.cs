@@ -1,0 +1,138 @@
+using System.Management.Automation;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Errors;
+using ObservatoryBackup.Logging;
+
+namespace ObservatoryBackup.PowerShell;
+
+/// <summary>
+/// What every ObservatoryBackup cmdlet shares: the storage parameters, settings resolution,
+/// running the async engine while writing its events and progress, and turning its exceptions into error records.
+/// </summary>
+public abstract class ObsCmdletBase : PSCmdlet
+{
+    public const string LogFormatVariable = "OBS_LOG_FORMAT";
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<string, int> _progressIds = new();
+
+    /// <summary>S3/MinIO endpoint as host:port (optionally http:// or https://). Default: MINIO_ENDPOINT.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Endpoint { get; set; }
+
+    /// <summary>Access key (user name) and secret key (password). Default: MINIO_ACCESS_KEY/MINIO_SECRET_KEY, then MINIO_ROOT_USER/MINIO_ROOT_PASSWORD, then minioadmin.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Bucket. Default: MINIO_BUCKET, then observatory-backups.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public virtual string? Bucket { get; set; }
+
+    /// <summary>Use TLS. Default: MINIO_SECURE, then false.</summary>
+    [Parameter]
+    public SwitchParameter UseSsl { get; set; }
+
+    /// <summary>Text (Information and Verbose streams) or Json (the replaced scripts' log lines on the host). Default: OBS_LOG_FORMAT, then Text.</summary>
+    [Parameter]
+    public LogFormat? LogFormat { get; set; }
+
+    internal CmdletLog Log { get; } = new();
+
+    protected bool WhatIfRequested =>
+        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)
+        || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
+
+    /// <summary>Settings from parameters, then environment, then defaults.</summary>
+    protected ObsSettings ResolveSettings(bool needsDatabase, SettingOverrides overrides)
+    {
+        overrides = overrides with
+        {
+            Endpoint = Endpoint,
+            Bucket = Bucket,
+            UseSsl = MyInvocation.BoundParameters.ContainsKey(nameof(UseSsl)) ? UseSsl.IsPresent : null,
+            AccessKey = Credential?.UserName,
+            SecretKey = Credential?.GetNetworkCredential().Password,
+        };
+        try
+        {
+            return SettingsResolver.FromProcess().Resolve(overrides, needsDatabase);
+        }
+        catch (ConfigurationException ex)
+        {
+            Log.Write(new BackupEvent(DateTimeOffset.UtcNow, LogLevel.ERROR,
+                ex.Missing ? "missing_required_env_var" : "invalid_configuration",
+                [new("variable", ex.Setting), new("error", ex.Message)]));
+            Flush();
+            ThrowTerminatingError(ErrorCategories.Record(ex));
+            throw; // not reached
+        }
+    }
+
+    /// <summary>Runs engine work off the pipeline thread, writing its events and progress as they come; engine errors become terminating errors.</summary>
+    protected T Run<T>(Func<CancellationToken, Task<T>> work)
+    {
+        var task = Task.Run(() => work(_stop.Token));
+        while (!task.IsCompleted)
+        {
+            if (Log.TryTake(out var item, TimeSpan.FromMilliseconds(100))) Emit(item);
+        }
+        Flush();
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (ObsBackupException ex)
+        {
+            ThrowTerminatingError(ErrorCategories.Record(ex));
+            throw; // not reached
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>Writes every queued event.</summary>
+    protected void Flush()
+    {
+        while (Log.TryTake(out var item, TimeSpan.Zero)) Emit(item);
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    private LogFormat EffectiveFormat =>
+        LogFormat ?? (Enum.TryParse<LogFormat>(Environment.GetEnvironmentVariable(LogFormatVariable), ignoreCase: true, out var f) ? f : PowerShell.LogFormat.Text);
+
+    private void Emit(object item)
+    {
+        switch (item)
+        {
+            case BackupEvent e when EffectiveFormat == PowerShell.LogFormat.Json:
+                WriteInformation(new HostInformationMessage { Message = e.ToJson() }, ["PSHOST", "ObservatoryBackup", e.Name]);
+                break;
+            case BackupEvent e:
+                WriteInformation(e, ["ObservatoryBackup", e.Name]);
+                if (e.Level == LogLevel.WARNING) WriteWarning(e.ToString());
+                else WriteVerbose(e.ToString());
+                break;
+            case TransferProgress p:
+                WriteProgress(ProgressRecordFor(p));
+                break;
+        }
+    }
+
+    private ProgressRecord ProgressRecordFor(TransferProgress p)
+    {
+        if (!_progressIds.TryGetValue(p.Activity, out var id)) _progressIds[p.Activity] = id = _progressIds.Count + 1;
+        var rate = ByteSize.Format((long)p.BytesPerSecond) + "/s";
+        var status = p.TotalBytes is { } total
+            ? $"{ByteSize.Format(p.Bytes)} of {ByteSize.Format(total)} at {rate}"
+            : $"{ByteSize.Format(p.Bytes)} at {rate}";
+        var record = new ProgressRecord(id, p.Activity, status);
+        if (p.TotalBytes is > 0 && !p.Completed) record.PercentComplete = (int)Math.Min(100, p.Bytes * 100 / p.TotalBytes.Value);
+        if (p.Completed) record.RecordType = ProgressRecordType.Completed;
+        return record;
+    }
+}
