@@ -1,0 +1,120 @@
+using Npgsql;
+using ObservatoryBackup.Configuration;
+
+namespace ObservatoryBackup.Tests.Fixtures;
+
+/// <summary>
+/// A throwaway PostgreSQL 15 cluster: initdb into a temp dir, a free loopback port, scram-sha-256
+/// password authentication for every connection (so credentials really travel), stopped on dispose.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    public const string BinDir = "/usr/lib/postgresql/15/bin";
+    public const string AdminUser = "obs_admin";
+    public const string AdminPassword = "s3cr3t p@ss/word%";
+
+    private readonly string _dir;
+
+    private PostgresServer(string dir, int port)
+    {
+        _dir = dir;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "obs-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        var port = Shell.FreePort();
+        var pwfile = Path.Combine(dir, "pwfile");
+        await File.WriteAllTextAsync(pwfile, AdminPassword + "\n");
+        if (Shell.IsRoot) await Shell.RunAsync("chown", ["-R", "postgres:postgres", dir]);
+
+        var data = Path.Combine(dir, "data");
+        await Shell.RunAsync($"{BinDir}/initdb", ["-D", data, "-U", AdminUser, "--pwfile", pwfile,
+            "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"], asPostgres: true);
+        File.Delete(pwfile);
+        await Shell.RunAsync($"{BinDir}/pg_ctl", ["-D", data, "-l", Path.Combine(dir, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50", "start"], asPostgres: true);
+        return new PostgresServer(dir, port);
+    }
+
+    /// <summary>postgresql+asyncpg URL for <paramref name="database"/>, with a password that needs percent-encoding.</summary>
+    public string Url(string database, string user = AdminUser, string password = AdminPassword) =>
+        $"postgresql+asyncpg://{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(password)}@127.0.0.1:{Port}/{Uri.EscapeDataString(database)}";
+
+    public NpgsqlConnection Connect(string database = "postgres") =>
+        new(DatabaseAdminConnectionString(database));
+
+    public string DatabaseAdminConnectionString(string database) =>
+        ObservatoryBackup.Database.DatabaseAdmin.ConnectionString(DatabaseUrl.Parse(Url(database)), database);
+
+    public async Task ExecuteAsync(string database, string sql)
+    {
+        await using var c = Connect(database);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public async Task<T> ScalarAsync<T>(string database, string sql)
+    {
+        await using var c = Connect(database);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public async Task CreateDatabaseAsync(string name) => await ExecuteAsync("postgres", $"CREATE DATABASE \"{name}\"");
+
+    public async Task<bool> DatabaseExistsAsync(string name)
+    {
+        await using var c = Connect();
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = $1", c) { Parameters = { new() { Value = name } } };
+        return (long)(await cmd.ExecuteScalarAsync())! == 1;
+    }
+
+    /// <summary>Exact row count of every user table, by schema-qualified name.</summary>
+    public async Task<SortedDictionary<string, long>> RowCountsAsync(string database)
+    {
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        await using var c = Connect(database);
+        await c.OpenAsync();
+        var tables = new List<string>();
+        await using (var cmd = new NpgsqlCommand(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')", c))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) tables.Add(r.GetString(0));
+        foreach (var t in tables)
+        {
+            await using var count = new NpgsqlCommand($"SELECT count(*) FROM {t}", c);
+            counts[t] = (long)(await count.ExecuteScalarAsync())!;
+        }
+        return counts;
+    }
+
+    /// <summary>A digest of all user data, to compare databases beyond row counts.</summary>
+    public async Task<string> ContentDigestAsync(string database)
+    {
+        var parts = new List<string>();
+        foreach (var table in (await RowCountsAsync(database)).Keys)
+            parts.Add(table + ":" + await ScalarAsync<string>(database,
+                $"SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {table} t"));
+        return string.Join("\n", parts);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Shell.RunAsync($"{BinDir}/pg_ctl", ["-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop"], asPostgres: true);
+        }
+        finally
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+}
