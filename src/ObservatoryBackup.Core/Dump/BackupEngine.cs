@@ -62,7 +62,9 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
 
         using var store = new BackupStore(settings.Storage);
         var bucketExists = await store.BucketExistsAsync(ct).ConfigureAwait(false);
+        // the name records whole seconds; the backup's time is what its name says
         var now = _clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
         var objectName = BackupKey.For(now);
         var existing = new List<string>();
         if (bucketExists)

@@ -17,7 +17,8 @@ public sealed class PsqlProcess(string psqlPath, DatabaseUrl database)
             .WithArguments(["--no-psqlrc", "--quiet", "--no-password", "--set", "ON_ERROR_STOP=1"])
             .WithEnvironmentVariables(LibpqEnvironment.For(database))
             .WithStandardInputPipe(PipeSource.FromStream(sql))
-            .WithStandardOutputPipe(PipeTarget.Null)
+            // drain stdout: psql dies of a broken pipe if nobody reads the results of the dump's SELECTs
+            .WithStandardOutputPipe(PipeTarget.ToStream(Stream.Null))
             .WithStandardErrorPipe(stderr.Target)
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync(ct).ConfigureAwait(false);

@@ -12,15 +12,26 @@ public sealed class Servers : IAsyncLifetime
     {
         var pg = PostgresServer.StartAsync();
         var s3 = S3Server.StartAsync();
-        await Task.WhenAll(pg, s3);
+        try
+        {
+            await Task.WhenAll(pg, s3);
+        }
+        catch
+        {
+            // stop whichever did start, then report the failure
+            if (pg.IsCompletedSuccessfully) await pg.Result.DisposeAsync();
+            if (s3.IsCompletedSuccessfully) await s3.Result.DisposeAsync();
+            throw;
+        }
         Postgres = pg.Result;
         S3 = s3.Result;
     }
 
     public async Task DisposeAsync()
     {
-        await Postgres.DisposeAsync();
-        await S3.DisposeAsync();
+        // null when InitializeAsync failed
+        if (Postgres is not null) await Postgres.DisposeAsync();
+        if (S3 is not null) await S3.DisposeAsync();
     }
 
     /// <summary>A name no other test uses, valid as bucket and database name.</summary>
