@@ -1,0 +1,250 @@
+using System.Management.Automation;
+using System.Net;
+using System.Xml.Linq;
+using ObservatoryBackup.Dump;
+using ObservatoryBackup.Restore;
+using ObservatoryBackup.Store;
+using ObservatoryBackup.Tests.Fixtures;
+
+namespace ObservatoryBackup.Tests.PowerShell;
+
+[Collection(IntegrationCollection.Name)]
+public sealed class CmdletTests(Servers servers) : IDisposable
+{
+    private readonly ModuleSession _ps = new();
+    private PostgresServer Pg => servers.Postgres;
+    private S3Server S3 => servers.S3;
+
+    public void Dispose() => _ps.Dispose();
+
+    /// <summary>Connection parameters as a user passes them; the password only ever inside a PSCredential or the URL.</summary>
+    private Dictionary<string, object?> Vars(string database, string bucket) => new()
+    {
+        ["url"] = Pg.Url(database),
+        ["endpoint"] = S3.Endpoint,
+        ["bucket"] = bucket,
+        ["cred"] = new PSCredential(S3.AccessKey, new NetworkCredential("", S3.SecretKey).SecurePassword),
+        ["pgbin"] = PostgresServer.BinDir,
+    };
+
+    private const string Storage = "-Endpoint $endpoint -Credential $cred -Bucket $bucket";
+
+    [Fact]
+    public void The_manifest_exports_exactly_the_cmdlets_that_exist()
+    {
+        var exported = _ps.Invoke("(Get-Module ObservatoryBackup).ExportedCmdlets.Keys").Select(o => o.ToString()).Order();
+        var implemented = typeof(ObservatoryBackup.PowerShell.ObsCmdletBase).Assembly.GetTypes()
+            .Select(t => t.GetCustomAttributes(typeof(CmdletAttribute), false).Cast<CmdletAttribute>().SingleOrDefault())
+            .Where(a => a is not null)
+            .Select(a => $"{a!.VerbName}-{a.NounName}")
+            .Order();
+        Assert.Equal(implemented, exported);
+        Assert.Equal(["Get-ObsBackup", "Invoke-ObsBackup", "Restore-ObsBackup"], exported);
+    }
+
+    [Fact]
+    public async Task Backup_then_pipe_the_newest_listing_into_a_restore()
+    {
+        var source = Servers.UniqueName("ps-src");
+        var target = Servers.UniqueName("ps-dst");
+        var bucket = Servers.UniqueName("ps-bkt");
+        await SampleDatabase.CreateAsync(Pg, source, rows: 500);
+        var vars = Vars(source, bucket);
+        vars["target"] = Pg.Url(target);
+
+        var backup = (BackupResult)Assert.Single(_ps.Invoke($"Invoke-ObsBackup -DatabaseUrl $url {Storage} -PgDumpPath $pgbin", vars)).BaseObject;
+        Assert.False(backup.DryRun);
+        Assert.Equal([backup.ObjectName], await S3.ListAsync(bucket));
+
+        var listed = _ps.Invoke($"Get-ObsBackup {Storage}", vars);
+        Assert.Equal(backup.ObjectName, ((StoredBackup)Assert.Single(listed).BaseObject).ObjectName);
+
+        // binds ObjectName and Bucket by property name; no -Bucket on the restore side
+        var restored = _ps.Invoke($"(Get-ObsBackup {Storage})[0] | Restore-ObsBackup -DatabaseUrl $target -Endpoint $endpoint -Credential $cred -PsqlPath $pgbin -Confirm:$false", vars);
+        var result = (RestoreResult)Assert.Single(restored).BaseObject;
+        Assert.Equal((backup.ObjectName, bucket, target), (result.ObjectName, result.Bucket, result.Database));
+        Assert.Equal(await Pg.RowCountsAsync(source), await Pg.RowCountsAsync(target));
+        Assert.Empty(_ps.Host.Prompts);
+
+        await Pg.ExecuteAsync(target, "TRUNCATE research.results CASCADE");
+        _ps.Invoke($"Get-ObsBackup {Storage} -Latest | Restore-ObsBackup -DatabaseUrl $target -Endpoint $endpoint -Credential $cred -PsqlPath $pgbin -Force", vars);
+        Assert.Equal(await Pg.RowCountsAsync(source), await Pg.RowCountsAsync(target));
+        Assert.Empty(_ps.Host.Prompts);
+    }
+
+    [Fact]
+    public async Task WhatIf_on_backup_is_the_dry_run_and_writes_nothing()
+    {
+        var db = Servers.UniqueName("ps-src");
+        var bucket = Servers.UniqueName("ps-bkt");
+        await SampleDatabase.CreateAsync(Pg, db, rows: 10);
+        const string old = "postgres/2020/01/01/observatory_20200101_000000.sql.gz";
+        await S3.PutAsync(bucket, old, "x"u8.ToArray());
+
+        var output = _ps.Invoke($"Invoke-ObsBackup -DatabaseUrl $url {Storage} -PgDumpPath $pgbin -WhatIf", Vars(db, bucket));
+
+        var dry = (BackupResult)Assert.Single(output).BaseObject;
+        Assert.True(dry.DryRun);
+        Assert.Equal([old], dry.Pruned);
+        Assert.Equal([old], await S3.ListAsync(bucket));
+        Assert.Contains(_ps.Host.Lines, l => l.StartsWith("What if: ", StringComparison.Ordinal) && l.Contains(dry.ObjectName));
+        Assert.Contains(_ps.Host.Lines, l => l.StartsWith("What if: ", StringComparison.Ordinal) && l.Contains(old));
+    }
+
+    [Fact]
+    public async Task WhatIf_on_restore_shows_the_plan_and_changes_nothing()
+    {
+        var db = Servers.UniqueName("ps-live");
+        var bucket = Servers.UniqueName("ps-bkt");
+        await SampleDatabase.CreateAsync(Pg, db, rows: 10);
+        var backup = (BackupResult)_ps.Invoke($"Invoke-ObsBackup -DatabaseUrl $url {Storage} -PgDumpPath $pgbin", Vars(db, bucket))[0].BaseObject;
+        await Pg.ExecuteAsync(db, "CREATE TABLE after_backup (x int)");
+
+        var output = _ps.Invoke($"Restore-ObsBackup '{backup.ObjectName}' -DatabaseUrl $url {Storage} -PsqlPath $pgbin -WhatIf -Force", Vars(db, bucket));
+
+        Assert.Empty(output);
+        Assert.Contains(_ps.Host.Lines, l => l.StartsWith("What if: ", StringComparison.Ordinal) && l.Contains(backup.ObjectName) && l.Contains(db));
+        Assert.Contains("public.after_backup", (await Pg.RowCountsAsync(db)).Keys);
+    }
+
+    [Theory]
+    [InlineData("No", false)]
+    [InlineData("Yes", true)]
+    public async Task Restore_asks_for_confirmation_and_honours_the_answer(string answer, bool restored)
+    {
+        var db = Servers.UniqueName("ps-live");
+        var bucket = Servers.UniqueName("ps-bkt");
+        await SampleDatabase.CreateAsync(Pg, db, rows: 10);
+        var vars = Vars(db, bucket);
+        var backup = (BackupResult)_ps.Invoke($"Invoke-ObsBackup -DatabaseUrl $url {Storage} -PgDumpPath $pgbin", vars)[0].BaseObject;
+        await Pg.ExecuteAsync(db, "CREATE TABLE after_backup (x int)");
+        _ps.Host.Answer = answer;
+
+        var output = _ps.Invoke($"Restore-ObsBackup -ObjectName '{backup.ObjectName}' -DatabaseUrl $url {Storage} -PsqlPath $pgbin", vars);
+
+        var prompt = Assert.Single(_ps.Host.Prompts);
+        Assert.Contains(db, prompt);
+        Assert.Equal(restored, output.Count == 1);
+        Assert.Equal(!restored, (await Pg.RowCountsAsync(db)).ContainsKey("public.after_backup"));
+        var events = _ps.Streams!.Information.Where(r => r.Tags.Contains("ObservatoryBackup")).Select(r => r.Tags[1]);
+        Assert.Equal(!restored, events.Contains("restore_aborted"));
+    }
+
+    [Fact]
+    public async Task Json_log_format_writes_the_specs_lines_through_the_host()
+    {
+        var db = Servers.UniqueName("ps-src");
+        var bucket = Servers.UniqueName("ps-bkt");
+        await SampleDatabase.CreateAsync(Pg, db, rows: 10);
+
+        _ps.Invoke($"Invoke-ObsBackup -DatabaseUrl $url {Storage} -PgDumpPath $pgbin -LogFormat Json", Vars(db, bucket));
+
+        var lines = _ps.Streams!.Information
+            .Where(r => r.Tags.Contains("PSHOST"))
+            .Select(r => ((HostInformationMessage)r.MessageData).Message)
+            .ToList();
+        Assert.True(lines.Count >= 8, string.Join("\n", lines));
+        Assert.All(lines, l => Assert.Matches("""^\{"timestamp": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "level": "(INFO|WARNING|ERROR)", "event": "[a-z_]+""", l));
+        Assert.Matches("""^\{"timestamp": "[^"]+", "level": "INFO", "event": "backup_finished", "status": "success", "object_name": "postgres/\d{4}/\d\d/\d\d/observatory_\d{8}_\d{6}\.sql\.gz"\}$""", lines[^1]);
+        Assert.DoesNotContain(lines, l => l.Contains(PostgresServer.AdminPassword) || l.Contains(S3.SecretKey));
+    }
+
+    [Fact]
+    public void Text_log_format_writes_information_records_and_verbose_lines()
+    {
+        var bucket = Servers.UniqueName("ps-bkt");
+        _ps.Invoke($"Invoke-ObsBackup -DatabaseUrl $url {Storage} -PgDumpPath $pgbin -WhatIf -Verbose", Vars("postgres", bucket));
+
+        var events = _ps.Streams!.Information.Where(r => r.Tags.Contains("ObservatoryBackup")).Select(r => r.Tags[1]).ToList();
+        Assert.Equal(["backup_start", "bucket_missing", "dry_run"], events);
+        Assert.Contains(_ps.Streams.Verbose, v => v.Message.StartsWith("dry_run object_name=postgres/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_bad_object_name_is_an_invalid_argument_before_any_request()
+    {
+        var error = _ps.InvokeFailing("Restore-ObsBackup '../etc/passwd' -DatabaseUrl $url -Endpoint 127.0.0.1:1 -Force", Vars("postgres", "b-unused"));
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.StartsWith("InvalidObjectName,", error.FullyQualifiedErrorId);
+        Assert.Equal("../etc/passwd", error.TargetObject);
+    }
+
+    [Fact]
+    public void Missing_configuration_names_the_variable()
+    {
+        var saved = (Environment.GetEnvironmentVariable("DATABASE_URL"), Environment.GetEnvironmentVariable("MINIO_ENDPOINT"));
+        try
+        {
+            Environment.SetEnvironmentVariable("DATABASE_URL", null);
+            Environment.SetEnvironmentVariable("MINIO_ENDPOINT", "127.0.0.1:1");
+            var error = _ps.InvokeFailing("Invoke-ObsBackup -LogFormat Json");
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            Assert.StartsWith("MissingConfiguration,", error.FullyQualifiedErrorId);
+            Assert.Equal("DATABASE_URL", error.TargetObject);
+            var line = ((HostInformationMessage)Assert.Single(_ps.Streams!.Information).MessageData).Message;
+            Assert.Contains("\"event\": \"missing_required_env_var\", \"variable\": \"DATABASE_URL\"", line);
+
+            Environment.SetEnvironmentVariable("MINIO_ENDPOINT", null);
+            var listing = _ps.InvokeFailing("Get-ObsBackup");
+            Assert.Equal("MINIO_ENDPOINT", listing.TargetObject);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DATABASE_URL", saved.Item1);
+            Environment.SetEnvironmentVariable("MINIO_ENDPOINT", saved.Item2);
+        }
+    }
+
+    [Fact]
+    public void A_malformed_url_parameter_is_named_and_the_password_not_echoed()
+    {
+        var error = _ps.InvokeFailing("Invoke-ObsBackup -DatabaseUrl 'postgresql://u:hunter2@h:99999/d' -Endpoint 127.0.0.1:1");
+        Assert.Equal("-DatabaseUrl", error.TargetObject);
+        Assert.DoesNotContain("hunter2", error.ToString());
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_are_an_authentication_error()
+    {
+        var bucket = Servers.UniqueName("ps-bkt");
+        await S3.PutAsync(bucket, "postgres/x", "x"u8.ToArray());
+        var vars = Vars("postgres", bucket);
+        vars["cred"] = new PSCredential(S3.AccessKey, new NetworkCredential("", "definitely-wrong").SecurePassword);
+
+        var error = _ps.InvokeFailing($"Get-ObsBackup {Storage}", vars);
+
+        Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
+        Assert.StartsWith("StorageAccessDenied,", error.FullyQualifiedErrorId);
+        Assert.DoesNotContain("definitely-wrong", error.ToString());
+    }
+
+    [Fact]
+    public async Task Name_wildcards_and_latest_filter_the_listing()
+    {
+        var bucket = Servers.UniqueName("ps-bkt");
+        foreach (var n in new[] { "postgres/2026/02/15/observatory_20260215_020000.sql.gz", "postgres/2026/02/16/observatory_20260216_020000.sql.gz", "postgres/2026/01/01/observatory_20260101_020000.sql.gz" })
+            await S3.PutAsync(bucket, n, new byte[10]);
+        var vars = Vars("postgres", bucket);
+
+        var feb = _ps.Invoke($"Get-ObsBackup 'postgres/2026/02/*' {Storage}", vars).Select(o => ((StoredBackup)o.BaseObject).ObjectName);
+        Assert.Equal(["postgres/2026/02/16/observatory_20260216_020000.sql.gz", "postgres/2026/02/15/observatory_20260215_020000.sql.gz"], feb);
+        var before = _ps.Invoke($"Get-ObsBackup {Storage} -Before ([datetimeoffset]'2026-02-01T00:00:00Z').UtcDateTime", vars);
+        Assert.Equal("postgres/2026/01/01/observatory_20260101_020000.sql.gz", ((StoredBackup)Assert.Single(before).BaseObject).ObjectName);
+    }
+
+    [Fact]
+    public void The_default_table_view_shows_the_specs_columns()
+    {
+        var view = XDocument.Load(Path.Combine(AppContext.BaseDirectory, "ObservatoryBackup.format.ps1xml"))
+            .Descendants("View").Single(v => v.Element("Name")!.Value == "ObservatoryBackup.StoredBackup");
+        Assert.Equal(["Object name", "Size", "Last modified"], view.Descendants("Label").Select(l => l.Value));
+        var blocks = view.Descendants("ScriptBlock").Select(b => b.Value).ToList();
+        var backup = new StoredBackup("postgres/2026/02/16/observatory_20260216_020000.sql.gz", "b", 1_245_312,
+            new DateTimeOffset(2026, 2, 16, 2, 0, 4, TimeSpan.Zero));
+
+        var cells = blocks.Select(b => _ps.Invoke($"$backup | ForEach-Object {{ {b} }}", new Dictionary<string, object?> { ["backup"] = backup })[0].ToString());
+
+        Assert.Equal(["1,245,312", "2026-02-16 02:00:04 UTC"], cells);
+        Assert.Contains("ObservatoryBackup.Store.StoredBackup", view.Element("ViewSelectedBy")!.Value);
+    }
+}
