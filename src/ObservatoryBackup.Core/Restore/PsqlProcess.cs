@@ -10,18 +10,8 @@ namespace ObservatoryBackup.Restore;
 /// </summary>
 public sealed class PsqlProcess(string psqlPath, DatabaseUrl database)
 {
-    public async Task<(int ExitCode, string StandardError)> RunAsync(Stream sql, CancellationToken ct)
-    {
-        var stderr = new StandardErrorTail();
-        var result = await Cli.Wrap(psqlPath)
-            .WithArguments(["--no-psqlrc", "--quiet", "--no-password", "--set", "ON_ERROR_STOP=1"])
-            .WithEnvironmentVariables(LibpqEnvironment.For(database))
-            .WithStandardInputPipe(PipeSource.FromStream(sql))
-            // drain stdout: psql dies of a broken pipe if nobody reads the results of the dump's SELECTs
-            .WithStandardOutputPipe(PipeTarget.ToStream(Stream.Null))
-            .WithStandardErrorPipe(stderr.Target)
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(ct).ConfigureAwait(false);
-        return (result.ExitCode, stderr.ToString());
-    }
+    // stdout is drained: psql dies of a broken pipe if nobody reads the results of the dump's SELECTs
+    public Task<(int ExitCode, string StandardError)> RunAsync(Stream sql, CancellationToken ct) =>
+        PgCommand.RunAsync(psqlPath, ["--no-psqlrc", "--quiet", "--no-password", "--set", "ON_ERROR_STOP=1"], database,
+            PipeSource.FromStream(sql), PipeTarget.ToStream(Stream.Null), ct);
 }

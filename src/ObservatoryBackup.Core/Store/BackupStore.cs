@@ -25,29 +25,11 @@ public sealed class BackupStore : IDisposable
     public StorageSettings Settings { get; }
     private string Bucket => Settings.Bucket;
 
-    public async Task<bool> BucketExistsAsync(CancellationToken ct)
-    {
-        try
-        {
-            return await _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(Bucket), ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            throw StorageErrors.Translate(ex, Settings);
-        }
-    }
+    public Task<bool> BucketExistsAsync(CancellationToken ct) =>
+        GuardAsync(() => _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(Bucket), ct), null, ct);
 
-    public async Task CreateBucketAsync(CancellationToken ct)
-    {
-        try
-        {
-            await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(Bucket), ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            throw StorageErrors.Translate(ex, Settings);
-        }
-    }
+    public Task CreateBucketAsync(CancellationToken ct) =>
+        GuardAsync(() => _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(Bucket), ct), null, ct);
 
     /// <summary>Every object under <c>postgres/</c>, in the store's order.</summary>
     public async IAsyncEnumerable<StoredBackup> ListAsync([EnumeratorCancellation] CancellationToken ct)
@@ -134,15 +116,22 @@ public sealed class BackupStore : IDisposable
     }
 
     /// <summary>Copies the whole object into <paramref name="destination"/>.</summary>
-    public async Task DownloadAsync(string objectName, Stream destination, CancellationToken ct)
+    public Task DownloadAsync(string objectName, Stream destination, CancellationToken ct) =>
+        GuardAsync(() => _client.GetObjectAsync(new GetObjectArgs()
+            .WithBucket(Bucket)
+            .WithObject(objectName)
+            .WithCallbackStream(async (stream, token) => await stream.CopyToAsync(destination, 1 << 20, token).ConfigureAwait(false)),
+            ct), objectName, ct);
+
+    public Task DeleteAsync(string objectName, CancellationToken ct) =>
+        GuardAsync(() => _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject(objectName), ct), objectName, ct);
+
+    /// <summary>Runs a store call, turning its failures (but not the caller's cancellation) into engine exceptions.</summary>
+    private async Task<T> GuardAsync<T>(Func<Task<T>> call, string? objectName, CancellationToken ct)
     {
         try
         {
-            await _client.GetObjectAsync(new GetObjectArgs()
-                .WithBucket(Bucket)
-                .WithObject(objectName)
-                .WithCallbackStream(async (stream, token) => await stream.CopyToAsync(destination, 1 << 20, token).ConfigureAwait(false)),
-                ct).ConfigureAwait(false);
+            return await call().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -150,17 +139,8 @@ public sealed class BackupStore : IDisposable
         }
     }
 
-    public async Task DeleteAsync(string objectName, CancellationToken ct)
-    {
-        try
-        {
-            await _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject(objectName), ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            throw StorageErrors.Translate(ex, Settings, objectName);
-        }
-    }
+    private Task GuardAsync(Func<Task> call, string? objectName, CancellationToken ct) =>
+        GuardAsync(async () => { await call().ConfigureAwait(false); return true; }, objectName, ct);
 
     public void Dispose() => _client.Dispose();
 }
