@@ -118,15 +118,15 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             }
 
             var (dumpBytes, size) = await DumpAndUploadAsync(plan, store, ct).ConfigureAwait(false);
-            var (pruned, failed) = await PruneAsync(plan, store, ct).ConfigureAwait(false);
+            var prune = await new Pruner(settings, sink, _clock).DeleteAsync(store, plan.Expired, plan.Cutoff, ct).ConfigureAwait(false);
 
             _log.Info("backup_finished", ("status", "success"), ("object_name", plan.ObjectName));
-            return Result(plan, dryRun: false, pruned) with
+            return Result(plan, dryRun: false, prune.Deleted) with
             {
                 Size = size,
                 DumpSize = dumpBytes,
                 Duration = stopwatch.Elapsed,
-                PruneFailed = failed,
+                PruneFailed = prune.Failed,
             };
         }
         catch (Exception ex)
@@ -184,34 +184,6 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         {
             // the original failure is what the user must see
         }
-    }
-
-    private async Task<(IReadOnlyList<string> Deleted, IReadOnlyList<string> Failed)> PruneAsync(BackupPlan plan, BackupStore store, CancellationToken ct)
-    {
-        if (plan.Cutoff is null)
-        {
-            _log.Info("prune_skipped", ("retention_days", 0));
-            return ([], []);
-        }
-        _log.Info("prune_start", ("cutoff", plan.Cutoff), ("retention_days", settings.RetentionDays));
-        var deleted = new List<string>();
-        var failed = new List<string>();
-        foreach (var name in plan.Expired)
-        {
-            try
-            {
-                await store.DeleteAsync(name, ct).ConfigureAwait(false);
-                deleted.Add(name);
-                _log.Info("deleted_old_backup", ("object_name", name));
-            }
-            catch (ObsBackupException ex)
-            {
-                failed.Add(name);
-                _log.Warning("delete_failed", ("object_name", name), ("error", ex.Message));
-            }
-        }
-        _log.Info("prune_complete", ("deleted", deleted.Count));
-        return (deleted, failed);
     }
 
     private BackupResult Result(BackupPlan plan, bool dryRun, IReadOnlyList<string> pruned) => new()

@@ -18,7 +18,7 @@ internal static class Shell
             file = "runuser";
         }
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
-        var result = await Cli.Wrap(file).WithArguments(argList)
+        var result = await CliWrap.Cli.Wrap(file).WithArguments(argList)
             .WithEnvironmentVariables(env ?? new Dictionary<string, string?>())
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(cts.Token);

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Dump;
+using ObservatoryBackup.Errors;
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Naming;
+using ObservatoryBackup.Restore;
+using ObservatoryBackup.Retention;
+using ObservatoryBackup.Store;
+
+namespace ObservatoryBackup.Cli;
+
+/// <summary>The command tree. Each action resolves settings from the environment, calls the engine, and maps its exceptions to an exit code and a one-line error.</summary>
+internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader stdin, bool inputIsTerminal, IReadOnlyDictionary<string, string?> environment)
+{
+    public RootCommand Build()
+    {
+        var root = new RootCommand("Back up PostgreSQL to MinIO/S3 and restore it. Configured by DATABASE_URL, MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_BUCKET, MINIO_SECURE and BACKUP_RETENTION_DAYS.");
+
+        var dryRun = new Option<bool>("--dry-run") { Description = "Connect and report what would be done; write nothing." };
+        var level = new Option<int>("--compression-level") { Description = "gzip level 1-9.", DefaultValueFactory = _ => BackupEngine.DefaultCompressionLevel };
+        var backup = new Command("backup", "Dump the database, gzip it and upload it as postgres/YYYY/MM/DD/observatory_YYYYMMDD_HHMMSS.sql.gz, then delete backups older than BACKUP_RETENTION_DAYS.")
+        {
+            dryRun, level,
+        };
+        backup.SetAction((r, ct) => RunAsync(needsDatabase: true, async (settings, log) =>
+        {
+            var engine = new BackupEngine(settings, log) { CompressionLevel = r.GetValue(level) };
+            var plan = await engine.PlanAsync(ct);
+            if (r.GetValue(dryRun)) engine.DescribeDryRun(plan);
+            else await engine.ExecuteAsync(plan, ct);
+            return ExitCodes.Success;
+        }));
+
+        var list = new Command("list", "List the backups in the bucket, newest first.");
+        list.SetAction((_, ct) => RunAsync(needsDatabase: false, async (settings, _) =>
+        {
+            BackupTable.Write(stdout, await new BackupCatalog(settings.Storage).ListAsync(new BackupQuery(), ct));
+            return ExitCodes.Success;
+        }, logToStdout: false));
+
+        var objectName = new Argument<string>("object") { Description = "The backup's object name, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz." };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (for CI and automation)." };
+        var inPlace = new Option<bool>("--in-place") { Description = "Drop and recreate the database, then restore into it, instead of restoring into a staging database and swapping it in." };
+        var restore = new Command("restore", "Download a backup, verify it, and restore it into the database of DATABASE_URL, replacing it.")
+        {
+            objectName, yes, inPlace,
+        };
+        restore.SetAction((r, ct) => RunAsync(needsDatabase: true, async (settings, log) =>
+        {
+            var name = r.GetValue(objectName)!;
+            BackupKey.ValidateForRestore(name);
+            var engine = new RestoreEngine(settings, log);
+            if (!r.GetValue(yes) && !Confirm(engine.DescribeTarget(), name))
+            {
+                engine.Aborted(name);
+                return ExitCodes.Declined;
+            }
+            await engine.RunAsync(name, r.GetValue(inPlace) ? RestoreMode.InPlace : RestoreMode.Staged, ct);
+            return ExitCodes.Success;
+        }));
+
+        var prune = new Command("prune", "Delete backups older than BACKUP_RETENTION_DAYS (only names that follow the backup scheme).") { dryRun };
+        prune.SetAction((r, ct) => RunAsync(needsDatabase: false, async (settings, log) =>
+        {
+            await new Pruner(settings, log).RunAsync(r.GetValue(dryRun), ct);
+            return ExitCodes.Success;
+        }));
+
+        root.Subcommands.Add(backup);
+        root.Subcommands.Add(list);
+        root.Subcommands.Add(restore);
+        root.Subcommands.Add(prune);
+        return root;
+    }
+
+    private bool Confirm(string target, string objectName)
+    {
+        if (!inputIsTerminal)
+        {
+            stderr.WriteLine($"obs-backup: error: restoring '{objectName}' replaces {target}; pass --yes to confirm when input is not a terminal.");
+            return false;
+        }
+        stderr.WriteLine($"WARNING: this will replace {target} with the contents of '{objectName}'.");
+        stderr.Write("Type 'yes' to continue: ");
+        return string.Equals(stdin.ReadLine()?.Trim(), "yes", StringComparison.Ordinal);
+    }
+
+    private async Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, bool logToStdout = true)
+    {
+        IBackupLog log = logToStdout ? new JsonLineLog(stdout) : NullBackupLog.Instance;
+        try
+        {
+            var settings = new SettingsResolver(environment).Resolve(new SettingOverrides(), needsDatabase);
+            return await action(settings, log);
+        }
+        catch (ConfigurationException ex)
+        {
+            log.Write(new BackupEvent(DateTimeOffset.UtcNow, LogLevel.ERROR, ex.Missing ? "missing_required_env_var" : "invalid_configuration",
+                [new("variable", ex.Setting), new("error", ex.Message)]));
+            return Fail(ex, ExitCodes.BadConfiguration);
+        }
+        catch (ObsBackupException ex)
+        {
+            return Fail(ex, ExitCodes.Failed);
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("obs-backup: cancelled");
+            return 130;
+        }
+    }
+
+    private int Fail(ObsBackupException ex, int code)
+    {
+        stderr.WriteLine("obs-backup: error: " + ex.Message.ReplaceLineEndings(" "));
+        return code;
+    }
+}

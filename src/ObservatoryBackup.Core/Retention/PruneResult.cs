@@ -1,0 +1,6 @@
+namespace ObservatoryBackup.Retention;
+
+/// <summary>What a prune deleted, or would delete on a dry run, and what it could not delete.</summary>
+public sealed record PruneResult(
+    string Bucket, int RetentionDays, DateTimeOffset? Cutoff, bool DryRun,
+    IReadOnlyList<string> Deleted, IReadOnlyList<string> Failed);

@@ -1,0 +1,62 @@
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Errors;
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Store;
+
+namespace ObservatoryBackup.Retention;
+
+/// <summary>
+/// Deletes expired backups, logging each as the replaced script did. Runs after every successful
+/// backup, and on its own (obs-backup prune).
+/// </summary>
+public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
+{
+    private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>Lists the bucket and deletes (or, on a dry run, reports) what the retention policy selects.</summary>
+    public async Task<PruneResult> RunAsync(bool dryRun, CancellationToken ct)
+    {
+        var policy = new RetentionPolicy(settings.RetentionDays);
+        var now = _clock.GetUtcNow();
+        using var store = new BackupStore(settings.Storage);
+        var names = new List<string>();
+        await foreach (var item in store.ListAsync(ct).ConfigureAwait(false)) names.Add(item.ObjectName);
+        var expired = policy.SelectExpired(names, now);
+        if (dryRun)
+        {
+            _log.Info("dry_run", ("would_delete", expired), ("cutoff", policy.Enabled ? policy.CutoffFor(now) : null));
+            return new PruneResult(settings.Storage.Bucket, policy.Days, policy.Enabled ? policy.CutoffFor(now) : null, true, expired, []);
+        }
+        return await DeleteAsync(store, expired, policy.Enabled ? policy.CutoffFor(now) : null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes <paramref name="expired"/>; a failed delete is logged and the rest go on.</summary>
+    public async Task<PruneResult> DeleteAsync(BackupStore store, IReadOnlyList<string> expired, DateTimeOffset? cutoff, CancellationToken ct)
+    {
+        if (cutoff is null)
+        {
+            _log.Info("prune_skipped", ("retention_days", 0));
+            return new PruneResult(settings.Storage.Bucket, 0, null, false, [], []);
+        }
+        _log.Info("prune_start", ("cutoff", cutoff), ("retention_days", settings.RetentionDays));
+        var deleted = new List<string>();
+        var failed = new List<string>();
+        foreach (var name in expired)
+        {
+            try
+            {
+                await store.DeleteAsync(name, ct).ConfigureAwait(false);
+                deleted.Add(name);
+                _log.Info("deleted_old_backup", ("object_name", name));
+            }
+            catch (ObsBackupException ex)
+            {
+                failed.Add(name);
+                _log.Warning("delete_failed", ("object_name", name), ("error", ex.Message));
+            }
+        }
+        _log.Info("prune_complete", ("deleted", deleted.Count));
+        return new PruneResult(settings.Storage.Bucket, settings.RetentionDays, cutoff, false, deleted, failed);
+    }
+}

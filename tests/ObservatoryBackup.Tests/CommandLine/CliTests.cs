@@ -1,0 +1,144 @@
+using System.Text.RegularExpressions;
+using CliWrap;
+using CliWrap.Buffered;
+using ObservatoryBackup.Tests.Fixtures;
+
+namespace ObservatoryBackup.Tests.CommandLine;
+
+/// <summary>obs-backup as cron runs it: a separate process configured by environment variables only.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class CliTests(Servers servers)
+{
+    private PostgresServer Pg => servers.Postgres;
+    private S3Server S3 => servers.S3;
+
+    private Dictionary<string, string?> Env(string database, string bucket) => new()
+    {
+        ["DATABASE_URL"] = Pg.Url(database),
+        ["MINIO_ENDPOINT"] = S3.Endpoint,
+        ["MINIO_ACCESS_KEY"] = S3.AccessKey,
+        ["MINIO_SECRET_KEY"] = S3.SecretKey,
+        ["MINIO_BUCKET"] = bucket,
+        ["MINIO_SECURE"] = "false",
+        ["MINIO_ROOT_USER"] = null,
+        ["MINIO_ROOT_PASSWORD"] = null,
+        ["BACKUP_RETENTION_DAYS"] = null,
+        ["OBS_PG_DUMP"] = $"{PostgresServer.BinDir}/pg_dump",
+        ["OBS_PSQL"] = $"{PostgresServer.BinDir}/psql",
+    };
+
+    private static async Task<BufferedCommandResult> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args) =>
+        await CliWrap.Cli.Wrap("dotnet").WithArguments([Path.Combine(AppContext.BaseDirectory, "obs-backup.dll"), .. args])
+            .WithEnvironmentVariables(env)
+            .WithStandardInputPipe(PipeSource.FromString(""))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    [Fact]
+    public async Task Backup_list_and_restore_as_the_scripts_did()
+    {
+        var source = Servers.UniqueName("cli-src");
+        var target = Servers.UniqueName("cli-dst");
+        var bucket = Servers.UniqueName("cli-bkt");
+        await SampleDatabase.CreateAsync(Pg, source, rows: 400);
+
+        var backup = await RunAsync(Env(source, bucket), "backup");
+        Assert.True(backup.ExitCode == 0, backup.StandardError);
+        var lines = Lines(backup.StandardOutput);
+        Assert.All(lines, l => Assert.Matches("""^\{"timestamp": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "level": "INFO", "event": "[a-z_]+".*\}$""", l));
+        var finished = Regex.Match(lines[^1], """^\{"timestamp": "[^"]+", "level": "INFO", "event": "backup_finished", "status": "success", "object_name": "(postgres/\d{4}/\d\d/\d\d/observatory_\d{8}_\d{6}\.sql\.gz)"\}$""");
+        Assert.True(finished.Success, lines[^1]);
+        var objectName = finished.Groups[1].Value;
+        Assert.DoesNotContain(PostgresServer.AdminPassword, backup.StandardOutput + backup.StandardError);
+
+        var list = await RunAsync(Env(source, bucket), "list");
+        Assert.Equal(0, list.ExitCode);
+        var stat = (await new ObservatoryBackup.Store.BackupCatalog(S3.Settings(bucket)).ListAsync(new(), default)).Single();
+        var table = list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // header and rows as in the spec's example, column for column
+        Assert.Equal("Object name                                                             Size  Last modified", table[0]);
+        Assert.Equal(new string('-', 110), table[1]);
+        var row = Assert.Single(table[2..]);
+        Assert.StartsWith(objectName + " ", row);
+        Assert.Equal(stat.Size.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), row[..74].TrimStart()[(objectName.Length)..].Trim());
+        Assert.Equal(stat.LastModified.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC", row[76..]);
+        Assert.Equal(' ', row[74]);
+
+        var restore = await RunAsync(Env(target, bucket), "restore", objectName, "--yes");
+        Assert.True(restore.ExitCode == 0, restore.StandardError);
+        Assert.Contains("\"event\": \"restore_finished\", \"status\": \"success\"", Lines(restore.StandardOutput)[^2]);
+        Assert.Equal(await Pg.RowCountsAsync(source), await Pg.RowCountsAsync(target));
+    }
+
+    [Fact]
+    public async Task Restore_without_yes_refuses_when_input_is_not_a_terminal()
+    {
+        var db = Servers.UniqueName("cli-live");
+        var bucket = Servers.UniqueName("cli-bkt");
+        await SampleDatabase.CreateAsync(Pg, db, rows: 10);
+        Assert.Equal(0, (await RunAsync(Env(db, bucket), "backup")).ExitCode);
+        var objectName = (await S3.ListAsync(bucket)).Single();
+        await Pg.ExecuteAsync(db, "CREATE TABLE after_backup (x int)");
+
+        var result = await RunAsync(Env(db, bucket), "restore", objectName);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("--yes", Assert.Single(Lines(result.StandardError)));
+        Assert.Contains("\"event\": \"restore_aborted\"", result.StandardOutput);
+        Assert.Contains("public.after_backup", (await Pg.RowCountsAsync(db)).Keys);
+    }
+
+    [Fact]
+    public async Task Dry_run_and_prune()
+    {
+        var db = Servers.UniqueName("cli-src");
+        var bucket = Servers.UniqueName("cli-bkt");
+        await SampleDatabase.CreateAsync(Pg, db, rows: 10);
+        const string old = "postgres/2020/01/01/observatory_20200101_000000.sql.gz";
+        const string foreign = "postgres/2020/01/01/keep-me.sql.gz";
+        await S3.PutAsync(bucket, old, "x"u8.ToArray());
+        await S3.PutAsync(bucket, foreign, "x"u8.ToArray());
+
+        var dry = await RunAsync(Env(db, bucket), "backup", "--dry-run");
+        Assert.Equal(0, dry.ExitCode);
+        Assert.Contains("\"event\": \"dry_run\"", dry.StandardOutput);
+        Assert.Contains(old, dry.StandardOutput);
+        Assert.Equal(2, (await S3.ListAsync(bucket)).Count);
+
+        var pruneDry = await RunAsync(Env(db, bucket), "prune", "--dry-run");
+        Assert.Equal(0, pruneDry.ExitCode);
+        Assert.Equal(2, (await S3.ListAsync(bucket)).Count);
+
+        var prune = await RunAsync(Env(db, bucket), "prune");
+        Assert.Equal(0, prune.ExitCode);
+        Assert.Contains("\"event\": \"deleted_old_backup\", \"object_name\": \"" + old + "\"", prune.StandardOutput);
+        Assert.Equal([foreign], await S3.ListAsync(bucket));
+    }
+
+    [Fact]
+    public async Task Errors_are_one_line_with_a_non_zero_exit()
+    {
+        var env = Env("postgres", Servers.UniqueName("cli-bkt"));
+        env["DATABASE_URL"] = null;
+        var missing = await RunAsync(env, "backup");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.StartsWith("obs-backup: error: DATABASE_URL is required", Assert.Single(Lines(missing.StandardError)));
+        Assert.Contains("\"event\": \"missing_required_env_var\", \"variable\": \"DATABASE_URL\"", missing.StandardOutput);
+
+        env = Env("postgres", Servers.UniqueName("cli-bkt"));
+        env["MINIO_SECRET_KEY"] = "wrong-secret";
+        var denied = await RunAsync(env, "list");
+        Assert.Equal(1, denied.ExitCode);
+        Assert.Contains("refused the credentials", Assert.Single(Lines(denied.StandardError)));
+        Assert.DoesNotContain("wrong-secret", denied.StandardError);
+
+        var badName = await RunAsync(Env("postgres", "any-bucket"), "restore", "../../etc/passwd", "--yes");
+        Assert.Equal(1, badName.ExitCode);
+        Assert.Contains("not a backup object name", Assert.Single(Lines(badName.StandardError)));
+
+        var usage = await RunAsync(Env("postgres", "any-bucket"), "restore");
+        Assert.NotEqual(0, usage.ExitCode);
+    }
+}
