@@ -16,6 +16,7 @@ public sealed class GetObsBackupCommand : ObsCmdletBase
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ObjectNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Only the newest backup.</summary>

@@ -47,14 +47,8 @@ public abstract class ObsCmdletBase : PSCmdlet
     /// <summary>Settings from parameters, then environment, then defaults.</summary>
     protected ObsSettings ResolveSettings(bool needsDatabase, SettingOverrides overrides)
     {
-        overrides = overrides with
-        {
-            Endpoint = Endpoint,
-            Bucket = Bucket,
-            UseSsl = MyInvocation.BoundParameters.ContainsKey(nameof(UseSsl)) ? UseSsl.IsPresent : null,
-            AccessKey = Credential?.UserName,
-            SecretKey = Credential?.GetNetworkCredential().Password,
-        };
+        overrides = StorageParameters.Apply(overrides, Endpoint, Bucket,
+            MyInvocation.BoundParameters.ContainsKey(nameof(UseSsl)) ? UseSsl.IsPresent : null, Credential);
         try
         {
             return SettingsResolver.FromProcess().Resolve(overrides, needsDatabase);

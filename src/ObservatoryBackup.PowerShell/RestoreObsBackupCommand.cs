@@ -17,6 +17,7 @@ public sealed class RestoreObsBackupCommand : ObsCmdletBase
     /// <summary>The backup to restore, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz. Binds from Get-ObsBackup output.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ObjectNameCompleter))]
     public string ObjectName { get; set; } = "";
 
     /// <summary>Bucket holding the backup; binds from Get-ObsBackup output. Default: MINIO_BUCKET, then observatory-backups.</summary>

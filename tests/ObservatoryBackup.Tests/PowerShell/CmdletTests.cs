@@ -247,4 +247,18 @@ public sealed class CmdletTests(Servers servers) : IDisposable
         Assert.Equal(["1,245,312", "2026-02-16 02:00:04 UTC"], cells);
         Assert.Contains("ObservatoryBackup.Store.StoredBackup", view.Element("ViewSelectedBy")!.Value);
     }
+
+    [Fact]
+    public async Task Tab_completes_object_names_from_the_bucket()
+    {
+        var bucket = Servers.UniqueName("ps-bkt");
+        foreach (var n in new[] { "postgres/2026/02/15/observatory_20260215_020000.sql.gz", "postgres/2026/02/16/observatory_20260216_020000.sql.gz", "postgres/2026/01/01/observatory_20260101_020000.sql.gz" })
+            await S3.PutAsync(bucket, n, new byte[10]);
+        var line = "Restore-ObsBackup -Endpoint $endpoint -Credential $cred -Bucket $bucket -ObjectName postgres/2026/02/";
+
+        var matches = _ps.Invoke($"(TabExpansion2 -inputScript '{line}' -cursorColumn {line.Length}).CompletionMatches | ForEach-Object CompletionText", Vars("postgres", bucket))
+            .Select(o => o.ToString());
+
+        Assert.Equal(["postgres/2026/02/16/observatory_20260216_020000.sql.gz", "postgres/2026/02/15/observatory_20260215_020000.sql.gz"], matches);
+    }
 }
