@@ -1,0 +1,96 @@
+using System.Collections;
+using System.Management.Automation;
+
+namespace ObservatoryBackup.Tests.PowerShell;
+
+/// <summary>What a user sees of the module before running anything: its manifest, its help.</summary>
+public sealed class HelpAndManifestTests : IDisposable
+{
+    private static readonly HashSet<string> CommonParameters = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable",
+        "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable",
+    };
+
+    private readonly ModuleSession _ps = new();
+
+    public void Dispose() => _ps.Dispose();
+
+    [Fact]
+    public void The_manifest_is_valid_and_ready_for_a_gallery()
+    {
+        var manifest = (PSModuleInfo)Assert.Single(_ps.Invoke($"Test-ModuleManifest -Path '{ModuleSession.ManifestPath}'")).BaseObject;
+
+        Assert.Equal(new Version(0, 1, 0), manifest.Version);
+        Assert.NotEqual(Guid.Empty, manifest.Guid);
+        Assert.False(string.IsNullOrWhiteSpace(manifest.Author));
+        Assert.False(string.IsNullOrWhiteSpace(manifest.Description));
+        Assert.Equal(new Version(7, 6), manifest.PowerShellVersion);
+        Assert.Equal(["Core"], manifest.CompatiblePSEditions);
+        Assert.NotEmpty(manifest.Tags);
+        Assert.NotNull(manifest.ProjectUri);
+
+        // what Import-PowerShellDataFile does (it is in Microsoft.PowerShell.Utility, not hosted here)
+        var ast = System.Management.Automation.Language.Parser.ParseFile(ModuleSession.ManifestPath, out _, out var errors);
+        Assert.Empty(errors);
+        var data = (Hashtable)((System.Management.Automation.Language.HashtableAst)ast.Find(a => a is System.Management.Automation.Language.HashtableAst, false)!).SafeGetValue();
+        var cmdlets = ((object[])data["CmdletsToExport"]!).Cast<string>().ToList();
+        Assert.DoesNotContain(cmdlets, c => c.Contains('*'));
+        Assert.Equal(["ObservatoryBackup.format.ps1xml"], ((object[])data["FormatsToProcess"]!).Cast<string>());
+        foreach (var key in new[] { "FunctionsToExport", "AliasesToExport", "VariablesToExport" })
+            Assert.Empty((object[])data[key]!);
+    }
+
+    [Theory]
+    [InlineData("Invoke-ObsBackup")]
+    [InlineData("Get-ObsBackup")]
+    [InlineData("Restore-ObsBackup")]
+    public void Every_cmdlet_and_parameter_has_help(string cmdlet)
+    {
+        var help = Assert.Single(_ps.Invoke($"Get-Help {cmdlet} -Full"));
+
+        Assert.DoesNotContain(cmdlet, Text(help.Properties["Synopsis"].Value)); // not the generated syntax-only stub
+        Assert.True(Text(help.Properties["description"].Value).Length > 80);
+        var examples = _ps.Invoke($"(Get-Help {cmdlet} -Full).examples.example | ForEach-Object {{ $_.code }}").Select(o => o.ToString()).ToList();
+        Assert.True(examples.Count >= 2, $"{cmdlet} has {examples.Count} examples");
+
+        var parameters = _ps.Invoke($"(Get-Command {cmdlet}).Parameters.Keys").Select(o => o.ToString()!).Where(p => !CommonParameters.Contains(p)).ToList();
+        Assert.NotEmpty(parameters);
+        foreach (var parameter in parameters)
+        {
+            var text = _ps.Invoke($"(Get-Help {cmdlet} -Parameter {parameter}).description | ForEach-Object {{ $_.Text }}");
+            Assert.True(text.Count > 0 && Text(text[0]).Length > 10, $"{cmdlet} -{parameter} has no help text");
+        }
+    }
+
+    [Fact]
+    public void The_examples_cover_the_specs_workflows()
+    {
+        var all = string.Join("\n", _ps.Invoke("'Invoke-ObsBackup', 'Get-ObsBackup', 'Restore-ObsBackup' | ForEach-Object { (Get-Help $_ -Full).examples.example | ForEach-Object { $_.code } }"));
+        Assert.Contains("Invoke-ObsBackup\n", all + "\n");                         // manual backup
+        Assert.Contains("Invoke-ObsBackup -WhatIf", all);                          // dry run
+        Assert.Contains("Get-ObsBackup", all);                                     // list
+        Assert.Contains("Restore-ObsBackup postgres/2026/02/16/observatory_20260216_020000.sql.gz\n", all + "\n"); // interactive restore
+        Assert.Contains("-Force", all);                                            // unattended restore
+        Assert.Contains("observatory_restore_test", all);                          // restore into a test database
+        Assert.Contains("0 2 * * *", all);                                         // cron line
+    }
+
+    [Fact]
+    public void The_about_topic_covers_configuration_and_retention()
+    {
+        var text = string.Join("\n", _ps.Invoke("Get-Help about_ObservatoryBackup").Select(o => o.ToString()));
+        Assert.Contains("RETENTION POLICY", text);
+        foreach (var variable in new[] { "DATABASE_URL", "MINIO_ENDPOINT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "MINIO_BUCKET", "MINIO_SECURE", "BACKUP_RETENTION_DAYS" })
+            Assert.Contains(variable, text);
+    }
+
+    private static string Text(object? value) => value switch
+    {
+        null => "",
+        PSObject { BaseObject: object[] items } => string.Join(" ", items.Select(Text)),
+        PSObject ps when ps.Properties["Text"] is { } t => t.Value?.ToString() ?? "",
+        object[] items => string.Join(" ", items.Select(Text)),
+        _ => value.ToString() ?? "",
+    };
+}
