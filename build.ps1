@@ -1,0 +1,77 @@
+#Requires -Version 7.6
+<#
+.SYNOPSIS
+    Builds, tests and lays out the ObservatoryBackup module.
+
+.DESCRIPTION
+    Needs only the .NET SDK. Uses .NET APIs and PowerShell's core cmdlets, so it runs in any
+    PowerShell 7.6 host.
+
+    Build    compiles and lays the module out as users get it, under
+             <OutputPath>/ObservatoryBackup/<version>: manifest, binaries, format views and help.
+             That folder is what Import-Module takes, and what goes into a PSModulePath folder.
+    Test     runs the README's test command (dotnet test ObservatoryBackup.sln).
+    Package  Build, plus the obs-backup .NET tool package under <OutputPath>/packages.
+    Clean    removes <OutputPath>.
+
+.EXAMPLE
+    ./build.ps1
+    Import-Module ./out/ObservatoryBackup/0.1.0/ObservatoryBackup.psd1
+
+.EXAMPLE
+    ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    [string] $OutputPath = [System.IO.Path]::Combine($PSScriptRoot, 'out')
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+function Invoke-Dotnet {
+    param([Parameter(Mandatory)] [string[]] $Arguments)
+    $PSCmdlet.WriteVerbose("dotnet $($Arguments -join ' ')")
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Get-ModuleVersion {
+    # Import-PowerShellDataFile reads the manifest the same way; the parser keeps this script to core PowerShell
+    $path = [System.IO.Path]::Combine($PSScriptRoot, 'ObservatoryBackup.psd1')
+    $tokens = $null; $errors = $null
+    $ast = [System.Management.Automation.Language.Parser]::ParseFile($path, [ref] $tokens, [ref] $errors)
+    if ($errors) { throw "ObservatoryBackup.psd1 does not parse: $($errors[0])" }
+    $ast.Find({ param($a) $a -is [System.Management.Automation.Language.HashtableAst] }, $false).SafeGetValue()['ModuleVersion']
+}
+
+$OutputPath = [System.IO.Path]::GetFullPath($OutputPath)
+$solution = [System.IO.Path]::Combine($PSScriptRoot, 'ObservatoryBackup.sln')
+
+switch ($Task) {
+    'Clean' {
+        if ([System.IO.Directory]::Exists($OutputPath)) { [System.IO.Directory]::Delete($OutputPath, $true) }
+    }
+    'Test' {
+        Invoke-Dotnet @('test', $solution)
+    }
+    default {
+        $moduleDir = [System.IO.Path]::Combine($OutputPath, 'ObservatoryBackup', (Get-ModuleVersion))
+        if ([System.IO.Directory]::Exists($moduleDir)) { [System.IO.Directory]::Delete($moduleDir, $true) }
+        $project = [System.IO.Path]::Combine($PSScriptRoot, 'src', 'ObservatoryBackup.PowerShell', 'ObservatoryBackup.PowerShell.csproj')
+        Invoke-Dotnet @('publish', $project, '-c', $Configuration, '-o', $moduleDir, '-p:GenerateDocumentationFile=false', '-p:DebugType=none')
+
+        $manifest = Test-ModuleManifest -Path ([System.IO.Path]::Combine($moduleDir, 'ObservatoryBackup.psd1'))
+        if ($Task -eq 'Package') {
+            $cli = [System.IO.Path]::Combine($PSScriptRoot, 'src', 'ObservatoryBackup.Cli', 'ObservatoryBackup.Cli.csproj')
+            Invoke-Dotnet @('pack', $cli, '-c', $Configuration, '-o', [System.IO.Path]::Combine($OutputPath, 'packages'))
+        }
+        [Console]::WriteLine("ObservatoryBackup $($manifest.Version) laid out in $moduleDir")
+    }
+}

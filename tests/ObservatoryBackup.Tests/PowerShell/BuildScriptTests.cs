@@ -1,0 +1,45 @@
+using System.Management.Automation;
+
+namespace ObservatoryBackup.Tests.PowerShell;
+
+public sealed class BuildScriptTests
+{
+    [Fact]
+    public void Build_ps1_lays_out_a_module_that_imports_as_is()
+    {
+        var buildScript = Path.Combine(Fixtures.Shell.RepoRoot, "build.ps1");
+        var output = Path.Combine(Path.GetTempPath(), "obs-build-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            using (var session = new ModuleSession())
+                session.Invoke($"& '{buildScript}' -Task Build -Configuration Release -OutputPath '{output}'");
+
+            var moduleDir = Path.Combine(output, "ObservatoryBackup", "0.1.0");
+            foreach (var file in new[] { "ObservatoryBackup.psd1", "ObservatoryBackup.PowerShell.dll", "ObservatoryBackup.Core.dll",
+                         "ObservatoryBackup.format.ps1xml", Path.Combine("en-US", "ObservatoryBackup.PowerShell.dll-Help.xml"),
+                         Path.Combine("en-US", "about_ObservatoryBackup.help.txt") })
+                Assert.True(File.Exists(Path.Combine(moduleDir, file)), $"{file} missing from the laid-out module");
+            Assert.DoesNotContain(Directory.GetFiles(moduleDir), f => Path.GetFileName(f) == "System.Management.Automation.dll");
+
+            using var runspace = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspace(
+                System.Management.Automation.Runspaces.InitialSessionState.CreateDefault2());
+            runspace.Open();
+            using var fresh = System.Management.Automation.PowerShell.Create();
+            fresh.Runspace = runspace;
+            fresh.AddScript($"Import-Module '{Path.Combine(moduleDir, "ObservatoryBackup.psd1")}' -PassThru | ForEach-Object {{ $_.ExportedCmdlets.Keys }}");
+            Assert.Equal(["Get-ObsBackup", "Invoke-ObsBackup", "Restore-ObsBackup"], fresh.Invoke().Select(o => o.ToString()).Order());
+            Assert.Empty(fresh.Streams.Error);
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Build_ps1_parses_without_errors()
+    {
+        System.Management.Automation.Language.Parser.ParseFile(Path.Combine(Fixtures.Shell.RepoRoot, "build.ps1"), out _, out var errors);
+        Assert.Empty(errors);
+    }
+}
