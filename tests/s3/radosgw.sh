@@ -60,6 +60,7 @@ rgw enable usage log = false
 CONF
 export CEPH_CONF="$conf"
 log() { echo "radosgw.sh: $*" >&2; }
+fail() { log "$1"; tail -n 20 "$dir"/log/*.log >&2 || true; exit 1; }
 
 ceph-authtool --create-keyring "$dir/mon.a.keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
 ceph-authtool --create-keyring "$dir/client.admin.keyring" --gen-key -n client.admin \
@@ -72,8 +73,8 @@ ceph-authtool --create-keyring "$dir/client.rgw.keyring" --gen-key -n client.rgw
 ceph-authtool "$dir/mon.a.keyring" --import-keyring "$dir/osd.0.keyring" >/dev/null
 ceph-authtool "$dir/mon.a.keyring" --import-keyring "$dir/client.rgw.keyring" >/dev/null
 monmaptool --create --add a "127.0.0.1:$monport" --fsid "$fsid" "$dir/monmap" >/dev/null
-ceph-mon --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/mon.a.keyring"
-ceph-mon -i a
+ceph-mon --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/mon.a.keyring" 2>>"$dir/log/mon.stderr"
+ceph-mon -i a 2>>"$dir/log/mon.stderr"
 log "mon up on $monport"
 
 osdkey=$(ceph-authtool -p -n osd.0 "$dir/osd.0.keyring")
@@ -82,18 +83,22 @@ ceph osd new "$osduuid" 0 >/dev/null
 ceph-osd -i 0 --mkfs --osd-uuid "$osduuid" --key "$osdkey" >/dev/null 2>&1
 # --mkfs --key does not write the keyring where the osd reads it
 ceph-authtool --create-keyring "$dir/osd.0.keyring" -n osd.0 --add-key "$osdkey" >/dev/null
-ceph-osd -i 0
+ceph-osd -i 0 2>>"$dir/log/osd.stderr"
 log "osd started"
 
+osd_up=
 for _ in $(seq 60); do  # up to 30 s
-  ceph osd stat 2>/dev/null | grep -q '1 up' && break; sleep 0.5
+  if ceph osd stat 2>/dev/null | grep -q '1 up'; then osd_up=1; break; fi; sleep 0.5
 done
+# without an OSD radosgw would wait minutes before giving up
+[ -n "$osd_up" ] || fail "the OSD did not come up within 30 s"
 
-radosgw -n client.rgw
-for _ in $(seq 120); do
-  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then break; fi; sleep 0.5
+radosgw -n client.rgw 2>>"$dir/log/rgw.stderr"
+rgw_up=
+for _ in $(seq 120); do  # up to 60 s
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then rgw_up=1; break; fi; sleep 0.5
 done
+[ -n "$rgw_up" ] || fail "radosgw did not answer on 127.0.0.1:$port within 60 s"
 radosgw-admin user create --uid=obs-test --display-name="obs test" \
   --access-key="$access" --secret="$secret" >/dev/null
-curl -s -o /dev/null --fail-with-body "http://127.0.0.1:$port/" || { log "radosgw not answering"; exit 1; }
 echo ready

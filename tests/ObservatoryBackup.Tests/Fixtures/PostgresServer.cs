@@ -26,20 +26,14 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync()
     {
         var dir = Path.Combine(Path.GetTempPath(), "obs-pg-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
         var port = Shell.FreePort();
-        var pwfile = Path.Combine(dir, "pwfile");
-        await File.WriteAllTextAsync(pwfile, AdminPassword + "\n");
-        if (Shell.IsRoot) await Shell.RunAsync("chown", ["-R", "postgres:postgres", dir]);
-
-        var data = Path.Combine(dir, "data");
-        await Shell.RunAsync($"{BinDir}/initdb", ["-D", data, "-U", AdminUser, "--pwfile", pwfile,
-            "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"], asPostgres: true);
-        File.Delete(pwfile);
-        await Shell.RunAsync($"{BinDir}/pg_ctl", ["-D", data, "-l", Path.Combine(dir, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50", "start"], asPostgres: true);
+        await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser], env: Env, stdin: AdminPassword);
         return new PostgresServer(dir, port);
     }
+
+    /// <summary>tests/pg/postgres.sh: the same harness scripts/try.sh uses.</summary>
+    private static string Script => Path.Combine(Shell.RepoRoot, "tests", "pg", "postgres.sh");
+    private static readonly Dictionary<string, string?> Env = new() { ["PG_BIN"] = BinDir };
 
     /// <summary>postgresql+asyncpg URL for <paramref name="database"/>, with a password that needs percent-encoding.</summary>
     public string Url(string database, string user = AdminUser, string password = AdminPassword) =>
@@ -106,15 +100,5 @@ public sealed class PostgresServer : IAsyncDisposable
         return string.Join("\n", parts);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await Shell.RunAsync($"{BinDir}/pg_ctl", ["-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop"], asPostgres: true);
-        }
-        finally
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-    }
+    public async ValueTask DisposeAsync() => await Shell.RunAsync("bash", [Script, "stop", _dir], env: Env);
 }

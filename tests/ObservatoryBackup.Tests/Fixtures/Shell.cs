@@ -3,23 +3,17 @@ using CliWrap.Buffered;
 
 namespace ObservatoryBackup.Tests.Fixtures;
 
-/// <summary>Runs fixture commands, as the postgres system user where the tests run as root (initdb refuses root).</summary>
+/// <summary>Runs the fixtures' scripts and finds the repository.</summary>
 internal static class Shell
 {
-    public static bool IsRoot => Environment.UserName == "root";
-
-    public static async Task<string> RunAsync(string file, IEnumerable<string> args, bool asPostgres = false,
-        IReadOnlyDictionary<string, string?>? env = null, TimeSpan? timeout = null)
+    public static async Task<string> RunAsync(string file, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string?>? env = null, TimeSpan? timeout = null, string stdin = "")
     {
         var argList = args.ToList();
-        if (asPostgres && IsRoot)
-        {
-            argList.InsertRange(0, ["-u", "postgres", "--", file]);
-            file = "runuser";
-        }
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
         var result = await CliWrap.Cli.Wrap(file).WithArguments(argList)
             .WithEnvironmentVariables(env ?? new Dictionary<string, string?>())
+            .WithStandardInputPipe(PipeSource.FromString(stdin))
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(cts.Token);
         if (result.ExitCode != 0)
