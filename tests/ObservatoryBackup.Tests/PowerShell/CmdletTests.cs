@@ -53,6 +53,7 @@ public sealed class CmdletTests(Servers servers) : IDisposable
         vars["target"] = Pg.Url(target);
 
         var backup = (BackupResult)Assert.Single(_ps.Invoke($"Invoke-ObsBackup -DatabaseUrl $url {Storage} -PgDumpPath $pgbin", vars)).BaseObject;
+        Assert.Single(_ps.Streams!.Progress, p => p.Activity == "pg_dump | gzip" && p.RecordType == ProgressRecordType.Completed);
         Assert.False(backup.DryRun);
         Assert.Equal([backup.ObjectName], await S3.ListAsync(bucket));
 
@@ -62,6 +63,11 @@ public sealed class CmdletTests(Servers servers) : IDisposable
         // binds ObjectName and Bucket by property name; no -Bucket on the restore side
         var restored = _ps.Invoke($"(Get-ObsBackup {Storage})[0] | Restore-ObsBackup -DatabaseUrl $target -Endpoint $endpoint -Credential $cred -PsqlPath $pgbin -Confirm:$false", vars);
         var result = (RestoreResult)Assert.Single(restored).BaseObject;
+        foreach (var activity in new[] { "download", "gunzip | psql" })
+        {
+            var done = Assert.Single(_ps.Streams!.Progress, p => p.Activity == activity && p.RecordType == ProgressRecordType.Completed);
+            Assert.Matches(@"^[\d.]+ [KMG]?i?B of [\d.]+ [KMG]?i?B at [\d.]+ [KMG]?i?B/s$", done.StatusDescription);
+        }
         Assert.Equal((backup.ObjectName, bucket, target), (result.ObjectName, result.Bucket, result.Database));
         Assert.Equal(await Pg.RowCountsAsync(source), await Pg.RowCountsAsync(target));
         Assert.Empty(_ps.Host.Prompts);

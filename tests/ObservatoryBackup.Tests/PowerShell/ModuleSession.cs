@@ -26,7 +26,8 @@ public sealed class ModuleSession : IDisposable
     public CapturedStreams? Streams { get; private set; }
 
     public sealed record CapturedStreams(
-        List<InformationRecord> Information, List<VerboseRecord> Verbose, List<WarningRecord> Warning, List<ErrorRecord> Error);
+        List<InformationRecord> Information, List<VerboseRecord> Verbose, List<WarningRecord> Warning, List<ErrorRecord> Error,
+        List<ProgressRecord> Progress);
 
     /// <summary>Runs a script; terminating errors surface as exceptions, like in a script with $ErrorActionPreference = 'Stop'.</summary>
     public Collection<PSObject> Invoke(string script, IDictionary<string, object?>? variables = null)
@@ -43,7 +44,7 @@ public sealed class ModuleSession : IDisposable
         }
         finally
         {
-            Streams = new CapturedStreams([.. ps.Streams.Information], [.. ps.Streams.Verbose], [.. ps.Streams.Warning], [.. ps.Streams.Error]);
+            Streams = new CapturedStreams([.. ps.Streams.Information], [.. ps.Streams.Verbose], [.. ps.Streams.Warning], [.. ps.Streams.Error], [.. ps.Streams.Progress]);
         }
     }
 
