@@ -10,7 +10,7 @@ namespace ObservatoryBackup.PowerShell;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ObsBackup")]
 [OutputType(typeof(StoredBackup))]
-public sealed class GetObsBackupCommand : ObsCmdletBase
+public sealed class GetObsBackupCommand : ObsStorageCmdletBase
 {
     /// <summary>Object names to match; wildcards allowed.</summary>
     [Parameter(Position = 0)]

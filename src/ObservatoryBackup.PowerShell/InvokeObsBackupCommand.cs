@@ -10,7 +10,7 @@ namespace ObservatoryBackup.PowerShell;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(BackupResult))]
-public sealed class InvokeObsBackupCommand : ObsCmdletBase
+public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
 {
     /// <summary>PostgreSQL URL of the database to back up. Default: DATABASE_URL.</summary>
     [Parameter]

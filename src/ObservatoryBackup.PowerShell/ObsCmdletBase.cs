@@ -6,33 +6,14 @@ using ObservatoryBackup.Logging;
 namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
-/// What every ObservatoryBackup cmdlet shares: the storage parameters, settings resolution,
-/// running the async engine while writing its events and progress, and turning its exceptions into error records.
+/// What every ObservatoryBackup cmdlet shares: running the async engine while writing its events
+/// and progress, and turning its exceptions into error records.
 /// </summary>
 public abstract class ObsCmdletBase : PSCmdlet
 {
     public const string LogFormatVariable = "OBS_LOG_FORMAT";
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, int> _progressIds = new();
-
-    /// <summary>S3/MinIO endpoint as host:port (optionally http:// or https://). Default: MINIO_ENDPOINT.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Endpoint { get; set; }
-
-    /// <summary>Access key (user name) and secret key (password). Default: MINIO_ACCESS_KEY/MINIO_SECRET_KEY, then MINIO_ROOT_USER/MINIO_ROOT_PASSWORD, then minioadmin.</summary>
-    [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
-
-    /// <summary>Bucket. Default: MINIO_BUCKET, then observatory-backups.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public virtual string? Bucket { get; set; }
-
-    /// <summary>Use TLS. Default: MINIO_SECURE, then false.</summary>
-    [Parameter]
-    public SwitchParameter UseSsl { get; set; }
 
     /// <summary>Text (Information and Verbose streams) or Json (the replaced scripts' log lines on the host). Default: OBS_LOG_FORMAT, then Text.</summary>
     [Parameter]
@@ -44,14 +25,12 @@ public abstract class ObsCmdletBase : PSCmdlet
         (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)
         || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
 
-    /// <summary>Settings from parameters, then environment, then defaults.</summary>
-    protected ObsSettings ResolveSettings(bool needsDatabase, SettingOverrides overrides)
+    /// <summary>Runs <paramref name="resolve"/>; a configuration error is logged (missing_required_env_var / invalid_configuration) and becomes a terminating error.</summary>
+    protected T Configure<T>(Func<T> resolve)
     {
-        overrides = StorageParameters.Apply(overrides, Endpoint, Bucket,
-            MyInvocation.BoundParameters.ContainsKey(nameof(UseSsl)) ? UseSsl.IsPresent : null, Credential);
         try
         {
-            return SettingsResolver.FromProcess().Resolve(overrides, needsDatabase);
+            return resolve();
         }
         catch (ConfigurationException ex)
         {

@@ -12,7 +12,7 @@ namespace ObservatoryBackup.PowerShell;
 /// </summary>
 [Cmdlet(VerbsData.Restore, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RestoreResult))]
-public sealed class RestoreObsBackupCommand : ObsCmdletBase
+public sealed class RestoreObsBackupCommand : ObsStorageCmdletBase
 {
     /// <summary>The backup to restore, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz. Binds from Get-ObsBackup output.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

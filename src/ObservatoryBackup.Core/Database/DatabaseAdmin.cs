@@ -25,18 +25,22 @@ public sealed class DatabaseAdmin : IAsyncDisposable
     public PgVersion ServerVersion => new(_connection.PostgreSqlVersion.Major, Math.Max(0, _connection.PostgreSqlVersion.Minor));
 
     /// <summary>Connects to <paramref name="database"/> (default: the URL's own database).</summary>
-    public static async Task<DatabaseAdmin> ConnectAsync(DatabaseUrl url, CancellationToken ct, string? database = null)
+    public static async Task<DatabaseAdmin> ConnectAsync(DatabaseUrl url, CancellationToken ct, string? database = null) =>
+        new(await OpenAsync(url, database ?? url.Database, ct).ConfigureAwait(false), url);
+
+    /// <summary>An open connection to <paramref name="database"/>; failures say whether the server was unreachable or refused the user.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync(DatabaseUrl url, string database, CancellationToken ct)
     {
-        var connection = new NpgsqlConnection(ConnectionString(url, database ?? url.Database));
+        var connection = new NpgsqlConnection(ConnectionString(url, database));
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            return new DatabaseAdmin(connection, url);
+            return connection;
         }
         catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw Translate(ex, url, database ?? url.Database);
+            throw Translate(ex, url, database);
         }
     }
 

@@ -39,7 +39,7 @@ public sealed class CmdletTests(Servers servers) : IDisposable
             .Select(a => $"{a!.VerbName}-{a.NounName}")
             .Order();
         Assert.Equal(implemented, exported);
-        Assert.Equal(["Get-ObsBackup", "Invoke-ObsBackup", "Restore-ObsBackup"], exported);
+        Assert.Equal(["Get-ObsBackup", "Invoke-ObsBackup", "Restore-ObsBackup", "Update-ObsCredentialKey"], exported);
     }
 
     [Fact]

@@ -41,10 +41,21 @@ public sealed class HelpAndManifestTests : IDisposable
             Assert.Empty((object[])data[key]!);
     }
 
+    [Fact]
+    public void Every_exported_cmdlet_is_covered_by_the_help_test()
+    {
+        var exported = _ps.Invoke("(Get-Module ObservatoryBackup).ExportedCmdlets.Keys").Select(o => o.ToString()).Order();
+        var covered = typeof(HelpAndManifestTests).GetMethod(nameof(Every_cmdlet_and_parameter_has_help))!
+            .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>()
+            .Select(a => (string)a.GetData(null!).Single()[0]).Order();
+        Assert.Equal(exported, covered);
+    }
+
     [Theory]
     [InlineData("Invoke-ObsBackup")]
     [InlineData("Get-ObsBackup")]
     [InlineData("Restore-ObsBackup")]
+    [InlineData("Update-ObsCredentialKey")]
     public void Every_cmdlet_and_parameter_has_help(string cmdlet)
     {
         var help = Assert.Single(_ps.Invoke($"Get-Help {cmdlet} -Full"));

@@ -1,0 +1,83 @@
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Credentials;
+
+namespace ObservatoryBackup.PowerShell;
+
+/// <summary>
+/// <para type="synopsis">Re-encrypts the application's stored credentials from the old CREDENTIAL_ENCRYPTION_KEY to the new one, in one transaction.</para>
+/// </summary>
+[Cmdlet(VerbsData.Update, "ObsCredentialKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(KeyRotationResult))]
+public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
+{
+    public const string OldKeyVariable = "CREDENTIAL_ENCRYPTION_KEY_OLD";
+    public const string NewKeyVariable = "CREDENTIAL_ENCRYPTION_KEY";
+
+    /// <summary>The key the credentials are encrypted with now. Default: CREDENTIAL_ENCRYPTION_KEY_OLD.</summary>
+    [Parameter]
+    public SecureString? OldKey { get; set; }
+
+    /// <summary>The key to re-encrypt them with. Default: CREDENTIAL_ENCRYPTION_KEY.</summary>
+    [Parameter]
+    public SecureString? NewKey { get; set; }
+
+    /// <summary>PostgreSQL URL of the application's database. Default: DATABASE_URL.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DatabaseUrl { get; set; }
+
+    /// <summary>Table holding the credentials.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Table { get; set; } = "api_credentials";
+
+    /// <summary>Schema of the table; default: the connection's search_path.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Schema { get; set; }
+
+    /// <summary>The table's key column, used to name rows in reports and errors.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string KeyColumn { get; set; } = "id";
+
+    /// <summary>The encrypted column: jsonb or json holding the token as a JSON string, or text holding the token.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Column { get; set; } = "credentials";
+
+    /// <summary>Do not ask for confirmation.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var (database, oldKey, newKey) = Configure(() => (
+            DatabaseUrl is not null
+                ? Configuration.DatabaseUrl.Parse(DatabaseUrl, "-DatabaseUrl")
+                : Configuration.DatabaseUrl.Parse(Environment.GetEnvironmentVariable(SettingsResolver.DatabaseUrlVariable), SettingsResolver.DatabaseUrlVariable),
+            Key(OldKey, nameof(OldKey), OldKeyVariable),
+            Key(NewKey, nameof(NewKey), NewKeyVariable)));
+        var table = new CredentialTable { Table = Table, Schema = Schema, KeyColumn = KeyColumn, Column = Column };
+        var rotation = new CredentialKeyRotation(database, table, oldKey, newKey, Log);
+
+        var target = $"{table} in database \"{database.Database}\" on {database.Host}:{database.Port}";
+        if (WhatIfRequested)
+        {
+            ShouldProcess(target, "Re-encrypt every credential with the new key");
+            WriteObject(Run(ct => rotation.RunAsync(dryRun: true, ct)));
+            return;
+        }
+        var confirmed = Force && !MyInvocation.BoundParameters.ContainsKey("Confirm")
+            || ShouldProcess(target, "Re-encrypt every credential with the new key");
+        if (!confirmed) return;
+        WriteObject(Run(ct => rotation.RunAsync(dryRun: false, ct)));
+    }
+
+    private static FernetKey Key(SecureString? parameter, string parameterName, string variable) => parameter is not null
+        ? FernetKey.Parse(new NetworkCredential("", parameter).Password, "-" + parameterName)
+        : FernetKey.Parse(Environment.GetEnvironmentVariable(variable), variable);
+}
