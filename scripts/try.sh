@@ -40,7 +40,9 @@ say "starting PostgreSQL on 127.0.0.1:$pg_port and radosgw on 127.0.0.1:$s3_port
 printf '%s' "$password" | PG_BIN=$pg_bin bash "$root/tests/pg/postgres.sh" start "$pg_dir" "$pg_port" observatory >/dev/null
 bash "$root/tests/s3/radosgw.sh" start "$s3_dir" "$s3_port" TRYACCESSKEY00000001 "$s3_secret" >/dev/null
 
-export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=observatory PGPASSWORD=$password
+# psql reads the password from a private passfile: never on a command line
+(umask 077; printf '127.0.0.1:%s:*:observatory:%s\n' "$pg_port" "$password" > "$work/pgpass")
+export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=observatory PGPASSFILE=$work/pgpass
 psql_q() { "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
 say "loading a sample database 'observatory'"
 psql_q -d postgres -c "CREATE DATABASE observatory"
@@ -56,7 +58,6 @@ SQL
 
 export DATABASE_URL="postgresql+asyncpg://observatory:$password@127.0.0.1:$pg_port/observatory"
 export MINIO_ENDPOINT=127.0.0.1:$s3_port MINIO_ACCESS_KEY=TRYACCESSKEY00000001 MINIO_SECRET_KEY="$s3_secret"
-unset PGPASSWORD
 
 say "obs-backup backup"
 obs backup
@@ -68,7 +69,7 @@ say "obs-backup restore $object into observatory_restore_test"
 DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/observatory_restore_test" obs restore "$object" --yes
 
 counts() {
-  PGPASSWORD=$password psql_q -d "$1" -At -c \
+  psql_q -d "$1" -At -c \
     "SELECT 'queries', count(*) FROM queries UNION ALL SELECT 'content_records', count(*) FROM content_records"
 }
 say "row counts: observatory | observatory_restore_test"

@@ -25,6 +25,10 @@ public abstract class ObsCmdletBase : PSCmdlet
         (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)
         || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
 
+    /// <summary>ShouldProcess, except that <paramref name="force"/> skips the prompt unless -WhatIf or -Confirm is given.</summary>
+    protected bool ShouldProcessUnlessForced(bool force, string target, string action) =>
+        force && !WhatIfRequested && !MyInvocation.BoundParameters.ContainsKey("Confirm") || ShouldProcess(target, action);
+
     /// <summary>Runs <paramref name="resolve"/>; a configuration error is logged (missing_required_env_var / invalid_configuration) and becomes a terminating error.</summary>
     protected T Configure<T>(Func<T> resolve)
     {

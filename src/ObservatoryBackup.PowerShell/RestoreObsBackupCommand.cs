@@ -61,9 +61,7 @@ public sealed class RestoreObsBackupCommand : ObsStorageCmdletBase
             ? $"Restore '{ObjectName}' from bucket '{settings.Storage.Bucket}', replacing its contents (via a staging database)"
             : $"Restore '{ObjectName}' from bucket '{settings.Storage.Bucket}', dropping and recreating it first";
 
-        var confirmed = Force && !WhatIfRequested && !MyInvocation.BoundParameters.ContainsKey("Confirm")
-            || ShouldProcess(engine.DescribeTarget(), action);
-        if (!confirmed)
+        if (!ShouldProcessUnlessForced(Force, engine.DescribeTarget(), action))
         {
             if (!WhatIfRequested)
             {

@@ -71,9 +71,7 @@ public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
             WriteObject(Run(ct => rotation.RunAsync(dryRun: true, ct)));
             return;
         }
-        var confirmed = Force && !MyInvocation.BoundParameters.ContainsKey("Confirm")
-            || ShouldProcess(target, "Re-encrypt every credential with the new key");
-        if (!confirmed) return;
+        if (!ShouldProcessUnlessForced(Force, target, "Re-encrypt every credential with the new key")) return;
         WriteObject(Run(ct => rotation.RunAsync(dryRun: false, ct)));
     }
 
