@@ -44,9 +44,13 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects to a maintenance database: <c>postgres</c>, or <c>template1</c> where that does not exist.</summary>
+    /// <summary>
+    /// Connects to a maintenance database other than the target: <c>postgres</c>, or <c>template1</c>
+    /// where that does not exist or is itself the database being replaced.
+    /// </summary>
     public static async Task<DatabaseAdmin> ConnectMaintenanceAsync(DatabaseUrl url, CancellationToken ct)
     {
+        if (url.Database == "postgres") return await ConnectAsync(url, ct, "template1").ConfigureAwait(false);
         try
         {
             return await ConnectAsync(url, ct, "postgres").ConfigureAwait(false);
