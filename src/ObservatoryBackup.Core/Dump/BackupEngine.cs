@@ -63,7 +63,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             throw ex;
         }
 
-        using var store = new BackupStore(settings.Storage);
+        using var store = new BackupStore(settings.Storage, _log.StorageRetry);
         var bucketExists = await store.BucketExistsAsync(ct).ConfigureAwait(false);
         // the name records whole seconds; the backup's time is what its name says
         var now = _clock.GetUtcNow();
@@ -104,7 +104,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     public async Task<BackupResult> ExecuteAsync(BackupPlan plan, CancellationToken ct)
     {
         var stopwatch = Stopwatch.StartNew();
-        using var store = new BackupStore(settings.Storage);
+        using var store = new BackupStore(settings.Storage, _log.StorageRetry);
         try
         {
             if (!plan.BucketExists && !await store.BucketExistsAsync(ct).ConfigureAwait(false))

@@ -9,6 +9,9 @@ public sealed class EventLog(IBackupLog sink, TimeProvider clock)
 
     public IBackupLog Sink => sink;
 
+    /// <summary>A retried S3 request (see Store/TransientFaults).</summary>
+    public void StorageRetry(int attempt, Exception error) => Warning("storage_retry", ("attempt", attempt), ("error", error.Message));
+
     private void Write(LogLevel level, string name, (string Key, object? Value)[] fields) =>
         sink.Write(new BackupEvent(clock.GetUtcNow(), level, name,
             fields.Select(f => new KeyValuePair<string, object?>(f.Key, f.Value)).ToList()));

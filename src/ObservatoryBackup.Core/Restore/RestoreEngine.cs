@@ -41,7 +41,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         {
             var psql = PgToolLocator.Locate("psql", settings.PsqlPath, SettingsResolver.PsqlVariable + " or -PsqlPath");
             await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(Db, ct).ConfigureAwait(false);
-            using var store = new BackupStore(settings.Storage);
+            using var store = new BackupStore(settings.Storage, _log.StorageRetry);
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
                 ?? throw new BackupDataException(ObsErrorKind.NotFound, "BackupNotFound", objectName,
                     $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
@@ -93,10 +93,8 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     private async Task DownloadAsync(BackupStore store, StoredBackup stored, FileStream file, CancellationToken ct)
     {
         _log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
-        var counting = new CountingStream(file, sink.Progress, "download", stored.Size);
-        await store.DownloadAsync(stored.ObjectName, counting, ct).ConfigureAwait(false);
+        await store.DownloadAsync(stored.ObjectName, file, sink.Progress, ct).ConfigureAwait(false);
         await file.FlushAsync(ct).ConfigureAwait(false);
-        counting.Complete();
         if (file.Length != stored.Size)
             throw new BackupDataException(ObsErrorKind.InvalidData, "BackupCorrupt", stored.ObjectName,
                 $"Backup '{stored.ObjectName}' downloaded as {file.Length} bytes, but the store lists {stored.Size}. Nothing was changed.");

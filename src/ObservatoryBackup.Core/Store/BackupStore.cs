@@ -2,7 +2,9 @@ using System.Runtime.CompilerServices;
 using Minio;
 using Minio.DataModel.Args;
 using Minio.Exceptions;
+using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
 
 namespace ObservatoryBackup.Store;
@@ -12,13 +14,16 @@ public sealed class BackupStore : IDisposable
 {
     private readonly IMinioClient _client;
 
-    public BackupStore(StorageSettings settings)
+    /// <param name="onRetry">Told of each retried request (attempt number and failure); see <see cref="TransientFaults"/>.</param>
+    public BackupStore(StorageSettings settings, Action<int, Exception>? onRetry = null)
     {
         Settings = settings;
+        var retries = TransientFaults.Pipeline(onRetry);
         _client = new MinioClient()
             .WithEndpoint(settings.Endpoint)
             .WithCredentials(settings.AccessKey, settings.SecretKey)
             .WithSSL(settings.UseSsl)
+            .WithRetryPolicy(request => retries.ExecuteAsync(async _ => await request().ConfigureAwait(false)).AsTask())
             .Build();
     }
 
@@ -115,13 +120,25 @@ public sealed class BackupStore : IDisposable
         }
     }
 
-    /// <summary>Copies the whole object into <paramref name="destination"/>.</summary>
-    public Task DownloadAsync(string objectName, Stream destination, CancellationToken ct) =>
-        GuardAsync(() => _client.GetObjectAsync(new GetObjectArgs()
+    /// <summary>
+    /// Copies the whole object into <paramref name="destination"/>. A retried request starts again
+    /// from the beginning, so the destination must be seekable: it is emptied before each attempt.
+    /// </summary>
+    public Task DownloadAsync(string objectName, Stream destination, Action<TransferProgress>? progress, CancellationToken ct)
+    {
+        if (!destination.CanSeek) throw new ArgumentException("A download needs a seekable destination, so that a retry can start over.", nameof(destination));
+        return GuardAsync(() => _client.GetObjectAsync(new GetObjectArgs()
             .WithBucket(Bucket)
             .WithObject(objectName)
-            .WithCallbackStream(async (stream, token) => await stream.CopyToAsync(destination, 1 << 20, token).ConfigureAwait(false)),
+            .WithCallbackStream(async (stream, token) =>
+            {
+                destination.SetLength(0);
+                var counting = new CountingStream(stream, progress, "download", null);
+                await counting.CopyToAsync(destination, 1 << 20, token).ConfigureAwait(false);
+                counting.Complete();
+            }),
             ct), objectName, ct);
+    }
 
     public Task DeleteAsync(string objectName, CancellationToken ct) =>
         GuardAsync(() => _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject(objectName), ct), objectName, ct);

@@ -1,0 +1,50 @@
+using ObservatoryBackup.Store;
+using ObservatoryBackup.Tests.Fixtures;
+
+namespace ObservatoryBackup.Tests.Integration;
+
+public class TransientFaultTests(Servers servers) : IntegrationTest(servers)
+{
+    [Fact]
+    public async Task A_connection_reset_mid_upload_and_mid_download_is_retried_to_success()
+    {
+        var db = Servers.UniqueName("flaky");
+        var bucket = Servers.UniqueName("bkt");
+        await Pg.CreateDatabaseAsync(db);
+        // ~20 MiB of random bytes: two upload parts
+        await Pg.ExecuteAsync(db, """
+            CREATE TABLE blobs (id int PRIMARY KEY, data bytea);
+            INSERT INTO blobs SELECT g, (SELECT string_agg(decode(md5(random()::text || g || s), 'hex'), '') FROM generate_series(1, 8192) s)
+            FROM generate_series(1, 160) g;
+            """);
+        await using var proxy = new FaultyProxy(S3.Endpoint);
+        var settings = SettingsFor(db, bucket) with { Storage = S3.Settings(bucket) with { Endpoint = proxy.Endpoint } };
+
+        proxy.Arm(4L << 20); // inside the first 16 MiB part
+        var log = new RecordingLog();
+        var backup = await BackupAsync(settings, log);
+
+        Assert.Equal(1, proxy.Aborted);
+        Assert.Contains("storage_retry", log.Names);
+        Assert.Empty(await S3.IncompleteUploadsAsync(bucket));
+
+        var target = Servers.UniqueName("flaky-restored");
+        proxy.Arm(6L << 20); // inside the download
+        var restoreLog = new RecordingLog();
+        await RestoreAsync(SettingsFor(target, bucket) with { Storage = settings.Storage }, backup.ObjectName, log: restoreLog);
+
+        Assert.Equal(2, proxy.Aborted);
+        Assert.Contains("storage_retry", restoreLog.Names);
+        Assert.Equal(await Pg.ContentDigestAsync(db), await Pg.ContentDigestAsync(target));
+    }
+
+    [Fact]
+    public void Refusals_are_not_transient()
+    {
+        Assert.True(TransientFaults.IsTransient(new HttpRequestException("reset")));
+        Assert.True(TransientFaults.IsTransient(new IOException("broken pipe")));
+        Assert.False(TransientFaults.IsTransient(new Minio.Exceptions.AuthorizationException("denied")));
+        Assert.False(TransientFaults.IsTransient(new Minio.Exceptions.ObjectNotFoundException("gone")));
+        Assert.False(TransientFaults.IsTransient(new OperationCanceledException()));
+    }
+}
