@@ -131,4 +131,39 @@ public class KeyRotationTests(Servers servers) : IntegrationTest(servers)
         Assert.Equal(ObsErrorKind.NotFound, missing.Kind);
         await Assert.ThrowsAsync<ConfigurationException>(() => Rotation(db, OldKey, OldKey).RunAsync(dryRun: false, default));
     }
+
+    [Fact]
+    public async Task Writers_wait_for_the_rotation_and_readers_do_not()
+    {
+        var db = await CreateApplicationDatabaseAsync(50, OldKey);
+        // Hold the rotation inside its transaction: its first UPDATE waits on an advisory lock this test holds.
+        await Pg.ExecuteAsync(db, """
+            CREATE FUNCTION hold_rotation() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_xact_lock(4242); RETURN NEW; END $$;
+            CREATE TRIGGER hold BEFORE UPDATE ON api_credentials FOR EACH ROW EXECUTE FUNCTION hold_rotation();
+            """);
+        await using var holder = Pg.Connect(db);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await new NpgsqlCommand("SELECT pg_advisory_xact_lock(4242)", holder, hold).ExecuteNonQueryAsync();
+
+        var rotation = Task.Run(() => Rotation(db).RunAsync(dryRun: false, default));
+        await using var other = Pg.Connect(db);
+        await other.OpenAsync();
+        for (var waited = 0; ; waited += 50)
+        {
+            var waiting = (long)(await new NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", other).ExecuteScalarAsync())!;
+            if (waiting == 1) break;
+            Assert.True(waited < 30_000 && !rotation.IsCompleted, "the rotation never reached its updates");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(50L, await new NpgsqlCommand("SELECT count(*) FROM api_credentials", other).ExecuteScalarAsync());
+        await new NpgsqlCommand("SET lock_timeout = '300ms'", other).ExecuteNonQueryAsync();
+        var blocked = await Assert.ThrowsAsync<PostgresException>(() =>
+            new NpgsqlCommand("INSERT INTO api_credentials (platform, credentials) VALUES ('late', NULL)", other).ExecuteNonQueryAsync());
+        Assert.Equal(PostgresErrorCodes.LockNotAvailable, blocked.SqlState);
+
+        await hold.CommitAsync();
+        Assert.Equal(50, (await rotation).ReEncrypted);
+    }
 }
