@@ -29,4 +29,16 @@ public static class SampleDatabase
             CREATE VIEW research.summary AS SELECT query_id, count(*) FROM research.results GROUP BY query_id;
             """");
     }
+
+    /// <summary>A database of random, incompressible bytes: <paramref name="mebibytes"/> MiB, to make uploads span several parts.</summary>
+    public static async Task CreateRandomBlobsAsync(PostgresServer pg, string database, int mebibytes)
+    {
+        await pg.CreateDatabaseAsync(database);
+        // each row: 8192 md5 digests = 128 KiB
+        await pg.ExecuteAsync(database, $"""
+            CREATE TABLE blobs (id int PRIMARY KEY, data bytea);
+            INSERT INTO blobs SELECT g, (SELECT string_agg(decode(md5(random()::text || g || s), 'hex'), '') FROM generate_series(1, 8192) s)
+            FROM generate_series(1, {mebibytes * 8}) g;
+            """);
+    }
 }

@@ -125,13 +125,8 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
     {
         var db = Servers.UniqueName("big");
         var bucket = Servers.UniqueName("bkt");
-        await Pg.CreateDatabaseAsync(db);
-        // ~48 MiB of random bytes: incompressible, so the upload needs several 16 MiB parts
-        await Pg.ExecuteAsync(db, """
-            CREATE TABLE blobs (id int PRIMARY KEY, data bytea);
-            INSERT INTO blobs SELECT g, (SELECT string_agg(decode(md5(random()::text || g || s), 'hex'), '') FROM generate_series(1, 8192) s)
-            FROM generate_series(1, 384) g;
-            """);
+        // incompressible, so the upload needs several 16 MiB parts
+        await SampleDatabase.CreateRandomBlobsAsync(Pg, db, mebibytes: 48);
 
         var backup = await BackupAsync(SettingsFor(db, bucket));
         Assert.True(backup.Size > 32L << 20, $"compressed size {backup.Size}");

@@ -10,13 +10,7 @@ public class TransientFaultTests(Servers servers) : IntegrationTest(servers)
     {
         var db = Servers.UniqueName("flaky");
         var bucket = Servers.UniqueName("bkt");
-        await Pg.CreateDatabaseAsync(db);
-        // ~20 MiB of random bytes: two upload parts
-        await Pg.ExecuteAsync(db, """
-            CREATE TABLE blobs (id int PRIMARY KEY, data bytea);
-            INSERT INTO blobs SELECT g, (SELECT string_agg(decode(md5(random()::text || g || s), 'hex'), '') FROM generate_series(1, 8192) s)
-            FROM generate_series(1, 160) g;
-            """);
+        await SampleDatabase.CreateRandomBlobsAsync(Pg, db, mebibytes: 20); // two upload parts
         await using var proxy = new FaultyProxy(S3.Endpoint);
         var settings = SettingsFor(db, bucket) with { Storage = S3.Settings(bucket) with { Endpoint = proxy.Endpoint } };
 
