@@ -96,8 +96,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         }
         catch (ConfigurationException ex)
         {
-            log.Write(new BackupEvent(DateTimeOffset.UtcNow, LogLevel.ERROR, ex.Missing ? "missing_required_env_var" : "invalid_configuration",
-                [new("variable", ex.Setting), new("error", ex.Message)]));
+            new EventLog(log, TimeProvider.System).ConfigurationFailed(ex);
             return Fail(ex, ExitCodes.BadConfiguration);
         }
         catch (ObsBackupException ex)

@@ -38,9 +38,7 @@ public abstract class ObsCmdletBase : PSCmdlet
         }
         catch (ConfigurationException ex)
         {
-            Log.Write(new BackupEvent(DateTimeOffset.UtcNow, LogLevel.ERROR,
-                ex.Missing ? "missing_required_env_var" : "invalid_configuration",
-                [new("variable", ex.Setting), new("error", ex.Message)]));
+            new EventLog(Log, TimeProvider.System).ConfigurationFailed(ex);
             Flush();
             ThrowTerminatingError(ErrorCategories.Record(ex));
             throw; // not reached

@@ -9,6 +9,10 @@ public sealed class EventLog(IBackupLog sink, TimeProvider clock)
 
     public IBackupLog Sink => sink;
 
+    /// <summary>A setting that is missing (the scripts' missing_required_env_var) or malformed.</summary>
+    public void ConfigurationFailed(Errors.ConfigurationException error) =>
+        Error(error.Missing ? "missing_required_env_var" : "invalid_configuration", ("variable", error.Setting), ("error", error.Message));
+
     /// <summary>A retried S3 request (see Store/TransientFaults).</summary>
     public void StorageRetry(int attempt, Exception error) => Warning("storage_retry", ("attempt", attempt), ("error", error.Message));
 
