@@ -89,7 +89,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             ServerVersion = serverVersion,
             BucketExists = bucketExists,
             Expired = retention.SelectExpired(existing, now, keep: objectName),
-            Cutoff = retention.Enabled ? retention.CutoffFor(now) : null,
+            Cutoff = retention.CutoffIfEnabled(now),
         };
     }
 

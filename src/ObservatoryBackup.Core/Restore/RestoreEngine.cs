@@ -93,7 +93,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     private async Task DownloadAsync(BackupStore store, StoredBackup stored, FileStream file, CancellationToken ct)
     {
         _log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
-        await store.DownloadAsync(stored.ObjectName, file, sink.Progress, ct).ConfigureAwait(false);
+        await store.DownloadAsync(stored.ObjectName, file, stored.Size, sink.Progress, ct).ConfigureAwait(false);
         await file.FlushAsync(ct).ConfigureAwait(false);
         if (file.Length != stored.Size)
             throw new BackupDataException(ObsErrorKind.InvalidData, "BackupCorrupt", stored.ObjectName,

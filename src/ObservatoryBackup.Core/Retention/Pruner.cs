@@ -23,12 +23,13 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
         var names = new List<string>();
         await foreach (var item in store.ListAsync(ct).ConfigureAwait(false)) names.Add(item.ObjectName);
         var expired = policy.SelectExpired(names, now);
+        var cutoff = policy.CutoffIfEnabled(now);
         if (dryRun)
         {
-            _log.Info("dry_run", ("would_delete", expired), ("cutoff", policy.Enabled ? policy.CutoffFor(now) : null));
-            return new PruneResult(settings.Storage.Bucket, policy.Days, policy.Enabled ? policy.CutoffFor(now) : null, true, expired, []);
+            _log.Info("dry_run", ("would_delete", expired), ("cutoff", cutoff));
+            return new PruneResult(settings.Storage.Bucket, policy.Days, cutoff, true, expired, []);
         }
-        return await DeleteAsync(store, expired, policy.Enabled ? policy.CutoffFor(now) : null, ct).ConfigureAwait(false);
+        return await DeleteAsync(store, expired, cutoff, ct).ConfigureAwait(false);
     }
 
     /// <summary>Deletes <paramref name="expired"/>; a failed delete is logged and the rest go on.</summary>

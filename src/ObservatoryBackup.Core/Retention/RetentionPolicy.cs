@@ -21,6 +21,9 @@ public sealed class RetentionPolicy
 
     public DateTimeOffset CutoffFor(DateTimeOffset nowUtc) => nowUtc.ToUniversalTime().AddDays(-Days);
 
+    /// <summary>The cutoff, or null when pruning is disabled.</summary>
+    public DateTimeOffset? CutoffIfEnabled(DateTimeOffset nowUtc) => Enabled ? CutoffFor(nowUtc) : null;
+
     /// <summary>The names among <paramref name="objectNames"/> to delete: scheme-conforming, older than the cutoff, never <paramref name="keep"/>.</summary>
     public IReadOnlyList<string> SelectExpired(IEnumerable<string> objectNames, DateTimeOffset nowUtc, string? keep = null)
     {

@@ -124,7 +124,8 @@ public sealed class BackupStore : IDisposable
     /// Copies the whole object into <paramref name="destination"/>. A retried request starts again
     /// from the beginning, so the destination must be seekable: it is emptied before each attempt.
     /// </summary>
-    public Task DownloadAsync(string objectName, Stream destination, Action<TransferProgress>? progress, CancellationToken ct)
+    /// <param name="size">The object's size, for progress; null when not known.</param>
+    public Task DownloadAsync(string objectName, Stream destination, long? size, Action<TransferProgress>? progress, CancellationToken ct)
     {
         if (!destination.CanSeek) throw new ArgumentException("A download needs a seekable destination, so that a retry can start over.", nameof(destination));
         return GuardAsync(() => _client.GetObjectAsync(new GetObjectArgs()
@@ -133,7 +134,7 @@ public sealed class BackupStore : IDisposable
             .WithCallbackStream(async (stream, token) =>
             {
                 destination.SetLength(0);
-                var counting = new CountingStream(stream, progress, "download", null);
+                var counting = new CountingStream(stream, progress, "download", size);
                 await counting.CopyToAsync(destination, 1 << 20, token).ConfigureAwait(false);
                 counting.Complete();
             }),
