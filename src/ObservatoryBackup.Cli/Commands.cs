@@ -1,6 +1,6 @@
 using System.CommandLine;
+using ObservatoryBackup.Backup;
 using ObservatoryBackup.Configuration;
-using ObservatoryBackup.Dump;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
@@ -11,7 +11,7 @@ using ObservatoryBackup.Store;
 namespace ObservatoryBackup.Cli;
 
 /// <summary>The command tree. Each action resolves settings from the environment, calls the engine, and maps its exceptions to an exit code and a one-line error.</summary>
-internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader stdin, bool inputIsTerminal, IReadOnlyDictionary<string, string?> environment)
+internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader stdin, bool inputIsTerminal, SettingsResolver resolver)
 {
     public RootCommand Build()
     {
@@ -91,17 +91,17 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         IBackupLog log = logToStdout ? new JsonLineLog(stdout) : NullBackupLog.Instance;
         try
         {
-            var settings = new SettingsResolver(environment).Resolve(new SettingOverrides(), needsDatabase);
+            var settings = resolver.Resolve(new SettingOverrides(), needsDatabase);
             return await action(settings, log);
         }
         catch (ConfigurationException ex)
         {
-            new EventLog(log, TimeProvider.System).ConfigurationFailed(ex);
-            return Fail(ex, ExitCodes.BadConfiguration);
+            new EventLog(log, TimeProvider.System).ConfigurationFailed(ex, OptionNames.For);
+            return Fail(ex.MessageFor(OptionNames.For), ExitCodes.BadConfiguration);
         }
         catch (ObsBackupException ex)
         {
-            return Fail(ex, ExitCodes.Failed);
+            return Fail(ex.Message, ExitCodes.Failed);
         }
         catch (OperationCanceledException)
         {
@@ -110,9 +110,9 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         }
     }
 
-    private int Fail(ObsBackupException ex, int code)
+    private int Fail(string message, int code)
     {
-        stderr.WriteLine("obs-backup: error: " + ex.Message.ReplaceLineEndings(" "));
+        stderr.WriteLine("obs-backup: error: " + message.ReplaceLineEndings(" "));
         return code;
     }
 }

@@ -20,6 +20,13 @@ internal static class ErrorCategories
         _ => ErrorCategory.InvalidResult,
     };
 
-    public static ErrorRecord Record(ObsBackupException ex) =>
-        new(ex, ex.ErrorId, For(ex.Kind), ex.Target);
+    /// <summary>The error record for an engine exception; a configuration error is worded with the parameter names.</summary>
+    public static ErrorRecord Record(ObsBackupException ex)
+    {
+        if (ex is not ConfigurationException config) return new(ex, ex.ErrorId, For(ex.Kind), ex.Target);
+        return new ErrorRecord(ex, ex.ErrorId, For(ex.Kind), config.NameIn(ParameterNames.For))
+        {
+            ErrorDetails = new ErrorDetails(config.MessageFor(ParameterNames.For)),
+        };
+    }
 }

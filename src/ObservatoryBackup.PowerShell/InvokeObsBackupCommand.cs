@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using ObservatoryBackup.Configuration;
-using ObservatoryBackup.Dump;
+using ObservatoryBackup.Backup;
 
 namespace ObservatoryBackup.PowerShell;
 

@@ -11,8 +11,8 @@ namespace ObservatoryBackup.PowerShell;
 /// </summary>
 public abstract class ObsCmdletBase : PSCmdlet
 {
-    public const string LogFormatVariable = "OBS_LOG_FORMAT";
     private readonly CancellationTokenSource _stop = new();
+    private LogFormat _format;
     private readonly Dictionary<string, int> _progressIds = new();
 
     /// <summary>Text (Information and Verbose streams) or Json (the replaced scripts' log lines on the host). Default: OBS_LOG_FORMAT, then Text.</summary>
@@ -20,6 +20,12 @@ public abstract class ObsCmdletBase : PSCmdlet
     public LogFormat? LogFormat { get; set; }
 
     internal CmdletLog Log { get; } = new();
+
+    /// <summary>Settings from the process environment, read once per invocation.</summary>
+    protected SettingsResolver Resolver { get; } = SettingsResolver.FromProcess();
+
+    /// <summary>Settles the log format first, so that every later event, configuration errors included, is written in it.</summary>
+    protected override void BeginProcessing() => _format = Configure(() => Resolver.ResolveLogFormat(LogFormat));
 
     protected bool WhatIfRequested =>
         (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)
@@ -38,7 +44,7 @@ public abstract class ObsCmdletBase : PSCmdlet
         }
         catch (ConfigurationException ex)
         {
-            new EventLog(Log, TimeProvider.System).ConfigurationFailed(ex);
+            new EventLog(Log, TimeProvider.System).ConfigurationFailed(ex, ParameterNames.For);
             Flush();
             ThrowTerminatingError(ErrorCategories.Record(ex));
             throw; // not reached
@@ -77,14 +83,11 @@ public abstract class ObsCmdletBase : PSCmdlet
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    private LogFormat EffectiveFormat =>
-        LogFormat ?? (Enum.TryParse<LogFormat>(Environment.GetEnvironmentVariable(LogFormatVariable), ignoreCase: true, out var f) ? f : PowerShell.LogFormat.Text);
-
     private void Emit(object item)
     {
         switch (item)
         {
-            case BackupEvent e when EffectiveFormat == PowerShell.LogFormat.Json:
+            case BackupEvent e when _format == Configuration.LogFormat.Json:
                 WriteInformation(new HostInformationMessage { Message = e.ToJson() }, ["PSHOST", "ObservatoryBackup", e.Name]);
                 break;
             case BackupEvent e:

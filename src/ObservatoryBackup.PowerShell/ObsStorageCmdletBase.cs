@@ -27,7 +27,7 @@ public abstract class ObsStorageCmdletBase : ObsCmdletBase
 
     /// <summary>Settings from parameters, then environment, then defaults.</summary>
     protected ObsSettings ResolveSettings(bool needsDatabase, SettingOverrides overrides) =>
-        Configure(() => SettingsResolver.FromProcess().Resolve(
+        Configure(() => Resolver.Resolve(
             StorageParameters.Apply(overrides, Endpoint, Bucket,
                 MyInvocation.BoundParameters.ContainsKey(nameof(UseSsl)) ? UseSsl.IsPresent : null, Credential),
             needsDatabase));

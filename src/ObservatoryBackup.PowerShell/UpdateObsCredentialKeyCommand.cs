@@ -3,6 +3,7 @@ using System.Net;
 using System.Security;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Credentials;
+using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.PowerShell;
 
@@ -13,8 +14,8 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(KeyRotationResult))]
 public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
 {
-    public const string OldKeyVariable = "CREDENTIAL_ENCRYPTION_KEY_OLD";
-    public const string NewKeyVariable = "CREDENTIAL_ENCRYPTION_KEY";
+    public const string OldKeyVariable = SettingsResolver.OldCredentialKeyVariable;
+    public const string NewKeyVariable = SettingsResolver.NewCredentialKeyVariable;
 
     /// <summary>The key the credentials are encrypted with now. Default: CREDENTIAL_ENCRYPTION_KEY_OLD.</summary>
     [Parameter]
@@ -56,11 +57,9 @@ public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
     protected override void EndProcessing()
     {
         var (database, oldKey, newKey) = Configure(() => (
-            DatabaseUrl is not null
-                ? Configuration.DatabaseUrl.Parse(DatabaseUrl, "-DatabaseUrl")
-                : Configuration.DatabaseUrl.Parse(Environment.GetEnvironmentVariable(SettingsResolver.DatabaseUrlVariable), SettingsResolver.DatabaseUrlVariable),
-            Key(OldKey, nameof(OldKey), OldKeyVariable),
-            Key(NewKey, nameof(NewKey), NewKeyVariable)));
+            Resolver.ResolveDatabase(DatabaseUrl),
+            FernetKey.Parse(Resolver.Value(Setting.OldCredentialKey, Plain(OldKey), OldKeyVariable)),
+            FernetKey.Parse(Resolver.Value(Setting.NewCredentialKey, Plain(NewKey), NewKeyVariable))));
         var table = new CredentialTable { Table = Table, Schema = Schema, KeyColumn = KeyColumn, Column = Column };
         var rotation = new CredentialKeyRotation(database, table, oldKey, newKey, Log);
 
@@ -75,7 +74,5 @@ public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
         WriteObject(Run(ct => rotation.RunAsync(dryRun: false, ct)));
     }
 
-    private static FernetKey Key(SecureString? parameter, string parameterName, string variable) => parameter is not null
-        ? FernetKey.Parse(new NetworkCredential("", parameter).Password, "-" + parameterName)
-        : FernetKey.Parse(Environment.GetEnvironmentVariable(variable), variable);
+    private static string? Plain(SecureString? key) => key is null ? null : new NetworkCredential("", key).Password;
 }

@@ -9,10 +9,11 @@ public static partial class BucketName
     [GeneratedRegex(@"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")]
     private static partial Regex Pattern();
 
-    public static void Validate(string bucket, string setting)
+    /// <param name="variable">The environment variable the name came from; null when it was given explicitly.</param>
+    public static void Validate(string bucket, string? variable)
     {
         if (!Pattern().IsMatch(bucket) || bucket.Contains("..", StringComparison.Ordinal))
-            throw new ConfigurationException(setting,
-                $"{setting} '{bucket}' is not a valid bucket name: 3 to 63 lower-case letters, digits, dots and hyphens.");
+            throw new ConfigurationException(Setting.Bucket, variable,
+                $"'{bucket}' is not a valid bucket name: 3 to 63 lower-case letters, digits, dots and hyphens.");
     }
 }

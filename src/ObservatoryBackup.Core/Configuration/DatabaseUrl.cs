@@ -23,21 +23,27 @@ public sealed record DatabaseUrl
     /// <summary>libpq sslmode (disable, allow, prefer, require, verify-ca, verify-full); null leaves libpq's default.</summary>
     public string? SslMode { get; init; }
 
+    /// <summary>Seconds to wait for a connection (libpq's connect_timeout); null until resolved, then the default.</summary>
+    public int? ConnectTimeout { get; init; }
+
+    public int ConnectTimeoutOrDefault => ConnectTimeout ?? SettingsResolver.DefaultConnectTimeoutSeconds;
+
     /// <summary>The same server and credentials, another database.</summary>
     public DatabaseUrl WithDatabase(string database) => this with { Database = database };
 
-    /// <summary>Parses <paramref name="url"/>; errors name <paramref name="setting"/> and never echo the password.</summary>
-    public static DatabaseUrl Parse(string? url, string setting = "DATABASE_URL")
+    /// <summary>Parses <paramref name="url"/>; errors name the setting and never echo the password.</summary>
+    /// <param name="variable">The environment variable the URL came from; null when it was given explicitly.</param>
+    public static DatabaseUrl Parse(string? url, string? variable = "DATABASE_URL")
     {
         if (string.IsNullOrWhiteSpace(url))
-            throw new ConfigurationException(setting, $"{setting} is required: a PostgreSQL URL such as postgresql://user:password@host:5432/database.", missing: true);
+            throw new ConfigurationException(Setting.DatabaseUrl, variable, "is required: a PostgreSQL URL such as postgresql://user:password@host:5432/database.", missing: true);
 
         url = url.Trim();
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
         var scheme = schemeEnd < 0 ? "" : url[..schemeEnd].ToLowerInvariant();
         var baseScheme = scheme.Split('+')[0];
         if (baseScheme is not ("postgresql" or "postgres"))
-            throw Bad(setting, $"its scheme must be postgresql://, postgres:// or postgresql+driver://, not '{(schemeEnd < 0 ? "(none)" : scheme)}'");
+            throw Bad(variable, $"its scheme must be postgresql://, postgres:// or postgresql+driver://, not '{(schemeEnd < 0 ? "(none)" : scheme)}'");
 
         var rest = url[(schemeEnd + 3)..];
         string? query = null;
@@ -57,25 +63,26 @@ public sealed record DatabaseUrl
             var userInfo = authority[..at];
             authority = authority[(at + 1)..];
             var colon = userInfo.IndexOf(':');
-            user = Decode(colon >= 0 ? userInfo[..colon] : userInfo, setting, "user name");
-            if (colon >= 0) password = Decode(userInfo[(colon + 1)..], setting, "password");
+            user = Decode(colon >= 0 ? userInfo[..colon] : userInfo, variable, "user name");
+            if (colon >= 0) password = Decode(userInfo[(colon + 1)..], variable, "password");
         }
 
-        var (host, port) = ParseHostPort(authority, setting);
-        var database = path.Length == 0 ? null : Decode(path.TrimEnd('/'), setting, "database name");
+        var (host, port) = ParseHostPort(authority, variable);
+        var database = path.Length == 0 ? null : Decode(path.TrimEnd('/'), variable, "database name");
         if (database is not null && database.Contains('/'))
-            throw Bad(setting, "its path must be a single database name");
+            throw Bad(variable, "its path must be a single database name");
 
         string? sslMode = null;
+        int? connectTimeout = null;
         foreach (var pair in (query ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=');
             var key = (eq < 0 ? pair : pair[..eq]).ToLowerInvariant();
-            var value = eq < 0 ? "" : Decode(pair[(eq + 1)..], setting, key);
+            var value = eq < 0 ? "" : Decode(pair[(eq + 1)..], variable, key);
             switch (key)
             {
                 case "sslmode":
-                    sslMode = NormaliseSslMode(value, setting);
+                    sslMode = NormaliseSslMode(value, variable);
                     break;
                 case "ssl":
                     // asyncpg's spelling: ssl=true|false or an sslmode word
@@ -83,15 +90,15 @@ public sealed record DatabaseUrl
                     {
                         "true" or "1" or "yes" or "on" => "require",
                         "false" or "0" or "no" or "off" => "disable",
-                        _ => NormaliseSslMode(value, setting),
+                        _ => NormaliseSslMode(value, variable),
                     };
                     break;
                 case "host":
-                    if (value.Length == 0) throw Bad(setting, "its host= parameter is empty");
+                    if (value.Length == 0) throw Bad(variable, "its host= parameter is empty");
                     host = value;
                     break;
                 case "port":
-                    port = ParsePort(value, setting);
+                    port = ParsePort(value, variable);
                     break;
                 case "user":
                     user = value;
@@ -101,6 +108,11 @@ public sealed record DatabaseUrl
                     break;
                 case "dbname":
                     database = value;
+                    break;
+                case "connect_timeout":
+                    connectTimeout = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                        ? seconds
+                        : throw Bad(variable, "its connect_timeout is not a positive whole number of seconds");
                     break;
                 // other driver options (application_name, timeouts, …) do not matter to pg_dump or psql
             }
@@ -114,6 +126,7 @@ public sealed record DatabaseUrl
             Password = string.IsNullOrEmpty(password) ? null : password,
             Database = string.IsNullOrEmpty(database) ? DefaultName : database,
             SslMode = sslMode,
+            ConnectTimeout = connectTimeout,
         };
     }
 
@@ -127,58 +140,58 @@ public sealed record DatabaseUrl
             : $"postgresql://{credentials}@{host}:{Port}/{Uri.EscapeDataString(Database)}{ssl}";
     }
 
-    private static (string? Host, int? Port) ParseHostPort(string authority, string setting)
+    private static (string? Host, int? Port) ParseHostPort(string authority, string? variable)
     {
         if (authority.Length == 0) return (null, null);
         if (authority.StartsWith('['))
         {
             var close = authority.IndexOf(']');
-            if (close < 0) throw Bad(setting, "its IPv6 host lacks the closing ']'");
+            if (close < 0) throw Bad(variable, "its IPv6 host lacks the closing ']'");
             var host = authority[1..close];
             var after = authority[(close + 1)..];
             if (after.Length == 0) return (host, null);
-            if (!after.StartsWith(':')) throw Bad(setting, "unexpected text after the IPv6 host");
-            return (host, ParsePort(after[1..], setting));
+            if (!after.StartsWith(':')) throw Bad(variable, "unexpected text after the IPv6 host");
+            return (host, ParsePort(after[1..], variable));
         }
         if (authority.Contains(','))
-            throw Bad(setting, "it names several hosts; give one");
+            throw Bad(variable, "it names several hosts; give one");
         var colon = authority.LastIndexOf(':');
         if (colon < 0) return (Uri.UnescapeDataString(authority), null);
-        return (Uri.UnescapeDataString(authority[..colon]), colon == authority.Length - 1 ? null : ParsePort(authority[(colon + 1)..], setting));
+        return (Uri.UnescapeDataString(authority[..colon]), colon == authority.Length - 1 ? null : ParsePort(authority[(colon + 1)..], variable));
     }
 
-    private static int ParsePort(string text, string setting)
+    private static int ParsePort(string text, string? variable)
     {
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-            throw Bad(setting, $"its port '{text}' is not a number from 1 to 65535");
+            throw Bad(variable, $"its port '{text}' is not a number from 1 to 65535");
         return port;
     }
 
-    private static string NormaliseSslMode(string value, string setting)
+    private static string NormaliseSslMode(string value, string? variable)
     {
         var mode = value.ToLowerInvariant();
         return mode is "disable" or "allow" or "prefer" or "require" or "verify-ca" or "verify-full"
             ? mode
-            : throw Bad(setting, $"its sslmode '{value}' is not one of disable, allow, prefer, require, verify-ca, verify-full");
+            : throw Bad(variable, $"its sslmode '{value}' is not one of disable, allow, prefer, require, verify-ca, verify-full");
     }
 
-    private static string Decode(string text, string setting, string part)
+    private static string Decode(string text, string? variable, string part)
     {
         try
         {
             // Uri.UnescapeDataString leaves malformed escapes as they are; a stray '%' is a typo we report
             for (var i = text.IndexOf('%'); i >= 0; i = text.IndexOf('%', i + 1))
                 if (i + 2 >= text.Length || !Uri.IsHexDigit(text[i + 1]) || !Uri.IsHexDigit(text[i + 2]))
-                    throw Bad(setting, $"its {part} has a malformed percent-escape");
+                    throw Bad(variable, $"its {part} has a malformed percent-escape");
             return Uri.UnescapeDataString(text);
         }
         catch (UriFormatException)
         {
-            throw Bad(setting, $"its {part} could not be decoded");
+            throw Bad(variable, $"its {part} could not be decoded");
         }
     }
 
     // The URL itself is never part of the message: it may hold a password.
-    private static ConfigurationException Bad(string setting, string why) =>
-        new(setting, $"{setting} is not a valid PostgreSQL URL: {why}.");
+    private static ConfigurationException Bad(string? variable, string why) =>
+        new(Setting.DatabaseUrl, variable, $"is not a valid PostgreSQL URL: {why}.");
 }

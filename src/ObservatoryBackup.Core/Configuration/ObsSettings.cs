@@ -12,9 +12,12 @@ public sealed record ObsSettings
     /// <summary>Days to keep backups; 0 disables pruning.</summary>
     public int RetentionDays { get; init; } = DefaultRetentionDays;
 
-    /// <summary>Explicit path of pg_dump, or null to search.</summary>
-    public string? PgDumpPath { get; init; }
+    /// <summary>Configured pg_dump, or null to search.</summary>
+    public ToolPath? PgDumpPath { get; init; }
 
-    /// <summary>Explicit path of psql, or null to search.</summary>
-    public string? PsqlPath { get; init; }
+    /// <summary>Configured psql, or null to search.</summary>
+    public ToolPath? PsqlPath { get; init; }
+
+    /// <summary>Directories searched for pg_dump and psql when none is configured (PATH).</summary>
+    public string ToolSearchPath { get; init; } = "";
 }

@@ -6,7 +6,8 @@ namespace ObservatoryBackup.Configuration;
 
 /// <summary>
 /// Resolves settings with the precedence explicit value, then environment variable, then default,
-/// using exactly the variables and defaults of the scripts this tool replaces.
+/// using exactly the variables and defaults of the scripts this tool replaces. The only reader of
+/// the environment: everything else is handed what it resolves, so tests inject the environment here.
 /// </summary>
 public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> environment)
 {
@@ -21,8 +22,16 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     public const string RetentionVariable = "BACKUP_RETENTION_DAYS";
     public const string PgDumpVariable = "OBS_PG_DUMP";
     public const string PsqlVariable = "OBS_PSQL";
+    public const string LogFormatVariable = "OBS_LOG_FORMAT";
+    public const string ConnectTimeoutVariable = "PGCONNECT_TIMEOUT";
+    public const string OldCredentialKeyVariable = "CREDENTIAL_ENCRYPTION_KEY_OLD";
+    public const string NewCredentialKeyVariable = "CREDENTIAL_ENCRYPTION_KEY";
+    public const string PathVariable = "PATH";
 
-    /// <summary>A resolver over the current process environment.</summary>
+    /// <summary>libpq's connect timeout unless PGCONNECT_TIMEOUT or the URL says otherwise.</summary>
+    public const int DefaultConnectTimeoutSeconds = 30;
+
+    /// <summary>A resolver over a snapshot of the current process environment.</summary>
     public static SettingsResolver FromProcess()
     {
         var env = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -32,66 +41,84 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     }
 
     /// <param name="needsDatabase">Backup and restore need DATABASE_URL; listing does not.</param>
-    public ObsSettings Resolve(SettingOverrides overrides, bool needsDatabase)
+    public ObsSettings Resolve(SettingOverrides overrides, bool needsDatabase) => new()
     {
-        DatabaseUrl? database = null;
-        if (needsDatabase)
-        {
-            database = overrides.DatabaseUrl is not null
-                ? DatabaseUrl.Parse(overrides.DatabaseUrl, "-DatabaseUrl")
-                : DatabaseUrl.Parse(Get(DatabaseUrlVariable), DatabaseUrlVariable);
-        }
+        Database = needsDatabase ? ResolveDatabase(overrides.DatabaseUrl) : null,
+        Storage = ResolveStorage(overrides),
+        RetentionDays = overrides.RetentionDays is { } days
+            ? (days >= 0 ? days : throw new ConfigurationException(Setting.RetentionDays, null, $"must be 0 (keep everything) or a positive number of days, not {days}."))
+            : ParseRetention(Get(RetentionVariable)),
+        PgDumpPath = ResolveToolPath(overrides.PgDumpPath, PgDumpVariable),
+        PsqlPath = ResolveToolPath(overrides.PsqlPath, PsqlVariable),
+        ToolSearchPath = Get(PathVariable) ?? "",
+    };
 
-        return new ObsSettings
-        {
-            Database = database,
-            Storage = ResolveStorage(overrides),
-            RetentionDays = overrides.RetentionDays is { } days
-                ? (days >= 0 ? days : throw new ConfigurationException("-RetentionDays", $"-RetentionDays must be 0 (keep everything) or a positive number of days, not {days}."))
-                : ParseRetention(Get(RetentionVariable)),
-            PgDumpPath = overrides.PgDumpPath ?? Get(PgDumpVariable),
-            PsqlPath = overrides.PsqlPath ?? Get(PsqlVariable),
-        };
+    /// <summary>The database: <paramref name="explicitUrl"/>, else DATABASE_URL; the connect timeout from the URL, else PGCONNECT_TIMEOUT.</summary>
+    public DatabaseUrl ResolveDatabase(string? explicitUrl)
+    {
+        var url = explicitUrl is not null
+            ? DatabaseUrl.Parse(explicitUrl, variable: null)
+            : DatabaseUrl.Parse(Get(DatabaseUrlVariable), DatabaseUrlVariable);
+        return url.ConnectTimeout is null ? url with { ConnectTimeout = ParseConnectTimeout(Get(ConnectTimeoutVariable)) } : url;
+    }
+
+    /// <summary>A raw value: <paramref name="explicitValue"/>, else the variable's (null when neither is set).</summary>
+    public SettingValue Value(Setting setting, string? explicitValue, string variable) =>
+        explicitValue is not null ? new(setting, explicitValue, null) : new(setting, Get(variable), variable);
+
+    /// <summary>The log format: <paramref name="explicitFormat"/>, else OBS_LOG_FORMAT, else Text. An unknown value is an error.</summary>
+    public LogFormat ResolveLogFormat(LogFormat? explicitFormat)
+    {
+        if (explicitFormat is { } format) return format;
+        var value = Get(LogFormatVariable);
+        if (value is null) return LogFormat.Text;
+        return Enum.TryParse<LogFormat>(value.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new ConfigurationException(Setting.LogFormat, LogFormatVariable, $"must be text or json, not '{value}'.");
     }
 
     private StorageSettings ResolveStorage(SettingOverrides overrides)
     {
-        var endpointSetting = overrides.Endpoint is not null ? "-Endpoint" : EndpointVariable;
-        var rawEndpoint = overrides.Endpoint ?? Get(EndpointVariable);
-        if (string.IsNullOrWhiteSpace(rawEndpoint))
-            throw new ConfigurationException(endpointSetting, $"{endpointSetting} is required: the S3/MinIO host and port, for example minio:9000.", missing: true);
+        var endpoint = Value(Setting.Endpoint, overrides.Endpoint, EndpointVariable);
+        if (string.IsNullOrWhiteSpace(endpoint.Text))
+            throw new ConfigurationException(Setting.Endpoint, endpoint.Variable, "is required: the S3/MinIO host and port, for example minio:9000.", missing: true);
 
-        var (endpoint, schemeSecure) = ParseEndpoint(rawEndpoint.Trim(), endpointSetting);
-        var secure = overrides.UseSsl ?? schemeSecure ?? ParseBool(Get(SecureVariable), SecureVariable) ?? false;
+        var (host, schemeSecure) = ParseEndpoint(endpoint.Text.Trim(), endpoint.Variable);
+        var secure = overrides.UseSsl ?? schemeSecure ?? ParseBool(Get(SecureVariable), Setting.UseSsl, SecureVariable) ?? false;
 
-        var bucket = overrides.Bucket ?? Get(BucketVariable) ?? StorageSettings.DefaultBucket;
-        BucketName.Validate(bucket, overrides.Bucket is not null ? "-Bucket" : BucketVariable);
+        var bucket = Value(Setting.Bucket, overrides.Bucket, BucketVariable);
+        var bucketName = bucket.Text ?? StorageSettings.DefaultBucket;
+        BucketName.Validate(bucketName, bucket.Variable);
 
         return new StorageSettings
         {
-            Endpoint = endpoint,
+            Endpoint = host,
             AccessKey = overrides.AccessKey ?? Get(AccessKeyVariable) ?? Get(RootUserVariable) ?? StorageSettings.DefaultAccessKey,
             SecretKey = overrides.SecretKey ?? Get(SecretKeyVariable) ?? Get(RootPasswordVariable) ?? StorageSettings.DefaultAccessKey,
-            Bucket = bucket,
+            Bucket = bucketName,
             UseSsl = secure,
         };
     }
 
+    private ToolPath? ResolveToolPath(string? explicitPath, string variable) =>
+        explicitPath is not null ? new ToolPath(explicitPath) : Get(variable) is { } fromEnvironment ? new ToolPath(fromEnvironment, variable) : null;
+
     /// <summary>Accepts host:port with an optional http:// or https:// prefix, which then decides TLS.</summary>
-    internal static (string Endpoint, bool? Secure) ParseEndpoint(string value, string setting)
+    /// <param name="variable">The variable the value came from; null when given explicitly.</param>
+    internal static (string Endpoint, bool? Secure) ParseEndpoint(string value, string? variable)
     {
         bool? secure = null;
         if (value.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) { secure = true; value = value[8..]; }
         else if (value.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) { secure = false; value = value[7..]; }
         else if (value.Contains("://", StringComparison.Ordinal))
-            throw new ConfigurationException(setting, $"{setting} must be host:port, optionally prefixed with http:// or https://.");
+            throw new ConfigurationException(Setting.Endpoint, variable, "must be host:port, optionally prefixed with http:// or https://.");
         value = value.TrimEnd('/');
         if (value.Length == 0 || value.Contains('/') || value.Contains('@') || value.Any(char.IsWhiteSpace))
-            throw new ConfigurationException(setting, $"{setting} must be host:port with no path or credentials, for example minio:9000; got '{value}'.");
+            throw new ConfigurationException(Setting.Endpoint, variable, $"must be host:port with no path or credentials, for example minio:9000; got '{value}'.");
         var colon = value.LastIndexOf(':');
         if (colon > 0 && !value.EndsWith(']') &&
             (!int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535))
-            throw new ConfigurationException(setting, $"{setting} has an invalid port in '{value}'.");
+            throw new ConfigurationException(Setting.Endpoint, variable, $"has an invalid port in '{value}'.");
         return (value, secure);
     }
 
@@ -99,17 +126,25 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     {
         if (value is null) return ObsSettings.DefaultRetentionDays;
         if (!int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var days))
-            throw new ConfigurationException(RetentionVariable,
-                $"{RetentionVariable} must be 0 (keep everything) or a positive whole number of days, not '{value}'.");
+            throw new ConfigurationException(Setting.RetentionDays, RetentionVariable,
+                $"must be 0 (keep everything) or a positive whole number of days, not '{value}'.");
         return days;
     }
 
-    internal static bool? ParseBool(string? value, string setting) => value?.Trim().ToLowerInvariant() switch
+    internal static int ParseConnectTimeout(string? value)
+    {
+        if (value is null) return DefaultConnectTimeoutSeconds;
+        return int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? seconds
+            : throw new ConfigurationException(Setting.ConnectTimeout, ConnectTimeoutVariable, $"must be a positive whole number of seconds, not '{value}'.");
+    }
+
+    internal static bool? ParseBool(string? value, Setting setting, string variable) => value?.Trim().ToLowerInvariant() switch
     {
         null => null,
         "true" or "1" or "yes" or "on" => true,
         "false" or "0" or "no" or "off" => false,
-        _ => throw new ConfigurationException(setting, $"{setting} must be true or false, not '{value}'."),
+        _ => throw new ConfigurationException(setting, variable, $"must be true or false, not '{value}'."),
     };
 
     // An empty variable counts as unset, as `os.environ.get(...) or default` did in the scripts.

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 using ObservatoryBackup.Configuration;
-using ObservatoryBackup.Database;
+using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 
@@ -24,7 +24,7 @@ public sealed class CredentialKeyRotation(DatabaseUrl database, CredentialTable 
     public async Task<KeyRotationResult> RunAsync(bool dryRun, CancellationToken ct)
     {
         if (oldKey.SameAs(newKey))
-            throw new ConfigurationException("CREDENTIAL_ENCRYPTION_KEY", "The new credential key is the same as the old one; nothing to rotate.");
+            throw new ConfigurationException(Setting.NewCredentialKey, null, "is the same as the old one; nothing to rotate.");
         var stopwatch = Stopwatch.StartNew();
         _log.Info("key_rotation_start", ("table", table.ToString()), ("database", database.Database), ("dry_run", dryRun));
 

@@ -1,4 +1,4 @@
-using ObservatoryBackup.Database;
+using ObservatoryBackup.Postgres;
 
 namespace ObservatoryBackup.Credentials;
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Credentials;
@@ -21,14 +22,15 @@ public sealed class FernetKey
     internal ReadOnlySpan<byte> SigningKey => _signing;
     internal byte[] EncryptionKey => _encryption;
 
-    /// <summary>Parses a key; errors name <paramref name="setting"/> and never contain the key.</summary>
-    public static FernetKey Parse(string? text, string setting)
+    /// <summary>Parses a key; errors name the setting and never contain the key.</summary>
+    public static FernetKey Parse(SettingValue value)
     {
+        var text = value.Text;
         if (string.IsNullOrWhiteSpace(text))
-            throw new ConfigurationException(setting, $"{setting} is required: a Fernet key (url-safe base64 of 32 bytes).", missing: true);
+            throw new ConfigurationException(value.Setting, value.Variable, "is required: a Fernet key (url-safe base64 of 32 bytes).", missing: true);
         var bytes = FernetBase64.TryDecode(text.Trim());
         if (bytes is not { Length: 32 })
-            throw new ConfigurationException(setting, $"{setting} is not a Fernet key: it must be url-safe base64 of exactly 32 bytes.");
+            throw new ConfigurationException(value.Setting, value.Variable, "is not a Fernet key: it must be url-safe base64 of exactly 32 bytes.");
         return new FernetKey(bytes);
     }
 

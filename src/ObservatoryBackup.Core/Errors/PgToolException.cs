@@ -4,8 +4,6 @@ namespace ObservatoryBackup.Errors;
 public sealed class PgToolException(ObsErrorKind kind, string errorId, string tool, string message)
     : ObsBackupException(kind, errorId, message, tool)
 {
-    public string Tool { get; } = tool;
-
     public static PgToolException NotFound(string tool, string searched) =>
         new(ObsErrorKind.ToolNotFound, $"{tool}NotFound", tool,
             $"{tool} was not found ({searched}). Install the PostgreSQL client or give its path.");

@@ -1,3 +1,5 @@
+using ObservatoryBackup.Errors;
+
 namespace ObservatoryBackup.Logging;
 
 /// <summary>Stamps events with the time and hands them to the sink.</summary>
@@ -7,11 +9,9 @@ public sealed class EventLog(IBackupLog sink, TimeProvider clock)
     public void Warning(string name, params (string Key, object? Value)[] fields) => Write(LogLevel.WARNING, name, fields);
     public void Error(string name, params (string Key, object? Value)[] fields) => Write(LogLevel.ERROR, name, fields);
 
-    public IBackupLog Sink => sink;
-
-    /// <summary>A setting that is missing (the scripts' missing_required_env_var) or malformed.</summary>
-    public void ConfigurationFailed(Errors.ConfigurationException error) =>
-        Error(error.Missing ? "missing_required_env_var" : "invalid_configuration", ("variable", error.Setting), ("error", error.Message));
+    /// <summary>A setting that is missing (the scripts' missing_required_env_var) or malformed, in a front end's words (see <see cref="ConfigurationException.MessageFor"/>).</summary>
+    public void ConfigurationFailed(ConfigurationException error, Func<Setting, string> nameOf) =>
+        Error(error.Missing ? "missing_required_env_var" : "invalid_configuration", ("variable", error.NameIn(nameOf)), ("error", error.MessageFor(nameOf)));
 
     /// <summary>A retried S3 request (see Store/TransientFaults).</summary>
     public void StorageRetry(int attempt, Exception error) => Warning("storage_retry", ("attempt", attempt), ("error", error.Message));

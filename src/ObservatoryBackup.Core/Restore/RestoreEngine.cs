@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
-using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
-using ObservatoryBackup.Database;
-using ObservatoryBackup.Dump;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
+using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Store;
+using ObservatoryBackup.Streams;
 using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Restore;
@@ -39,7 +38,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             ("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"));
         try
         {
-            var psql = PgToolLocator.Locate("psql", settings.PsqlPath, SettingsResolver.PsqlVariable + " or -PsqlPath");
+            var psql = PgToolLocator.Locate("psql", settings.PsqlPath, settings.ToolSearchPath);
             await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(Db, ct).ConfigureAwait(false);
             using var store = new BackupStore(settings.Storage, _log.StorageRetry);
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)

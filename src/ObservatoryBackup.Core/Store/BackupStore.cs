@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Minio;
 using Minio.DataModel.Args;
 using Minio.Exceptions;
-using ObservatoryBackup.Compress;
+using ObservatoryBackup.Streams;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;

@@ -19,11 +19,11 @@ internal static class StorageErrors
             case AuthorizationException or ForbiddenException or AccessDeniedException:
                 return new StorageException(ObsErrorKind.AuthenticationFailed, "StorageAccessDenied",
                     $"The object store at {where} refused the credentials (access key '{storage.AccessKey}'): {Reason(ex)}. " +
-                    "Check MINIO_ACCESS_KEY and MINIO_SECRET_KEY (or -Credential).", target, ex);
+                    "Check the access key and secret key (MINIO_ACCESS_KEY, MINIO_SECRET_KEY).", target, ex);
             case ErrorResponseException er when er.Response?.Code is "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied":
                 return new StorageException(ObsErrorKind.AuthenticationFailed, "StorageAccessDenied",
                     $"The object store at {where} refused the credentials (access key '{storage.AccessKey}'): {er.Response.Code}. " +
-                    "Check MINIO_ACCESS_KEY and MINIO_SECRET_KEY (or -Credential).", target, ex);
+                    "Check the access key and secret key (MINIO_ACCESS_KEY, MINIO_SECRET_KEY).", target, ex);
             case ObjectNotFoundException:
                 return new BackupDataException(ObsErrorKind.NotFound, "BackupNotFound", objectName ?? "",
                     $"No backup '{objectName}' in bucket '{storage.Bucket}' at {storage.Endpoint}.", ex);

@@ -37,6 +37,26 @@ public sealed class CliTests(Servers servers)
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     [Fact]
+    public async Task A_bad_option_is_named_as_the_option()
+    {
+        var result = await RunAsync(Env("postgres", "cli-unused"), "backup", "--compression-level", "12");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("obs-backup: error: --compression-level must be from 1 to 9, not 12.", result.StandardError.Trim());
+        Assert.Contains("\"event\": \"invalid_configuration\", \"variable\": \"--compression-level\"", result.StandardOutput);
+        Assert.DoesNotContain("-CompressionLevel", result.StandardOutput + result.StandardError);
+    }
+
+    [Fact]
+    public async Task A_bad_variable_is_named_as_the_variable()
+    {
+        var env = Env("postgres", "cli-unused");
+        env["BACKUP_RETENTION_DAYS"] = "thirty";
+        var result = await RunAsync(env, "backup");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("obs-backup: error: BACKUP_RETENTION_DAYS must be 0 (keep everything) or a positive whole number of days, not 'thirty'.", result.StandardError.Trim());
+    }
+
+    [Fact]
     public async Task Backup_list_and_restore_as_the_scripts_did()
     {
         var source = Servers.UniqueName("cli-src");

@@ -43,7 +43,7 @@ public sealed class PostgresServer : IAsyncDisposable
         new(DatabaseAdminConnectionString(database));
 
     public string DatabaseAdminConnectionString(string database) =>
-        ObservatoryBackup.Database.DatabaseAdmin.ConnectionString(DatabaseUrl.Parse(Url(database)), database);
+        ObservatoryBackup.Postgres.DatabaseAdmin.ConnectionString(DatabaseUrl.Parse(Url(database)), database);
 
     public async Task ExecuteAsync(string database, string sql)
     {

@@ -1,7 +1,9 @@
 using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Credentials;
+using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Tests.Integration;
 
@@ -35,7 +37,7 @@ public class FernetOpensslTests
         var mac = await OpensslAsync(body, "dgst", "-sha256", "-mac", "HMAC", "-macopt", "hexkey:" + SigningHex, "-binary");
         var token = Convert.ToBase64String(body.Concat(mac).ToArray()).Replace('+', '-').Replace('/', '_');
 
-        var decrypted = FernetToken.TryDecrypt(FernetKey.Parse(Secret, "test"), token);
+        var decrypted = FernetToken.TryDecrypt(FernetKey.Parse(new SettingValue(Setting.NewCredentialKey, Secret, "test")), token);
 
         Assert.Equal(plaintext, Encoding.UTF8.GetString(decrypted!));
     }
@@ -44,7 +46,7 @@ public class FernetOpensslTests
     public async Task Openssl_verifies_and_decrypts_our_token()
     {
         const string plaintext = """{"api_key": "made by ObservatoryBackup"}""";
-        var token = FernetToken.Encrypt(FernetKey.Parse(Secret, "test"), Encoding.UTF8.GetBytes(plaintext));
+        var token = FernetToken.Encrypt(FernetKey.Parse(new SettingValue(Setting.NewCredentialKey, Secret, "test")), Encoding.UTF8.GetBytes(plaintext));
         var data = Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/'));
         Assert.Equal(0x80, data[0]);
 

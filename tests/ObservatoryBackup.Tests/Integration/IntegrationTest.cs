@@ -1,5 +1,6 @@
 using ObservatoryBackup.Configuration;
-using ObservatoryBackup.Dump;
+using ObservatoryBackup.Backup;
+using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Restore;
 using ObservatoryBackup.Tests.Fixtures;
 
@@ -18,8 +19,8 @@ public abstract class IntegrationTest(Servers servers)
         Database = DatabaseUrl.Parse(Pg.Url(database)),
         Storage = S3.Settings(bucket),
         RetentionDays = retentionDays,
-        PgDumpPath = pgDump ?? $"{PostgresServer.BinDir}/pg_dump",
-        PsqlPath = $"{PostgresServer.BinDir}/psql",
+        PgDumpPath = new ToolPath(pgDump ?? $"{PostgresServer.BinDir}/pg_dump"),
+        PsqlPath = new ToolPath($"{PostgresServer.BinDir}/psql"),
     };
 
     protected static async Task<BackupResult> BackupAsync(ObsSettings settings, RecordingLog? log = null, TimeProvider? clock = null)

@@ -1,4 +1,5 @@
-using ObservatoryBackup.Dump;
+using ObservatoryBackup.Backup;
+using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Store;
 using ObservatoryBackup.Tests.Fixtures;

@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using System.Net;
 using System.Xml.Linq;
-using ObservatoryBackup.Dump;
+using ObservatoryBackup.Backup;
+using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Restore;
 using ObservatoryBackup.Store;
 using ObservatoryBackup.Tests.Fixtures;
@@ -199,6 +200,31 @@ public sealed class CmdletTests(Servers servers) : IDisposable
             Environment.SetEnvironmentVariable("DATABASE_URL", saved.Item1);
             Environment.SetEnvironmentVariable("MINIO_ENDPOINT", saved.Item2);
         }
+    }
+
+    [Fact]
+    public void An_unknown_OBS_LOG_FORMAT_stops_the_cmdlet_naming_the_variable()
+    {
+        var saved = Environment.GetEnvironmentVariable("OBS_LOG_FORMAT");
+        try
+        {
+            Environment.SetEnvironmentVariable("OBS_LOG_FORMAT", "yaml");
+            var error = _ps.InvokeFailing("Get-ObsBackup -Endpoint 127.0.0.1:1");
+            Assert.StartsWith("InvalidConfiguration,", error.FullyQualifiedErrorId);
+            Assert.Equal("OBS_LOG_FORMAT", error.TargetObject);
+            Assert.Equal("OBS_LOG_FORMAT must be text or json, not 'yaml'.", error.ToString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("OBS_LOG_FORMAT", saved);
+        }
+    }
+
+    [Fact]
+    public void A_bad_parameter_is_worded_with_the_parameter_name()
+    {
+        var error = _ps.InvokeFailing("Invoke-ObsBackup -DatabaseUrl 'mysql://x' -Endpoint 127.0.0.1:1");
+        Assert.Equal("-DatabaseUrl is not a valid PostgreSQL URL: its scheme must be postgresql://, postgres:// or postgresql+driver://, not 'mysql'.", error.ToString());
     }
 
     [Fact]

@@ -2,7 +2,9 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using System.Text;
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Credentials;
+using ObservatoryBackup.Errors;
 using ObservatoryBackup.Tests.Fixtures;
 
 namespace ObservatoryBackup.Tests.PowerShell;
@@ -22,7 +24,7 @@ public sealed class CredentialKeyCmdletTests(Servers servers) : IDisposable
         var db = Servers.UniqueName("ps-app");
         await Pg.CreateDatabaseAsync(db);
         await Pg.ExecuteAsync(db, "CREATE TABLE api_credentials (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), credentials jsonb)");
-        var old = FernetKey.Parse(OldKeyText, "test");
+        var old = FernetKey.Parse(new SettingValue(Setting.OldCredentialKey, OldKeyText, "test"));
         for (var i = 0; i < rows; i++)
             await Pg.ExecuteAsync(db, $"INSERT INTO api_credentials (credentials) VALUES (to_jsonb('{FernetToken.Encrypt(old, Encoding.UTF8.GetBytes("{}"))}'::text))");
         return db;

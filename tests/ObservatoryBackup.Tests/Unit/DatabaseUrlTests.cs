@@ -55,7 +55,7 @@ public class DatabaseUrlTests
     public void Rejects_malformed_urls_naming_the_variable_without_the_password(string text, string why)
     {
         var ex = Assert.Throws<ConfigurationException>(() => DatabaseUrl.Parse(text));
-        Assert.Equal("DATABASE_URL", ex.Setting);
+        Assert.Equal("DATABASE_URL", ex.Variable);
         Assert.StartsWith("DATABASE_URL ", ex.Message);
         Assert.Contains(why, ex.Message, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("hunter2", ex.Message);

@@ -1,4 +1,5 @@
 using System.Text;
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Credentials;
 using ObservatoryBackup.Errors;
 
@@ -10,7 +11,7 @@ public class FernetTests
     private const string Secret = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";
     private const string Token = "gAAAAAAdwJ6wAAECAwQFBgcICQoLDA0ODy021cpGVWKZ_eEwCGM4BLLF_5CV9dOPmrhuVUPgJobwOz7JcbmrR64jVmpU4IwqDA==";
     private static readonly byte[] Iv = Enumerable.Range(0, 16).Select(i => (byte)i).ToArray();
-    private static readonly FernetKey Key = FernetKey.Parse(Secret, "test");
+    private static readonly FernetKey Key = FernetKey.Parse(new SettingValue(Setting.NewCredentialKey, Secret, "test"));
 
     [Fact]
     public void Generate_vector()
@@ -58,8 +59,8 @@ public class FernetTests
     [InlineData("cw/0x689RpI+jtRR7oE8h/eQsKImvJapLeSbXpwF4e4=")]  // standard, not url-safe, alphabet
     public void Bad_keys_name_the_setting_and_not_the_value(string text)
     {
-        var ex = Assert.Throws<ConfigurationException>(() => FernetKey.Parse(text, "CREDENTIAL_ENCRYPTION_KEY"));
-        Assert.Equal("CREDENTIAL_ENCRYPTION_KEY", ex.Setting);
+        var ex = Assert.Throws<ConfigurationException>(() => FernetKey.Parse(new SettingValue(Setting.NewCredentialKey, text, "CREDENTIAL_ENCRYPTION_KEY")));
+        Assert.Equal("CREDENTIAL_ENCRYPTION_KEY", ex.Variable);
         if (text.Length > 0) Assert.DoesNotContain(text, ex.Message);
     }
 }

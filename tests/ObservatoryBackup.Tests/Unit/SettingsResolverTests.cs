@@ -87,7 +87,7 @@ public class SettingsResolverTests
         var env = Minimal();
         env[variable] = value;
         var ex = Assert.Throws<ConfigurationException>(() => Resolve(env));
-        Assert.Equal(variable, ex.Setting);
+        Assert.Equal(variable, ex.Variable);
         Assert.Equal(errorId, ex.ErrorId);
         Assert.Contains(variable, ex.Message);
     }
@@ -101,10 +101,14 @@ public class SettingsResolverTests
     }
 
     [Fact]
-    public void A_bad_url_parameter_is_named_as_the_parameter()
+    public void A_bad_explicit_url_is_named_in_the_front_ends_words()
     {
         var ex = Assert.Throws<ConfigurationException>(() => Resolve(Minimal(), new SettingOverrides { DatabaseUrl = "mysql://x" }));
-        Assert.Equal("-DatabaseUrl", ex.Setting);
+        Assert.Equal(Setting.DatabaseUrl, ex.Setting);
+        Assert.Null(ex.Variable);
+        Assert.DoesNotContain("DATABASE_URL", ex.Message);
+        Assert.StartsWith("-DatabaseUrl is not a valid PostgreSQL URL", ex.MessageFor(s => "-" + s));
+        Assert.StartsWith("--database-url is not a valid PostgreSQL URL", ex.MessageFor(_ => "--database-url"));
     }
 
     [Fact]
@@ -113,6 +117,58 @@ public class SettingsResolverTests
         var env = Minimal();
         env["BACKUP_RETENTION_DAYS"] = "0";
         Assert.Equal(0, Resolve(env).RetentionDays);
-        Assert.Equal("-RetentionDays", Assert.Throws<ConfigurationException>(() => Resolve(env, new SettingOverrides { RetentionDays = -3 })).Setting);
+        var ex = Assert.Throws<ConfigurationException>(() => Resolve(env, new SettingOverrides { RetentionDays = -3 }));
+        Assert.Equal((Setting.RetentionDays, (string?)null), (ex.Setting, ex.Variable));
+    }
+
+    [Theory]
+    [InlineData(null, LogFormat.Text)]
+    [InlineData("json", LogFormat.Json)]
+    [InlineData("JSON", LogFormat.Json)]
+    [InlineData("text", LogFormat.Text)]
+    public void The_log_format_comes_from_OBS_LOG_FORMAT(string? value, LogFormat expected)
+    {
+        var env = Minimal();
+        env["OBS_LOG_FORMAT"] = value;
+        Assert.Equal(expected, new SettingsResolver(env).ResolveLogFormat(null));
+        Assert.Equal(LogFormat.Json, new SettingsResolver(env).ResolveLogFormat(LogFormat.Json));
+    }
+
+    [Theory]
+    [InlineData("xml")]
+    [InlineData("2")]
+    public void An_unknown_OBS_LOG_FORMAT_is_an_error_naming_it(string value)
+    {
+        var env = Minimal();
+        env["OBS_LOG_FORMAT"] = value;
+        var ex = Assert.Throws<ConfigurationException>(() => new SettingsResolver(env).ResolveLogFormat(null));
+        Assert.Equal(("OBS_LOG_FORMAT", Setting.LogFormat, "InvalidConfiguration"), (ex.Variable, ex.Setting, ex.ErrorId));
+        Assert.Equal($"OBS_LOG_FORMAT must be text or json, not '{value}'.", ex.Message);
+    }
+
+    [Fact]
+    public void The_connect_timeout_comes_from_the_url_then_PGCONNECT_TIMEOUT_then_the_default()
+    {
+        var env = Minimal();
+        Assert.Equal(30, Resolve(env).Database!.ConnectTimeoutOrDefault);
+        env["PGCONNECT_TIMEOUT"] = "7";
+        Assert.Equal(7, Resolve(env).Database!.ConnectTimeout);
+        env["DATABASE_URL"] += "?connect_timeout=3";
+        Assert.Equal(3, Resolve(env).Database!.ConnectTimeout);
+        env["PGCONNECT_TIMEOUT"] = "soon";
+        env["DATABASE_URL"] = Minimal()["DATABASE_URL"];
+        Assert.Equal("PGCONNECT_TIMEOUT", Assert.Throws<ConfigurationException>(() => Resolve(env)).Variable);
+    }
+
+    [Fact]
+    public void Tools_are_searched_on_the_resolved_PATH_and_a_configured_path_remembers_its_variable()
+    {
+        var env = Minimal();
+        env["PATH"] = "/opt/pg/bin:/usr/bin";
+        env["OBS_PG_DUMP"] = "/opt/pg/bin/pg_dump";
+        var s = Resolve(env, new SettingOverrides { PsqlPath = "/x/psql" });
+        Assert.Equal("/opt/pg/bin:/usr/bin", s.ToolSearchPath);
+        Assert.Equal(new ToolPath("/opt/pg/bin/pg_dump", "OBS_PG_DUMP"), s.PgDumpPath);
+        Assert.Equal(new ToolPath("/x/psql"), s.PsqlPath);
     }
 }

@@ -1,4 +1,4 @@
-namespace ObservatoryBackup.Dump;
+namespace ObservatoryBackup.Backup;
 
 /// <summary>The outcome of Invoke-ObsBackup / obs-backup backup. Carries ObjectName and Bucket so it pipes into a restore.</summary>
 public sealed record BackupResult

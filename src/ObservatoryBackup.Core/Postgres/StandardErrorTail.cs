@@ -1,7 +1,7 @@
 using System.Text;
 using CliWrap;
 
-namespace ObservatoryBackup.Dump;
+namespace ObservatoryBackup.Postgres;
 
 /// <summary>Keeps the last few KiB of a process's stderr: enough for the error, bounded whatever it prints.</summary>
 public sealed class StandardErrorTail

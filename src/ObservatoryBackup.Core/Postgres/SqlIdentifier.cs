@@ -1,4 +1,4 @@
-namespace ObservatoryBackup.Database;
+namespace ObservatoryBackup.Postgres;
 
 /// <summary>Quotes a name as a PostgreSQL identifier, so any database name is safe in DDL.</summary>
 public static class SqlIdentifier

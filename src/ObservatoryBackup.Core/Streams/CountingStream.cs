@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ObservatoryBackup.Logging;
 
-namespace ObservatoryBackup.Compress;
+namespace ObservatoryBackup.Streams;
 
 /// <summary>A pass-through stream that counts the bytes going through it and reports progress now and then.</summary>
 public sealed class CountingStream(Stream inner, Action<TransferProgress>? report = null, string activity = "", long? total = null, bool leaveOpen = true) : Stream

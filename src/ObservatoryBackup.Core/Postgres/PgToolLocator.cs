@@ -1,7 +1,8 @@
 using System.Globalization;
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 
-namespace ObservatoryBackup.Dump;
+namespace ObservatoryBackup.Postgres;
 
 /// <summary>
 /// Finds pg_dump or psql: an explicit path (file or directory) first, then PATH, then the newest
@@ -11,20 +12,21 @@ public static class PgToolLocator
 {
     public const string DebianRoot = "/usr/lib/postgresql";
 
-    public static string Locate(string tool, string? explicitPath, string explicitSetting,
-        string? pathVariable = null, string debianRoot = DebianRoot)
+    /// <param name="configured">The configured file or directory, or null to search.</param>
+    /// <param name="searchPath">Directories to search, separated as PATH is.</param>
+    public static string Locate(string tool, ToolPath? configured, string searchPath, string debianRoot = DebianRoot)
     {
         var exe = OperatingSystem.IsWindows() ? tool + ".exe" : tool;
-        if (!string.IsNullOrWhiteSpace(explicitPath))
+        if (configured is { Path: var explicitPath } && !string.IsNullOrWhiteSpace(explicitPath))
         {
             var candidate = Directory.Exists(explicitPath) ? Path.Combine(explicitPath, exe) : explicitPath;
+            var given = configured.Variable is { } variable ? $"{variable} points at '{explicitPath}'" : $"the {tool} path given is '{explicitPath}'";
             return File.Exists(candidate)
                 ? Path.GetFullPath(candidate)
-                : throw PgToolException.NotFound(tool, $"{explicitSetting} points at '{explicitPath}', which is not a file");
+                : throw PgToolException.NotFound(tool, $"{given}, which is not a file");
         }
 
-        pathVariable ??= Environment.GetEnvironmentVariable("PATH") ?? "";
-        foreach (var dir in pathVariable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var dir in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(dir, exe);
             if (File.Exists(candidate)) return candidate;
@@ -40,6 +42,6 @@ public static class PgToolLocator
             if (newest.dir is not null) return Path.Combine(newest.dir, "bin", exe);
         }
 
-        throw PgToolException.NotFound(tool, $"searched PATH and {debianRoot}/*/bin; set {explicitSetting}");
+        throw PgToolException.NotFound(tool, $"searched PATH and {debianRoot}/*/bin");
     }
 }

@@ -1,10 +1,9 @@
 using System.Net.Sockets;
 using Npgsql;
 using ObservatoryBackup.Configuration;
-using ObservatoryBackup.Dump;
 using ObservatoryBackup.Errors;
 
-namespace ObservatoryBackup.Database;
+namespace ObservatoryBackup.Postgres;
 
 /// <summary>
 /// An administrative connection to the server of a <see cref="DatabaseUrl"/>, made to a maintenance
@@ -96,7 +95,7 @@ public sealed class DatabaseAdmin : IAsyncDisposable
             Password = url.Password,
             Database = database,
             ApplicationName = "ObservatoryBackup",
-            Timeout = 30,
+            Timeout = url.ConnectTimeoutOrDefault,
             // the drop/rename steps must not be served by a pooled session that still sits on the target
             Pooling = false,
         };
@@ -145,7 +144,7 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         return ex switch
         {
             PostgresException { SqlState: "28P01" or "28000" } pg => new DatabaseException(ObsErrorKind.AuthenticationFailed, "DatabaseAuthenticationFailed",
-                $"PostgreSQL at {server} refused user '{url.User}': {pg.MessageText}. Check the user and password in DATABASE_URL.", database, ex),
+                $"PostgreSQL at {server} refused user '{url.User}': {pg.MessageText}. Check the user and password in the database URL.", database, ex),
             PostgresException { SqlState: "3D000" } pg => new DatabaseException(ObsErrorKind.NotFound, "DatabaseNotFound",
                 $"PostgreSQL at {server}: {pg.MessageText}.", database, ex),
             PostgresException { SqlState: "42501" } pg => new DatabaseException(ObsErrorKind.PermissionDenied, "DatabasePermissionDenied",

@@ -1,8 +1,7 @@
 using CliWrap;
 using ObservatoryBackup.Configuration;
-using ObservatoryBackup.Dump;
 
-namespace ObservatoryBackup.Restore;
+namespace ObservatoryBackup.Postgres;
 
 /// <summary>
 /// psql applying SQL from a stream. ON_ERROR_STOP makes the first failing statement end the run with

@@ -1,7 +1,7 @@
 using ObservatoryBackup.Configuration;
-using ObservatoryBackup.Dump;
+using ObservatoryBackup.Postgres;
 
-namespace ObservatoryBackup.Dump;
+namespace ObservatoryBackup.Backup;
 
 /// <summary>What a backup run will do, worked out with read-only requests: the dry run reports it, the real run carries it out.</summary>
 public sealed record BackupPlan

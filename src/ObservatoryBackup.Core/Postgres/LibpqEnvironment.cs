@@ -1,7 +1,7 @@
 using System.Globalization;
 using ObservatoryBackup.Configuration;
 
-namespace ObservatoryBackup.Dump;
+namespace ObservatoryBackup.Postgres;
 
 /// <summary>
 /// The connection as libpq environment variables for pg_dump and psql: the password travels in
@@ -21,7 +21,7 @@ public static class LibpqEnvironment
             // a service file or options from the caller's environment must not redirect the connection
             ["PGSERVICE"] = null,
             ["PGOPTIONS"] = null,
-            ["PGCONNECT_TIMEOUT"] = Environment.GetEnvironmentVariable("PGCONNECT_TIMEOUT") ?? "30",
+            ["PGCONNECT_TIMEOUT"] = url.ConnectTimeoutOrDefault.ToString(CultureInfo.InvariantCulture),
         };
         if (url.SslMode is not null) env["PGSSLMODE"] = url.SslMode;
         return env;

@@ -4,10 +4,10 @@ using CliWrap;
 using CliWrap.Buffered;
 using ObservatoryBackup.Errors;
 
-namespace ObservatoryBackup.Dump;
+namespace ObservatoryBackup.Postgres;
 
 /// <summary>A PostgreSQL major.minor version, as pg_dump --version prints it or the server reports it.</summary>
-public sealed partial record PgVersion(int Major, int Minor) : IComparable<PgVersion>
+public sealed partial record PgVersion(int Major, int Minor)
 {
     [GeneratedRegex(@"\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?")]
     private static partial Regex VersionLine();
@@ -30,9 +30,6 @@ public sealed partial record PgVersion(int Major, int Minor) : IComparable<PgVer
             ?? throw new PgToolException(ObsErrorKind.ToolNotFound, "PgToolUnrecognised", toolPath,
                 $"'{toolPath} --version' did not print a PostgreSQL version (exit code {result.ExitCode}).");
     }
-
-    public int CompareTo(PgVersion? other) =>
-        other is null ? 1 : Major != other.Major ? Major.CompareTo(other.Major) : Minor.CompareTo(other.Minor);
 
     public override string ToString() => $"{Major}.{Minor}";
 }

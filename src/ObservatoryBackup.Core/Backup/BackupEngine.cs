@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
-using ObservatoryBackup.Database;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
+using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Retention;
 using ObservatoryBackup.Store;
 
-namespace ObservatoryBackup.Dump;
+namespace ObservatoryBackup.Backup;
 
 /// <summary>
 /// Takes a backup: pg_dump → gzip → upload to <c>postgres/YYYY/MM/DD/observatory_YYYYMMDD_HHMMSS.sql.gz</c>,
@@ -34,7 +34,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     public async Task<BackupPlan> PlanAsync(CancellationToken ct)
     {
         if (CompressionLevel is < 1 or > 9)
-            throw new ConfigurationException("-CompressionLevel", $"-CompressionLevel must be from 1 to 9, not {CompressionLevel}.");
+            throw new ConfigurationException(Setting.CompressionLevel, null, $"must be from 1 to 9, not {CompressionLevel}.");
         var retention = new RetentionPolicy(settings.RetentionDays);
         _log.Info("backup_start", ("database", Db.Database), ("host", Db.Host), ("port", Db.Port),
             ("endpoint", settings.Storage.Endpoint), ("bucket", settings.Storage.Bucket), ("retention_days", settings.RetentionDays));
@@ -42,7 +42,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         string pgDump;
         try
         {
-            pgDump = PgToolLocator.Locate("pg_dump", settings.PgDumpPath, SettingsResolver.PgDumpVariable + " or -PgDumpPath");
+            pgDump = PgToolLocator.Locate("pg_dump", settings.PgDumpPath, settings.ToolSearchPath);
         }
         catch (PgToolException ex)
         {
@@ -58,7 +58,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         {
             var ex = new PgToolException(ObsErrorKind.ToolVersionMismatch, "PgDumpTooOld", pgDump,
                 $"pg_dump {toolVersion} ({pgDump}) is older than the PostgreSQL {serverVersion} server and cannot dump it. " +
-                $"Install the PostgreSQL {serverVersion.Major} client (or newer) and point {SettingsResolver.PgDumpVariable} or -PgDumpPath at its pg_dump.");
+                $"Install the PostgreSQL {serverVersion.Major} client (or newer) and use its pg_dump (first on PATH, or configured as {SettingsResolver.PgDumpVariable} does).");
             _log.Error("pg_dump_version_mismatch", ("pg_dump_version", toolVersion.ToString()), ("server_version", serverVersion.ToString()), ("error", ex.Message));
             throw ex;
         }
@@ -141,7 +141,8 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _log.Info("pg_dump_start", ("database", plan.Database.Database), ("host", plan.Database.Host),
             ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression_level", CompressionLevel));
-        var dump = new CompressedDump(new PgDumpProcess(plan.PgDumpPath, plan.Database), CompressionLevel, sink.Progress, cancel.Token);
+        var pgDump = new PgDumpProcess(plan.PgDumpPath, plan.Database);
+        var dump = new CompressionPipe(pgDump.DumpAsync, CompressionLevel, "pg_dump | gzip", sink.Progress, cancel.Token);
 
         _log.Info("upload_start", ("bucket", settings.Storage.Bucket), ("object_name", plan.ObjectName));
         try
@@ -165,9 +166,9 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             throw;
         }
         await dump.Completion.ConfigureAwait(false);
-        _log.Info("pg_dump_complete", ("bytes", dump.DumpBytes));
-        _log.Info("upload_complete", ("object_name", plan.ObjectName), ("size", dump.CompressedBytes), ("dump_size", dump.DumpBytes));
-        return (dump.DumpBytes, dump.CompressedBytes);
+        _log.Info("pg_dump_complete", ("bytes", dump.UncompressedBytes));
+        _log.Info("upload_complete", ("object_name", plan.ObjectName), ("size", dump.CompressedBytes), ("dump_size", dump.UncompressedBytes));
+        return (dump.UncompressedBytes, dump.CompressedBytes);
     }
 
     /// <summary>After a failure: no multipart upload, and no object under the new name.</summary>

@@ -1,7 +1,7 @@
 using CliWrap;
 using ObservatoryBackup.Configuration;
 
-namespace ObservatoryBackup.Dump;
+namespace ObservatoryBackup.Postgres;
 
 /// <summary>Runs a PostgreSQL client program against a database: libpq environment in, stderr tail and exit code out.</summary>
 internal static class PgCommand

@@ -1,0 +1,105 @@
+using System.Management.Automation;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using ObservatoryBackup.Configuration;
+
+namespace ObservatoryBackup.Tests.Unit;
+
+/// <summary>The engine's map (docs/ARCHITECTURE.md) checked against its source.</summary>
+public partial class ArchitectureTests
+{
+    // The layers of docs/ARCHITECTURE.md: a namespace may use only namespaces of a lower layer.
+    private static readonly Dictionary<string, int> Layer = new()
+    {
+        ["Errors"] = 0,
+        ["Configuration"] = 1, ["Logging"] = 1,
+        ["Streams"] = 2, ["Naming"] = 2,
+        ["Postgres"] = 3, ["Compress"] = 3, ["Store"] = 3,
+        ["Retention"] = 4, ["Verify"] = 4,
+        ["Backup"] = 5, ["Restore"] = 5, ["Credentials"] = 5,
+    };
+
+    private static readonly string Root = FindRoot();
+    private static readonly string CoreDir = Path.Combine(Root, "src", "ObservatoryBackup.Core");
+
+    [GeneratedRegex(@"^namespace ObservatoryBackup\.(\w+);", RegexOptions.Multiline)]
+    private static partial Regex NamespaceLine();
+
+    [GeneratedRegex(@"\bObservatoryBackup\.(\w+)\b")]
+    private static partial Regex Reference();
+
+    [GeneratedRegex("\"(?:[^\"\\\\]|\\\\.)*\"")]
+    private static partial Regex StringLiteral();
+
+    [Fact]
+    public void Every_engine_namespace_uses_only_lower_layers_so_the_graph_has_no_cycle()
+    {
+        var violations = new List<string>();
+        foreach (var (file, text) in SourceFiles(CoreDir))
+        {
+            var ns = NamespaceLine().Match(text).Groups[1].Value;
+            Assert.True(Layer.ContainsKey(ns), $"{file}: namespace {ns} is not on the map; add it to docs/ARCHITECTURE.md and this test");
+            Assert.Equal(ns, Path.GetFileName(Path.GetDirectoryName(file)));
+            foreach (Match m in Reference().Matches(text))
+            {
+                var used = m.Groups[1].Value;
+                if (used == ns || !Layer.TryGetValue(used, out var usedLayer)) continue;
+                if (usedLayer >= Layer[ns]) violations.Add($"{Path.GetRelativePath(CoreDir, file)}: {ns} (layer {Layer[ns]}) uses {used} (layer {usedLayer})");
+            }
+        }
+        Assert.Empty(violations.Distinct());
+    }
+
+    [Fact]
+    public void Only_the_configuration_layer_reads_the_environment()
+    {
+        var readers = SourceFiles(Path.Combine(Root, "src"))
+            .Where(f => f.Text.Contains("Environment.GetEnvironmentVariable", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(Root, f.File).Replace('\\', '/'))
+            .ToList();
+        Assert.Equal(["src/ObservatoryBackup.Core/Configuration/SettingsResolver.cs"], readers);
+    }
+
+    [Fact]
+    public void No_engine_message_names_a_cmdlet_parameter_or_a_cli_option()
+    {
+        var names = CmdletParameterNames().Concat(CliOptionNames()).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("-CompressionLevel", names);
+        Assert.Contains("--compression-level", names);
+
+        var found = new List<string>();
+        foreach (var (file, text) in SourceFiles(CoreDir))
+            foreach (var line in text.Split('\n').Where(l => !l.TrimStart().StartsWith("//", StringComparison.Ordinal)))
+                foreach (Match literal in StringLiteral().Matches(line))
+                    foreach (var name in names)
+                        if (Regex.IsMatch(literal.Value, $@"(?<![\w-]){Regex.Escape(name)}(?![\w-])"))
+                            found.Add($"{Path.GetRelativePath(CoreDir, file)}: {name} in {literal.Value}");
+        Assert.Empty(found);
+    }
+
+    private static IEnumerable<string> CmdletParameterNames() =>
+        typeof(ObservatoryBackup.PowerShell.ObsCmdletBase).Assembly.GetTypes()
+            .Where(t => t.GetCustomAttribute<CmdletAttribute>() is not null)
+            .SelectMany(t => t.GetProperties())
+            .Where(p => p.GetCustomAttributes<ParameterAttribute>().Any())
+            .Select(p => "-" + p.Name);
+
+    private static IEnumerable<string> CliOptionNames()
+    {
+        var root = new ObservatoryBackup.Cli.Commands(TextWriter.Null, TextWriter.Null, TextReader.Null, false, new SettingsResolver(new Dictionary<string, string?>())).Build();
+        var commands = new[] { (System.CommandLine.Command)root }.Concat(root.Subcommands);
+        return commands.SelectMany(c => c.Options).SelectMany(o => o.Aliases.Append(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal) && n is not "--help" and not "--version");
+    }
+
+    private static IEnumerable<(string File, string Text)> SourceFiles(string dir) =>
+        Directory.EnumerateFiles(dir, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+            .Select(f => (f, File.ReadAllText(f)));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ObservatoryBackup.sln"))) return dir.FullName;
+        throw new InvalidOperationException("ObservatoryBackup.sln not found above " + AppContext.BaseDirectory);
+    }
+}
