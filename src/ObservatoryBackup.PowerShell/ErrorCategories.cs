@@ -16,6 +16,7 @@ internal static class ErrorCategories
         ObsErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
         ObsErrorKind.NotFound => ErrorCategory.ObjectNotFound,
         ObsErrorKind.AlreadyExists => ErrorCategory.ResourceExists,
+        ObsErrorKind.Busy => ErrorCategory.ResourceBusy,
         ObsErrorKind.InvalidData => ErrorCategory.InvalidData,
         _ => ErrorCategory.InvalidResult,
     };

@@ -11,9 +11,10 @@ using ObservatoryBackup.Store;
 namespace ObservatoryBackup.Backup;
 
 /// <summary>
-/// Takes a backup: pg_dump → gzip → upload to <c>postgres/YYYY/MM/DD/observatory_YYYYMMDD_HHMMSS.sql.gz</c>,
-/// then prunes by retention. <see cref="PlanAsync"/> only reads (it is the dry run and proves access);
-/// <see cref="ExecuteAsync"/> writes.
+/// Takes a backup: pg_dump → gzip → upload to <c>postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz</c>,
+/// then prunes that database's backups by retention. <see cref="PlanAsync"/> only reads (it is the dry
+/// run and proves access); <see cref="ExecuteAsync"/> writes, holding the database's backup lock throughout.
+/// Every failure, in either, is logged and ends with <c>backup_finished</c> status failed.
 /// </summary>
 public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
 {
@@ -22,6 +23,9 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     /// (bench/README.md): compression, not the network, is what limits a streamed backup.
     /// </summary>
     public const int DefaultCompressionLevel = 4;
+
+    /// <summary>A backup smaller than the previous one divided by this is suspicious: it warns, and retention waits.</summary>
+    public const int SuspiciousShrinkFactor = 10;
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
@@ -35,10 +39,22 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     {
         if (CompressionLevel is < 1 or > 9)
             throw new ConfigurationException(Setting.CompressionLevel, null, $"must be from 1 to 9, not {CompressionLevel}.");
-        var retention = new RetentionPolicy(settings.RetentionDays);
         _log.Info("backup_start", ("database", Db.Database), ("host", Db.Host), ("port", Db.Port),
             ("endpoint", settings.Storage.Endpoint), ("bucket", settings.Storage.Bucket), ("retention_days", settings.RetentionDays));
+        try
+        {
+            return await PlanCheckedAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObsBackupException)
+        {
+            Failed(null, ex);
+            throw;
+        }
+    }
 
+    private async Task<BackupPlan> PlanCheckedAsync(CancellationToken ct)
+    {
+        var retention = new RetentionPolicy(settings.RetentionDays);
         string pgDump;
         try
         {
@@ -68,16 +84,14 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         // the name records whole seconds; the backup's time is what its name says
         var now = _clock.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-        var objectName = BackupKey.For(now);
-        var existing = new List<string>();
+        var objectName = BackupKey.For(Db.Database, now);
+        var existing = new List<StoredBackup>();
         if (bucketExists)
             await foreach (var item in store.ListAsync(ct).ConfigureAwait(false))
-                existing.Add(item.ObjectName);
+                existing.Add(item);
 
-        // One backup per second: the name has second resolution, and a second run must never overwrite the first.
-        if (existing.Contains(objectName))
-            throw new BackupDataException(ObsErrorKind.AlreadyExists, "BackupAlreadyExists", objectName,
-                $"A backup named '{objectName}' already exists in bucket '{settings.Storage.Bucket}'; another backup started in the same second. Nothing was written.");
+        if (existing.Any(b => b.ObjectName == objectName))
+            throw AlreadyExists(objectName);
 
         return new BackupPlan
         {
@@ -88,7 +102,8 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             PgDumpVersion = toolVersion,
             ServerVersion = serverVersion,
             BucketExists = bucketExists,
-            Expired = retention.SelectExpired(existing, now, keep: objectName),
+            Previous = existing.Where(b => b.Database == Db.Database).MaxBy(b => b.Timestamp),
+            Expired = retention.SelectExpired(existing.Select(b => b.ObjectName), now, keep: objectName, database: Db.Database),
             Cutoff = retention.CutoffIfEnabled(now),
         };
     }
@@ -107,6 +122,8 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         using var store = new BackupStore(settings.Storage, _log.StorageRetry);
         try
         {
+            // One backup of a database at a time; under the lock, the name is checked again.
+            await using var backupLock = await BackupLock.AcquireAsync(Db, ct).ConfigureAwait(false);
             if (!plan.BucketExists && !await store.BucketExistsAsync(ct).ConfigureAwait(false))
             {
                 await store.CreateBucketAsync(ct).ConfigureAwait(false);
@@ -115,23 +132,37 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             else
             {
                 _log.Info("bucket_exists", ("bucket", settings.Storage.Bucket));
+                if (await store.StatAsync(plan.ObjectName, ct).ConfigureAwait(false) is not null)
+                    throw AlreadyExists(plan.ObjectName);
             }
 
             var (dumpBytes, size) = await DumpAndUploadAsync(plan, store, ct).ConfigureAwait(false);
-            var prune = await new Pruner(settings, sink, _clock).DeleteAsync(store, plan.Expired, plan.Cutoff, ct).ConfigureAwait(false);
+
+            PruneResult? prune = null;
+            if (plan.Previous is { } previous && size * SuspiciousShrinkFactor < previous.Size)
+            {
+                _log.Warning("backup_size_drop", ("object_name", plan.ObjectName), ("size_bytes", size),
+                    ("previous_object_name", previous.ObjectName), ("previous_size_bytes", previous.Size));
+                _log.Info("prune_skipped", ("reason", $"the backup is under 1/{SuspiciousShrinkFactor} of the previous one; old backups are kept until a normal-sized backup succeeds"));
+            }
+            else
+            {
+                prune = await new Pruner(settings, sink, _clock).DeleteAsync(store, plan.Expired, plan.Cutoff, ct).ConfigureAwait(false);
+            }
 
             _log.Info("backup_finished", ("status", "success"), ("object_name", plan.ObjectName));
-            return Result(plan, dryRun: false, prune.Deleted) with
+            return Result(plan, dryRun: false, prune?.Deleted ?? []) with
             {
                 Size = size,
                 DumpSize = dumpBytes,
                 Duration = stopwatch.Elapsed,
-                PruneFailed = prune.Failed,
+                PruneFailed = prune?.Failed ?? [],
+                PruneSkipped = prune is null,
             };
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is ObsBackupException or OperationCanceledException)
         {
-            _log.Error("backup_finished", ("status", "failed"), ("object_name", plan.ObjectName), ("error", ex.Message));
+            Failed(plan.ObjectName, ex);
             throw;
         }
     }
@@ -145,9 +176,10 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         var dump = new CompressionPipe(pgDump.DumpAsync, CompressionLevel, "pg_dump | gzip", sink.Progress, cancel.Token);
 
         _log.Info("upload_start", ("bucket", settings.Storage.Bucket), ("object_name", plan.ObjectName));
+        long size;
         try
         {
-            await store.UploadAsync(plan.ObjectName, dump.Output, cancel.Token).ConfigureAwait(false);
+            size = await store.UploadAsync(plan.ObjectName, dump.Output, "application/gzip", cancel.Token).ConfigureAwait(false);
         }
         catch (Exception uploadError)
         {
@@ -155,37 +187,29 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             dump.Abandon();
             await cancel.CancelAsync().ConfigureAwait(false);
             try { await dump.Completion.ConfigureAwait(false); } catch (Exception) { /* reported below */ }
-            await EnsureNothingLeftAsync(store, plan.ObjectName).ConfigureAwait(false);
 
             if ((uploadError as PgDumpFailedException ?? dump.Completion.Exception?.GetBaseException() as PgDumpFailedException) is { } dumpFailed)
             {
-                _log.Error("pg_dump_failed", ("exit_code", dumpFailed.ExitCode), ("stderr", dumpFailed.StandardError.Trim()));
+                _log.Error("pg_dump_failed", ("returncode", dumpFailed.ExitCode), ("stderr", dumpFailed.StandardError.Trim()), ("error", dumpFailed.Message));
                 throw dumpFailed;
             }
-            _log.Error("upload_failed", ("object_name", plan.ObjectName), ("error", uploadError.Message));
+            if (uploadError is not OperationCanceledException)
+                _log.Error("upload_failed", ("object_name", plan.ObjectName), ("error", uploadError.Message));
             throw;
         }
         await dump.Completion.ConfigureAwait(false);
         _log.Info("pg_dump_complete", ("bytes", dump.UncompressedBytes));
-        _log.Info("upload_complete", ("object_name", plan.ObjectName), ("size", dump.CompressedBytes), ("dump_size", dump.UncompressedBytes));
-        return (dump.UncompressedBytes, dump.CompressedBytes);
+        _log.Info("upload_complete", ("object_name", plan.ObjectName), ("size", size), ("dump_size", dump.UncompressedBytes));
+        return (dump.UncompressedBytes, size);
     }
 
-    /// <summary>After a failure: no multipart upload, and no object under the new name.</summary>
-    private static async Task EnsureNothingLeftAsync(BackupStore store, string objectName)
-    {
-        await store.AbortUploadAsync(objectName).ConfigureAwait(false);
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            if (await store.StatAsync(objectName, timeout.Token).ConfigureAwait(false) is not null)
-                await store.DeleteAsync(objectName, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // the original failure is what the user must see
-        }
-    }
+    private void Failed(string? objectName, Exception ex) =>
+        _log.Error("backup_finished", ("status", "failed"), ("object_name", objectName), ("error", ex is OperationCanceledException ? "cancelled" : ex.Message),
+            ("error_id", (ex as ObsBackupException)?.ErrorId ?? "Cancelled"));
+
+    private BackupDataException AlreadyExists(string objectName) =>
+        new(ObsErrorKind.AlreadyExists, "BackupAlreadyExists", objectName,
+            $"A backup named '{objectName}' already exists in bucket '{settings.Storage.Bucket}'; another backup of this database started in the same second. Nothing was written.");
 
     private BackupResult Result(BackupPlan plan, bool dryRun, IReadOnlyList<string> pruned) => new()
     {

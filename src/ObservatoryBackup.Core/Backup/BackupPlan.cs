@@ -1,5 +1,6 @@
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Postgres;
+using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.Backup;
 
@@ -13,6 +14,9 @@ public sealed record BackupPlan
     public required PgVersion PgDumpVersion { get; init; }
     public required PgVersion ServerVersion { get; init; }
     public required bool BucketExists { get; init; }
+
+    /// <summary>The newest earlier backup of the same database, to compare sizes with; null for the first.</summary>
+    public StoredBackup? Previous { get; init; }
 
     /// <summary>Backups retention deletes after a successful upload.</summary>
     public required IReadOnlyList<string> Expired { get; init; }

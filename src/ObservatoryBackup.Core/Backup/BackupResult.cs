@@ -24,4 +24,7 @@ public sealed record BackupResult
 
     /// <summary>Old backups retention could not delete (logged as delete_failed).</summary>
     public IReadOnlyList<string> PruneFailed { get; init; } = [];
+
+    /// <summary>True when retention did not run because this backup is suspiciously small (see the backup_size_drop warning).</summary>
+    public bool PruneSkipped { get; init; }
 }

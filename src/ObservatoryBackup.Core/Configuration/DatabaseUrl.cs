@@ -8,11 +8,14 @@ namespace ObservatoryBackup.Configuration;
 /// Parts the URL leaves out default as in the scripts it replaces: host localhost, port 5432,
 /// user and database <c>observatory</c>. <see cref="ToString"/> never shows the password.
 /// </summary>
-public sealed record DatabaseUrl
+public sealed partial record DatabaseUrl
 {
     public const string DefaultHost = "localhost";
     public const int DefaultPort = 5432;
     public const string DefaultName = "observatory";
+
+    /// <summary>PostgreSQL's longest identifier, in bytes (NAMEDATALEN - 1).</summary>
+    public const int MaxIdentifierBytes = 63;
 
     public required string Host { get; init; }
     public required int Port { get; init; }
@@ -43,7 +46,7 @@ public sealed record DatabaseUrl
         var scheme = schemeEnd < 0 ? "" : url[..schemeEnd].ToLowerInvariant();
         var baseScheme = scheme.Split('+')[0];
         if (baseScheme is not ("postgresql" or "postgres"))
-            throw Bad(variable, $"its scheme must be postgresql://, postgres:// or postgresql+driver://, not '{(schemeEnd < 0 ? "(none)" : scheme)}'");
+            throw Bad(variable, $"its scheme must be postgresql://, postgres:// or postgresql+driver://, not {DescribeScheme(schemeEnd < 0 ? null : scheme)}");
 
         var rest = url[(schemeEnd + 3)..];
         string? query = null;
@@ -118,6 +121,12 @@ public sealed record DatabaseUrl
             }
         }
 
+        // PostgreSQL truncates longer names silently: the database made would not be the one named
+        if (database is not null && System.Text.Encoding.UTF8.GetByteCount(database) > MaxIdentifierBytes)
+            throw Bad(variable, $"its database name is longer than PostgreSQL's {MaxIdentifierBytes}-byte limit for names");
+        if (database is not null && database.Contains('\0'))
+            throw Bad(variable, "its database name contains a NUL character");
+
         return new DatabaseUrl
         {
             Host = string.IsNullOrEmpty(host) ? DefaultHost : host,
@@ -163,7 +172,7 @@ public sealed record DatabaseUrl
     private static int ParsePort(string text, string? variable)
     {
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-            throw Bad(variable, $"its port '{text}' is not a number from 1 to 65535");
+            throw Bad(variable, "its port is not a number from 1 to 65535 (a password holding '#', '/', '?' or '@' must be percent-encoded)");
         return port;
     }
 
@@ -172,7 +181,7 @@ public sealed record DatabaseUrl
         var mode = value.ToLowerInvariant();
         return mode is "disable" or "allow" or "prefer" or "require" or "verify-ca" or "verify-full"
             ? mode
-            : throw Bad(variable, $"its sslmode '{value}' is not one of disable, allow, prefer, require, verify-ca, verify-full");
+            : throw Bad(variable, "its sslmode is not one of disable, allow, prefer, require, verify-ca, verify-full");
     }
 
     private static string Decode(string text, string? variable, string part)
@@ -191,7 +200,14 @@ public sealed record DatabaseUrl
         }
     }
 
-    // The URL itself is never part of the message: it may hold a password.
+    /// <summary>Names a scheme in an error only when it looks like one; anything else may be part of a password.</summary>
+    private static string DescribeScheme(string? scheme) =>
+        scheme is null ? "none" : SchemePattern().IsMatch(scheme) ? $"'{scheme}'" : "something that is not a URL scheme";
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9+.-]{0,30}$")]
+    private static partial System.Text.RegularExpressions.Regex SchemePattern();
+
+    // No part of the URL is ever quoted in a message: any part may hold the password.
     private static ConfigurationException Bad(string? variable, string why) =>
         new(Setting.DatabaseUrl, variable, $"is not a valid PostgreSQL URL: {why}.");
 }

@@ -114,11 +114,11 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
             throw new ConfigurationException(Setting.Endpoint, variable, "must be host:port, optionally prefixed with http:// or https://.");
         value = value.TrimEnd('/');
         if (value.Length == 0 || value.Contains('/') || value.Contains('@') || value.Any(char.IsWhiteSpace))
-            throw new ConfigurationException(Setting.Endpoint, variable, $"must be host:port with no path or credentials, for example minio:9000; got '{value}'.");
+            throw new ConfigurationException(Setting.Endpoint, variable, "must be host:port with no path or credentials, for example minio:9000 (the value is not repeated: it may hold a secret).");
         var colon = value.LastIndexOf(':');
         if (colon > 0 && !value.EndsWith(']') &&
             (!int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535))
-            throw new ConfigurationException(Setting.Endpoint, variable, $"has an invalid port in '{value}'.");
+            throw new ConfigurationException(Setting.Endpoint, variable, "has an invalid port: give host:port with a port from 1 to 65535.");
         return (value, secure);
     }
 

@@ -13,5 +13,14 @@ public sealed record StorageSettings
     public string Bucket { get; init; } = DefaultBucket;
     public bool UseSsl { get; init; }
 
+    /// <summary>How long to wait for a TCP (and TLS) connection.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a request may go without a byte sent or received before it is abandoned (and retried).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first retry's delay; it doubles with each retry.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     public override string ToString() => $"{(UseSsl ? "https" : "http")}://{Endpoint}/{Bucket}";
 }

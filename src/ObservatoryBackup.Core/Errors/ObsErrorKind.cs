@@ -12,6 +12,7 @@ public enum ObsErrorKind
     PermissionDenied,
     NotFound,
     AlreadyExists,
+    Busy,
     InvalidData,
     OperationFailed,
 }

@@ -1,10 +1,31 @@
 namespace ObservatoryBackup.Errors;
 
-/// <summary>pg_dump exited non-zero. The message carries its stderr, which libpq keeps free of passwords.</summary>
-public sealed class PgDumpFailedException(int exitCode, string standardError)
-    : ObsBackupException(ObsErrorKind.OperationFailed, "PgDumpFailed",
-        $"pg_dump failed with exit code {exitCode}: {standardError.Trim()}", "pg_dump")
+/// <summary>
+/// pg_dump failed: it exited non-zero, or exited 0 without writing its completion line. The message
+/// carries its stderr, which libpq keeps free of passwords.
+/// </summary>
+public sealed class PgDumpFailedException : ObsBackupException
 {
-    public int ExitCode { get; } = exitCode;
-    public string StandardError { get; } = standardError;
+    public PgDumpFailedException(int exitCode, string standardError)
+        : base(ObsErrorKind.OperationFailed, "PgDumpFailed", $"pg_dump failed ({ExitStatus.Describe(exitCode)}): {standardError.Trim()}", "pg_dump")
+    {
+        ExitCode = exitCode;
+        StandardError = standardError;
+    }
+
+    private PgDumpFailedException(string errorId, string message, string standardError)
+        : base(ObsErrorKind.InvalidData, errorId, message, "pg_dump")
+    {
+        StandardError = standardError;
+    }
+
+    /// <summary>pg_dump said it succeeded, but its output does not end with the completion line: it was cut short.</summary>
+    public static PgDumpFailedException Incomplete(long bytes, string standardError) =>
+        new("PgDumpIncomplete",
+            $"pg_dump exited successfully but its {bytes:N0} bytes of output do not end with its completion line; the dump is incomplete and was not stored."
+            + (string.IsNullOrWhiteSpace(standardError) ? "" : $" pg_dump said: {standardError.Trim()}"),
+            standardError);
+
+    public int ExitCode { get; }
+    public string StandardError { get; }
 }

@@ -1,39 +1,47 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Naming;
 
 /// <summary>
-/// The object naming scheme users depend on: <c>postgres/YYYY/MM/DD/observatory_YYYYMMDD_HHMMSS.sql.gz</c>, in UTC.
+/// The object naming scheme users depend on: <c>postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz</c>, in UTC.
+/// DATABASE is the database's name (so the spec's <c>observatory</c> database keeps the spec's names, and
+/// backups of two databases sharing a bucket never share a name), with every character other than
+/// letters, digits, '_', '-' and '.' percent-encoded as UTF-8.
 /// </summary>
 public static partial class BackupKey
 {
     public const string Prefix = "postgres/";
     public const string Suffix = ".sql.gz";
 
-    [GeneratedRegex(@"^postgres/(\d{4})/(\d{2})/(\d{2})/observatory_(\d{8})_(\d{6})\.sql\.gz$")]
+    [GeneratedRegex(@"^postgres/(\d{4})/(\d{2})/(\d{2})/([A-Za-z0-9_.%-]+)_(\d{8})_(\d{6})\.sql\.gz$")]
     private static partial Regex Scheme();
 
-    /// <summary>The object name for a backup started at <paramref name="startedUtc"/>.</summary>
-    public static string For(DateTimeOffset startedUtc)
+    /// <summary>The object name for a backup of <paramref name="database"/> started at <paramref name="startedUtc"/>.</summary>
+    public static string For(string database, DateTimeOffset startedUtc)
     {
         var t = startedUtc.ToUniversalTime();
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Prefix}{t:yyyy}/{t:MM}/{t:dd}/observatory_{t:yyyyMMdd}_{t:HHmmss}{Suffix}");
+            $"{Prefix}{t:yyyy}/{t:MM}/{t:dd}/{Encode(database)}_{t:yyyyMMdd}_{t:HHmmss}{Suffix}");
     }
 
-    /// <summary>The UTC time encoded in a scheme-conforming name, or null for any other name.</summary>
-    public static DateTimeOffset? TryParseTimestamp(string objectName)
+    /// <summary>The database and UTC time a scheme-conforming name records, or null for any other name.</summary>
+    public static (string Database, DateTimeOffset Timestamp)? TryParse(string objectName)
     {
         var m = Scheme().Match(objectName);
         if (!m.Success) return null;
-        if (m.Groups[4].Value != m.Groups[1].Value + m.Groups[2].Value + m.Groups[3].Value) return null;
-        return DateTimeOffset.TryParseExact(m.Groups[4].Value + m.Groups[5].Value, "yyyyMMddHHmmss",
+        if (m.Groups[5].Value != m.Groups[1].Value + m.Groups[2].Value + m.Groups[3].Value) return null;
+        if (Decode(m.Groups[4].Value) is not { } database) return null;
+        return DateTimeOffset.TryParseExact(m.Groups[5].Value + m.Groups[6].Value, "yyyyMMddHHmmss",
             CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-            ? t
+            ? (database, t)
             : null;
     }
+
+    /// <summary>The UTC time encoded in a scheme-conforming name, or null for any other name.</summary>
+    public static DateTimeOffset? TryParseTimestamp(string objectName) => TryParse(objectName)?.Timestamp;
 
     /// <summary>
     /// Refuses, before any request, a name that a restore must not fetch: outside <c>postgres/</c>,
@@ -50,7 +58,7 @@ public static partial class BackupKey
                 return "it contains '.', '..' or an empty path segment";
             if (objectName.Any(char.IsControl)) return "it contains control characters";
             if (!objectName.StartsWith(Prefix, StringComparison.Ordinal) || !objectName.EndsWith(Suffix, StringComparison.Ordinal))
-                return $"backups are named {Prefix}YYYY/MM/DD/observatory_YYYYMMDD_HHMMSS{Suffix}";
+                return $"backups are named {Prefix}YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS{Suffix}";
             return "";
         }
 
@@ -58,5 +66,38 @@ public static partial class BackupKey
         if (why.Length > 0)
             throw new BackupDataException(ObsErrorKind.InvalidArgument, "InvalidObjectName", objectName ?? "",
                 $"'{objectName}' is not a backup object name: {why}.");
+    }
+
+    private static string Encode(string database)
+    {
+        var sb = new StringBuilder(database.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(database))
+        {
+            if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'_' or (byte)'-' or (byte)'.')
+                sb.Append((char)b);
+            else
+                sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
+
+    private static string? Decode(string encoded)
+    {
+        try
+        {
+            var bytes = new List<byte>(encoded.Length);
+            for (var i = 0; i < encoded.Length; i++)
+            {
+                if (encoded[i] != '%') { bytes.Add((byte)encoded[i]); continue; }
+                if (i + 2 >= encoded.Length) return null;
+                bytes.Add(byte.Parse(encoded.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                i += 2;
+            }
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString([.. bytes]);
+        }
+        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
+        {
+            return null;
+        }
     }
 }

@@ -1,5 +1,7 @@
+using System.ComponentModel;
 using CliWrap;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Postgres;
 
@@ -10,14 +12,28 @@ internal static class PgCommand
         PipeSource input, PipeTarget output, CancellationToken ct)
     {
         var stderr = new StandardErrorTail();
-        var result = await Cli.Wrap(program)
+        var command = Cli.Wrap(program)
             .WithArguments(arguments)
             .WithEnvironmentVariables(LibpqEnvironment.For(database))
             .WithStandardInputPipe(input)
             .WithStandardOutputPipe(output)
             .WithStandardErrorPipe(stderr.Target)
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(ct).ConfigureAwait(false);
+            .WithValidation(CommandResultValidation.None);
+        var result = await StartAsync(program, async () => await command.ExecuteAsync(ct)).ConfigureAwait(false);
         return (result.ExitCode, stderr.ToString());
+    }
+
+    /// <summary>Runs <paramref name="run"/>; a program that cannot be started (not executable, wrong format) is a <see cref="PgToolException"/>.</summary>
+    public static async Task<T> StartAsync<T>(string program, Func<Task<T>> run)
+    {
+        try
+        {
+            return await run().ConfigureAwait(false);
+        }
+        catch (Win32Exception ex)
+        {
+            throw new PgToolException(ObsErrorKind.ToolNotFound, "PgToolNotExecutable", program,
+                $"'{program}' could not be started: {ex.Message}. Check that it is an executable PostgreSQL client program.");
+        }
     }
 }

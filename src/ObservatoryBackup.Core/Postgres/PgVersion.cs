@@ -23,9 +23,9 @@ public sealed partial record PgVersion(int Major, int Minor)
 
     public static async Task<PgVersion> OfToolAsync(string toolPath, CancellationToken ct)
     {
-        var result = await Cli.Wrap(toolPath).WithArguments(["--version"])
+        var result = await PgCommand.StartAsync(toolPath, () => Cli.Wrap(toolPath).WithArguments(["--version"])
             .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(ct).ConfigureAwait(false);
+            .ExecuteBufferedAsync(ct).Task).ConfigureAwait(false);
         return TryParseToolOutput(result.StandardOutput)
             ?? throw new PgToolException(ObsErrorKind.ToolNotFound, "PgToolUnrecognised", toolPath,
                 $"'{toolPath} --version' did not print a PostgreSQL version (exit code {result.ExitCode}).");

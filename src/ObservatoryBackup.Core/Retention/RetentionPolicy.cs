@@ -24,15 +24,19 @@ public sealed class RetentionPolicy
     /// <summary>The cutoff, or null when pruning is disabled.</summary>
     public DateTimeOffset? CutoffIfEnabled(DateTimeOffset nowUtc) => Enabled ? CutoffFor(nowUtc) : null;
 
-    /// <summary>The names among <paramref name="objectNames"/> to delete: scheme-conforming, older than the cutoff, never <paramref name="keep"/>.</summary>
-    public IReadOnlyList<string> SelectExpired(IEnumerable<string> objectNames, DateTimeOffset nowUtc, string? keep = null)
+    /// <summary>
+    /// The names among <paramref name="objectNames"/> to delete: scheme-conforming, older than the cutoff,
+    /// of <paramref name="database"/> when given, never <paramref name="keep"/>.
+    /// </summary>
+    public IReadOnlyList<string> SelectExpired(IEnumerable<string> objectNames, DateTimeOffset nowUtc, string? keep = null, string? database = null)
     {
         if (!Enabled) return [];
         var cutoff = CutoffFor(nowUtc);
         return objectNames
             .Where(name => name != keep)
-            .Select(name => (name, at: BackupKey.TryParseTimestamp(name)))
-            .Where(x => x.at is { } at && at < cutoff)
+            .Select(name => (name, parsed: BackupKey.TryParse(name)))
+            .Where(x => x.parsed is { } p && p.Timestamp < cutoff && (database is null || p.Database == database))
+            .Select(x => (x.name, at: x.parsed!.Value.Timestamp))
             .OrderBy(x => x.at)
             .Select(x => x.name)
             .ToList();

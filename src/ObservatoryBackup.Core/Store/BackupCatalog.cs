@@ -13,6 +13,7 @@ public sealed class BackupCatalog(StorageSettings storage)
         {
             var at = TimeOf(item);
             if (query.NameFilter is { } match && !match(item.ObjectName)) continue;
+            if (query.Database is { } database && item.Database != database) continue;
             if (query.After is { } after && at <= after) continue;
             if (query.Before is { } before && at >= before) continue;
             all.Add(item);

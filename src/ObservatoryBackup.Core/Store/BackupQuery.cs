@@ -4,6 +4,9 @@ namespace ObservatoryBackup.Store;
 public sealed record BackupQuery
 {
     public Func<string, bool>? NameFilter { get; init; }
+
+    /// <summary>Only backups of this database (as their names record it).</summary>
+    public string? Database { get; init; }
     public DateTimeOffset? After { get; init; }
     public DateTimeOffset? Before { get; init; }
 

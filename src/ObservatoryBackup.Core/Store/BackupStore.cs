@@ -1,124 +1,128 @@
+using System.Net;
 using System.Runtime.CompilerServices;
-using Minio;
-using Minio.DataModel.Args;
-using Minio.Exceptions;
-using ObservatoryBackup.Streams;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
+using ObservatoryBackup.Streams;
+using Polly;
 
 namespace ObservatoryBackup.Store;
 
-/// <summary>The bucket of backups on an S3-compatible server, through the Minio client.</summary>
+/// <summary>
+/// The bucket of backups on an S3-compatible server, through AWSSDK.S3: path-style addressing,
+/// checksums only where the operation requires them (what S3-compatible stores accept), and the
+/// SDK's own retries off: every request goes through <see cref="TransientFaults"/> (retried and
+/// logged) and an <see cref="IdleTimeout"/> (a silent server fails in bounded time).
+/// </summary>
 public sealed class BackupStore : IDisposable
 {
-    private readonly IMinioClient _client;
+    private readonly AmazonS3Client _client;
+    private readonly ResiliencePipeline _retries;
 
     /// <param name="onRetry">Told of each retried request (attempt number and failure); see <see cref="TransientFaults"/>.</param>
     public BackupStore(StorageSettings settings, Action<int, Exception>? onRetry = null)
     {
         Settings = settings;
-        var retries = TransientFaults.Pipeline(onRetry);
-        _client = new MinioClient()
-            .WithEndpoint(settings.Endpoint)
-            .WithCredentials(settings.AccessKey, settings.SecretKey)
-            .WithSSL(settings.UseSsl)
-            .WithRetryPolicy(request => retries.ExecuteAsync(async _ => await request().ConfigureAwait(false)).AsTask())
-            .Build();
+        _retries = TransientFaults.Pipeline(onRetry, settings.RetryBaseDelay);
+        var config = new AmazonS3Config
+        {
+            ServiceURL = $"{(settings.UseSsl ? "https" : "http")}://{settings.Endpoint}",
+            UseHttp = !settings.UseSsl,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            IgnoreConfiguredEndpointUrls = true,
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            // no retries of the SDK's own: every retry goes through TransientFaults, which logs it
+            MaxErrorRetry = 0,
+            MaxStaleConnectionRetries = 0,
+            // connections live and die with this store, not in a process-wide cache
+            CacheHttpClient = false,
+            ConnectTimeout = settings.ConnectTimeout,
+            // each request is bounded by its IdleTimeout; this only backs it up
+            Timeout = TimeSpan.FromHours(1),
+        };
+        _client = new AmazonS3Client(new BasicAWSCredentials(settings.AccessKey, settings.SecretKey), config);
     }
 
     public StorageSettings Settings { get; }
     private string Bucket => Settings.Bucket;
 
     public Task<bool> BucketExistsAsync(CancellationToken ct) =>
-        GuardAsync(() => _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(Bucket), ct), null, ct);
-
-    public Task CreateBucketAsync(CancellationToken ct) =>
-        GuardAsync(() => _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(Bucket), ct), null, ct);
-
-    /// <summary>Every object under <c>postgres/</c>, in the store's order.</summary>
-    public async IAsyncEnumerable<StoredBackup> ListAsync([EnumeratorCancellation] CancellationToken ct)
-    {
-        var args = new ListObjectsArgs().WithBucket(Bucket).WithPrefix(BackupKey.Prefix).WithRecursive(true);
-        await using var items = _client.ListObjectsEnumAsync(args, ct).GetAsyncEnumerator(ct);
-        while (true)
+        CallAsync(async idle =>
         {
-            bool more;
             try
             {
-                more = await items.MoveNextAsync().ConfigureAwait(false);
+                await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = BackupKey.Prefix, MaxKeys = 1 }, idle.Token).ConfigureAwait(false);
+                return true;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket")
             {
-                throw StorageErrors.Translate(ex, Settings);
+                return false;
             }
-            if (!more) yield break;
-            var item = items.Current;
-            if (item.IsDir) continue;
-            var modified = item.LastModifiedDateTime is { } lm
-                ? new DateTimeOffset(DateTime.SpecifyKind(lm.ToUniversalTime(), DateTimeKind.Utc))
-                : DateTimeOffset.MinValue;
-            yield return new StoredBackup(item.Key, Bucket, (long)item.Size, modified);
+        }, null, ct);
+
+    public Task CreateBucketAsync(CancellationToken ct) =>
+        CallAsync(async idle =>
+        {
+            try
+            {
+                await _client.PutBucketAsync(new PutBucketRequest { BucketName = Bucket }, idle.Token).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "BucketAlreadyOwnedByYou")
+            {
+                // another run created it first
+            }
+            return true;
+        }, null, ct);
+
+    /// <summary>Every object under <paramref name="prefix"/>, in the store's order.</summary>
+    public async IAsyncEnumerable<StoredBackup> ListAsync([EnumeratorCancellation] CancellationToken ct, string prefix = BackupKey.Prefix)
+    {
+        string? continuation = null;
+        do
+        {
+            var page = await CallAsync(idle => _client.ListObjectsV2Async(new ListObjectsV2Request
+            {
+                BucketName = Bucket,
+                Prefix = prefix,
+                ContinuationToken = continuation,
+            }, idle.Token), null, ct).ConfigureAwait(false);
+            foreach (var item in page.S3Objects ?? [])
+            {
+                if (item.Key.EndsWith('/')) continue;
+                yield return new StoredBackup(item.Key, Bucket, item.Size ?? 0, Utc(item.LastModified));
+            }
+            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
         }
+        while (continuation is not null);
     }
 
     /// <summary>Size and time of one object, or null when it does not exist.</summary>
-    public async Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct)
-    {
-        try
+    public Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct) =>
+        CallAsync<StoredBackup?>(async idle =>
         {
-            var stat = await _client.StatObjectAsync(new StatObjectArgs().WithBucket(Bucket).WithObject(objectName), ct).ConfigureAwait(false);
-            return new StoredBackup(objectName, Bucket, stat.Size,
-                new DateTimeOffset(DateTime.SpecifyKind(stat.LastModified.ToUniversalTime(), DateTimeKind.Utc)));
-        }
-        catch (ObjectNotFoundException)
-        {
-            return null;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            throw StorageErrors.Translate(ex, Settings, objectName);
-        }
-    }
+            try
+            {
+                var head = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = objectName }, idle.Token).ConfigureAwait(false);
+                return new StoredBackup(objectName, Bucket, head.ContentLength, Utc(head.LastModified)) { ETag = head.ETag };
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }, objectName, ct);
 
     /// <summary>
-    /// Uploads a stream of unknown length as a multipart upload (Minio buffers one 16 MiB part at a time).
-    /// The upload completes only when <paramref name="content"/> ends; if reading it throws, the upload is
-    /// aborted so that neither an object nor an incomplete multipart upload is left behind.
+    /// Uploads a stream of unknown length under <paramref name="objectName"/>, never over an existing
+    /// object; completes only when <paramref name="content"/> ends, and removes its own partial upload
+    /// when reading it, or the store, fails. Returns the bytes stored. See <see cref="StreamingUpload"/>.
     /// </summary>
-    public async Task UploadAsync(string objectName, Stream content, CancellationToken ct)
-    {
-        try
-        {
-            await _client.PutObjectAsync(new PutObjectArgs()
-                .WithBucket(Bucket)
-                .WithObject(objectName)
-                .WithStreamData(content)
-                .WithObjectSize(-1)
-                .WithContentType("application/gzip"), ct).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            await AbortUploadAsync(objectName).ConfigureAwait(false);
-            if (ex is OperationCanceledException && ct.IsCancellationRequested) throw;
-            throw StorageErrors.Translate(ex, Settings, objectName);
-        }
-    }
-
-    /// <summary>Removes incomplete multipart uploads of <paramref name="objectName"/>; best effort, never throws.</summary>
-    public async Task AbortUploadAsync(string objectName)
-    {
-        using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await _client.RemoveIncompleteUploadAsync(
-                new RemoveIncompleteUploadArgs().WithBucket(Bucket).WithObject(objectName), cleanup.Token).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // The caller reports the original failure; a leftover part is reclaimed by the bucket's lifecycle rules.
-        }
-    }
+    public Task<long> UploadAsync(string objectName, Stream content, string contentType, CancellationToken ct) =>
+        new StreamingUpload(this, objectName, contentType).RunAsync(content, ct);
 
     /// <summary>
     /// Copies the whole object into <paramref name="destination"/>. A retried request starts again
@@ -128,28 +132,103 @@ public sealed class BackupStore : IDisposable
     public Task DownloadAsync(string objectName, Stream destination, long? size, Action<TransferProgress>? progress, CancellationToken ct)
     {
         if (!destination.CanSeek) throw new ArgumentException("A download needs a seekable destination, so that a retry can start over.", nameof(destination));
-        return GuardAsync(() => _client.GetObjectAsync(new GetObjectArgs()
-            .WithBucket(Bucket)
-            .WithObject(objectName)
-            .WithCallbackStream(async (stream, token) =>
-            {
-                destination.SetLength(0);
-                var counting = new CountingStream(stream, progress, "download", size);
-                await counting.CopyToAsync(destination, 1 << 20, token).ConfigureAwait(false);
-                counting.Complete();
-            }),
-            ct), objectName, ct);
+        return CallAsync(async idle =>
+        {
+            destination.SetLength(0);
+            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = objectName }, idle.Token).ConfigureAwait(false);
+            var counting = new CountingStream(new ActivityStream(response.ResponseStream, idle.Touch), progress, "download", size);
+            await counting.CopyToAsync(destination, 1 << 20, idle.Token).ConfigureAwait(false);
+            counting.Complete();
+            return true;
+        }, objectName, ct);
     }
 
     public Task DeleteAsync(string objectName, CancellationToken ct) =>
-        GuardAsync(() => _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject(objectName), ct), objectName, ct);
+        CallAsync(async idle =>
+        {
+            await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = objectName }, idle.Token).ConfigureAwait(false);
+            return true;
+        }, objectName, ct);
 
-    /// <summary>Runs a store call, turning its failures (but not the caller's cancellation) into engine exceptions.</summary>
-    private async Task<T> GuardAsync<T>(Func<Task<T>> call, string? objectName, CancellationToken ct)
+    internal Task PutIfAbsentAsync(string objectName, ArraySegment<byte> content, string contentType, CancellationToken ct) =>
+        CallAsync(async idle =>
+        {
+            await _client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = Bucket,
+                Key = objectName,
+                ContentType = contentType,
+                IfNoneMatch = "*",
+                InputStream = Body(content, idle),
+            }, idle.Token).ConfigureAwait(false);
+            return true;
+        }, objectName, ct);
+
+    internal Task<string> InitiateMultipartAsync(string objectName, string contentType, CancellationToken ct) =>
+        CallAsync(async idle => (await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = Bucket,
+            Key = objectName,
+            ContentType = contentType,
+        }, idle.Token).ConfigureAwait(false)).UploadId, objectName, ct);
+
+    /// <summary>Sends one part from memory; a retry resends the same bytes. Returns its ETag.</summary>
+    internal Task<string> UploadPartAsync(string objectName, string uploadId, int partNumber, ArraySegment<byte> content, CancellationToken ct) =>
+        CallAsync(async idle => (await _client.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = Bucket,
+            Key = objectName,
+            UploadId = uploadId,
+            PartNumber = partNumber,
+            InputStream = Body(content, idle),
+        }, idle.Token).ConfigureAwait(false)).ETag, objectName, ct);
+
+    /// <summary>Completes the upload only if no object of that name exists (on stores that honour If-None-Match). Returns the object's ETag.</summary>
+    internal Task<string> CompleteMultipartAsync(string objectName, string uploadId, IReadOnlyList<PartETag> parts, CancellationToken ct) =>
+        CallAsync(async idle => (await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = Bucket,
+            Key = objectName,
+            UploadId = uploadId,
+            PartETags = [.. parts],
+            IfNoneMatch = "*",
+        }, idle.Token).ConfigureAwait(false)).ETag, objectName, ct);
+
+    /// <summary>Removes one multipart upload and its parts; best effort, never throws.</summary>
+    internal async Task AbortMultipartAsync(string objectName, string uploadId)
+    {
+        using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await CallAsync(async idle =>
+            {
+                await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = objectName, UploadId = uploadId }, idle.Token).ConfigureAwait(false);
+                return true;
+            }, objectName, cleanup.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The caller reports the original failure; the next run's cleanup finds what is left.
+        }
+    }
+
+    /// <summary>Runs one request with retries and an idle timeout, turning its failures (but not the caller's cancellation) into engine exceptions.</summary>
+    private async Task<T> CallAsync<T>(Func<IdleTimeout, Task<T>> call, string? objectName, CancellationToken ct)
     {
         try
         {
-            return await call().ConfigureAwait(false);
+            return await _retries.ExecuteAsync(async token =>
+            {
+                using var idle = new IdleTimeout(Settings.IdleTimeout, token);
+                try
+                {
+                    return await call(idle).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (idle.Expired(token))
+                {
+                    throw new TimeoutException($"the object store sent or took nothing for {idle.Idle.TotalSeconds:0} s", ex);
+                }
+            }, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -157,8 +236,11 @@ public sealed class BackupStore : IDisposable
         }
     }
 
-    private Task GuardAsync(Func<Task> call, string? objectName, CancellationToken ct) =>
-        GuardAsync(async () => { await call().ConfigureAwait(false); return true; }, objectName, ct);
+    private static ActivityStream Body(ArraySegment<byte> content, IdleTimeout idle) =>
+        new(new MemoryStream(content.Array!, content.Offset, content.Count, writable: false), idle.Touch);
+
+    private static DateTimeOffset Utc(DateTime? time) =>
+        time is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t.ToUniversalTime(), DateTimeKind.Utc)) : DateTimeOffset.MinValue;
 
     public void Dispose() => _client.Dispose();
 }

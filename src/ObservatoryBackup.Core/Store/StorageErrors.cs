@@ -1,13 +1,21 @@
+using System.Net;
 using System.Net.Http;
-using Minio.Exceptions;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Amazon.Runtime;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Store;
 
-/// <summary>Turns Minio's and the network's exceptions into the engine's, naming endpoint, bucket or object.</summary>
+/// <summary>Turns the S3 client's and the network's exceptions into the engine's, naming endpoint, bucket or object.</summary>
 internal static class StorageErrors
 {
+    private static readonly HashSet<string> RefusedCredentials = new(StringComparer.Ordinal)
+    {
+        "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken",
+    };
+
     public static ObsBackupException Translate(Exception ex, StorageSettings storage, string? objectName = null)
     {
         var where = $"{storage.Endpoint} (bucket '{storage.Bucket}')";
@@ -16,28 +24,35 @@ internal static class StorageErrors
         {
             case ObsBackupException obs:
                 return obs;
-            case AuthorizationException or ForbiddenException or AccessDeniedException:
+            case AmazonServiceException { ErrorCode: { } code } when RefusedCredentials.Contains(code):
+            case AmazonServiceException { StatusCode: HttpStatusCode.Forbidden }:
                 return new StorageException(ObsErrorKind.AuthenticationFailed, "StorageAccessDenied",
                     $"The object store at {where} refused the credentials (access key '{storage.AccessKey}'): {Reason(ex)}. " +
                     "Check the access key and secret key (MINIO_ACCESS_KEY, MINIO_SECRET_KEY).", target, ex);
-            case ErrorResponseException er when er.Response?.Code is "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied":
-                return new StorageException(ObsErrorKind.AuthenticationFailed, "StorageAccessDenied",
-                    $"The object store at {where} refused the credentials (access key '{storage.AccessKey}'): {er.Response.Code}. " +
-                    "Check the access key and secret key (MINIO_ACCESS_KEY, MINIO_SECRET_KEY).", target, ex);
-            case ObjectNotFoundException:
-                return new BackupDataException(ObsErrorKind.NotFound, "BackupNotFound", objectName ?? "",
-                    $"No backup '{objectName}' in bucket '{storage.Bucket}' at {storage.Endpoint}.", ex);
-            case BucketNotFoundException:
+            case AmazonServiceException { ErrorCode: "NoSuchBucket" }:
                 return new StorageException(ObsErrorKind.NotFound, "BucketNotFound",
                     $"Bucket '{storage.Bucket}' does not exist at {storage.Endpoint}.", storage.Bucket, ex);
-            case ConnectionException or HttpRequestException or System.Net.Sockets.SocketException or TaskCanceledException or TimeoutException:
-                return new StorageException(ObsErrorKind.ConnectionFailed, "StorageUnreachable",
-                    $"Cannot reach the object store at {storage}: {Reason(ex)}. Check MINIO_ENDPOINT and MINIO_SECURE.", storage.Endpoint, ex);
-            default:
-                return new StorageException(ObsErrorKind.OperationFailed, "StorageError",
-                    $"The object store at {where} failed: {Reason(ex)}", target, ex);
+            case AmazonServiceException { StatusCode: HttpStatusCode.NotFound } when objectName is not null:
+                return new BackupDataException(ObsErrorKind.NotFound, "BackupNotFound", objectName,
+                    $"No backup '{objectName}' in bucket '{storage.Bucket}' at {storage.Endpoint}.", ex);
+            case AmazonServiceException { StatusCode: HttpStatusCode.PreconditionFailed } when objectName is not null:
+                return AlreadyExists(storage, objectName, ex);
         }
+        if (ex.Chain().OfType<AuthenticationException>().FirstOrDefault() is { } tls)
+            return new StorageException(ObsErrorKind.ConnectionFailed, "StorageUnreachable",
+                $"Cannot reach the object store at {storage}: the TLS handshake failed ({tls.Message.Trim()}). " +
+                "Check MINIO_SECURE: true for an HTTPS endpoint, false for plain HTTP.", storage.Endpoint, ex);
+        if (ex.Chain().Any(e => e is HttpRequestException or SocketException or IOException or TimeoutException))
+            return new StorageException(ObsErrorKind.ConnectionFailed, "StorageUnreachable",
+                $"Cannot reach the object store at {storage}: {Reason(ex)}. Check MINIO_ENDPOINT and MINIO_SECURE.", storage.Endpoint, ex);
+        return new StorageException(ObsErrorKind.OperationFailed, "StorageError",
+            $"The object store at {where} failed: {Reason(ex)}", target, ex);
     }
+
+    /// <summary>The store already holds <paramref name="objectName"/>: a conditional write refused to overwrite it.</summary>
+    public static BackupDataException AlreadyExists(StorageSettings storage, string objectName, Exception? inner = null) =>
+        new(ObsErrorKind.AlreadyExists, "BackupAlreadyExists", objectName,
+            $"A backup named '{objectName}' already exists in bucket '{storage.Bucket}'; nothing was overwritten.", inner);
 
     private static string Reason(Exception ex)
     {

@@ -6,5 +6,11 @@ namespace ObservatoryBackup.Store;
 public sealed record StoredBackup(string ObjectName, string Bucket, long Size, DateTimeOffset LastModified)
 {
     /// <summary>The start time encoded in the name, or null for an object outside the naming scheme.</summary>
-    public DateTimeOffset? Timestamp { get; } = BackupKey.TryParseTimestamp(ObjectName);
+    public DateTimeOffset? Timestamp { get; } = BackupKey.TryParse(ObjectName)?.Timestamp;
+
+    /// <summary>The database the name records, or null for an object outside the naming scheme.</summary>
+    public string? Database { get; } = BackupKey.TryParse(ObjectName)?.Database;
+
+    /// <summary>The store's ETag, where a request returned it (not in listings).</summary>
+    internal string? ETag { get; init; }
 }

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
-using System.Text;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Postgres;
 
 namespace ObservatoryBackup.Verify;
 
@@ -13,8 +13,6 @@ namespace ObservatoryBackup.Verify;
 /// </summary>
 public static class BackupVerifier
 {
-    public const string CompletionMarker = "-- PostgreSQL database dump complete";
-    private const int TailBytes = 4096;
 
     /// <summary>Verifies the gzip file in <paramref name="file"/> (seekable); returns the uncompressed size.</summary>
     public static async Task<long> VerifyAsync(Stream file, string objectName, CancellationToken ct)
@@ -25,8 +23,7 @@ public static class BackupVerifier
         file.Position = 0;
         var crc = new Crc32();
         long size = 0;
-        var tail = new byte[TailBytes];
-        var tailLength = 0;
+        var completion = new DumpCompletion();
         var buffer = new byte[1 << 16];
         try
         {
@@ -36,7 +33,7 @@ public static class BackupVerifier
             {
                 crc.Append(buffer.AsSpan(0, n));
                 size += n;
-                KeepTail(tail, ref tailLength, buffer.AsSpan(0, n));
+                completion.Append(buffer.AsSpan(0, n));
             }
         }
         catch (InvalidDataException ex)
@@ -53,26 +50,11 @@ public static class BackupVerifier
         if (crc.GetCurrentHashAsUInt32() != expectedCrc || (uint)size != expectedSize)
             throw Corrupt(objectName, "its data does not match the gzip trailer (truncated or damaged)");
 
-        var text = Encoding.UTF8.GetString(tail, 0, tailLength);
-        if (!text.Contains(CompletionMarker, StringComparison.Ordinal))
-            throw Corrupt(objectName, $"the SQL does not end with pg_dump's '{CompletionMarker}' line, so the dump was cut short");
+        if (!completion.IsComplete)
+            throw Corrupt(objectName, $"the SQL does not end with pg_dump's '{DumpCompletion.Marker}' line, so the dump was cut short");
 
         file.Position = 0;
         return size;
-    }
-
-    private static void KeepTail(byte[] tail, ref int length, ReadOnlySpan<byte> chunk)
-    {
-        if (chunk.Length >= tail.Length)
-        {
-            chunk[^tail.Length..].CopyTo(tail);
-            length = tail.Length;
-            return;
-        }
-        var keep = Math.Min(length, tail.Length - chunk.Length);
-        Array.Copy(tail, length - keep, tail, 0, keep);
-        chunk.CopyTo(tail.AsSpan(keep));
-        length = keep + chunk.Length;
     }
 
     private static BackupDataException Corrupt(string objectName, string why, Exception? inner = null) =>

@@ -68,7 +68,7 @@ public sealed class CliTests(Servers servers)
         Assert.True(backup.ExitCode == 0, backup.StandardError);
         var lines = Lines(backup.StandardOutput);
         Assert.All(lines, l => Assert.Matches("""^\{"timestamp": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "level": "INFO", "event": "[a-z_]+".*\}$""", l));
-        var finished = Regex.Match(lines[^1], """^\{"timestamp": "[^"]+", "level": "INFO", "event": "backup_finished", "status": "success", "object_name": "(postgres/\d{4}/\d\d/\d\d/observatory_\d{8}_\d{6}\.sql\.gz)"\}$""");
+        var finished = Regex.Match(lines[^1], """^\{"timestamp": "[^"]+", "level": "INFO", "event": "backup_finished", "status": "success", "object_name": "(postgres/\d{4}/\d\d/\d\d/cli-src-[0-9a-f-]+_\d{8}_\d{6}\.sql\.gz)"\}$""");
         Assert.True(finished.Success, lines[^1]);
         var objectName = finished.Groups[1].Value;
         Assert.DoesNotContain(PostgresServer.AdminPassword, backup.StandardOutput + backup.StandardError);
@@ -116,7 +116,7 @@ public sealed class CliTests(Servers servers)
         var db = Servers.UniqueName("cli-src");
         var bucket = Servers.UniqueName("cli-bkt");
         await SampleDatabase.CreateAsync(Pg, db, rows: 10);
-        const string old = "postgres/2020/01/01/observatory_20200101_000000.sql.gz";
+        var old = $"postgres/2020/01/01/{db}_20200101_000000.sql.gz";
         const string foreign = "postgres/2020/01/01/keep-me.sql.gz";
         await S3.PutAsync(bucket, old, "x"u8.ToArray());
         await S3.PutAsync(bucket, foreign, "x"u8.ToArray());

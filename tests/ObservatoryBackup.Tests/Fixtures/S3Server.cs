@@ -1,5 +1,6 @@
-using Minio;
-using Minio.DataModel.Args;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
 using ObservatoryBackup.Configuration;
 
 namespace ObservatoryBackup.Tests.Fixtures;
@@ -57,43 +58,68 @@ public sealed class S3Server : IAsyncDisposable
         UseSsl = false,
     };
 
-    public IMinioClient Client() => new MinioClient().WithEndpoint(Endpoint).WithCredentials(AccessKey, SecretKey).Build();
+    /// <summary>A client of the tests' own, configured as the product configures its store.</summary>
+    public AmazonS3Client Client() => new(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
+    {
+        ServiceURL = $"http://{Endpoint}",
+        UseHttp = true,
+        ForcePathStyle = true,
+        AuthenticationRegion = "us-east-1",
+        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+    });
+
+    public async Task<bool> BucketExistsAsync(string bucket)
+    {
+        using var client = Client();
+        try
+        {
+            await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 });
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket")
+        {
+            return false;
+        }
+    }
 
     public async Task<List<string>> ListAsync(string bucket)
     {
+        if (!await BucketExistsAsync(bucket)) return [];
         using var client = Client();
-        if (!await client.BucketExistsAsync(new BucketExistsArgs().WithBucket(bucket))) return [];
         var names = new List<string>();
-        await foreach (var item in client.ListObjectsEnumAsync(new ListObjectsArgs().WithBucket(bucket).WithRecursive(true)))
-            names.Add(item.Key);
+        string? token = null;
+        do
+        {
+            var page = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, ContinuationToken = token });
+            names.AddRange((page.S3Objects ?? []).Select(o => o.Key));
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (token is not null);
         return names;
     }
 
     public async Task<List<string>> IncompleteUploadsAsync(string bucket)
     {
+        if (!await BucketExistsAsync(bucket)) return [];
         using var client = Client();
-        var keys = new List<string>();
-        await foreach (var upload in client.ListIncompleteUploadsEnumAsync(new ListIncompleteUploadsArgs().WithBucket(bucket).WithRecursive(true)))
-            keys.Add(upload.Key);
-        return keys;
+        var uploads = await client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket });
+        return (uploads.MultipartUploads ?? []).Select(u => u.Key).ToList();
     }
 
     public async Task PutAsync(string bucket, string objectName, byte[] content)
     {
         using var client = Client();
-        if (!await client.BucketExistsAsync(new BucketExistsArgs().WithBucket(bucket)))
-            await client.MakeBucketAsync(new MakeBucketArgs().WithBucket(bucket));
-        using var stream = new MemoryStream(content);
-        await client.PutObjectAsync(new PutObjectArgs().WithBucket(bucket).WithObject(objectName)
-            .WithStreamData(stream).WithObjectSize(content.Length));
+        if (!await BucketExistsAsync(bucket)) await client.PutBucketAsync(bucket);
+        await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = objectName, InputStream = new MemoryStream(content) });
     }
 
     public async Task<byte[]> GetAsync(string bucket, string objectName)
     {
         using var client = Client();
+        using var response = await client.GetObjectAsync(bucket, objectName);
         var buffer = new MemoryStream();
-        await client.GetObjectAsync(new GetObjectArgs().WithBucket(bucket).WithObject(objectName)
-            .WithCallbackStream(async (s, ct) => await s.CopyToAsync(buffer, ct)));
+        await response.ResponseStream.CopyToAsync(buffer);
         return buffer.ToArray();
     }
 

@@ -18,7 +18,7 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
 
         var result = await BackupAsync(SettingsFor(source, bucket), log);
 
-        Assert.Matches(@"^postgres/\d{4}/\d{2}/\d{2}/observatory_\d{8}_\d{6}\.sql\.gz$", result.ObjectName);
+        Assert.Matches($@"^postgres/\d{{4}}/\d{{2}}/\d{{2}}/{source}_\d{{8}}_\d{{6}}\.sql\.gz$", result.ObjectName);
         Assert.Equal([result.ObjectName], await S3.ListAsync(bucket));
         Assert.Contains("bucket_created", log.Names);
         Assert.Equal(["backup_start", "bucket_created", "pg_dump_start", "upload_start", "pg_dump_complete", "upload_complete",

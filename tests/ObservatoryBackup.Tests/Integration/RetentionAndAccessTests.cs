@@ -18,13 +18,14 @@ public class RetentionAndAccessTests(Servers servers) : IntegrationTest(servers)
         await SampleDatabase.CreateAsync(Pg, db, rows: 10);
         string[] old =
         [
-            "postgres/2026/02/28/observatory_20260228_015959.sql.gz",
-            "postgres/2025/12/01/observatory_20251201_020000.sql.gz",
+            $"postgres/2026/02/28/{db}_20260228_015959.sql.gz",
+            $"postgres/2025/12/01/{db}_20251201_020000.sql.gz",
         ];
         string[] kept =
         [
-            "postgres/2026/03/01/observatory_20260301_020001.sql.gz",  // younger than 30 days
-            "postgres/2026/03/30/observatory_20260330_020000.sql.gz",
+            $"postgres/2026/03/01/{db}_20260301_020001.sql.gz",  // younger than 30 days
+            $"postgres/2026/03/30/{db}_20260330_020000.sql.gz",
+            "postgres/2025/12/01/observatory_20251201_020000.sql.gz",  // another database's: retention after this backup leaves it
             "postgres/2025/01/01/notes.txt",                           // outside the scheme
             "postgres/2025/01/01/observatory_20250101_000000.sql",
             "postgres/2025/01/02/observatory_20250101_000000.sql.gz",  // path/date mismatch
@@ -35,7 +36,7 @@ public class RetentionAndAccessTests(Servers servers) : IntegrationTest(servers)
 
         var result = await BackupAsync(SettingsFor(db, bucket), log, new FixedClock(Now));
 
-        Assert.Equal("postgres/2026/03/31/observatory_20260331_020000.sql.gz", result.ObjectName);
+        Assert.Equal($"postgres/2026/03/31/{db}_20260331_020000.sql.gz", result.ObjectName);
         Assert.Equal(old.Order(), result.Pruned.Order());
         Assert.Equal(kept.Append(result.ObjectName).Order(), (await S3.ListAsync(bucket)).Order());
         Assert.Equal(2, (int)log.Single("prune_complete")["deleted"]!);
@@ -63,16 +64,17 @@ public class RetentionAndAccessTests(Servers servers) : IntegrationTest(servers)
         var db = Servers.UniqueName("src");
         var bucket = Servers.UniqueName("bkt");
         await SampleDatabase.CreateAsync(Pg, db, rows: 10);
-        await S3.PutAsync(bucket, "postgres/2020/01/01/observatory_20200101_000000.sql.gz", "x"u8.ToArray());
+        var old = $"postgres/2020/01/01/{db}_20200101_000000.sql.gz";
+        await S3.PutAsync(bucket, old, "x"u8.ToArray());
         var log = new RecordingLog();
         var engine = new BackupEngine(SettingsFor(db, bucket), log, new FixedClock(Now));
 
         var dry = engine.DescribeDryRun(await engine.PlanAsync(default));
 
         Assert.True(dry.DryRun);
-        Assert.Equal("postgres/2026/03/31/observatory_20260331_020000.sql.gz", dry.ObjectName);
-        Assert.Equal(["postgres/2020/01/01/observatory_20200101_000000.sql.gz"], dry.Pruned);
-        Assert.Equal(["postgres/2020/01/01/observatory_20200101_000000.sql.gz"], await S3.ListAsync(bucket));
+        Assert.Equal($"postgres/2026/03/31/{db}_20260331_020000.sql.gz", dry.ObjectName);
+        Assert.Equal([old], dry.Pruned);
+        Assert.Equal([old], await S3.ListAsync(bucket));
 
         // a dry run with a wrong secret fails: it is what credential rotation relies on
         var wrong = SettingsFor(db, bucket) with { Storage = S3.Settings(bucket, secretKey: "not-the-secret") };
@@ -91,8 +93,7 @@ public class RetentionAndAccessTests(Servers servers) : IntegrationTest(servers)
         engine.DescribeDryRun(await engine.PlanAsync(default));
 
         Assert.Contains("bucket_missing", log.Names);
-        using var client = S3.Client();
-        Assert.False(await client.BucketExistsAsync(new Minio.DataModel.Args.BucketExistsArgs().WithBucket(bucket)));
+        Assert.False(await S3.BucketExistsAsync(bucket));
     }
 
     [Fact]

@@ -37,8 +37,10 @@ public class TransientFaultTests(Servers servers) : IntegrationTest(servers)
     {
         Assert.True(TransientFaults.IsTransient(new HttpRequestException("reset")));
         Assert.True(TransientFaults.IsTransient(new IOException("broken pipe")));
-        Assert.False(TransientFaults.IsTransient(new Minio.Exceptions.AuthorizationException("denied")));
-        Assert.False(TransientFaults.IsTransient(new Minio.Exceptions.ObjectNotFoundException("gone")));
+        Assert.False(TransientFaults.IsTransient(new Amazon.S3.AmazonS3Exception("denied") { ErrorCode = "AccessDenied", StatusCode = System.Net.HttpStatusCode.Forbidden }));
+        Assert.False(TransientFaults.IsTransient(new Amazon.S3.AmazonS3Exception("gone") { ErrorCode = "NoSuchKey", StatusCode = System.Net.HttpStatusCode.NotFound }));
+        Assert.True(TransientFaults.IsTransient(new Amazon.S3.AmazonS3Exception("busy") { ErrorCode = "SlowDown", StatusCode = System.Net.HttpStatusCode.ServiceUnavailable }));
+        Assert.False(TransientFaults.IsTransient(new HttpRequestException("tls", new System.Security.Authentication.AuthenticationException("handshake"))));
         Assert.False(TransientFaults.IsTransient(new OperationCanceledException()));
     }
 }

@@ -85,7 +85,7 @@ public sealed class CmdletTests(Servers servers) : IDisposable
         var db = Servers.UniqueName("ps-src");
         var bucket = Servers.UniqueName("ps-bkt");
         await SampleDatabase.CreateAsync(Pg, db, rows: 10);
-        const string old = "postgres/2020/01/01/observatory_20200101_000000.sql.gz";
+        var old = $"postgres/2020/01/01/{db}_20200101_000000.sql.gz";
         await S3.PutAsync(bucket, old, "x"u8.ToArray());
 
         var output = _ps.Invoke($"Invoke-ObsBackup -DatabaseUrl $url {Storage} -PgDumpPath $pgbin -WhatIf", Vars(db, bucket));
@@ -152,7 +152,7 @@ public sealed class CmdletTests(Servers servers) : IDisposable
             .ToList();
         Assert.True(lines.Count >= 8, string.Join("\n", lines));
         Assert.All(lines, l => Assert.Matches("""^\{"timestamp": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "level": "(INFO|WARNING|ERROR)", "event": "[a-z_]+""", l));
-        Assert.Matches("""^\{"timestamp": "[^"]+", "level": "INFO", "event": "backup_finished", "status": "success", "object_name": "postgres/\d{4}/\d\d/\d\d/observatory_\d{8}_\d{6}\.sql\.gz"\}$""", lines[^1]);
+        Assert.Matches("""^\{"timestamp": "[^"]+", "level": "INFO", "event": "backup_finished", "status": "success", "object_name": "postgres/\d{4}/\d\d/\d\d/ps-[0-9a-z-]+_\d{8}_\d{6}\.sql\.gz"\}$""", lines[^1]);
         Assert.DoesNotContain(lines, l => l.Contains(PostgresServer.AdminPassword) || l.Contains(S3.SecretKey));
     }
 

@@ -9,7 +9,31 @@ public class BackupKeyTests
     public void Names_objects_as_the_spec_does_in_utc()
     {
         var at = new DateTimeOffset(2026, 2, 16, 3, 0, 0, TimeSpan.FromHours(1));
-        Assert.Equal("postgres/2026/02/16/observatory_20260216_020000.sql.gz", BackupKey.For(at));
+        Assert.Equal("postgres/2026/02/16/observatory_20260216_020000.sql.gz", BackupKey.For("observatory", at));
+    }
+
+    [Theory]
+    [InlineData("observatory_test", "observatory_test")]
+    [InlineData("my-db.v2", "my-db.v2")]
+    [InlineData("a b/c", "a%20b%2Fc")]
+    [InlineData("100%", "100%25")]
+    [InlineData("données", "donn%C3%A9es")]
+    [InlineData("x_20260216_020000", "x_20260216_020000")]
+    public void Names_carry_the_database_and_parse_back_to_it(string database, string encoded)
+    {
+        var at = new DateTimeOffset(2026, 2, 16, 2, 0, 0, TimeSpan.Zero);
+        var name = BackupKey.For(database, at);
+        Assert.Equal($"postgres/2026/02/16/{encoded}_20260216_020000.sql.gz", name);
+        Assert.Equal((database, at), BackupKey.TryParse(name));
+        BackupKey.ValidateForRestore(name);
+    }
+
+    [Fact]
+    public void Backups_of_two_databases_in_the_same_second_never_share_a_name()
+    {
+        var at = DateTimeOffset.UtcNow;
+        Assert.NotEqual(BackupKey.For("observatory", at), BackupKey.For("observatory2", at));
+        Assert.NotEqual(BackupKey.For("a_b", at), BackupKey.For("a%5Fb", at));
     }
 
     [Fact]
@@ -22,7 +46,9 @@ public class BackupKeyTests
     [Theory]
     [InlineData("postgres/2026/02/16/observatory_20260215_020000.sql.gz")] // path and file dates disagree
     [InlineData("postgres/2026/02/16/observatory_20260216_020000.sql")]
-    [InlineData("postgres/2026/02/16/other_20260216_020000.sql.gz")]
+    [InlineData("postgres/2026/02/16/ob servatory_20260216_020000.sql.gz")]
+    [InlineData("postgres/2026/02/16/bad%zz_20260216_020000.sql.gz")]
+    [InlineData("postgres/2026/02/16/_20260216_020000.sql.gz")]
     [InlineData("backups/2026/02/16/observatory_20260216_020000.sql.gz")]
     [InlineData("postgres/2026/13/01/observatory_20261301_020000.sql.gz")]
     [InlineData("postgres/2026/02/16/observatory_20260216_020000.sql.gz.bak")]

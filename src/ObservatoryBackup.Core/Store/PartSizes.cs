@@ -1,0 +1,26 @@
+namespace ObservatoryBackup.Store;
+
+/// <summary>
+/// How big each part of a streamed multipart upload is. S3 allows 10,000 parts of 5 MiB to 5 GiB:
+/// parts start at 16 MiB (memory stays small for ordinary databases) and double every 800 parts up
+/// to 1 GiB, so an upload of unknown length can reach S3's 5 TiB object limit.
+/// </summary>
+public static class PartSizes
+{
+    public const int MaxParts = 10_000;
+    public const int FirstPartSize = 16 << 20;
+    public const int LargestPartSize = 1 << 30;
+    private const int PartsPerDoubling = 800;
+
+    /// <summary>The size of part <paramref name="partNumber"/> (1-based).</summary>
+    public static int For(int partNumber)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partNumber, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(partNumber, MaxParts);
+        var doublings = (partNumber - 1) / PartsPerDoubling;
+        return doublings >= 6 ? LargestPartSize : FirstPartSize << doublings;
+    }
+
+    /// <summary>The most an upload can hold: every part full.</summary>
+    public static long MaxObjectSize => Enumerable.Range(1, MaxParts).Sum(n => (long)For(n));
+}

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using Amazon.S3.Model;
+using ObservatoryBackup.Errors;
+
+namespace ObservatoryBackup.Store;
+
+/// <summary>
+/// Uploads a stream of unknown length, reading the next part while the current one is sent.
+/// <list type="bullet">
+/// <item>A stream that fits in one part is one conditional PutObject (If-None-Match: *).</item>
+/// <item>Otherwise a multipart upload with two part buffers, reused; part sizes grow with the data
+/// (<see cref="PartSizes"/>); each part is retried from memory.</item>
+/// <item>It completes only after the stream has ended normally (a stream that throws, such as a
+/// failed dump, aborts the upload), and only when the name is still free: checked just before, and
+/// sent as If-None-Match on stores that honour it.</item>
+/// <item>On any failure it aborts its own upload, and nothing else.</item>
+/// </list>
+/// </summary>
+internal sealed class StreamingUpload(BackupStore store, string objectName, string contentType)
+{
+    public async Task<long> RunAsync(Stream content, CancellationToken ct)
+    {
+        var current = new byte[PartSizes.For(1)];
+        var length = await FillAsync(content, current, ct).ConfigureAwait(false);
+        if (length < current.Length)
+        {
+            await store.PutIfAbsentAsync(objectName, new ArraySegment<byte>(current, 0, length), contentType, ct).ConfigureAwait(false);
+            return length;
+        }
+
+        var uploadId = await store.InitiateMultipartAsync(objectName, contentType, ct).ConfigureAwait(false);
+        try
+        {
+            var parts = new List<PartETag>();
+            byte[]? spare = null;
+            long total = 0;
+            for (var partNumber = 1; ; partNumber++)
+            {
+                var sending = store.UploadPartAsync(objectName, uploadId, partNumber, new ArraySegment<byte>(current, 0, length), ct);
+                var (next, nextLength) = length < current.Length || partNumber == PartSizes.MaxParts
+                    ? (spare, 0)
+                    : await ReadNextAsync(content, spare, partNumber + 1, ct).ConfigureAwait(false);
+                parts.Add(new PartETag(partNumber, await sending.ConfigureAwait(false)));
+                total += length;
+                if (nextLength == 0)
+                {
+                    if (partNumber == PartSizes.MaxParts && await content.ReadAsync(new byte[1], ct).ConfigureAwait(false) > 0)
+                        throw new StorageException(ObsErrorKind.OperationFailed, "BackupTooLarge",
+                            $"The backup is larger than an S3 object can be ({PartSizes.MaxObjectSize:N0} bytes in {PartSizes.MaxParts:N0} parts).", objectName);
+                    break;
+                }
+                (spare, current, length) = (current, next!, nextLength);
+            }
+
+            await CompleteAsync(uploadId, parts, ct).ConfigureAwait(false);
+            return total;
+        }
+        catch
+        {
+            await store.AbortMultipartAsync(objectName, uploadId).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Reads part <paramref name="partNumber"/> into <paramref name="buffer"/>, replaced by a bigger one when parts grow.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadNextAsync(Stream content, byte[]? buffer, int partNumber, CancellationToken ct)
+    {
+        var size = PartSizes.For(partNumber);
+        if (buffer is null || buffer.Length != size) buffer = new byte[size];
+        return (buffer, await FillAsync(content, buffer, ct).ConfigureAwait(false));
+    }
+
+    private async Task CompleteAsync(string uploadId, List<PartETag> parts, CancellationToken ct)
+    {
+        // Stores that ignore If-None-Match on completion (radosgw before Squid) are still checked here.
+        if (await store.StatAsync(objectName, ct).ConfigureAwait(false) is not null)
+            throw StorageErrors.AlreadyExists(store.Settings, objectName);
+        try
+        {
+            await store.CompleteMultipartAsync(objectName, uploadId, parts, ct).ConfigureAwait(false);
+        }
+        catch (BackupDataException ex) when (ex.ErrorId == "BackupNotFound")
+        {
+            // NoSuchUpload: a completion whose response was lost and then retried. The object is ours
+            // if its ETag is the multipart ETag of exactly these parts.
+            var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false);
+            if (stored?.ETag is not { } etag || !string.Equals(etag.Trim('"'), MultipartETag(parts), StringComparison.OrdinalIgnoreCase))
+                throw;
+        }
+    }
+
+    /// <summary>S3's ETag of a completed multipart upload: MD5 of the parts' binary MD5s, then "-" and the part count.</summary>
+    internal static string MultipartETag(IReadOnlyList<PartETag> parts)
+    {
+        var digests = parts.OrderBy(p => p.PartNumber).SelectMany(p => Convert.FromHexString(p.ETag.Trim('"'))).ToArray();
+        return $"{Convert.ToHexStringLower(MD5.HashData(digests))}-{parts.Count}";
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; returns the bytes read.</summary>
+    private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken ct)
+    {
+        var filled = 0;
+        int n;
+        while (filled < buffer.Length && (n = await content.ReadAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false)) > 0)
+            filled += n;
+        return filled;
+    }
+}
