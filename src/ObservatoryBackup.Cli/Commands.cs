@@ -49,8 +49,8 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         restore.SetAction((r, ct) => RunAsync(needsDatabase: true, async (settings, log) =>
         {
             var name = r.GetValue(objectName)!;
-            BackupKey.ValidateForRestore(name);
             var engine = new RestoreEngine(settings, log);
+            engine.ValidateObjectName(name);
             if (!r.GetValue(yes) && !Confirm(engine.DescribeTarget(), name))
             {
                 engine.Aborted(name);

@@ -19,6 +19,11 @@ public sealed class GetObsBackupCommand : ObsStorageCmdletBase
     [ArgumentCompleter(typeof(ObjectNameCompleter))]
     public string[]? Name { get; set; }
 
+    /// <summary>Only backups of this database (the name each backup's object name records).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Database { get; set; }
+
     /// <summary>Only the newest backup.</summary>
     [Parameter]
     public SwitchParameter Latest { get; set; }
@@ -38,6 +43,7 @@ public sealed class GetObsBackupCommand : ObsStorageCmdletBase
         var query = new BackupQuery
         {
             NameFilter = patterns is null ? null : name => patterns.Any(p => p.IsMatch(name)),
+            Database = Database,
             After = After is { } a ? ToUtc(a) : null,
             Before = Before is { } b ? ToUtc(b) : null,
             Latest = Latest.IsPresent,

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Runtime.InteropServices;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
@@ -51,15 +52,43 @@ public abstract class ObsCmdletBase : PSCmdlet
         }
     }
 
+    /// <summary>Runs a quick engine check on the pipeline thread; its failure (already logged by the engine) becomes a terminating error.</summary>
+    protected void Check(Action check)
+    {
+        try
+        {
+            check();
+        }
+        catch (ObsBackupException ex)
+        {
+            Flush();
+            ThrowTerminatingError(ErrorCategories.Record(ex));
+        }
+    }
+
     /// <summary>Runs engine work off the pipeline thread, writing its events and progress as they come; engine errors become terminating errors.</summary>
     protected T Run<T>(Func<CancellationToken, Task<T>> work)
     {
+        // pwsh ends at SIGTERM (docker stop) without stopping the pipeline: take it as Ctrl+C, let the
+        // engine clean up (abort the upload, drop the staging database, log the failed *_finished), then exit.
+        var terminated = false;
+        using var sigterm = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            terminated = true;
+            _stop.Cancel();
+        });
         var task = Task.Run(() => work(_stop.Token));
         while (!task.IsCompleted)
         {
             if (Log.TryTake(out var item, TimeSpan.FromMilliseconds(100))) Emit(item);
         }
         Flush();
+        if (terminated)
+        {
+            Console.Out.Flush();
+            Environment.Exit(128 + 15);
+        }
         try
         {
             return task.GetAwaiter().GetResult();

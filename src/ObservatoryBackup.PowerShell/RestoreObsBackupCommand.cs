@@ -1,7 +1,5 @@
 using System.Management.Automation;
 using ObservatoryBackup.Configuration;
-using ObservatoryBackup.Errors;
-using ObservatoryBackup.Naming;
 using ObservatoryBackup.Restore;
 
 namespace ObservatoryBackup.PowerShell;
@@ -43,34 +41,52 @@ public sealed class RestoreObsBackupCommand : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? PsqlPath { get; set; }
 
+    private readonly List<(string ObjectName, ObsSettings Settings)> _requests = [];
+
+    /// <summary>Collects: nothing is restored until every input is known (see <see cref="EndProcessing"/>).</summary>
     protected override void ProcessRecord()
     {
-        try
-        {
-            BackupKey.ValidateForRestore(ObjectName);
-        }
-        catch (ObsBackupException ex)
-        {
-            ThrowTerminatingError(ErrorCategories.Record(ex));
-        }
-
         var settings = ResolveSettings(needsDatabase: true, new SettingOverrides { DatabaseUrl = DatabaseUrl, PsqlPath = PsqlPath });
-        var mode = InPlace ? RestoreMode.InPlace : RestoreMode.Staged;
         var engine = new RestoreEngine(settings, Log);
-        var action = mode == RestoreMode.Staged
-            ? $"Restore '{ObjectName}' from bucket '{settings.Storage.Bucket}', replacing its contents (via a staging database)"
-            : $"Restore '{ObjectName}' from bucket '{settings.Storage.Bucket}', dropping and recreating it first";
+        Check(() => engine.ValidateObjectName(ObjectName));
+        _requests.Add((ObjectName, settings));
+    }
 
-        if (!ShouldProcessUnlessForced(Force, engine.DescribeTarget(), action))
+    /// <summary>
+    /// Restores what was collected. Several backups for one database would overwrite each other and
+    /// leave the last (with Get-ObsBackup, the oldest): that is refused before anything is restored.
+    /// </summary>
+    protected override void EndProcessing()
+    {
+        var clash = _requests.GroupBy(r => new RestoreEngine(r.Settings, Log).DescribeTarget()).FirstOrDefault(g => g.Count() > 1);
+        if (clash is not null)
         {
-            if (!WhatIfRequested)
-            {
-                engine.Aborted(ObjectName);
-                Flush();
-            }
-            return;
+            ThrowTerminatingError(new ErrorRecord(
+                new InvalidOperationException(
+                    $"{clash.Count()} backups were given for {clash.Key}; restoring them in turn would leave only the last. Nothing was restored. " +
+                    "Pick one: Get-ObsBackup -Latest | Restore-ObsBackup, or Get-ObsBackup | Select-Object -First 1 | Restore-ObsBackup."),
+                "MultipleBackupsForOneDatabase", ErrorCategory.InvalidArgument, clash.Key));
         }
 
-        WriteObject(Run(ct => engine.RunAsync(ObjectName, mode, ct)));
+        foreach (var (objectName, settings) in _requests)
+        {
+            var mode = InPlace ? RestoreMode.InPlace : RestoreMode.Staged;
+            var engine = new RestoreEngine(settings, Log);
+            var action = mode == RestoreMode.Staged
+                ? $"Restore '{objectName}' from bucket '{settings.Storage.Bucket}', replacing its contents (via a staging database)"
+                : $"Restore '{objectName}' from bucket '{settings.Storage.Bucket}', dropping and recreating it first";
+
+            if (!ShouldProcessUnlessForced(Force, engine.DescribeTarget(), action))
+            {
+                if (!WhatIfRequested)
+                {
+                    engine.Aborted(objectName);
+                    Flush();
+                }
+                continue;
+            }
+
+            WriteObject(Run(ct => engine.RunAsync(objectName, mode, ct)));
+        }
     }
 }

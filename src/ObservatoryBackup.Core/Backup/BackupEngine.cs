@@ -27,6 +27,9 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     /// <summary>A backup smaller than the previous one divided by this is suspicious: it warns, and retention waits.</summary>
     public const int SuspiciousShrinkFactor = 10;
 
+    /// <summary>An unfinished multipart upload this old is debris of a killed backup (no backup runs this long).</summary>
+    public static readonly TimeSpan StaleUploadAge = TimeSpan.FromDays(1);
+
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
 
@@ -134,6 +137,8 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
                 _log.Info("bucket_exists", ("bucket", settings.Storage.Bucket));
                 if (await store.StatAsync(plan.ObjectName, ct).ConfigureAwait(false) is not null)
                     throw AlreadyExists(plan.ObjectName);
+                foreach (var name in await store.RemoveStaleUploadsAsync(_clock.GetUtcNow() - StaleUploadAge, ct).ConfigureAwait(false))
+                    _log.Warning("removed_leftover", ("kind", "multipart_upload"), ("object_name", name));
             }
 
             var (dumpBytes, size) = await DumpAndUploadAsync(plan, store, ct).ConfigureAwait(false);

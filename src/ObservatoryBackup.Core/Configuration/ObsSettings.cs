@@ -5,6 +5,9 @@ public sealed record ObsSettings
 {
     public const int DefaultRetentionDays = 30;
 
+    /// <summary>100 years: longer has no meaning, and dates before year 1 do not exist.</summary>
+    public const int MaxRetentionDays = 36500;
+
     /// <summary>Null where the operation needs no database (listing).</summary>
     public DatabaseUrl? Database { get; init; }
     public required StorageSettings Storage { get; init; }
@@ -17,6 +20,9 @@ public sealed record ObsSettings
 
     /// <summary>Configured psql, or null to search.</summary>
     public ToolPath? PsqlPath { get; init; }
+
+    /// <summary>Where a restore keeps its temporary copy of the backup (TMPDIR, else the system's).</summary>
+    public string TempDirectory { get; init; } = Path.GetTempPath();
 
     /// <summary>Directories searched for pg_dump and psql when none is configured (PATH).</summary>
     public string ToolSearchPath { get; init; } = "";

@@ -27,6 +27,7 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     public const string OldCredentialKeyVariable = "CREDENTIAL_ENCRYPTION_KEY_OLD";
     public const string NewCredentialKeyVariable = "CREDENTIAL_ENCRYPTION_KEY";
     public const string PathVariable = "PATH";
+    public const string TempDirectoryVariable = "TMPDIR";
 
     /// <summary>libpq's connect timeout unless PGCONNECT_TIMEOUT or the URL says otherwise.</summary>
     public const int DefaultConnectTimeoutSeconds = 30;
@@ -46,11 +47,12 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         Database = needsDatabase ? ResolveDatabase(overrides.DatabaseUrl) : null,
         Storage = ResolveStorage(overrides),
         RetentionDays = overrides.RetentionDays is { } days
-            ? (days >= 0 ? days : throw new ConfigurationException(Setting.RetentionDays, null, $"must be 0 (keep everything) or a positive number of days, not {days}."))
+            ? (days is >= 0 and <= ObsSettings.MaxRetentionDays ? days : throw new ConfigurationException(Setting.RetentionDays, null, RetentionProblem(days.ToString(CultureInfo.InvariantCulture))))
             : ParseRetention(Get(RetentionVariable)),
         PgDumpPath = ResolveToolPath(overrides.PgDumpPath, PgDumpVariable),
         PsqlPath = ResolveToolPath(overrides.PsqlPath, PsqlVariable),
         ToolSearchPath = Get(PathVariable) ?? "",
+        TempDirectory = Get(TempDirectoryVariable) ?? Path.GetTempPath(),
     };
 
     /// <summary>The database: <paramref name="explicitUrl"/>, else DATABASE_URL; the connect timeout from the URL, else PGCONNECT_TIMEOUT.</summary>
@@ -125,11 +127,13 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     internal static int ParseRetention(string? value)
     {
         if (value is null) return ObsSettings.DefaultRetentionDays;
-        if (!int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var days))
-            throw new ConfigurationException(Setting.RetentionDays, RetentionVariable,
-                $"must be 0 (keep everything) or a positive whole number of days, not '{value}'.");
+        if (!int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days > ObsSettings.MaxRetentionDays)
+            throw new ConfigurationException(Setting.RetentionDays, RetentionVariable, RetentionProblem($"'{value}'"));
         return days;
     }
+
+    private static string RetentionProblem(string given) =>
+        $"must be 0 (keep everything) or a whole number of days up to {ObsSettings.MaxRetentionDays}, not {given}.";
 
     internal static int ParseConnectTimeout(string? value)
     {

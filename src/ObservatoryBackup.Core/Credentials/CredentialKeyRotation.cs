@@ -46,7 +46,7 @@ public sealed class CredentialKeyRotation(DatabaseUrl database, CredentialTable 
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
                     total++;
-                    var keyText = reader.GetString(1);
+                    var keyText = reader.IsDBNull(1) ? "NULL" : reader.GetString(1);
                     if (reader.IsDBNull(2)) { empty++; continue; }
                     var token = TokenOf(reader.GetString(2), kind, keyText);
                     if (token is null)
@@ -56,7 +56,13 @@ public sealed class CredentialKeyRotation(DatabaseUrl database, CredentialTable 
                         continue;
                     }
                     if (FernetToken.TryDecrypt(oldKey, token) is { } plaintext)
+                    {
+                        // the row is updated by its key: a row without one cannot be
+                        if (reader.IsDBNull(0))
+                            throw new CredentialRotationException(ObsErrorKind.InvalidData, "CredentialKeyNull",
+                                $"A row of {table} has a NULL {table.KeyColumn} and a value encrypted with the old key; it cannot be updated by its key. Give it a key, or name a unique key column. Nothing was changed.", table.ToString());
                         updates.Add((reader.GetValue(0), FernetToken.Encrypt(newKey, plaintext)));
+                    }
                     else if (FernetToken.TryDecrypt(newKey, token) is not null)
                         already++;
                     else

@@ -1,4 +1,3 @@
-using Npgsql;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 
@@ -11,21 +10,20 @@ namespace ObservatoryBackup.Postgres;
 /// </summary>
 public sealed class BackupLock : IAsyncDisposable
 {
-    /// <summary>The lock's key: "OBSBACK" in ASCII.</summary>
-    internal const long Key = 0x4F_42_53_42_41_43_4B;
+    /// <summary>The lock's name, hashed to its key.</summary>
+    internal const string Resource = "ObservatoryBackup backup";
 
-    private readonly NpgsqlConnection _session;
+    private readonly DatabaseAdmin _session;
 
-    private BackupLock(NpgsqlConnection session) => _session = session;
+    private BackupLock(DatabaseAdmin session) => _session = session;
 
     /// <summary>Takes the lock, or fails at once with <c>BackupInProgress</c> when another backup holds it.</summary>
     public static async Task<BackupLock> AcquireAsync(DatabaseUrl url, CancellationToken ct)
     {
-        var session = await DatabaseAdmin.OpenAsync(url, url.Database, ct).ConfigureAwait(false);
+        var session = await DatabaseAdmin.ConnectAsync(url, ct).ConfigureAwait(false);
         try
         {
-            await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", session) { Parameters = { new() { Value = Key } } };
-            if ((bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!)
+            if (await session.TryLockAsync(Resource, ct).ConfigureAwait(false))
                 return new BackupLock(session);
             throw new DatabaseException(ObsErrorKind.Busy, "BackupInProgress",
                 $"Another backup of database \"{url.Database}\" on {url.Host}:{url.Port} is running (it holds ObservatoryBackup's lock on the database); this one did not start.",

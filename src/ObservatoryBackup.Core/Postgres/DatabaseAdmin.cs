@@ -60,6 +60,31 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes a session advisory lock named <paramref name="resource"/> in this connection's database, or
+    /// returns false at once when another session holds it. It is released when this connection closes,
+    /// however the process ends.
+    /// </summary>
+    public async Task<bool> TryLockAsync(string resource, CancellationToken ct) =>
+        await ScalarAsync<bool>("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", ct, resource).ConfigureAwait(false);
+
+    /// <summary>Names of the databases on the server.</summary>
+    public async Task<IReadOnlyList<string>> DatabaseNamesAsync(CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT datname FROM pg_database", _connection);
+        var names = new List<string>();
+        try
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) names.Add(reader.GetString(0));
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Translate(ex, Url, Url.Database);
+        }
+        return names;
+    }
+
     public async Task<bool> DatabaseExistsAsync(string name, CancellationToken ct) =>
         await ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", ct, name).ConfigureAwait(false);
 

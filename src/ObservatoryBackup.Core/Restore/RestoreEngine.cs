@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Globalization;
 using System.Text;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
@@ -30,9 +31,23 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     /// <summary>Logs a restore the user declined at the prompt.</summary>
     public void Aborted(string objectName) => _log.Warning("restore_aborted", ("object_name", objectName), ("database", Db.Database));
 
+    /// <summary>Refuses a name a restore must not fetch (see <see cref="BackupKey.ValidateForRestore"/>), logging the refusal as a failed restore.</summary>
+    public void ValidateObjectName(string objectName)
+    {
+        try
+        {
+            BackupKey.ValidateForRestore(objectName);
+        }
+        catch (BackupDataException ex)
+        {
+            Failed(objectName, ex);
+            throw;
+        }
+    }
+
     public async Task<RestoreResult> RunAsync(string objectName, RestoreMode mode, CancellationToken ct)
     {
-        BackupKey.ValidateForRestore(objectName);
+        ValidateObjectName(objectName);
         var stopwatch = Stopwatch.StartNew();
         _log.Info("restore_requested", ("object_name", objectName), ("bucket", settings.Storage.Bucket),
             ("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"));
@@ -40,26 +55,27 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         {
             var psql = PgToolLocator.Locate("psql", settings.PsqlPath, settings.ToolSearchPath);
             await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(Db, ct).ConfigureAwait(false);
+            // One restore of a database at a time; under the lock, what killed restores left is ours to remove.
+            if (!await admin.TryLockAsync(LockResource, ct).ConfigureAwait(false))
+                throw new DatabaseException(ObsErrorKind.Busy, "RestoreInProgress",
+                    $"Another restore into {DescribeTarget()} is running; this one did not start.", Db.Database);
+            await RemoveLeftoversAsync(admin, ct).ConfigureAwait(false);
             using var store = new BackupStore(settings.Storage, _log.StorageRetry);
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
                 ?? throw new BackupDataException(ObsErrorKind.NotFound, "BackupNotFound", objectName,
                     $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
 
-            var tempPath = Path.Combine(Path.GetTempPath(), $"obs-restore-{Guid.NewGuid():N}.sql.gz");
+            var temp = RestoreTempFile.Create(settings.TempDirectory);
             try
             {
-                long sqlSize;
-                bool replaced;
-                await using (var file = CreatePrivateFile(tempPath))
-                {
-                    await DownloadAsync(store, stored, file, ct).ConfigureAwait(false);
-                    sqlSize = await BackupVerifier.VerifyAsync(file, objectName, ct).ConfigureAwait(false);
-                    _log.Info("backup_verified", ("object_name", objectName), ("sql_size", sqlSize));
+                var file = temp.Stream;
+                await DownloadAsync(store, stored, file, ct).ConfigureAwait(false);
+                var sqlSize = await BackupVerifier.VerifyAsync(file, objectName, ct).ConfigureAwait(false);
+                _log.Info("backup_verified", ("object_name", objectName), ("sql_size", sqlSize));
 
-                    replaced = mode == RestoreMode.Staged
-                        ? await RestoreStagedAsync(admin, psql, file, ct).ConfigureAwait(false)
-                        : await RestoreInPlaceAsync(admin, psql, file, ct).ConfigureAwait(false);
-                }
+                var replaced = mode == RestoreMode.Staged
+                    ? await RestoreStagedAsync(admin, psql, file, ct).ConfigureAwait(false)
+                    : await RestoreInPlaceAsync(admin, psql, file, ct).ConfigureAwait(false);
 
                 var result = new RestoreResult
                 {
@@ -78,18 +94,66 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             }
             finally
             {
-                File.Delete(tempPath);
-                _log.Info("temp_file_removed", ("path", tempPath));
+                await temp.DisposeAsync().ConfigureAwait(false);
+                _log.Info("temp_file_removed", ("path", temp.Path));
             }
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is ObsBackupException or OperationCanceledException)
         {
-            _log.Error("restore_failed", ("object_name", objectName), ("database", Db.Database), ("error", ex.Message));
+            Failed(objectName, ex);
             throw;
         }
     }
 
-    private async Task DownloadAsync(BackupStore store, StoredBackup stored, FileStream file, CancellationToken ct)
+    private string LockResource => $"ObservatoryBackup restore {Db.Database}";
+
+    /// <summary>
+    /// Removes what restores killed before they could clean up left behind: their temporary files, and
+    /// staging databases of this target. A database moved aside during a swap still holds the replaced
+    /// data: it is reported, never dropped.
+    /// </summary>
+    private async Task RemoveLeftoversAsync(DatabaseAdmin admin, CancellationToken ct)
+    {
+        foreach (var path in RestoreTempFile.RemoveLeftovers(settings.TempDirectory))
+            _log.Warning("removed_leftover", ("kind", "temp_file"), ("path", path));
+        foreach (var name in await admin.DatabaseNamesAsync(ct).ConfigureAwait(false))
+        {
+            if (IsOwnName(name, StagingSuffix))
+            {
+                await admin.DropDatabaseAsync(name, ct).ConfigureAwait(false);
+                _log.Warning("removed_leftover", ("kind", "staging_database"), ("database", name));
+            }
+            else if (IsOwnName(name, ReplacedSuffix))
+            {
+                _log.Warning("replaced_database_found", ("database", name), ("target", Db.Database),
+                    ("detail", "an interrupted restore moved the previous database aside under this name; it was kept"));
+            }
+        }
+    }
+
+    private const string StagingSuffix = "_obs_restore_";
+    private const string ReplacedSuffix = "_obs_replaced_";
+
+    /// <summary>Whether <paramref name="name"/> is what <see cref="NameWithSuffix"/> makes of this target with the suffix and some stamp.</summary>
+    private bool IsOwnName(string name, string suffix)
+    {
+        var stampLength = 14;
+        var tail = suffix.Length + stampLength;
+        return name.Length > tail
+            && name.AsSpan(name.Length - tail, suffix.Length).SequenceEqual(suffix)
+            && name[^stampLength..].All(char.IsAsciiDigit)
+            && NameWithSuffix(Db.Database, name[^tail..]) == name;
+    }
+
+    private void Failed(string objectName, Exception ex)
+    {
+        var error = ex is OperationCanceledException ? "cancelled" : ex.Message;
+        _log.Error("restore_failed", ("object_name", objectName), ("database", Db.Database), ("error", error));
+        _log.Error("restore_finished", ("status", "failed"), ("object_name", objectName), ("database", Db.Database), ("error", error),
+            ("error_id", (ex as ObsBackupException)?.ErrorId ?? "Cancelled"));
+    }
+
+    private async Task DownloadAsync(BackupStore store, StoredBackup stored, Stream file, CancellationToken ct)
     {
         _log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
         await store.DownloadAsync(stored.ObjectName, file, stored.Size, sink.Progress, ct).ConfigureAwait(false);
@@ -101,12 +165,12 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     }
 
     /// <returns>Whether an existing database was replaced.</returns>
-    private async Task<bool> RestoreStagedAsync(DatabaseAdmin admin, string psql, FileStream file, CancellationToken ct)
+    private async Task<bool> RestoreStagedAsync(DatabaseAdmin admin, string psql, Stream file, CancellationToken ct)
     {
         var target = Db.Database;
         var stamp = _clock.GetUtcNow().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        var staging = NameWithSuffix(target, $"_obs_restore_{stamp}");
-        var old = NameWithSuffix(target, $"_obs_replaced_{stamp}");
+        var staging = NameWithSuffix(target, StagingSuffix + stamp);
+        var old = NameWithSuffix(target, ReplacedSuffix + stamp);
 
         await admin.DropDatabaseAsync(staging, ct).ConfigureAwait(false);
         await admin.CreateDatabaseAsync(staging, ct).ConfigureAwait(false);
@@ -162,7 +226,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         return exists;
     }
 
-    private async Task<bool> RestoreInPlaceAsync(DatabaseAdmin admin, string psql, FileStream file, CancellationToken ct)
+    private async Task<bool> RestoreInPlaceAsync(DatabaseAdmin admin, string psql, Stream file, CancellationToken ct)
     {
         var target = Db.Database;
         var exists = await admin.DatabaseExistsAsync(target, ct).ConfigureAwait(false);
@@ -179,7 +243,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         return exists;
     }
 
-    private async Task ApplyAsync(string psql, string database, FileStream file, bool targetUntouched, CancellationToken ct)
+    private async Task ApplyAsync(string psql, string database, Stream file, bool targetUntouched, CancellationToken ct)
     {
         _log.Info("restore_start", ("database", database));
         file.Position = 0;
@@ -201,22 +265,12 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     /// <summary>Appends a suffix, shortening the base so the name fits PostgreSQL's 63-byte identifiers.</summary>
     internal static string NameWithSuffix(string name, string suffix)
     {
-        var budget = 63 - Encoding.UTF8.GetByteCount(suffix);
-        var baseName = name;
-        while (Encoding.UTF8.GetByteCount(baseName) > budget) baseName = baseName[..^1];
+        var budget = DatabaseUrl.MaxIdentifierBytes - Encoding.UTF8.GetByteCount(suffix);
+        var elements = StringInfo.GetTextElementEnumerator(name);
+        var baseName = new StringBuilder();
+        // whole text elements only: cutting between a surrogate pair makes a string no encoder accepts
+        while (elements.MoveNext() && Encoding.UTF8.GetByteCount(baseName + elements.GetTextElement()) <= budget)
+            baseName.Append(elements.GetTextElement());
         return baseName + suffix;
-    }
-
-    private static FileStream CreatePrivateFile(string path)
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.None,
-            Options = FileOptions.Asynchronous,
-        };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        return new FileStream(path, options);
     }
 }

@@ -212,6 +212,35 @@ public sealed class BackupStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Aborts multipart uploads under <c>postgres/</c> started before <paramref name="startedBefore"/>:
+    /// what backups killed mid-upload left. Returns the object names whose uploads were removed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RemoveStaleUploadsAsync(DateTimeOffset startedBefore, CancellationToken ct)
+    {
+        var removed = new List<string>();
+        string? keyMarker = null, uploadMarker = null;
+        do
+        {
+            var page = await CallAsync(idle => _client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest
+            {
+                BucketName = Bucket,
+                Prefix = BackupKey.Prefix,
+                KeyMarker = keyMarker,
+                UploadIdMarker = uploadMarker,
+            }, idle.Token), null, ct).ConfigureAwait(false);
+            foreach (var upload in page.MultipartUploads ?? [])
+            {
+                if (Utc(upload.Initiated) >= startedBefore) continue;
+                await AbortMultipartAsync(upload.Key, upload.UploadId).ConfigureAwait(false);
+                removed.Add(upload.Key);
+            }
+            (keyMarker, uploadMarker) = page.IsTruncated == true ? (page.NextKeyMarker, page.NextUploadIdMarker) : (null, null);
+        }
+        while (keyMarker is not null);
+        return removed;
+    }
+
     /// <summary>Runs one request with retries and an idle timeout, turning its failures (but not the caller's cancellation) into engine exceptions.</summary>
     private async Task<T> CallAsync<T>(Func<IdleTimeout, Task<T>> call, string? objectName, CancellationToken ct)
     {

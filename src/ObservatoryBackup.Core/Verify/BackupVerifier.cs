@@ -9,11 +9,12 @@ namespace ObservatoryBackup.Verify;
 /// <summary>
 /// Proves a downloaded backup is whole before anything is dropped: the gzip stream decompresses to
 /// its end, its trailer's CRC-32 and length match the data, and the SQL ends with pg_dump's
-/// "dump complete" line (so a dump cut short before compression is refused too).
+/// "dump complete" line (so a dump cut short before compression is refused too), and the SQL holds no
+/// psql meta-command but pg_dump's own (read by <see cref="PlainDumpReader"/>), so that the restore
+/// stays inside its target database.
 /// </summary>
 public static class BackupVerifier
 {
-
     /// <summary>Verifies the gzip file in <paramref name="file"/> (seekable); returns the uncompressed size.</summary>
     public static async Task<long> VerifyAsync(Stream file, string objectName, CancellationToken ct)
     {
@@ -24,6 +25,7 @@ public static class BackupVerifier
         var crc = new Crc32();
         long size = 0;
         var completion = new DumpCompletion();
+        var reader = new PlainDumpReader();
         var buffer = new byte[1 << 16];
         try
         {
@@ -34,6 +36,7 @@ public static class BackupVerifier
                 crc.Append(buffer.AsSpan(0, n));
                 size += n;
                 completion.Append(buffer.AsSpan(0, n));
+                reader.Read(buffer.AsSpan(0, n));
             }
         }
         catch (InvalidDataException ex)
@@ -50,6 +53,11 @@ public static class BackupVerifier
         if (crc.GetCurrentHashAsUInt32() != expectedCrc || (uint)size != expectedSize)
             throw Corrupt(objectName, "its data does not match the gzip trailer (truncated or damaged)");
 
+        reader.Complete();
+        if (reader.ForbiddenMetaCommand is var (line, command))
+            throw new BackupDataException(ObsErrorKind.InvalidData, "BackupUnsafe", objectName,
+                $"Backup '{objectName}' holds the psql meta-command '{command}' on line {line:N0}, outside COPY data. pg_dump writes none " +
+                "but its own \\restrict and \\unrestrict; this one could make the restore leave its target database or run commands. Nothing was changed.");
         if (!completion.IsComplete)
             throw Corrupt(objectName, $"the SQL does not end with pg_dump's '{DumpCompletion.Marker}' line, so the dump was cut short");
 

@@ -27,12 +27,7 @@ public sealed class CliTests(Servers servers)
         ["OBS_PSQL"] = $"{PostgresServer.BinDir}/psql",
     };
 
-    private static async Task<BufferedCommandResult> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args) =>
-        await CliWrap.Cli.Wrap("dotnet").WithArguments([Path.Combine(AppContext.BaseDirectory, "obs-backup.dll"), .. args])
-            .WithEnvironmentVariables(env)
-            .WithStandardInputPipe(PipeSource.FromString(""))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync();
+    private static Task<BufferedCommandResult> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args) => ObsBackupCli.RunAsync(env, args);
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -53,7 +48,7 @@ public sealed class CliTests(Servers servers)
         env["BACKUP_RETENTION_DAYS"] = "thirty";
         var result = await RunAsync(env, "backup");
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("obs-backup: error: BACKUP_RETENTION_DAYS must be 0 (keep everything) or a positive whole number of days, not 'thirty'.", result.StandardError.Trim());
+        Assert.Equal("obs-backup: error: BACKUP_RETENTION_DAYS must be 0 (keep everything) or a whole number of days up to 36500, not 'thirty'.", result.StandardError.Trim());
     }
 
     [Fact]

@@ -173,7 +173,7 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
         var digest = await Pg.ContentDigestAsync(db);
         // a valid gzip of SQL that lacks pg_dump's closing line
         var name = "postgres/2026/01/03/observatory_20260103_000000.sql.gz";
-        await S3.PutAsync(bucket, name, Gzip("-- PostgreSQL database dump\nCREATE TABLE half (x int);\n"));
+        await S3.PutAsync(bucket, name, Dumps.Gzip("-- PostgreSQL database dump\nCREATE TABLE half (x int);\n"));
 
         var ex = await Assert.ThrowsAsync<BackupDataException>(() => RestoreAsync(SettingsFor(db, bucket), name));
         Assert.Contains("dump complete", ex.Message);
@@ -188,7 +188,7 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
         await SampleDatabase.CreateAsync(Pg, db, rows: 10);
         var digest = await Pg.ContentDigestAsync(db);
         var name = "postgres/2026/01/04/observatory_20260104_000000.sql.gz";
-        await S3.PutAsync(bucket, name, Gzip("""
+        await S3.PutAsync(bucket, name, Dumps.Gzip("""
             CREATE TABLE first (x int);
             INSERT INTO first VALUES (1);
             INSERT INTO no_such_table VALUES (1);
@@ -221,12 +221,5 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
             RestoreAsync(SettingsFor(db, bucket), "postgres/2020/01/01/observatory_20200101_000000.sql.gz"));
         Assert.Equal(ObsErrorKind.NotFound, ex.Kind);
         Assert.True(await Pg.DatabaseExistsAsync(db));
-    }
-
-    private static byte[] Gzip(string text)
-    {
-        var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal)) gzip.Write(Encoding.UTF8.GetBytes(text));
-        return buffer.ToArray();
     }
 }
