@@ -19,7 +19,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
 
         var dryRun = new Option<bool>("--dry-run") { Description = "Connect and report what would be done; write nothing." };
         var level = new Option<int>("--compression-level") { Description = "gzip level 1-9.", DefaultValueFactory = _ => BackupEngine.DefaultCompressionLevel };
-        var backup = new Command("backup", "Dump the database, gzip it and upload it as postgres/YYYY/MM/DD/observatory_YYYYMMDD_HHMMSS.sql.gz, then delete backups older than BACKUP_RETENTION_DAYS.")
+        var backup = new Command("backup", "Dump the database, gzip it and upload it as postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (observatory_… for the observatory database), then delete that database's backups older than BACKUP_RETENTION_DAYS.")
         {
             dryRun, level,
         };
