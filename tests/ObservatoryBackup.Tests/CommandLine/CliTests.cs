@@ -12,20 +12,7 @@ public sealed class CliTests(Servers servers)
     private PostgresServer Pg => servers.Postgres;
     private S3Server S3 => servers.S3;
 
-    private Dictionary<string, string?> Env(string database, string bucket) => new()
-    {
-        ["DATABASE_URL"] = Pg.Url(database),
-        ["MINIO_ENDPOINT"] = S3.Endpoint,
-        ["MINIO_ACCESS_KEY"] = S3.AccessKey,
-        ["MINIO_SECRET_KEY"] = S3.SecretKey,
-        ["MINIO_BUCKET"] = bucket,
-        ["MINIO_SECURE"] = "false",
-        ["MINIO_ROOT_USER"] = null,
-        ["MINIO_ROOT_PASSWORD"] = null,
-        ["BACKUP_RETENTION_DAYS"] = null,
-        ["OBS_PG_DUMP"] = $"{PostgresServer.BinDir}/pg_dump",
-        ["OBS_PSQL"] = $"{PostgresServer.BinDir}/psql",
-    };
+    private Dictionary<string, string?> Env(string database, string bucket) => ObsBackupCli.Environment(servers, database, bucket);
 
     private static Task<BufferedCommandResult> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args) => ObsBackupCli.RunAsync(env, args);
 

@@ -12,18 +12,7 @@ namespace ObservatoryBackup.Tests.Faults;
 /// <summary>Guarantee: every failure is logged (ERROR and the failed *_finished line) and explained in one line, never as a stack trace.</summary>
 public class FailuresAreReportedTests(Servers servers) : IntegrationTest(servers)
 {
-    private Dictionary<string, string?> CliEnv(string database, string bucket) => new()
-    {
-        ["DATABASE_URL"] = Pg.Url(database),
-        ["MINIO_ENDPOINT"] = S3.Endpoint,
-        ["MINIO_ACCESS_KEY"] = S3.AccessKey,
-        ["MINIO_SECRET_KEY"] = S3.SecretKey,
-        ["MINIO_BUCKET"] = bucket,
-        ["MINIO_SECURE"] = null,
-        ["BACKUP_RETENTION_DAYS"] = null,
-        ["OBS_PG_DUMP"] = $"{PostgresServer.BinDir}/pg_dump",
-        ["OBS_PSQL"] = $"{PostgresServer.BinDir}/psql",
-    };
+    private Dictionary<string, string?> CliEnv(string database, string bucket) => ObsBackupCli.Environment(Servers, database, bucket);
 
     public static TheoryData<string, string, string> BackupFailures => new()
     {

@@ -142,17 +142,7 @@ public class HangsAndDebrisTests(Servers servers) : IntegrationTest(servers)
         }
     }
 
-    private Dictionary<string, string?> CliEnv(string database, string bucket) => new()
-    {
-        ["DATABASE_URL"] = Pg.Url(database),
-        ["MINIO_ENDPOINT"] = S3.Endpoint,
-        ["MINIO_ACCESS_KEY"] = S3.AccessKey,
-        ["MINIO_SECRET_KEY"] = S3.SecretKey,
-        ["MINIO_BUCKET"] = bucket,
-        ["OBS_PG_DUMP"] = $"{PostgresServer.BinDir}/pg_dump",
-        ["OBS_PSQL"] = $"{PostgresServer.BinDir}/psql",
-        ["OBS_LOG_FORMAT"] = null,
-    };
+    private Dictionary<string, string?> CliEnv(string database, string bucket) => ObsBackupCli.Environment(Servers, database, bucket);
 
     private static void Signal(Process process, string signal) => Process.Start("kill", [$"-{signal}", process.Id.ToString()])!.WaitForExit();
 

@@ -7,6 +7,23 @@ namespace ObservatoryBackup.Tests.Fixtures;
 /// <summary>obs-backup as cron runs it: a separate process, configured by its environment only.</summary>
 public static class ObsBackupCli
 {
+    /// <summary>The environment a backup job would have for <paramref name="database"/> and <paramref name="bucket"/> on the test servers; unset what the caller's environment might add.</summary>
+    public static Dictionary<string, string?> Environment(Servers servers, string database, string bucket) => new()
+    {
+        ["DATABASE_URL"] = servers.Postgres.Url(database),
+        ["MINIO_ENDPOINT"] = servers.S3.Endpoint,
+        ["MINIO_ACCESS_KEY"] = servers.S3.AccessKey,
+        ["MINIO_SECRET_KEY"] = servers.S3.SecretKey,
+        ["MINIO_BUCKET"] = bucket,
+        ["MINIO_SECURE"] = "false",
+        ["MINIO_ROOT_USER"] = null,
+        ["MINIO_ROOT_PASSWORD"] = null,
+        ["BACKUP_RETENTION_DAYS"] = null,
+        ["OBS_LOG_FORMAT"] = null,
+        ["OBS_PG_DUMP"] = $"{PostgresServer.BinDir}/pg_dump",
+        ["OBS_PSQL"] = $"{PostgresServer.BinDir}/psql",
+    };
+
     private static string Dll => Path.Combine(AppContext.BaseDirectory, "obs-backup.dll");
 
     public static async Task<BufferedCommandResult> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args) =>
