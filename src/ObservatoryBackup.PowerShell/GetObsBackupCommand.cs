@@ -36,7 +36,7 @@ public sealed class GetObsBackupCommand : ObsStorageCmdletBase
     [Parameter]
     public DateTime? Before { get; set; }
 
-    protected override void EndProcessing()
+    protected override void Complete()
     {
         var settings = ResolveSettings(needsDatabase: false, new SettingOverrides());
         var patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();

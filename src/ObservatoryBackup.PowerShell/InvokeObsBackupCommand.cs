@@ -32,7 +32,7 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? PgDumpPath { get; set; }
 
-    protected override void EndProcessing()
+    protected override void Complete()
     {
         var settings = ResolveSettings(needsDatabase: true, new SettingOverrides
         {

@@ -13,7 +13,9 @@ namespace ObservatoryBackup.PowerShell;
 public abstract class ObsCmdletBase : PSCmdlet
 {
     private readonly CancellationTokenSource _stop = new();
-    private LogFormat _format;
+    // no field of an engine type here: loading this type must not load the engine (see ModuleInitializer)
+    private bool _json;
+    private bool _unconfigured;
     private readonly Dictionary<string, int> _progressIds = new();
 
     /// <summary>Text (Information and Verbose streams) or Json (the replaced scripts' log lines on the host). Default: OBS_LOG_FORMAT, then Text.</summary>
@@ -26,7 +28,17 @@ public abstract class ObsCmdletBase : PSCmdlet
     protected SettingsResolver Resolver { get; } = SettingsResolver.FromProcess();
 
     /// <summary>Settles the log format first, so that every later event, configuration errors included, is written in it.</summary>
-    protected override void BeginProcessing() => _format = Configure(() => Resolver.ResolveLogFormat(LogFormat));
+    protected sealed override void BeginProcessing() => Step(() =>
+    {
+        _unconfigured = true;
+        _json = Configure(() => Resolver.ResolveLogFormat(LogFormat switch
+        {
+            PowerShell.LogFormat.Json => Configuration.LogFormat.Json,
+            PowerShell.LogFormat.Text => Configuration.LogFormat.Text,
+            _ => null,
+        })) == Configuration.LogFormat.Json;
+        _unconfigured = false;
+    });
 
     protected bool WhatIfRequested =>
         (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)
@@ -36,7 +48,30 @@ public abstract class ObsCmdletBase : PSCmdlet
     protected bool ShouldProcessUnlessForced(bool force, string target, string action) =>
         force && !WhatIfRequested && !MyInvocation.BoundParameters.ContainsKey("Confirm") || ShouldProcess(target, action);
 
-    /// <summary>Runs <paramref name="resolve"/>; a configuration error is logged (missing_required_env_var / invalid_configuration) and becomes a terminating error.</summary>
+    /// <summary>The cmdlet's work for one input object; see <see cref="Fail(ErrorRecord)"/> for how engine failures end it.</summary>
+    protected virtual void ProcessInput() { }
+
+    /// <summary>The cmdlet's work once all input is in.</summary>
+    protected virtual void Complete() { }
+
+    protected sealed override void ProcessRecord() => Step(ProcessInput);
+
+    protected sealed override void EndProcessing() => Step(Complete);
+
+    private void Step(Action step)
+    {
+        if (_unconfigured) return;
+        try
+        {
+            step();
+        }
+        catch (FailureWritten)
+        {
+            // the error record is written; this input is done, the pipeline goes on
+        }
+    }
+
+    /// <summary>Runs <paramref name="resolve"/>; a configuration error is logged (missing_required_env_var / invalid_configuration) and written as an error.</summary>
     protected T Configure<T>(Func<T> resolve)
     {
         try
@@ -46,13 +81,11 @@ public abstract class ObsCmdletBase : PSCmdlet
         catch (ConfigurationException ex)
         {
             new EventLog(Log, TimeProvider.System).ConfigurationFailed(ex, ParameterNames.For);
-            Flush();
-            ThrowTerminatingError(ErrorCategories.Record(ex));
-            throw; // not reached
+            throw Fail(ex);
         }
     }
 
-    /// <summary>Runs a quick engine check on the pipeline thread; its failure (already logged by the engine) becomes a terminating error.</summary>
+    /// <summary>Runs a quick engine check on the pipeline thread; its failure (already logged by the engine) is written as an error.</summary>
     protected void Check(Action check)
     {
         try
@@ -61,10 +94,25 @@ public abstract class ObsCmdletBase : PSCmdlet
         }
         catch (ObsBackupException ex)
         {
-            Flush();
-            ThrowTerminatingError(ErrorCategories.Record(ex));
+            throw Fail(ex);
         }
     }
+
+    /// <summary>
+    /// Writes an engine failure as an error record (so -ErrorAction, -ErrorVariable and $? behave as
+    /// for any cmdlet, and -ErrorAction Stop or $ErrorActionPreference = 'Stop' make it terminating),
+    /// and returns what ends the current step.
+    /// </summary>
+    protected Exception Fail(ObsBackupException ex) => Fail(ErrorCategories.Record(ex));
+
+    protected Exception Fail(ErrorRecord record)
+    {
+        Flush();
+        WriteError(record);
+        return new FailureWritten();
+    }
+
+    private sealed class FailureWritten : Exception;
 
     /// <summary>Runs engine work off the pipeline thread, writing its events and progress as they come; engine errors become terminating errors.</summary>
     protected T Run<T>(Func<CancellationToken, Task<T>> work)
@@ -95,8 +143,7 @@ public abstract class ObsCmdletBase : PSCmdlet
         }
         catch (ObsBackupException ex)
         {
-            ThrowTerminatingError(ErrorCategories.Record(ex));
-            throw; // not reached
+            throw Fail(ex);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -116,7 +163,7 @@ public abstract class ObsCmdletBase : PSCmdlet
     {
         switch (item)
         {
-            case BackupEvent e when _format == Configuration.LogFormat.Json:
+            case BackupEvent e when _json:
                 WriteInformation(new HostInformationMessage { Message = e.ToJson() }, ["PSHOST", "ObservatoryBackup", e.Name]);
                 break;
             case BackupEvent e:

@@ -43,8 +43,8 @@ public sealed class RestoreObsBackupCommand : ObsStorageCmdletBase
 
     private readonly List<(string ObjectName, ObsSettings Settings)> _requests = [];
 
-    /// <summary>Collects: nothing is restored until every input is known (see <see cref="EndProcessing"/>).</summary>
-    protected override void ProcessRecord()
+    /// <summary>Collects: nothing is restored until every input is known (see <see cref="Complete"/>).</summary>
+    protected override void ProcessInput()
     {
         var settings = ResolveSettings(needsDatabase: true, new SettingOverrides { DatabaseUrl = DatabaseUrl, PsqlPath = PsqlPath });
         var engine = new RestoreEngine(settings, Log);
@@ -56,12 +56,12 @@ public sealed class RestoreObsBackupCommand : ObsStorageCmdletBase
     /// Restores what was collected. Several backups for one database would overwrite each other and
     /// leave the last (with Get-ObsBackup, the oldest): that is refused before anything is restored.
     /// </summary>
-    protected override void EndProcessing()
+    protected override void Complete()
     {
         var clash = _requests.GroupBy(r => new RestoreEngine(r.Settings, Log).DescribeTarget()).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
         {
-            ThrowTerminatingError(new ErrorRecord(
+            throw Fail(new ErrorRecord(
                 new InvalidOperationException(
                     $"{clash.Count()} backups were given for {clash.Key}; restoring them in turn would leave only the last. Nothing was restored. " +
                     "Pick one: Get-ObsBackup -Latest | Restore-ObsBackup, or Get-ObsBackup | Select-Object -First 1 | Restore-ObsBackup."),

@@ -54,7 +54,7 @@ public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void EndProcessing()
+    protected override void Complete()
     {
         var (database, oldKey, newKey) = Configure(() => (
             Resolver.ResolveDatabase(DatabaseUrl),

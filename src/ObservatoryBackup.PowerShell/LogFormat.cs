@@ -1,0 +1,11 @@
+namespace ObservatoryBackup.PowerShell;
+
+/// <summary>How a cmdlet shows the engine's events (the cmdlets' own type, so that parameters are PowerShell-side types).</summary>
+public enum LogFormat
+{
+    /// <summary>Information records (tag ObservatoryBackup) and -Verbose lines.</summary>
+    Text,
+
+    /// <summary>The replaced scripts' JSON lines, shown by the host as Write-Host would (stdout under pwsh -Command).</summary>
+    Json,
+}
