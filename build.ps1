@@ -8,7 +8,9 @@
     PowerShell 7.6 host.
 
     Build    compiles and lays the module out as users get it, under
-             <OutputPath>/ObservatoryBackup/<version>: manifest, binaries, format views and help.
+             <OutputPath>/ObservatoryBackup/<version>: manifest, cmdlet assembly, format views and
+             help, with the engine and its dependencies in Dependencies/ (loaded in the module's own
+             AssemblyLoadContext, so other modules' versions of them cannot clash).
              That folder is what Import-Module takes, and what goes into a PSModulePath folder.
     Test     runs the README's test command (dotnet test ObservatoryBackup.sln).
     Package  Build, plus the obs-backup .NET tool package under <OutputPath>/packages.
@@ -65,7 +67,8 @@ switch ($Task) {
         $moduleDir = [System.IO.Path]::Combine($OutputPath, 'ObservatoryBackup', (Get-ModuleVersion))
         if ([System.IO.Directory]::Exists($moduleDir)) { [System.IO.Directory]::Delete($moduleDir, $true) }
         $project = [System.IO.Path]::Combine($PSScriptRoot, 'src', 'ObservatoryBackup.PowerShell', 'ObservatoryBackup.PowerShell.csproj')
-        Invoke-Dotnet @('publish', $project, '-c', $Configuration, '-o', $moduleDir, '-p:GenerateDocumentationFile=false', '-p:DebugType=none')
+        # the project's LayOutModule target puts the engine and its dependencies under Dependencies/
+        Invoke-Dotnet @('build', $project, '-c', $Configuration, "-p:ModuleLayoutDir=$moduleDir$([System.IO.Path]::DirectorySeparatorChar)")
 
         $manifest = Test-ModuleManifest -Path ([System.IO.Path]::Combine($moduleDir, 'ObservatoryBackup.psd1'))
         if ($Task -eq 'Package') {

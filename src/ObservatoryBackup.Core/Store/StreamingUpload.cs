@@ -28,15 +28,19 @@ internal sealed class StreamingUpload(BackupStore store, string objectName, stri
             return length;
         }
 
-        var uploadId = await store.InitiateMultipartAsync(objectName, contentType, ct).ConfigureAwait(false);
+        // Not cancelled halfway: the store may create the upload and the answer with its id be lost,
+        // leaving nothing to abort. It is one short request, bounded by the idle timeout.
+        var uploadId = await store.InitiateMultipartAsync(objectName, contentType, CancellationToken.None).ConfigureAwait(false);
+        Task<string>? sending = null;
         try
         {
+            ct.ThrowIfCancellationRequested();
             var parts = new List<PartETag>();
             byte[]? spare = null;
             long total = 0;
             for (var partNumber = 1; ; partNumber++)
             {
-                var sending = store.UploadPartAsync(objectName, uploadId, partNumber, new ArraySegment<byte>(current, 0, length), ct);
+                sending = store.UploadPartAsync(objectName, uploadId, partNumber, new ArraySegment<byte>(current, 0, length), ct);
                 var (next, nextLength) = length < current.Length || partNumber == PartSizes.MaxParts
                     ? (spare, 0)
                     : await ReadNextAsync(content, spare, partNumber + 1, ct).ConfigureAwait(false);
@@ -52,11 +56,14 @@ internal sealed class StreamingUpload(BackupStore store, string objectName, stri
                 (spare, current, length) = (current, next!, nextLength);
             }
 
-            await CompleteAsync(uploadId, parts, ct).ConfigureAwait(false);
+            // likewise whole or not at all: a completion cut off halfway may still have made the object
+            await CompleteAsync(uploadId, parts, CancellationToken.None).ConfigureAwait(false);
             return total;
         }
         catch
         {
+            // a part still being sent would land after the abort and keep the upload alive on some stores
+            if (sending is not null) await Task.WhenAny(sending).ConfigureAwait(false);
             await store.AbortMultipartAsync(objectName, uploadId).ConfigureAwait(false);
             throw;
         }

@@ -15,11 +15,14 @@ public sealed class BuildScriptTests
                 session.Invoke($"& '{buildScript}' -Task Build -Configuration Release -OutputPath '{output}'");
 
             var moduleDir = Path.Combine(output, "ObservatoryBackup", "0.1.0");
-            foreach (var file in new[] { "ObservatoryBackup.psd1", "ObservatoryBackup.PowerShell.dll", "ObservatoryBackup.Core.dll",
+            foreach (var file in new[] { "ObservatoryBackup.psd1", "ObservatoryBackup.PowerShell.dll", Path.Combine("Dependencies", "ObservatoryBackup.Core.dll"),
+                         Path.Combine("Dependencies", "Npgsql.dll"), Path.Combine("Dependencies", "AWSSDK.S3.dll"),
                          "ObservatoryBackup.format.ps1xml", Path.Combine("en-US", "ObservatoryBackup.PowerShell.dll-Help.xml"),
                          Path.Combine("en-US", "about_ObservatoryBackup.help.txt") })
                 Assert.True(File.Exists(Path.Combine(moduleDir, file)), $"{file} missing from the laid-out module");
-            Assert.DoesNotContain(Directory.GetFiles(moduleDir), f => Path.GetFileName(f) == "System.Management.Automation.dll");
+            Assert.DoesNotContain(Directory.GetFiles(moduleDir, "*", SearchOption.AllDirectories), f => Path.GetFileName(f) == "System.Management.Automation.dll");
+            // only the cmdlet assembly beside the manifest: everything else loads in the module's own context
+            Assert.Equal(["ObservatoryBackup.PowerShell.dll"], Directory.GetFiles(moduleDir, "*.dll").Select(Path.GetFileName));
 
             using var runspace = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspace(
                 System.Management.Automation.Runspaces.InitialSessionState.CreateDefault2());

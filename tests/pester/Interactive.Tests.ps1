@@ -1,0 +1,79 @@
+# Interactive use: what a person at a pwsh prompt sees and types.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module $env:OBS_TEST_MODULE -Force
+    $script:db = New-TestDatabase -Rows 100
+    $script:bucket = New-TestName 'pester-bkt'
+    Use-TestEnvironment -Database $db -Bucket $bucket
+    $script:older = Invoke-ObsBackup
+    Invoke-Psql $db "INSERT INTO items SELECT g, 'later ' || g FROM generate_series(101, 150) g" | Out-Null
+    Start-Sleep -Milliseconds 1100 # names have one-second resolution
+    $script:newest = Invoke-ObsBackup
+}
+
+Describe 'Interactive use' {
+    It 'pipes the newest listing through Select-Object into a restore' {
+        $target = New-TestName 'pester-restored'
+        $result = Get-ObsBackup | Select-Object -First 1 | Restore-ObsBackup -DatabaseUrl (Get-TestDatabaseUrl $target) -Confirm:$false
+        $result.ObjectName | Should -Be $newest.ObjectName
+        Get-RowCount $target | Should -Be 150
+    }
+
+    It 'shows the whole object name, size and time at 120 columns' {
+        $lines = @((Get-ObsBackup | Out-String -Width 120) -split "`n" | Where-Object { $_.Trim() })
+        $lines[0] | Should -Match '^Object name\s+Size Last modified$'
+        $row = $lines | Where-Object { $_.StartsWith($newest.ObjectName + ' ') }
+        $row | Should -Not -BeNullOrEmpty
+        $row | Should -Match ([regex]::Escape($newest.Size.ToString('N0', [cultureinfo]::InvariantCulture)) + ' \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$')
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 120 }
+    }
+
+    It 'fits 80 columns keeping whole names, sizes and dates (the time of day, also in the name, gives way)' {
+        $lines = @((Get-ObsBackup | Out-String -Width 80) -split "`n" | Where-Object { $_.Trim() })
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $row = $lines | Where-Object { $_.StartsWith($newest.ObjectName + ' ') }
+        $row | Should -Match ([regex]::Escape($newest.Size.ToString('N0', [cultureinfo]::InvariantCulture)) + ' ' + $newest.StartedAt.UtcDateTime.ToString('yyyy-MM-dd'))
+    }
+
+    It 'says what -WhatIf would do, and does nothing' {
+        $run = Invoke-Pwsh -Command 'Invoke-ObsBackup -WhatIf | Out-Null'
+        $run.ExitCode | Should -Be 0
+        $run.Lines | Should -Contain ($run.Lines | Where-Object { $_ -like 'What if: Performing the operation "Back up database*' })
+        @(Get-ObsBackup).Count | Should -Be 2
+    }
+
+    It 'asks before restoring, and a "no" changes nothing' {
+        $before = Get-RowCount $db
+        Invoke-Psql $db "INSERT INTO items VALUES (1000, 'not in any backup')" | Out-Null
+        $no = Invoke-Pwsh -Interactive -InputText "N`n" -Command "Restore-ObsBackup '$($older.ObjectName)'"
+        $no.StdOut | Should -Match 'Are you sure you want to perform this action\?'
+        $no.StdOut | Should -Match ([regex]::Escape($older.ObjectName))
+        Get-RowCount $db | Should -Be ($before + 1)
+
+        $yes = Invoke-Pwsh -Interactive -InputText "Y`n" -Command "Restore-ObsBackup '$($older.ObjectName)' | Out-Null"
+        $yes.ExitCode | Should -Be 0
+        Get-RowCount $db | Should -Be 100
+    }
+
+    It 'refuses to prompt in a non-interactive session rather than restore unasked' {
+        $run = Invoke-Pwsh -Command "Restore-ObsBackup '$($newest.ObjectName)'"
+        $run.ExitCode | Should -Not -Be 0
+        $run.StdErr | Should -Match 'NonInteractive'
+        Get-RowCount $db | Should -Be 100
+    }
+
+    It 'completes -ObjectName from the bucket' {
+        $line = 'Restore-ObsBackup -ObjectName '
+        $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $completion.CompletionMatches.CompletionText | Should -Contain $newest.ObjectName
+        $completion.CompletionMatches.CompletionText | Should -Contain $older.ObjectName
+    }
+
+    It 'keeps progress out of redirected output' {
+        $other = New-TestDatabase -Rows 20000
+        $run = Invoke-Pwsh -Environment @{ DATABASE_URL = (Get-TestDatabaseUrl $other) } -Command 'Invoke-ObsBackup | Select-Object ObjectName, Size | ConvertTo-Json -Compress'
+        $run.ExitCode | Should -Be 0
+        $run.StdOut | Should -Not -Match "`e"
+        ($run.StdOut | ConvertFrom-Json).ObjectName | Should -BeLike "postgres/*/$other*"
+    }
+}
