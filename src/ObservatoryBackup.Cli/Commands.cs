@@ -7,6 +7,7 @@ using ObservatoryBackup.Naming;
 using ObservatoryBackup.Restore;
 using ObservatoryBackup.Retention;
 using ObservatoryBackup.Store;
+using ObservatoryBackup.Testing;
 
 namespace ObservatoryBackup.Cli;
 
@@ -67,10 +68,32 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             return ExitCodes.Success;
         }));
 
+        var testObject = new Argument<string?>("object") { Description = "The backup to test; or --latest.", Arity = ArgumentArity.ZeroOrOne };
+        var latest = new Option<bool>("--latest") { Description = "Test the newest backup in the bucket." };
+        var verifyOnly = new Option<bool>("--verify-only") { Description = "Only check the backup as it downloads (size, gzip, pg_dump's closing line, rows per table); restore nothing." };
+        var keep = new Option<bool>("--keep") { Description = "Keep the scratch database afterwards." };
+        var test = new Command("test", "Prove a backup restores: restore it into a scratch database on the server of DATABASE_URL and check every table's row count; the scratch database is dropped afterwards.")
+        {
+            testObject, latest, verifyOnly, keep,
+        };
+        test.SetAction((r, ct) => RunAsync(needsDatabase: !r.GetValue(verifyOnly), async (settings, log) =>
+        {
+            var name = r.GetValue(latest)
+                ? (await new BackupCatalog(settings.Storage).ListAsync(new BackupQuery { Latest = true }, ct)).FirstOrDefault()?.ObjectName
+                    ?? throw new BackupDataException(ObsErrorKind.NotFound, "NoBackups", settings.Storage.Bucket, $"There is no backup in bucket '{settings.Storage.Bucket}' to test.")
+                : r.GetValue(testObject) ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, "InvalidObjectName", "", "Name the backup to test, or pass --latest.");
+            var result = await new BackupTestEngine(settings, log).RunAsync(name, r.GetValue(verifyOnly), r.GetValue(keep), ct);
+            if (result.Passed) return ExitCodes.Success;
+            foreach (var m in result.Mismatches)
+                stderr.WriteLine($"obs-backup: error: table {m.Table}: {m.Restored:N0} rows restored, {m.InBackup:N0} in the backup");
+            return ExitCodes.Failed;
+        }));
+
         root.Subcommands.Add(backup);
         root.Subcommands.Add(list);
         root.Subcommands.Add(restore);
         root.Subcommands.Add(prune);
+        root.Subcommands.Add(test);
         return root;
     }
 

@@ -68,6 +68,20 @@ public sealed class DatabaseAdmin : IAsyncDisposable
     public async Task<bool> TryLockAsync(string resource, CancellationToken ct) =>
         await ScalarAsync<bool>("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", ct, resource).ConfigureAwait(false);
 
+    /// <summary>Rows in <paramref name="qualifiedTable"/>, a name as pg_dump writes it (schema-qualified, quoted where needed).</summary>
+    public async Task<long> CountRowsAsync(string qualifiedTable, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM {qualifiedTable}", _connection);
+        try
+        {
+            return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Translate(ex, Url, _connection.Database);
+        }
+    }
+
     /// <summary>Names of the databases on the server.</summary>
     public async Task<IReadOnlyList<string>> DatabaseNamesAsync(CancellationToken ct)
     {

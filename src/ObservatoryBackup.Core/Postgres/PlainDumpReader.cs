@@ -8,7 +8,8 @@ namespace ObservatoryBackup.Postgres;
 /// follows (quoted strings, E'' escapes, quoted identifiers, dollar quoting, comments), so that a
 /// backslash outside them, which psql would run as a meta-command (<c>\connect</c>, <c>\!</c>), is seen.
 /// Only pg_dump's own <c>\restrict</c> and <c>\unrestrict</c> are expected; anything else is reported
-/// in <see cref="ForbiddenMetaCommand"/>. Memory is one line.
+/// in <see cref="ForbiddenMetaCommand"/>. It counts the data lines of each COPY block: the rows the dump
+/// carries for each table (<see cref="RowsPerTable"/>). Memory is one line and one count per table.
 /// </summary>
 public sealed class PlainDumpReader
 {
@@ -20,12 +21,20 @@ public sealed class PlainDumpReader
     private State _state = State.Statement;
     private byte[] _dollarTag = [];
     private int _commentDepth;
+    private readonly Dictionary<string, long> _rows = new(StringComparer.Ordinal);
+    private string? _copyTable;
 
     /// <summary>Lines read so far.</summary>
     public long Lines { get; private set; }
 
     /// <summary>The first psql meta-command other than pg_dump's own, with its line number; null while there is none.</summary>
     public (long Line, string Command)? ForbiddenMetaCommand { get; private set; }
+
+    /// <summary>
+    /// Rows each COPY block carried, by table as pg_dump names it (schema-qualified, quoted where
+    /// needed, so usable in SQL as it is). Tables dumped without data do not appear.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> RowsPerTable => _rows;
 
     /// <summary>True while inside a COPY block's data.</summary>
     public bool InCopyData => _state == State.CopyData;
@@ -70,6 +79,7 @@ public sealed class PlainDumpReader
         if (_state == State.CopyData)
         {
             if (line.SequenceEqual(@"\."u8)) _state = State.Statement;
+            else _rows[_copyTable!]++; // text format escapes newlines in values: a line is a row
             return;
         }
 
@@ -116,7 +126,24 @@ public sealed class PlainDumpReader
 
         // pg_dump writes each COPY on one line of its own: COPY schema.table (columns) FROM stdin;
         if (startsInStatement && _state == State.Statement && line.StartsWith("COPY "u8) && line.EndsWith(" FROM stdin;"u8))
+        {
             _state = State.CopyData;
+            _copyTable = CopyTarget(line["COPY "u8.Length..]);
+            _rows.TryAdd(_copyTable, 0);
+        }
+    }
+
+    /// <summary>The qualified table name at the start of <paramref name="rest"/>: up to the first space outside double quotes.</summary>
+    private static string CopyTarget(ReadOnlySpan<byte> rest)
+    {
+        var quoted = false;
+        var end = 0;
+        for (; end < rest.Length; end++)
+        {
+            if (rest[end] == '"') quoted = !quoted;
+            else if (rest[end] == ' ' && !quoted) break;
+        }
+        return Encoding.UTF8.GetString(rest[..end]);
     }
 
     // E'…' (and e'…') strings take backslash escapes; an E that ends an identifier does not count.

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Globalization;
 using System.Text;
 using ObservatoryBackup.Configuration;
@@ -69,9 +68,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             try
             {
                 var file = temp.Stream;
-                await DownloadAsync(store, stored, file, ct).ConfigureAwait(false);
-                var sqlSize = await BackupVerifier.VerifyAsync(file, objectName, ct).ConfigureAwait(false);
-                _log.Info("backup_verified", ("object_name", objectName), ("sql_size", sqlSize));
+                var sqlSize = (await VerifiedDownload.RunAsync(store, stored, temp, sink, _log, ct).ConfigureAwait(false)).SqlSize;
 
                 var replaced = mode == RestoreMode.Staged
                     ? await RestoreStagedAsync(admin, psql, file, ct).ConfigureAwait(false)
@@ -153,17 +150,6 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             ("error_id", (ex as ObsBackupException)?.ErrorId ?? "Cancelled"));
     }
 
-    private async Task DownloadAsync(BackupStore store, StoredBackup stored, Stream file, CancellationToken ct)
-    {
-        _log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
-        await store.DownloadAsync(stored.ObjectName, file, stored.Size, sink.Progress, ct).ConfigureAwait(false);
-        await file.FlushAsync(ct).ConfigureAwait(false);
-        if (file.Length != stored.Size)
-            throw new BackupDataException(ObsErrorKind.InvalidData, "BackupCorrupt", stored.ObjectName,
-                $"Backup '{stored.ObjectName}' downloaded as {file.Length} bytes, but the store lists {stored.Size}. Nothing was changed.");
-        _log.Info("download_complete", ("object_name", stored.ObjectName), ("size", file.Length));
-    }
-
     /// <returns>Whether an existing database was replaced.</returns>
     private async Task<bool> RestoreStagedAsync(DatabaseAdmin admin, string psql, Stream file, CancellationToken ct)
     {
@@ -177,7 +163,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         _log.Info("create_database", ("database", staging), ("staging", true));
         try
         {
-            await ApplyAsync(psql, staging, file, targetUntouched: true, ct).ConfigureAwait(false);
+            await new SqlLoader(psql, Db, sink, _log).LoadAsync(file, staging, targetUntouched: true, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -239,21 +225,8 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         }
         await admin.CreateDatabaseAsync(target, ct).ConfigureAwait(false);
         _log.Info("create_database", ("database", target));
-        await ApplyAsync(psql, target, file, targetUntouched: false, ct).ConfigureAwait(false);
+        await new SqlLoader(psql, Db, sink, _log).LoadAsync(file, target, targetUntouched: false, ct).ConfigureAwait(false);
         return exists;
-    }
-
-    private async Task ApplyAsync(string psql, string database, Stream file, bool targetUntouched, CancellationToken ct)
-    {
-        _log.Info("restore_start", ("database", database));
-        file.Position = 0;
-        var counting = new CountingStream(file, sink.Progress, "gunzip | psql", file.Length);
-        await using var gunzip = new GZipStream(counting, CompressionMode.Decompress, leaveOpen: true);
-        var (exitCode, stderr) = await new PsqlProcess(psql, Db.WithDatabase(database)).RunAsync(gunzip, ct).ConfigureAwait(false);
-        if (exitCode != 0)
-            throw new RestoreFailedException(database, exitCode, stderr, targetUntouched);
-        counting.Complete();
-        _log.Info("restore_complete", ("database", database));
     }
 
     private static async Task DropQuietlyAsync(DatabaseAdmin admin, string database)

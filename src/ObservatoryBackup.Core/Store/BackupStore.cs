@@ -143,6 +143,20 @@ public sealed class BackupStore : IDisposable
         }, objectName, ct);
     }
 
+    /// <summary>
+    /// Streams the whole object through <paramref name="consume"/>, with no copy on disk. A retried
+    /// request calls <paramref name="consume"/> again from the first byte.
+    /// </summary>
+    public Task<T> ReadAsync<T>(string objectName, long? size, Action<TransferProgress>? progress, Func<Stream, CancellationToken, Task<T>> consume, CancellationToken ct) =>
+        CallAsync(async idle =>
+        {
+            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = objectName }, idle.Token).ConfigureAwait(false);
+            var counting = new CountingStream(new ActivityStream(response.ResponseStream, idle.Touch), progress, "download", size);
+            var result = await consume(counting, idle.Token).ConfigureAwait(false);
+            counting.Complete();
+            return result;
+        }, objectName, ct);
+
     public Task DeleteAsync(string objectName, CancellationToken ct) =>
         CallAsync(async idle =>
         {

@@ -7,21 +7,19 @@ using ObservatoryBackup.Postgres;
 namespace ObservatoryBackup.Verify;
 
 /// <summary>
-/// Proves a downloaded backup is whole before anything is dropped: the gzip stream decompresses to
-/// its end, its trailer's CRC-32 and length match the data, and the SQL ends with pg_dump's
-/// "dump complete" line (so a dump cut short before compression is refused too), and the SQL holds no
-/// psql meta-command but pg_dump's own (read by <see cref="PlainDumpReader"/>), so that the restore
-/// stays inside its target database.
+/// Proves a backup whole as it streams past, in one pass and without a temporary copy: it has the size
+/// the store lists, the gzip stream decompresses to its end, its trailer's CRC-32 and length match the
+/// data, the SQL ends with pg_dump's "dump complete" line (so a dump cut short before compression is
+/// refused too), and it holds no psql meta-command but pg_dump's own (read by <see cref="PlainDumpReader"/>),
+/// so that a restore stays inside its target database. Returns the rows each table's COPY block carried.
 /// </summary>
 public static class BackupVerifier
 {
-    /// <summary>Verifies the gzip file in <paramref name="file"/> (seekable); returns the uncompressed size.</summary>
-    public static async Task<long> VerifyAsync(Stream file, string objectName, CancellationToken ct)
+    /// <param name="gzip">The object's bytes from the start; read to its end.</param>
+    /// <param name="expectedSize">The size the store lists for the object.</param>
+    public static async Task<DumpSummary> VerifyAsync(Stream gzip, string objectName, long expectedSize, CancellationToken ct)
     {
-        if (file.Length < 18)
-            throw Corrupt(objectName, $"it is {file.Length} bytes long, too short to be a gzip file");
-
-        file.Position = 0;
+        var compressed = new TrailerCapture(gzip);
         var crc = new Crc32();
         long size = 0;
         var completion = new DumpCompletion();
@@ -29,28 +27,33 @@ public static class BackupVerifier
         var buffer = new byte[1 << 16];
         try
         {
-            await using var gzip = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
-            int n;
-            while ((n = await gzip.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+            await using (var inflate = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true))
             {
-                crc.Append(buffer.AsSpan(0, n));
-                size += n;
-                completion.Append(buffer.AsSpan(0, n));
-                reader.Read(buffer.AsSpan(0, n));
+                int n;
+                while ((n = await inflate.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                {
+                    crc.Append(buffer.AsSpan(0, n));
+                    size += n;
+                    completion.Append(buffer.AsSpan(0, n));
+                    reader.Read(buffer.AsSpan(0, n));
+                }
             }
+            // whatever follows the first gzip member counts too: a backup is exactly one
+            while (await compressed.ReadAsync(buffer, ct).ConfigureAwait(false) > 0) { }
         }
         catch (InvalidDataException ex)
         {
             throw Corrupt(objectName, $"it is not a valid gzip stream ({ex.Message})", ex);
         }
 
-        // The trailer of a single-member gzip (what pg_dump | gzip and the replaced script write).
-        var trailer = new byte[8];
-        file.Position = file.Length - 8;
-        await file.ReadExactlyAsync(trailer, ct).ConfigureAwait(false);
-        var expectedCrc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-        var expectedSize = BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(4));
-        if (crc.GetCurrentHashAsUInt32() != expectedCrc || (uint)size != expectedSize)
+        if (compressed.Bytes != expectedSize)
+            throw Corrupt(objectName, $"{compressed.Bytes:N0} bytes arrived where the store lists {expectedSize:N0}");
+        if (compressed.Bytes < 18)
+            throw Corrupt(objectName, $"it is {compressed.Bytes} bytes long, too short to be a gzip file");
+        // the trailer of a single-member gzip (what pg_dump | gzip and the replaced script write)
+        var expectedCrc = BinaryPrimitives.ReadUInt32LittleEndian(compressed.Trailer);
+        var expectedLength = BinaryPrimitives.ReadUInt32LittleEndian(compressed.Trailer[4..]);
+        if (crc.GetCurrentHashAsUInt32() != expectedCrc || (uint)size != expectedLength)
             throw Corrupt(objectName, "its data does not match the gzip trailer (truncated or damaged)");
 
         reader.Complete();
@@ -60,12 +63,56 @@ public static class BackupVerifier
                 "but its own \\restrict and \\unrestrict; this one could make the restore leave its target database or run commands. Nothing was changed.");
         if (!completion.IsComplete)
             throw Corrupt(objectName, $"the SQL does not end with pg_dump's '{DumpCompletion.Marker}' line, so the dump was cut short");
-
-        file.Position = 0;
-        return size;
+        return new DumpSummary(size, reader.RowsPerTable);
     }
 
     private static BackupDataException Corrupt(string objectName, string why, Exception? inner = null) =>
         new(ObsErrorKind.InvalidData, "BackupCorrupt", objectName,
             $"Backup '{objectName}' is not a complete backup: {why}. Nothing was changed.", inner);
+
+    /// <summary>A read-only pass-through that counts bytes and keeps the last eight: the gzip trailer.</summary>
+    private sealed class TrailerCapture(Stream inner) : Stream
+    {
+        private readonly byte[] _last = new byte[8];
+
+        public long Bytes { get; private set; }
+        public ReadOnlySpan<byte> Trailer => _last;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            var n = await inner.ReadAsync(buffer, ct).ConfigureAwait(false);
+            Keep(buffer.Span[..n]);
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = inner.Read(buffer, offset, count);
+            Keep(buffer.AsSpan(offset, n));
+            return n;
+        }
+
+        private void Keep(ReadOnlySpan<byte> chunk)
+        {
+            Bytes += chunk.Length;
+            if (chunk.Length >= 8)
+            {
+                chunk[^8..].CopyTo(_last);
+                return;
+            }
+            Array.Copy(_last, chunk.Length, _last, 0, 8 - chunk.Length);
+            chunk.CopyTo(_last.AsSpan(8 - chunk.Length));
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => Bytes; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -19,6 +19,27 @@ public sealed class CliTests(Servers servers)
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     [Fact]
+    public async Task Test_proves_the_newest_backup_restores_and_exits_by_the_result()
+    {
+        var (db, bucket) = (Servers.UniqueName("cli-test"), Servers.UniqueName("cli-bkt"));
+        await SampleDatabase.CreateAsync(Pg, db, rows: 100);
+        Assert.Equal(0, (await RunAsync(Env(db, bucket), "backup")).ExitCode);
+
+        var full = await RunAsync(Env(db, bucket), "test", "--latest");
+        Assert.True(full.ExitCode == 0, full.StandardError);
+        var finished = Lines(full.StandardOutput)[^1];
+        Assert.Matches("\"event\": \"test_finished\", \"status\": \"success\"", finished);
+        Assert.Contains("\"database\": \"obs_test_", finished);
+
+        var verified = await RunAsync(Env(db, bucket), "test", "--latest", "--verify-only");
+        Assert.True(verified.ExitCode == 0, verified.StandardError);
+
+        var missing = await RunAsync(Env(db, bucket), "test", "postgres/2020/01/01/nothing_20200101_000000.sql.gz");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Matches("\"event\": \"test_finished\", \"status\": \"failed\"", Lines(missing.StandardOutput)[^1]);
+    }
+
+    [Fact]
     public async Task A_bad_option_is_named_as_the_option()
     {
         var result = await RunAsync(Env("postgres", "cli-unused"), "backup", "--compression-level", "12");

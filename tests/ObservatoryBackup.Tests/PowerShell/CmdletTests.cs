@@ -40,7 +40,7 @@ public sealed class CmdletTests(Servers servers) : IDisposable
             .Select(a => $"{a!.VerbName}-{a.NounName}")
             .Order();
         Assert.Equal(implemented, exported);
-        Assert.Equal(["Get-ObsBackup", "Invoke-ObsBackup", "Restore-ObsBackup", "Update-ObsCredentialKey"], exported);
+        Assert.Equal(["Get-ObsBackup", "Invoke-ObsBackup", "Restore-ObsBackup", "Test-ObsBackup", "Update-ObsCredentialKey"], exported);
     }
 
     [Fact]
@@ -200,6 +200,28 @@ public sealed class CmdletTests(Servers servers) : IDisposable
             Environment.SetEnvironmentVariable("DATABASE_URL", saved.Item1);
             Environment.SetEnvironmentVariable("MINIO_ENDPOINT", saved.Item2);
         }
+    }
+
+    [Fact]
+    public async Task Test_ObsBackup_takes_listings_from_the_pipeline_and_a_failed_test_is_an_error_record()
+    {
+        var (db, bucket) = (Servers.UniqueName("ps-test"), Servers.UniqueName("ps-bkt"));
+        await SampleDatabase.CreateAsync(Pg, db, rows: 40);
+        var vars = Vars(db, bucket);
+        _ps.Invoke($"Invoke-ObsBackup -DatabaseUrl $url {Storage} -PgDumpPath $pgbin", vars);
+
+        var result = (ObservatoryBackup.Testing.BackupTestResult)Assert.Single(
+            _ps.Invoke($"Get-ObsBackup {Storage} -Latest | Test-ObsBackup -DatabaseUrl $url -Endpoint $endpoint -Credential $cred -PsqlPath $pgbin", vars)).BaseObject;
+        Assert.True(result.Passed);
+        Assert.Equal((await Pg.RowCountsAsync(db)).Values.Sum(), result.Rows);
+
+        var sql = Dumps.Gunzip(await S3.GetAsync(bucket, result.ObjectName));
+        var lossy = $"postgres/2026/03/01/{db}_20260301_000000.sql.gz";
+        await S3.PutAsync(bucket, lossy, Dumps.Gzip(sql.Replace("\n--\n-- PostgreSQL database dump complete", "\nTRUNCATE public.\"Mixed Case \"\"Table\"\"\";\n--\n-- PostgreSQL database dump complete")));
+        var error = _ps.InvokeFailing($"Test-ObsBackup '{lossy}' -DatabaseUrl $url {Storage} -PsqlPath $pgbin", vars);
+        Assert.StartsWith("BackupTestFailed,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidResult, error.CategoryInfo.Category);
+        Assert.Contains("Mixed Case", error.ToString());
     }
 
     [Fact]

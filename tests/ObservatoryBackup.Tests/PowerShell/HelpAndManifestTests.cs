@@ -54,6 +54,7 @@ public sealed class HelpAndManifestTests : IDisposable
     [Theory]
     [InlineData("Invoke-ObsBackup")]
     [InlineData("Get-ObsBackup")]
+    [InlineData("Test-ObsBackup")]
     [InlineData("Restore-ObsBackup")]
     [InlineData("Update-ObsCredentialKey")]
     public void Every_cmdlet_and_parameter_has_help(string cmdlet)

@@ -17,6 +17,7 @@ public partial class ArchitectureTests
         ["Postgres"] = 3, ["Compress"] = 3, ["Store"] = 3,
         ["Retention"] = 4, ["Verify"] = 4,
         ["Backup"] = 5, ["Restore"] = 5, ["Credentials"] = 5,
+        ["Testing"] = 6,
     };
 
     private static readonly string Root = FindRoot();

@@ -1,0 +1,21 @@
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Store;
+using ObservatoryBackup.Verify;
+
+namespace ObservatoryBackup.Restore;
+
+/// <summary>Downloads a backup into its private temporary file and proves it whole before anything else happens to it.</summary>
+internal static class VerifiedDownload
+{
+    public static async Task<DumpSummary> RunAsync(BackupStore store, StoredBackup stored, RestoreTempFile file, IBackupLog sink, EventLog log, CancellationToken ct)
+    {
+        log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
+        await store.DownloadAsync(stored.ObjectName, file.Stream, stored.Size, sink.Progress, ct).ConfigureAwait(false);
+        await file.Stream.FlushAsync(ct).ConfigureAwait(false);
+        log.Info("download_complete", ("object_name", stored.ObjectName), ("size", file.Stream.Length));
+        file.Stream.Position = 0;
+        var summary = await BackupVerifier.VerifyAsync(file.Stream, stored.ObjectName, stored.Size, ct).ConfigureAwait(false);
+        log.Info("backup_verified", ("object_name", stored.ObjectName), ("sql_size", summary.SqlSize), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
+        return summary;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Globalization;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Errors;
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Naming;
+using ObservatoryBackup.Postgres;
+using ObservatoryBackup.Restore;
+using ObservatoryBackup.Store;
+using ObservatoryBackup.Verify;
+
+namespace ObservatoryBackup.Testing;
+
+/// <summary>
+/// Proves a backup restores (the spec's restore test, and dbatools' Test-DbaLastBackup): downloads and
+/// verifies it, restores it into a scratch database on the server of the database URL, and checks that
+/// every table holds as many rows as its COPY block carried. The scratch database is dropped however
+/// the test ends (unless kept); the database the backup came from is never touched. With verify-only,
+/// the backup is checked as it streams, with no temporary file and no restore.
+/// </summary>
+public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
+{
+    /// <summary>Scratch databases are named obs_test_YYYYMMDDHHMMSS_RANDOM: no application names a database so.</summary>
+    public const string ScratchPrefix = "obs_test_";
+
+    private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public async Task<BackupTestResult> RunAsync(string objectName, bool verifyOnly, bool keep, CancellationToken ct)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        _log.Info("test_start", ("object_name", objectName), ("bucket", settings.Storage.Bucket), ("verify_only", verifyOnly));
+        try
+        {
+            BackupKey.ValidateForRestore(objectName);
+            using var store = new BackupStore(settings.Storage, _log.StorageRetry);
+            var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
+                ?? throw new BackupDataException(ObsErrorKind.NotFound, "BackupNotFound", objectName,
+                    $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
+            var result = (verifyOnly
+                ? await VerifyAsync(store, stored, ct).ConfigureAwait(false)
+                : await RestoreAndCountAsync(store, stored, keep, ct).ConfigureAwait(false)) with { Duration = stopwatch.Elapsed };
+
+            var fields = new (string, object?)[]
+            {
+                ("status", result.Passed ? "success" : "failed"), ("object_name", objectName), ("tables", result.Tables),
+                ("rows", result.Rows), ("mismatches", result.Mismatches.Count), ("database", result.Database), ("verify_only", verifyOnly),
+            };
+            if (result.Passed) _log.Info("test_finished", fields);
+            else _log.Error("test_finished", fields);
+            return result;
+        }
+        catch (Exception ex) when (ex is ObsBackupException or OperationCanceledException)
+        {
+            _log.Error("test_finished", ("status", "failed"), ("object_name", objectName), ("verify_only", verifyOnly),
+                ("error", ex is OperationCanceledException ? "cancelled" : ex.Message), ("error_id", (ex as ObsBackupException)?.ErrorId ?? "Cancelled"));
+            throw;
+        }
+    }
+
+    private async Task<BackupTestResult> VerifyAsync(BackupStore store, StoredBackup stored, CancellationToken ct)
+    {
+        _log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
+        var summary = await store.ReadAsync(stored.ObjectName, stored.Size, sink.Progress,
+            (stream, token) => BackupVerifier.VerifyAsync(stream, stored.ObjectName, stored.Size, token), ct).ConfigureAwait(false);
+        _log.Info("backup_verified", ("object_name", stored.ObjectName), ("sql_size", summary.SqlSize), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
+        return Result(stored, summary, verifyOnly: true, [], database: null, kept: false);
+    }
+
+    private async Task<BackupTestResult> RestoreAndCountAsync(BackupStore store, StoredBackup stored, bool keep, CancellationToken ct)
+    {
+        var server = settings.Database ?? throw new InvalidOperationException("A restore test needs a database URL.");
+        var psql = PgToolLocator.Locate("psql", settings.PsqlPath, settings.ToolSearchPath);
+        await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(server, ct).ConfigureAwait(false);
+        DumpSummary summary;
+        var temp = RestoreTempFile.Create(settings.TempDirectory);
+        var scratch = ScratchPrefix + _clock.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "_" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            summary = await VerifiedDownload.RunAsync(store, stored, temp, sink, _log, ct).ConfigureAwait(false);
+            await admin.CreateDatabaseAsync(scratch, ct).ConfigureAwait(false);
+            _log.Info("create_database", ("database", scratch), ("scratch", true));
+            try
+            {
+                await new SqlLoader(psql, server, sink, _log).LoadAsync(temp.Stream, scratch, targetUntouched: true, ct).ConfigureAwait(false);
+                var mismatches = new List<TableMismatch>();
+                await using (var counter = await DatabaseAdmin.ConnectAsync(server, ct, scratch).ConfigureAwait(false))
+                {
+                    foreach (var (table, rows) in summary.RowsPerTable.OrderBy(t => t.Key, StringComparer.Ordinal))
+                    {
+                        var restored = await counter.CountRowsAsync(table, ct).ConfigureAwait(false);
+                        if (restored == rows) continue;
+                        mismatches.Add(new TableMismatch(table, rows, restored));
+                        _log.Error("table_mismatch", ("table", table), ("in_backup", rows), ("restored", restored));
+                    }
+                }
+                return Result(stored, summary, verifyOnly: false, mismatches, scratch, keep);
+            }
+            finally
+            {
+                if (!keep)
+                {
+                    await admin.DropDatabaseAsync(scratch, CancellationToken.None).ConfigureAwait(false);
+                    _log.Info("drop_database", ("database", scratch), ("scratch", true));
+                }
+            }
+        }
+        finally
+        {
+            await temp.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private BackupTestResult Result(StoredBackup stored, DumpSummary summary, bool verifyOnly, IReadOnlyList<TableMismatch> mismatches, string? database, bool kept) => new()
+    {
+        ObjectName = stored.ObjectName,
+        Bucket = settings.Storage.Bucket,
+        Passed = mismatches.Count == 0,
+        VerifyOnly = verifyOnly,
+        Tables = summary.RowsPerTable.Count,
+        Rows = summary.Rows,
+        Mismatches = mismatches,
+        SqlSize = summary.SqlSize,
+        Duration = TimeSpan.Zero,
+        Database = database,
+        Kept = kept && database is not null,
+    };
+}
