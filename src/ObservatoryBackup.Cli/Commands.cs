@@ -43,14 +43,15 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         var objectName = new Argument<string>("object") { Description = "The backup's object name, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz." };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (for CI and automation)." };
         var inPlace = new Option<bool>("--in-place") { Description = "Drop and recreate the database, then restore into it, instead of restoring into a staging database and swapping it in." };
+        var noOwner = new Option<bool>("--no-owner") { Description = "Leave ownership and privileges out: every object is owned by the connecting user (a new server that lacks the backup's roles)." };
         var restore = new Command("restore", "Download a backup, verify it, and restore it into the database of DATABASE_URL, replacing it.")
         {
-            objectName, yes, inPlace,
+            objectName, yes, inPlace, noOwner,
         };
         restore.SetAction((r, ct) => RunAsync(needsDatabase: true, async (settings, log) =>
         {
             var name = r.GetValue(objectName)!;
-            var engine = new RestoreEngine(settings, log);
+            var engine = new RestoreEngine(settings, log) { NoOwner = r.GetValue(noOwner) };
             engine.ValidateObjectName(name);
             if (!r.GetValue(yes) && !Confirm(engine.DescribeTarget(), name))
             {
@@ -74,7 +75,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         var keep = new Option<bool>("--keep") { Description = "Keep the scratch database afterwards." };
         var test = new Command("test", "Prove a backup restores: restore it into a scratch database on the server of DATABASE_URL and check every table's row count; the scratch database is dropped afterwards.")
         {
-            testObject, latest, verifyOnly, keep,
+            testObject, latest, verifyOnly, keep, noOwner,
         };
         test.SetAction((r, ct) => RunAsync(needsDatabase: !r.GetValue(verifyOnly), async (settings, log) =>
         {
@@ -82,7 +83,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
                 ? (await new BackupCatalog(settings.Storage).ListAsync(new BackupQuery { Latest = true }, ct)).FirstOrDefault()?.ObjectName
                     ?? throw new BackupDataException(ObsErrorKind.NotFound, "NoBackups", settings.Storage.Bucket, $"There is no backup in bucket '{settings.Storage.Bucket}' to test.")
                 : r.GetValue(testObject) ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, "InvalidObjectName", "", "Name the backup to test, or pass --latest.");
-            var result = await new BackupTestEngine(settings, log).RunAsync(name, r.GetValue(verifyOnly), r.GetValue(keep), ct);
+            var result = await new BackupTestEngine(settings, log) { NoOwner = r.GetValue(noOwner) }.RunAsync(name, r.GetValue(verifyOnly), r.GetValue(keep), ct);
             if (result.Passed) return ExitCodes.Success;
             foreach (var m in result.Mismatches)
                 stderr.WriteLine($"obs-backup: error: table {m.Table}: {m.Restored:N0} rows restored, {m.InBackup:N0} in the backup");
@@ -121,6 +122,11 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         {
             new EventLog(log, TimeProvider.System).ConfigurationFailed(ex, OptionNames.For);
             return Fail(ex.MessageFor(OptionNames.For), ExitCodes.BadConfiguration);
+        }
+        catch (RestoreFailedException ex) when (ex.MissingRole is { } role)
+        {
+            stderr.WriteLine($"obs-backup: hint: create the role \"{role}\" on the server, or restore with --no-owner");
+            return Fail(ex.Message, ExitCodes.Failed);
         }
         catch (ObsBackupException ex)
         {

@@ -24,6 +24,11 @@ internal static class ErrorCategories
     /// <summary>The error record for an engine exception; a configuration error is worded with the parameter names.</summary>
     public static ErrorRecord Record(ObsBackupException ex)
     {
+        if (ex is RestoreFailedException { MissingRole: { } role })
+            return new ErrorRecord(ex, ex.ErrorId, For(ex.Kind), ex.Target)
+            {
+                ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = $"Create the role \"{role}\" on the server, or restore with -NoOwner." },
+            };
         if (ex is not ConfigurationException config) return new(ex, ex.ErrorId, For(ex.Kind), ex.Target);
         return new ErrorRecord(ex, ex.ErrorId, For(ex.Kind), config.NameIn(ParameterNames.For))
         {

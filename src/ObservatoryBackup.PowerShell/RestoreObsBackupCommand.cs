@@ -32,6 +32,10 @@ public sealed class RestoreObsBackupCommand : ObsStorageCmdletBase
     [Parameter]
     public SwitchParameter InPlace { get; set; }
 
+    /// <summary>Leave ownership and privileges out: every object is owned by the connecting user (a new server that lacks the backup's roles).</summary>
+    [Parameter]
+    public SwitchParameter NoOwner { get; set; }
+
     /// <summary>Do not ask for confirmation.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -71,7 +75,7 @@ public sealed class RestoreObsBackupCommand : ObsStorageCmdletBase
         foreach (var (objectName, settings) in _requests)
         {
             var mode = InPlace ? RestoreMode.InPlace : RestoreMode.Staged;
-            var engine = new RestoreEngine(settings, Log);
+            var engine = new RestoreEngine(settings, Log) { NoOwner = NoOwner };
             var action = mode == RestoreMode.Staged
                 ? $"Restore '{objectName}' from bucket '{settings.Storage.Bucket}', replacing its contents (via a staging database)"
                 : $"Restore '{objectName}' from bucket '{settings.Storage.Bucket}', dropping and recreating it first";

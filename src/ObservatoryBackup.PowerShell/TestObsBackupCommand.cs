@@ -45,6 +45,10 @@ public sealed class TestObsBackupCommand : ObsStorageCmdletBase
     [Parameter]
     public SwitchParameter Keep { get; set; }
 
+    /// <summary>Leave ownership and privileges out of the scratch restore (a test server that lacks the backup's roles).</summary>
+    [Parameter]
+    public SwitchParameter NoOwner { get; set; }
+
     /// <summary>psql to use (file or directory). Default: OBS_PSQL, then PATH, then the newest /usr/lib/postgresql/*/bin.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -54,7 +58,7 @@ public sealed class TestObsBackupCommand : ObsStorageCmdletBase
     {
         var settings = ResolveSettings(needsDatabase: !VerifyOnly, new SettingOverrides { DatabaseUrl = DatabaseUrl, PsqlPath = PsqlPath });
         var objectName = Latest ? NewestIn(settings) : ObjectName;
-        var result = Run(ct => new BackupTestEngine(settings, Log).RunAsync(objectName, VerifyOnly, Keep, ct));
+        var result = Run(ct => new BackupTestEngine(settings, Log) { NoOwner = NoOwner }.RunAsync(objectName, VerifyOnly, Keep, ct));
         WriteObject(result);
         if (!result.Passed)
         {

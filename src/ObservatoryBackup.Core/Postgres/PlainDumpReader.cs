@@ -21,6 +21,7 @@ public sealed class PlainDumpReader
     private State _state = State.Statement;
     private byte[] _dollarTag = [];
     private int _commentDepth;
+    private bool _statementOpen;
     private readonly Dictionary<string, long> _rows = new(StringComparer.Ordinal);
     private string? _copyTable;
 
@@ -35,6 +36,9 @@ public sealed class PlainDumpReader
     /// needed, so usable in SQL as it is). Tables dumped without data do not appear.
     /// </summary>
     public IReadOnlyDictionary<string, long> RowsPerTable => _rows;
+
+    /// <summary>True when the next line starts a statement: not inside COPY data, a quoted string, a dollar quote or a comment.</summary>
+    public bool AtStatement => _state == State.Statement && !_statementOpen && _partial.Count == 0;
 
     /// <summary>True while inside a COPY block's data.</summary>
     public bool InCopyData => _state == State.CopyData;
@@ -93,16 +97,19 @@ public sealed class PlainDumpReader
                 case State.Statement:
                     if (c == '-' && next == '-') { i = line.Length; break; }
                     if (c == '/' && next == '*') { _state = State.BlockComment; _commentDepth = 1; i++; break; }
-                    if (c == '\'') { _state = IsEscapeStringPrefix(line, i) ? State.EscapeQuote : State.SingleQuote; break; }
-                    if (c == '"') { _state = State.DoubleQuote; break; }
-                    if (c == '$' && DollarTagAt(line, i) is { } tag) { _state = State.DollarQuote; _dollarTag = tag; i += tag.Length - 1; break; }
+                    if (c == ';') { _statementOpen = false; break; }
                     if (c == '\\')
                     {
                         var command = MetaCommandAt(line, i);
                         if (!(startsInStatement && i == 0 && AllowedMetaCommands.Contains(command)))
                             ForbiddenMetaCommand ??= (Lines, command);
                         i = line.Length; // psql takes the rest of the line as the command's arguments
+                        break;
                     }
+                    if (c is not ((byte)' ' or (byte)'\t')) _statementOpen = true;
+                    if (c == '\'') { _state = IsEscapeStringPrefix(line, i) ? State.EscapeQuote : State.SingleQuote; break; }
+                    if (c == '"') { _state = State.DoubleQuote; break; }
+                    if (c == '$' && DollarTagAt(line, i) is { } tag) { _state = State.DollarQuote; _dollarTag = tag; i += tag.Length - 1; break; }
                     break;
                 case State.SingleQuote:
                     if (c == '\'') { if (next == '\'') i++; else _state = State.Statement; }

@@ -24,6 +24,9 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
 
     private DatabaseUrl Db => settings.Database ?? throw new InvalidOperationException("A restore needs a database URL.");
 
+    /// <summary>Restore with every object owned by the connecting user: for a server that lacks the backup's roles.</summary>
+    public bool NoOwner { get; init; }
+
     /// <summary>For confirmation prompts: what gets replaced.</summary>
     public string DescribeTarget() => $"database \"{Db.Database}\" on {Db.Host}:{Db.Port}";
 
@@ -49,7 +52,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         ValidateObjectName(objectName);
         var stopwatch = Stopwatch.StartNew();
         _log.Info("restore_requested", ("object_name", objectName), ("bucket", settings.Storage.Bucket),
-            ("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"));
+            ("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner));
         try
         {
             var psql = PgToolLocator.Locate("psql", settings.PsqlPath, settings.ToolSearchPath);
@@ -163,7 +166,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         _log.Info("create_database", ("database", staging), ("staging", true));
         try
         {
-            await new SqlLoader(psql, Db, sink, _log).LoadAsync(file, staging, targetUntouched: true, ct).ConfigureAwait(false);
+            await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner }.LoadAsync(file, staging, targetUntouched: true, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -225,7 +228,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         }
         await admin.CreateDatabaseAsync(target, ct).ConfigureAwait(false);
         _log.Info("create_database", ("database", target));
-        await new SqlLoader(psql, Db, sink, _log).LoadAsync(file, target, targetUntouched: false, ct).ConfigureAwait(false);
+        await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner }.LoadAsync(file, target, targetUntouched: false, ct).ConfigureAwait(false);
         return exists;
     }
 

@@ -23,6 +23,9 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
     /// <summary>Scratch databases are named obs_test_YYYYMMDDHHMMSS_RANDOM: no application names a database so.</summary>
     public const string ScratchPrefix = "obs_test_";
 
+    /// <summary>Restore with ownership left out (a test server that lacks the backup's roles).</summary>
+    public bool NoOwner { get; init; }
+
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -82,7 +85,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
             _log.Info("create_database", ("database", scratch), ("scratch", true));
             try
             {
-                await new SqlLoader(psql, server, sink, _log).LoadAsync(temp.Stream, scratch, targetUntouched: true, ct).ConfigureAwait(false);
+                await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner }.LoadAsync(temp.Stream, scratch, targetUntouched: true, ct).ConfigureAwait(false);
                 var mismatches = new List<TableMismatch>();
                 await using (var counter = await DatabaseAdmin.ConnectAsync(server, ct, scratch).ConfigureAwait(false))
                 {

@@ -1,0 +1,93 @@
+using ObservatoryBackup.Postgres;
+
+namespace ObservatoryBackup.Restore;
+
+/// <summary>
+/// Leaves ownership and privileges out of a plain dump as it streams into psql, so that every object
+/// belongs to the connecting user: drops the statement lines pg_dump writes for them
+/// (<c>ALTER … OWNER TO …;</c>, <c>GRANT …;</c>, <c>REVOKE …;</c>, <c>ALTER DEFAULT PRIVILEGES …;</c>),
+/// each on a line of its own. Lines inside COPY data, strings or comments are never touched
+/// (<see cref="PlainDumpReader"/> knows where they are), so data that looks like a GRANT passes byte for byte.
+/// </summary>
+internal sealed class OwnershipFilter(Stream sql) : Stream
+{
+    private readonly PlainDumpReader _reader = new();
+    private readonly byte[] _in = new byte[1 << 16];
+    private readonly List<byte> _line = [];
+    private readonly MemoryStream _out = new();
+    private bool _ended;
+
+    /// <summary>Statement lines left out so far.</summary>
+    public long Dropped { get; private set; }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        while (_out.Length - _out.Position == 0 && !_ended)
+        {
+            _out.SetLength(0);
+            var n = await sql.ReadAsync(_in, ct).ConfigureAwait(false);
+            if (n == 0)
+            {
+                _ended = true;
+                if (_line.Count > 0) Emit([.. _line], newline: false);
+            }
+            else
+            {
+                Split(_in.AsSpan(0, n));
+            }
+            _out.Position = 0;
+        }
+        return _out.Read(buffer.Span);
+    }
+
+    private void Split(ReadOnlySpan<byte> chunk)
+    {
+        int newline;
+        while ((newline = chunk.IndexOf((byte)'\n')) >= 0)
+        {
+            if (_line.Count == 0)
+            {
+                Emit(chunk[..newline], newline: true);
+            }
+            else
+            {
+                foreach (var b in chunk[..newline]) _line.Add(b);
+                Emit([.. _line], newline: true);
+                _line.Clear();
+            }
+            chunk = chunk[(newline + 1)..];
+        }
+        foreach (var b in chunk) _line.Add(b);
+    }
+
+    private void Emit(ReadOnlySpan<byte> line, bool newline)
+    {
+        var drop = _reader.AtStatement && IsOwnershipStatement(line);
+        _reader.Read(line);
+        if (newline) _reader.Read("\n"u8);
+        if (drop)
+        {
+            Dropped++;
+            return;
+        }
+        _out.Write(line);
+        if (newline) _out.WriteByte((byte)'\n');
+    }
+
+    private static bool IsOwnershipStatement(ReadOnlySpan<byte> line) =>
+        line.TrimEnd("\r"u8).EndsWith(";"u8) &&
+        (line.StartsWith("GRANT "u8) || line.StartsWith("REVOKE "u8) || line.StartsWith("ALTER DEFAULT PRIVILEGES "u8) ||
+         line.StartsWith("ALTER "u8) && line.IndexOf(" OWNER TO "u8) > 0);
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
