@@ -3,6 +3,7 @@ using ObservatoryBackup.Backup;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
+using ObservatoryBackup.Monitoring;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Restore;
 using ObservatoryBackup.Retention;
@@ -20,9 +21,10 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
 
         var dryRun = new Option<bool>("--dry-run") { Description = "Connect and report what would be done; write nothing." };
         var level = new Option<int>("--compression-level") { Description = "gzip level 1-9.", DefaultValueFactory = _ => BackupEngine.DefaultCompressionLevel };
+        var metricsFile = new Option<string?>("--metrics-file") { Description = "Write node_exporter textfile metrics to this .prom file (default: OBS_METRICS_FILE)." };
         var backup = new Command("backup", "Dump the database, gzip it and upload it as postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (observatory_… for the observatory database), then delete that database's backups older than BACKUP_RETENTION_DAYS.")
         {
-            dryRun, level,
+            dryRun, level, metricsFile,
         };
         backup.SetAction((r, ct) => RunAsync(needsDatabase: true, async (settings, log) =>
         {
@@ -31,7 +33,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             if (r.GetValue(dryRun)) engine.DescribeDryRun(plan);
             else await engine.ExecuteAsync(plan, ct);
             return ExitCodes.Success;
-        }));
+        }, overrides: new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }));
 
         var list = new Command("list", "List the backups in the bucket, newest first.");
         list.SetAction((_, ct) => RunAsync(needsDatabase: false, async (settings, _) =>
@@ -75,7 +77,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         var keep = new Option<bool>("--keep") { Description = "Keep the scratch database afterwards." };
         var test = new Command("test", "Prove a backup restores: restore it into a scratch database on the server of DATABASE_URL and check every table's row count; the scratch database is dropped afterwards.")
         {
-            testObject, latest, verifyOnly, keep, noOwner,
+            testObject, latest, verifyOnly, keep, noOwner, metricsFile,
         };
         test.SetAction((r, ct) => RunAsync(needsDatabase: !r.GetValue(verifyOnly), async (settings, log) =>
         {
@@ -88,13 +90,29 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             foreach (var m in result.Mismatches)
                 stderr.WriteLine($"obs-backup: error: table {m.Table}: {m.Restored:N0} rows restored, {m.InBackup:N0} in the backup");
             return ExitCodes.Failed;
-        }));
+        }, overrides: new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }));
+
+        var statusDatabase = new Option<string?>("--database") { Description = "Only backups of this database (default: every backup in the bucket)." };
+        var maxAge = new Option<string>("--max-age") { Description = "How old the newest backup may be: 26h, 90m, 2d or 1.02:00:00.", DefaultValueFactory = _ => "26h" };
+        var status = new Command("status", "Tell whether backups are still being taken: newest and oldest backup, ages, count and size. Exit 1 when there is none, or the newest is older than --max-age.")
+        {
+            statusDatabase, maxAge, metricsFile,
+        };
+        status.SetAction((r, ct) => RunAsync(needsDatabase: false, async (settings, log) =>
+        {
+            var limit = Durations.TryParse(r.GetValue(maxAge)!)
+                ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, "InvalidMaxAge", r.GetValue(maxAge)!, $"--max-age must be a duration such as 26h, 90m or 2d, not '{r.GetValue(maxAge)}'.");
+            var engine = new StatusEngine(settings, log);
+            engine.EnsureFresh(await engine.RunAsync(r.GetValue(statusDatabase), limit, ct));
+            return ExitCodes.Success;
+        }, overrides: new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }));
 
         root.Subcommands.Add(backup);
         root.Subcommands.Add(list);
         root.Subcommands.Add(restore);
         root.Subcommands.Add(prune);
         root.Subcommands.Add(test);
+        root.Subcommands.Add(status);
         return root;
     }
 
@@ -110,12 +128,12 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         return string.Equals(stdin.ReadLine()?.Trim(), "yes", StringComparison.Ordinal);
     }
 
-    private async Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, bool logToStdout = true)
+    private async Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, bool logToStdout = true, SettingOverrides? overrides = null)
     {
         IBackupLog log = logToStdout ? new JsonLineLog(stdout) : NullBackupLog.Instance;
         try
         {
-            var settings = resolver.Resolve(new SettingOverrides(), needsDatabase);
+            var settings = resolver.Resolve(overrides ?? new SettingOverrides(), needsDatabase);
             return await action(settings, log);
         }
         catch (ConfigurationException ex)

@@ -8,6 +8,7 @@ internal static class OptionNames
 {
     public static string For(Setting setting)
     {
+        if (setting == Setting.MetricsPath) return "--metrics-file";
         var name = new StringBuilder("-");
         foreach (var c in setting.ToString())
         {

@@ -32,6 +32,11 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? PgDumpPath { get; set; }
 
+    /// <summary>Write node_exporter textfile metrics (last success, duration, size, status, count) to this .prom file. Default: OBS_METRICS_FILE.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MetricsPath { get; set; }
+
     protected override void Complete()
     {
         var settings = ResolveSettings(needsDatabase: true, new SettingOverrides
@@ -39,6 +44,7 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
             DatabaseUrl = DatabaseUrl,
             RetentionDays = RetentionDays,
             PgDumpPath = PgDumpPath,
+            MetricsPath = MetricsPath,
         });
         var engine = new BackupEngine(settings, Log) { CompressionLevel = CompressionLevel };
         var plan = Run(ct => engine.PlanAsync(ct));

@@ -49,6 +49,11 @@ public sealed class TestObsBackupCommand : ObsStorageCmdletBase
     [Parameter]
     public SwitchParameter NoOwner { get; set; }
 
+    /// <summary>Write node_exporter textfile metrics (last test success, test status) to this .prom file. Default: OBS_METRICS_FILE.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MetricsPath { get; set; }
+
     /// <summary>psql to use (file or directory). Default: OBS_PSQL, then PATH, then the newest /usr/lib/postgresql/*/bin.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -56,7 +61,7 @@ public sealed class TestObsBackupCommand : ObsStorageCmdletBase
 
     protected override void ProcessInput()
     {
-        var settings = ResolveSettings(needsDatabase: !VerifyOnly, new SettingOverrides { DatabaseUrl = DatabaseUrl, PsqlPath = PsqlPath });
+        var settings = ResolveSettings(needsDatabase: !VerifyOnly, new SettingOverrides { DatabaseUrl = DatabaseUrl, PsqlPath = PsqlPath, MetricsPath = MetricsPath });
         var objectName = Latest ? NewestIn(settings) : ObjectName;
         var result = Run(ct => new BackupTestEngine(settings, Log) { NoOwner = NoOwner }.RunAsync(objectName, VerifyOnly, Keep, ct));
         WriteObject(result);

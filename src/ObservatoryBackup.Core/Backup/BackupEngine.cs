@@ -3,6 +3,7 @@ using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
+using ObservatoryBackup.Metrics;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Retention;
@@ -106,6 +107,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             ServerVersion = serverVersion,
             BucketExists = bucketExists,
             Previous = existing.Where(b => b.Database == Db.Database).MaxBy(b => b.Timestamp),
+            DatabaseBackups = existing.Count(b => b.Database == Db.Database),
             Expired = retention.SelectExpired(existing.Select(b => b.ObjectName), now, keep: objectName, database: Db.Database),
             Cutoff = retention.CutoffIfEnabled(now),
         };
@@ -156,6 +158,10 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             }
 
             _log.Info("backup_finished", ("status", "success"), ("object_name", plan.ObjectName));
+            WriteMetrics(
+                ("obs_backup_last_status", 1), ("obs_backup_last_success_timestamp_seconds", _clock.GetUtcNow().ToUnixTimeSeconds()),
+                ("obs_backup_last_duration_seconds", stopwatch.Elapsed.TotalSeconds), ("obs_backup_last_size_bytes", size),
+                ("obs_backup_count", plan.DatabaseBackups + 1 - (prune?.Deleted.Count ?? 0)));
             return Result(plan, dryRun: false, prune?.Deleted ?? []) with
             {
                 Size = size,
@@ -168,6 +174,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         catch (Exception ex) when (ex is ObsBackupException or OperationCanceledException)
         {
             Failed(plan.ObjectName, ex);
+            WriteMetrics(("obs_backup_last_duration_seconds", stopwatch.Elapsed.TotalSeconds));
             throw;
         }
     }
@@ -208,9 +215,17 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         return (dump.UncompressedBytes, size);
     }
 
-    private void Failed(string? objectName, Exception ex) =>
+    private void Failed(string? objectName, Exception ex)
+    {
         _log.Error("backup_finished", ("status", "failed"), ("object_name", objectName), ("error", ex is OperationCanceledException ? "cancelled" : ex.Message),
             ("error_id", (ex as ObsBackupException)?.ErrorId ?? "Cancelled"));
+        WriteMetrics(("obs_backup_last_status", 0));
+    }
+
+    private void WriteMetrics(params (string Name, double Value)[] samples)
+    {
+        if (settings.MetricsPath is { } path) MetricsWriter.Write(_log, path, Db.Database, settings.Storage.Bucket, samples);
+    }
 
     private BackupDataException AlreadyExists(string objectName) =>
         new(ObsErrorKind.AlreadyExists, "BackupAlreadyExists", objectName,

@@ -18,6 +18,9 @@ public sealed record BackupPlan
     /// <summary>The newest earlier backup of the same database, to compare sizes with; null for the first.</summary>
     public StoredBackup? Previous { get; init; }
 
+    /// <summary>How many backups of the database the bucket held before this one.</summary>
+    public int DatabaseBackups { get; init; }
+
     /// <summary>Backups retention deletes after a successful upload.</summary>
     public required IReadOnlyList<string> Expired { get; init; }
     public required DateTimeOffset? Cutoff { get; init; }

@@ -21,6 +21,9 @@ public sealed record ObsSettings
     /// <summary>Configured psql, or null to search.</summary>
     public ToolPath? PsqlPath { get; init; }
 
+    /// <summary>A node_exporter textfile (*.prom) that backup, test and status runs write their metrics to; null for none.</summary>
+    public string? MetricsPath { get; init; }
+
     /// <summary>Where a restore keeps its temporary copy of the backup (TMPDIR, else the system's).</summary>
     public string TempDirectory { get; init; } = Path.GetTempPath();
 

@@ -12,4 +12,5 @@ public sealed record SettingOverrides
     public int? RetentionDays { get; init; }
     public string? PgDumpPath { get; init; }
     public string? PsqlPath { get; init; }
+    public string? MetricsPath { get; init; }
 }

@@ -28,6 +28,7 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     public const string NewCredentialKeyVariable = "CREDENTIAL_ENCRYPTION_KEY";
     public const string PathVariable = "PATH";
     public const string TempDirectoryVariable = "TMPDIR";
+    public const string MetricsVariable = "OBS_METRICS_FILE";
 
     /// <summary>libpq's connect timeout unless PGCONNECT_TIMEOUT or the URL says otherwise.</summary>
     public const int DefaultConnectTimeoutSeconds = 30;
@@ -53,6 +54,7 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         PsqlPath = ResolveToolPath(overrides.PsqlPath, PsqlVariable),
         ToolSearchPath = Get(PathVariable) ?? "",
         TempDirectory = Get(TempDirectoryVariable) ?? Path.GetTempPath(),
+        MetricsPath = overrides.MetricsPath ?? Get(MetricsVariable),
     };
 
     /// <summary>The database: <paramref name="explicitUrl"/>, else DATABASE_URL; the connect timeout from the URL, else PGCONNECT_TIMEOUT.</summary>

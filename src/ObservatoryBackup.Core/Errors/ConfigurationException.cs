@@ -45,6 +45,7 @@ public sealed class ConfigurationException(Setting setting, string? variable, st
         Setting.ConnectTimeout => "The connect timeout",
         Setting.OldCredentialKey => "The old credential key",
         Setting.NewCredentialKey => "The new credential key",
+        Setting.MetricsPath => "The metrics file",
         _ => setting.ToString(),
     };
 }

@@ -20,4 +20,5 @@ public enum Setting
     ConnectTimeout,
     OldCredentialKey,
     NewCredentialKey,
+    MetricsPath,
 }

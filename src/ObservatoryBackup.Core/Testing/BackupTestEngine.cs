@@ -3,6 +3,7 @@ using System.Globalization;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
+using ObservatoryBackup.Metrics;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Restore;
@@ -51,12 +52,16 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
             };
             if (result.Passed) _log.Info("test_finished", fields);
             else _log.Error("test_finished", fields);
+            WriteMetrics(objectName, result.Passed
+                ? [("obs_backup_last_test_status", 1), ("obs_backup_last_test_success_timestamp_seconds", _clock.GetUtcNow().ToUnixTimeSeconds())]
+                : [("obs_backup_last_test_status", 0)]);
             return result;
         }
         catch (Exception ex) when (ex is ObsBackupException or OperationCanceledException)
         {
             _log.Error("test_finished", ("status", "failed"), ("object_name", objectName), ("verify_only", verifyOnly),
                 ("error", ex is OperationCanceledException ? "cancelled" : ex.Message), ("error_id", (ex as ObsBackupException)?.ErrorId ?? "Cancelled"));
+            WriteMetrics(objectName, [("obs_backup_last_test_status", 0)]);
             throw;
         }
     }
@@ -112,6 +117,13 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
         {
             await temp.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    // labelled by the database the backup is of, as the backup's own metrics are
+    private void WriteMetrics(string objectName, (string Name, double Value)[] samples)
+    {
+        if (settings.MetricsPath is { } path)
+            MetricsWriter.Write(_log, path, BackupKey.TryParse(objectName)?.Database ?? "", settings.Storage.Bucket, samples);
     }
 
     private BackupTestResult Result(StoredBackup stored, DumpSummary summary, bool verifyOnly, IReadOnlyList<TableMismatch> mismatches, string? database, bool kept) => new()

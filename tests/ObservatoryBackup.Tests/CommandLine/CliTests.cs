@@ -40,6 +40,41 @@ public sealed class CliTests(Servers servers)
     }
 
     [Fact]
+    public async Task Status_exits_by_freshness_and_runs_write_prometheus_metrics()
+    {
+        var (db, bucket) = (Servers.UniqueName("cli-status"), Servers.UniqueName("cli-bkt"));
+        await SampleDatabase.CreateAsync(Pg, db, rows: 10);
+        var metrics = Path.Combine(Directory.CreateTempSubdirectory("obs-metrics-").FullName, "obs_backup.prom");
+        var env = Env(db, bucket);
+        env["OBS_METRICS_FILE"] = metrics;
+
+        var none = await RunAsync(env, "status", "--database", db);
+        Assert.Equal(1, none.ExitCode);
+        Assert.Contains("There is no backup of database", none.StandardError);
+
+        Assert.Equal(0, (await RunAsync(env, "backup")).ExitCode);
+        Assert.Equal(0, (await RunAsync(env, "test", "--latest")).ExitCode);
+        var fresh = await RunAsync(env, "status", "--database", db);
+        Assert.True(fresh.ExitCode == 0, fresh.StandardError);
+        var line = Assert.Single(Lines(fresh.StandardOutput));
+        Assert.Matches("\"level\": \"INFO\", \"event\": \"backup_status\".*\"count\": 1.*\"fresh\": true", line);
+
+        await Task.Delay(1100);
+        var stale = await RunAsync(env, "status", "--database", db, "--max-age", "1s");
+        Assert.Equal(1, stale.ExitCode);
+        Assert.Matches("\"level\": \"ERROR\", \"event\": \"backup_status\".*\"fresh\": false", Assert.Single(Lines(stale.StandardOutput)));
+
+        var samples = File.ReadAllLines(metrics).Where(l => !l.StartsWith('#')).ToList();
+        var labels = $"{{database=\"{db}\",bucket=\"{bucket}\"}}";
+        foreach (var name in new[] { "obs_backup_last_success_timestamp_seconds", "obs_backup_last_duration_seconds", "obs_backup_last_size_bytes",
+                     "obs_backup_last_test_success_timestamp_seconds", "obs_backup_newest_timestamp_seconds" })
+            Assert.Contains(samples, l => l.StartsWith(name + labels + " ", StringComparison.Ordinal));
+        Assert.Contains($"obs_backup_last_status{labels} 1", samples);
+        Assert.Contains($"obs_backup_last_test_status{labels} 1", samples);
+        Assert.Contains($"obs_backup_count{labels} 1", samples);
+    }
+
+    [Fact]
     public async Task A_bad_option_is_named_as_the_option()
     {
         var result = await RunAsync(Env("postgres", "cli-unused"), "backup", "--compression-level", "12");

@@ -55,6 +55,7 @@ public sealed class HelpAndManifestTests : IDisposable
     [InlineData("Invoke-ObsBackup")]
     [InlineData("Get-ObsBackup")]
     [InlineData("Test-ObsBackup")]
+    [InlineData("Get-ObsBackupStatus")]
     [InlineData("Restore-ObsBackup")]
     [InlineData("Update-ObsCredentialKey")]
     public void Every_cmdlet_and_parameter_has_help(string cmdlet)

@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace ObservatoryBackup.Cli;
+
+/// <summary>Durations as people type them on a command line: 26h, 90m, 2d, 45s, or a .NET TimeSpan (1.02:00:00).</summary>
+internal static class Durations
+{
+    public static TimeSpan? TryParse(string text)
+    {
+        text = text.Trim();
+        if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0)
+        {
+            switch (char.ToLowerInvariant(text[^1]))
+            {
+                case 's': return TimeSpan.FromSeconds(n);
+                case 'm': return TimeSpan.FromMinutes(n);
+                case 'h': return TimeSpan.FromHours(n);
+                case 'd': return TimeSpan.FromDays(n);
+            }
+        }
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero ? span : null;
+    }
+}
