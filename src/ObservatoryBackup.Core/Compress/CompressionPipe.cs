@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.IO.Pipelines;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Streams;
@@ -6,7 +5,8 @@ using ObservatoryBackup.Streams;
 namespace ObservatoryBackup.Compress;
 
 /// <summary>
-/// A producer's bytes → gzip → an in-memory pipe, read by the uploader through <see cref="Output"/>.
+/// A producer's bytes → gzip on every core (<see cref="ParallelGzipStream"/>) → an in-memory pipe,
+/// read by the uploader through <see cref="Output"/>.
 /// The pipe holds at most a few MiB (back-pressure pauses the producer), and its end is signalled
 /// only after the producer has returned: a producer that throws (a failed pg_dump) makes the reader
 /// throw instead of reaching end of stream, so an upload can never complete on a failed dump.
@@ -45,7 +45,7 @@ public sealed class CompressionPipe
             var compressed = new CountingStream(_pipe.Writer.AsStream(leaveOpen: true));
             await using (compressed)
             {
-                var gzip = new GZipStream(compressed, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
+                var gzip = new ParallelGzipStream(compressed, level, leaveOpen: true);
                 var raw = new CountingStream(gzip, progress, activity);
                 await using (gzip)
                 await using (raw)

@@ -1,0 +1,42 @@
+// dotnet run -c Release --project bench/ParallelGzip [-- MiB]
+// One-thread GZipStream against ParallelGzipStream at the backup's default level, on dump-like text,
+// best of three each; prints seconds, sizes and the speed-up. Measures; does not pass or fail.
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using ObservatoryBackup.Compress;
+
+var mebibytes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
+var text = new StringBuilder();
+var random = new Random(1);
+for (var i = 0; text.Length < mebibytes << 20; i++)
+    text.Append(i).Append('\t').Append("query term ").Append(random.Next(100_000)).Append("\t2026-02-16 02:00:0").Append(i % 10)
+        .Append("\t{\"score\": ").Append(random.Next()).Append("}\n");
+var data = Encoding.UTF8.GetBytes(text.ToString());
+
+async Task<(double Seconds, long Bytes)> RunAsync(bool parallel)
+{
+    var best = double.MaxValue;
+    long size = 0;
+    for (var run = 0; run < 3; run++)
+    {
+        var output = new MemoryStream();
+        var clock = Stopwatch.StartNew();
+        Stream gzip = parallel
+            ? new ParallelGzipStream(output, 4, leaveOpen: true)
+            : new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = 4 }, leaveOpen: true);
+        await using (gzip)
+            for (var i = 0; i < data.Length; i += 1 << 17) await gzip.WriteAsync(data.AsMemory(i, Math.Min(1 << 17, data.Length - i)));
+        best = Math.Min(best, clock.Elapsed.TotalSeconds);
+        size = output.Length;
+    }
+    return (best, size);
+}
+
+var one = await RunAsync(parallel: false);
+var all = await RunAsync(parallel: true);
+Console.WriteLine($"input {data.Length / 1048576.0:0} MiB, {Environment.ProcessorCount} cores, level 4, best of 3");
+Console.WriteLine($"GZipStream (one thread)  {one.Seconds,6:0.00} s  {one.Bytes / 1048576.0,7:0.0} MiB");
+Console.WriteLine($"ParallelGzipStream       {all.Seconds,6:0.00} s  {all.Bytes / 1048576.0,7:0.0} MiB");
+Console.WriteLine($"speed-up {one.Seconds / all.Seconds:0.00}x, size {100.0 * all.Bytes / one.Bytes - 100:+0.0;-0.0}%");

@@ -1,0 +1,165 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+
+namespace ObservatoryBackup.Compress;
+
+/// <summary>
+/// gzip on every core, as one standard gzip member that gunzip, Python's gzip and the verifier read
+/// unchanged (the pigz design): the input is cut into blocks, each deflated on its own thread and,
+/// except the last, ended with a sync flush so that the blocks join into one deflate stream; one
+/// header, and a trailer with the running CRC-32 and length. Blocks are written in order, and at most
+/// a few are in flight: a slow reader holds the writer back, and memory stays a few blocks whatever
+/// the input's size. Write-only; disposing writes the last block and the trailer.
+/// </summary>
+public sealed class ParallelGzipStream : Stream
+{
+    public const int DefaultBlockSize = 1 << 20;
+
+    private static readonly byte[] Header = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]; // deflate, no name, no time, Unix
+    private static readonly byte[] EmptyFinalBlock = [0x03, 0x00]; // BFINAL, fixed Huffman, end of block
+    private readonly Stream _output;
+    private readonly int _level;
+    private readonly int _blockSize;
+    private readonly int _maxInFlight;
+    private readonly bool _leaveOpen;
+    private readonly Queue<Task<(byte[] Buffer, int Length)>> _inFlight = new();
+    private readonly Crc32 _crc = new();
+    private byte[] _block;
+    private int _filled;
+    private long _length;
+    private bool _headerWritten;
+    private bool _disposed;
+
+    public ParallelGzipStream(Stream output, int level, bool leaveOpen = false, int blockSize = DefaultBlockSize, int? threads = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
+        _output = output;
+        _level = level;
+        _blockSize = blockSize;
+        _leaveOpen = leaveOpen;
+        _maxInFlight = Math.Max(2, (threads ?? Environment.ProcessorCount) + 1);
+        _block = ArrayPool<byte>.Shared.Rent(blockSize);
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => !_disposed;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _length; set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) => WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _crc.Append(buffer.Span);
+        _length += buffer.Length;
+        while (buffer.Length > 0)
+        {
+            var n = Math.Min(buffer.Length, _blockSize - _filled);
+            buffer[..n].CopyTo(_block.AsMemory(_filled));
+            _filled += n;
+            buffer = buffer[n..];
+            if (_filled == _blockSize) await DispatchAsync(final: false, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Compressed blocks are written as they complete; the data still being gathered stays until a block fills or the stream ends.</summary>
+    public override void Flush() { }
+
+    public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
+
+    private async ValueTask DispatchAsync(bool final, CancellationToken ct)
+    {
+        if (!_headerWritten)
+        {
+            await _output.WriteAsync(Header, ct).ConfigureAwait(false);
+            _headerWritten = true;
+        }
+        var (block, length, level) = (_block, _filled, _level);
+        _inFlight.Enqueue(Task.Run(() => Deflate(block, length, level, final), CancellationToken.None));
+        _block = final ? [] : ArrayPool<byte>.Shared.Rent(_blockSize);
+        _filled = 0;
+        while (_inFlight.Count >= _maxInFlight || (final && _inFlight.Count > 0))
+            await WriteOldestAsync(ct).ConfigureAwait(false);
+    }
+
+    private async ValueTask WriteOldestAsync(CancellationToken ct)
+    {
+        var (buffer, length) = await _inFlight.Dequeue().ConfigureAwait(false);
+        try
+        {
+            await _output.WriteAsync(buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Raw deflate of one block: ended by a sync flush (byte-aligned, not final) or, for the last, a final block.</summary>
+    /// <returns>A pooled buffer holding the compressed bytes, and their length.</returns>
+    private static (byte[] Buffer, int Length) Deflate(byte[] block, int length, int level, bool final)
+    {
+        // deflate never grows data by more than 5 bytes per 16 KiB stored block, plus the flush markers
+        var buffer = ArrayPool<byte>.Shared.Rent(length + length / 1000 + 64);
+        try
+        {
+            // .NET's DeflateStream writes nothing at all for no input; a stream must still end with a final block
+            if (final && length == 0)
+            {
+                EmptyFinalBlock.CopyTo(buffer, 0);
+                return (buffer, EmptyFinalBlock.Length);
+            }
+            var output = new MemoryStream(buffer, writable: true);
+            var deflate = new DeflateStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
+            deflate.Write(block, 0, length);
+            if (final)
+            {
+                deflate.Dispose();
+                return (buffer, (int)output.Position);
+            }
+            deflate.Flush(); // Z_SYNC_FLUSH: ends on a byte boundary with the stream still open
+            var written = (int)output.Position;
+            deflate.Dispose(); // appends an empty final block past `written`, into the buffer's slack; it is not sent
+            return (buffer, written);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        await DispatchAsync(final: true, CancellationToken.None).ConfigureAwait(false);
+        var trailer = new byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc.GetCurrentHashAsUInt32());
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), unchecked((uint)_length));
+        await _output.WriteAsync(trailer).ConfigureAwait(false);
+        await _output.FlushAsync().ConfigureAwait(false);
+        if (!_leaveOpen) await _output.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed) DisposeAsync().AsTask().GetAwaiter().GetResult();
+        base.Dispose(disposing);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
