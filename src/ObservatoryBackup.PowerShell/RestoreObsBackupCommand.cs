@@ -10,7 +10,7 @@ namespace ObservatoryBackup.PowerShell;
 /// </summary>
 [Cmdlet(VerbsData.Restore, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RestoreResult))]
-public sealed class RestoreObsBackupCommand : ObsStorageCmdletBase
+public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
 {
     /// <summary>The backup to restore, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz. Binds from Get-ObsBackup output.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -18,39 +18,20 @@ public sealed class RestoreObsBackupCommand : ObsStorageCmdletBase
     [ArgumentCompleter(typeof(ObjectNameCompleter))]
     public string ObjectName { get; set; } = "";
 
-    /// <summary>Bucket holding the backup; binds from Get-ObsBackup output. Default: MINIO_BUCKET, then observatory-backups.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public override string? Bucket { get; set; }
-
-    /// <summary>PostgreSQL URL of the database to restore into; it is created when it does not exist. Default: DATABASE_URL.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? DatabaseUrl { get; set; }
-
     /// <summary>Drop and recreate the database, then restore into it (no room needed for a second copy; a failed restore leaves it partial).</summary>
     [Parameter]
     public SwitchParameter InPlace { get; set; }
 
-    /// <summary>Leave ownership and privileges out: every object is owned by the connecting user (a new server that lacks the backup's roles).</summary>
-    [Parameter]
-    public SwitchParameter NoOwner { get; set; }
-
     /// <summary>Do not ask for confirmation.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
-
-    /// <summary>psql to use (file or directory). Default: OBS_PSQL, then PATH, then the newest /usr/lib/postgresql/*/bin.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? PsqlPath { get; set; }
 
     private readonly List<(string ObjectName, ObsSettings Settings)> _requests = [];
 
     /// <summary>Collects: nothing is restored until every input is known (see <see cref="Complete"/>).</summary>
     protected override void ProcessInput()
     {
-        var settings = ResolveSettings(needsDatabase: true, new SettingOverrides { DatabaseUrl = DatabaseUrl, PsqlPath = PsqlPath });
+        var settings = ResolveRestoreSettings(needsDatabase: true);
         var engine = new RestoreEngine(settings, Log);
         Check(() => engine.ValidateObjectName(ObjectName));
         _requests.Add((ObjectName, settings));

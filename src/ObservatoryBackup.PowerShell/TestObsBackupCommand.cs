@@ -12,7 +12,7 @@ namespace ObservatoryBackup.PowerShell;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "ObsBackup", DefaultParameterSetName = ByName)]
 [OutputType(typeof(BackupTestResult))]
-public sealed class TestObsBackupCommand : ObsStorageCmdletBase
+public sealed class TestObsBackupCommand : ObsRestoringCmdletBase
 {
     private const string ByName = "ByName";
     private const string Newest = "Latest";
@@ -27,16 +27,6 @@ public sealed class TestObsBackupCommand : ObsStorageCmdletBase
     [Parameter(Mandatory = true, ParameterSetName = Newest)]
     public SwitchParameter Latest { get; set; }
 
-    /// <summary>Bucket holding the backup; binds from Get-ObsBackup output. Default: MINIO_BUCKET, then observatory-backups.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public override string? Bucket { get; set; }
-
-    /// <summary>PostgreSQL URL whose server the scratch database is made on (the database itself is not touched). Default: DATABASE_URL.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? DatabaseUrl { get; set; }
-
     /// <summary>Only check the backup as it downloads (size, gzip, pg_dump's closing line, row counts per table): no restore, no temporary file.</summary>
     [Parameter]
     public SwitchParameter VerifyOnly { get; set; }
@@ -45,23 +35,14 @@ public sealed class TestObsBackupCommand : ObsStorageCmdletBase
     [Parameter]
     public SwitchParameter Keep { get; set; }
 
-    /// <summary>Leave ownership and privileges out of the scratch restore (a test server that lacks the backup's roles).</summary>
-    [Parameter]
-    public SwitchParameter NoOwner { get; set; }
-
     /// <summary>Write node_exporter textfile metrics (last test success, test status) to this .prom file. Default: OBS_METRICS_FILE.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? MetricsPath { get; set; }
 
-    /// <summary>psql to use (file or directory). Default: OBS_PSQL, then PATH, then the newest /usr/lib/postgresql/*/bin.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? PsqlPath { get; set; }
-
     protected override void ProcessInput()
     {
-        var settings = ResolveSettings(needsDatabase: !VerifyOnly, new SettingOverrides { DatabaseUrl = DatabaseUrl, PsqlPath = PsqlPath, MetricsPath = MetricsPath });
+        var settings = ResolveRestoreSettings(needsDatabase: !VerifyOnly, MetricsPath);
         var objectName = Latest ? NewestIn(settings) : ObjectName;
         var result = Run(ct => new BackupTestEngine(settings, Log) { NoOwner = NoOwner }.RunAsync(objectName, VerifyOnly, Keep, ct));
         WriteObject(result);
