@@ -71,11 +71,16 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             try
             {
                 var file = temp.Stream;
-                var sqlSize = (await VerifiedDownload.RunAsync(store, stored, temp, sink, _log, ct).ConfigureAwait(false)).SqlSize;
+                // in place, nothing is dropped before the backup is proven whole; staged, it is proven on its way in
+                var verified = mode == RestoreMode.InPlace
+                    ? await VerifiedDownload.RunAsync(store, stored, temp, sink, _log, ct).ConfigureAwait(false)
+                    : null;
+                if (verified is null) await VerifiedDownload.DownloadAsync(store, stored, temp, sink, _log, ct).ConfigureAwait(false);
 
-                var replaced = mode == RestoreMode.Staged
-                    ? await RestoreStagedAsync(admin, psql, file, ct).ConfigureAwait(false)
-                    : await RestoreInPlaceAsync(admin, psql, file, ct).ConfigureAwait(false);
+                var (replaced, summary) = mode == RestoreMode.Staged
+                    ? await RestoreStagedAsync(admin, psql, file, stored, ct).ConfigureAwait(false)
+                    : (await RestoreInPlaceAsync(admin, psql, file, ct).ConfigureAwait(false), verified!);
+                var sqlSize = summary.SqlSize;
 
                 var result = new RestoreResult
                 {
@@ -154,19 +159,21 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     }
 
     /// <returns>Whether an existing database was replaced.</returns>
-    private async Task<bool> RestoreStagedAsync(DatabaseAdmin admin, string psql, Stream file, CancellationToken ct)
+    /// <returns>Whether an existing database was replaced, and what the backup carried.</returns>
+    private async Task<(bool Replaced, DumpSummary Summary)> RestoreStagedAsync(DatabaseAdmin admin, string psql, Stream file, StoredBackup stored, CancellationToken ct)
     {
         var target = Db.Database;
         var stamp = _clock.GetUtcNow().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
         var staging = NameWithSuffix(target, StagingSuffix + stamp);
         var old = NameWithSuffix(target, ReplacedSuffix + stamp);
+        DumpSummary summary;
 
         await admin.DropDatabaseAsync(staging, ct).ConfigureAwait(false);
         await admin.CreateDatabaseAsync(staging, ct).ConfigureAwait(false);
         _log.Info("create_database", ("database", staging), ("staging", true));
         try
         {
-            await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner }.LoadAsync(file, staging, targetUntouched: true, ct).ConfigureAwait(false);
+            summary = (await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner, VerifyAs = stored }.LoadAsync(file, staging, targetUntouched: true, ct).ConfigureAwait(false))!;
         }
         catch
         {
@@ -212,7 +219,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             await admin.DropDatabaseAsync(old, ct).ConfigureAwait(false);
             _log.Info("drop_database", ("database", old), ("replaced", target));
         }
-        return exists;
+        return (exists, summary);
     }
 
     private async Task<bool> RestoreInPlaceAsync(DatabaseAdmin admin, string psql, Stream file, CancellationToken ct)

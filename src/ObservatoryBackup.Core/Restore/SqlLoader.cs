@@ -3,13 +3,18 @@ using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Postgres;
+using ObservatoryBackup.Store;
 using ObservatoryBackup.Streams;
+using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Restore;
 
 /// <summary>
-/// Loads a verified backup into a database: gunzip → psql with ON_ERROR_STOP, reporting progress;
-/// with <see cref="NoOwner"/>, ownership and privileges are left out (<see cref="OwnershipFilter"/>).
+/// Loads a backup into a database: gunzip → <see cref="DumpGate"/> → psql with ON_ERROR_STOP, reporting
+/// progress. A forbidden psql meta-command never reaches psql. With <see cref="VerifyAs"/>, the backup is
+/// verified on its way in (one pass instead of two), and a backup that fails a check throws after psql:
+/// load only into a database that is thrown away then (a staging or scratch database). With
+/// <see cref="NoOwner"/>, ownership and privileges are left out.
 /// </summary>
 public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog sink, EventLog log)
 {
@@ -19,20 +24,62 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     /// <summary>Every object is owned by the connecting user: for a server that lacks the dump's roles.</summary>
     public bool NoOwner { get; init; }
 
-    /// <param name="gzipFile">The verified backup, seekable; read from its start.</param>
+    /// <summary>Verify the backup as it loads, against what the store lists for it; null when it was verified before.</summary>
+    public StoredBackup? VerifyAs { get; init; }
+
+    /// <param name="gzipFile">The backup, seekable; read from its start.</param>
     /// <param name="targetUntouched">Whether a failure leaves the database users see as it was (staged), for the error.</param>
-    public async Task LoadAsync(Stream gzipFile, string database, bool targetUntouched, CancellationToken ct)
+    /// <returns>What the backup carried, when verified here.</returns>
+    public async Task<DumpSummary?> LoadAsync(Stream gzipFile, string database, bool targetUntouched, CancellationToken ct)
     {
         log.Info("restore_start", ("database", database));
         gzipFile.Position = 0;
         var counting = new CountingStream(gzipFile, sink.Progress, "gunzip | psql", gzipFile.Length);
-        await using var gunzip = new GZipStream(counting, CompressionMode.Decompress, leaveOpen: true);
-        var filter = NoOwner ? new OwnershipFilter(gunzip) : null;
-        var (exitCode, stderr) = await new PsqlProcess(psqlPath, server.WithDatabase(database)).RunAsync(filter ?? (Stream)gunzip, ct).ConfigureAwait(false);
+        var compressed = new BackupVerifier.TrailerCapture(counting);
+        var objectName = VerifyAs?.ObjectName ?? database;
+        var check = new DumpCheck(objectName);
+        int exitCode;
+        string stderr;
+        DumpGate gate;
+        await using (var gunzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true))
+        {
+            gate = new DumpGate(gunzip, check, NoOwner);
+            try
+            {
+                (exitCode, stderr) = await new PsqlProcess(psqlPath, server.WithDatabase(database)).RunAsync(gate, ct).ConfigureAwait(false);
+            }
+            catch (Exception) when (gate.Failure is not null)
+            {
+                exitCode = -1;
+                stderr = "";
+            }
+            // psql stops reading at a failing statement: the rest of the SQL still goes through the checks
+            if (VerifyAs is not null && gate.Failure is null)
+            {
+                try { await gate.CopyToAsync(Stream.Null, ct).ConfigureAwait(false); }
+                catch (Exception) when (gate.Failure is not null) { /* reported below */ }
+            }
+        }
+        // the gate closed first (a meta-command, a broken gzip stream): that, not psql's view of it, is the failure
+        switch (gate.Failure)
+        {
+            case ObsBackupException refused: throw refused;
+            case InvalidDataException broken: throw DumpCheck.Corrupt(objectName, $"it is not a valid gzip stream ({broken.Message})", broken);
+            case { } other: throw other;
+        }
+        DumpSummary? summary = null;
+        if (VerifyAs is { } stored)
+        {
+            // a damaged backup explains whatever psql did with it: its checks come before psql's exit code
+            await compressed.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
+            summary = check.Finish(compressed.Bytes, stored.Size, compressed.Trailer);
+            log.Info("backup_verified", ("object_name", stored.ObjectName), ("sql_size", summary.SqlSize), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
+        }
         if (exitCode != 0)
             throw new RestoreFailedException(database, exitCode, stderr, targetUntouched, MissingRole().Match(stderr) is { Success: true } m ? m.Groups[1].Value : null);
         counting.Complete();
-        if (filter is not null) log.Info("ownership_left_out", ("database", database), ("statements", filter.Dropped));
+        if (NoOwner) log.Info("ownership_left_out", ("database", database), ("statements", gate.Dropped));
         log.Info("restore_complete", ("database", database));
+        return summary;
     }
 }

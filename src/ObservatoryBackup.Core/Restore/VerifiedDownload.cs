@@ -4,18 +4,24 @@ using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Restore;
 
-/// <summary>Downloads a backup into its private temporary file and proves it whole before anything else happens to it.</summary>
+/// <summary>Downloads a backup into its private temporary file and, unless the load verifies it, proves it whole before anything else happens to it.</summary>
 internal static class VerifiedDownload
 {
     public static async Task<DumpSummary> RunAsync(BackupStore store, StoredBackup stored, RestoreTempFile file, IBackupLog sink, EventLog log, CancellationToken ct)
+    {
+        await DownloadAsync(store, stored, file, sink, log, ct).ConfigureAwait(false);
+        file.Stream.Position = 0;
+        var summary = await BackupVerifier.VerifyAsync(file.Stream, stored.ObjectName, stored.Size, ct).ConfigureAwait(false);
+        log.Info("backup_verified", ("object_name", stored.ObjectName), ("sql_size", summary.SqlSize), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
+        return summary;
+    }
+
+    /// <summary>Only the download: for a restore that verifies on the way into psql (<see cref="SqlLoader.VerifyAs"/>).</summary>
+    public static async Task DownloadAsync(BackupStore store, StoredBackup stored, RestoreTempFile file, IBackupLog sink, EventLog log, CancellationToken ct)
     {
         log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
         await store.DownloadAsync(stored.ObjectName, file.Stream, stored.Size, sink.Progress, ct).ConfigureAwait(false);
         await file.Stream.FlushAsync(ct).ConfigureAwait(false);
         log.Info("download_complete", ("object_name", stored.ObjectName), ("size", file.Stream.Length));
-        file.Stream.Position = 0;
-        var summary = await BackupVerifier.VerifyAsync(file.Stream, stored.ObjectName, stored.Size, ct).ConfigureAwait(false);
-        log.Info("backup_verified", ("object_name", stored.ObjectName), ("sql_size", summary.SqlSize), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
-        return summary;
     }
 }

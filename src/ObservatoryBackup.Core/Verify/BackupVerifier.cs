@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
-using System.IO.Hashing;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Postgres;
 
@@ -20,10 +18,7 @@ public static class BackupVerifier
     public static async Task<DumpSummary> VerifyAsync(Stream gzip, string objectName, long expectedSize, CancellationToken ct)
     {
         var compressed = new TrailerCapture(gzip);
-        var crc = new Crc32();
-        long size = 0;
-        var completion = new DumpCompletion();
-        var reader = new PlainDumpReader();
+        var check = new DumpCheck(objectName);
         var buffer = new byte[1 << 16];
         try
         {
@@ -31,47 +26,20 @@ public static class BackupVerifier
             {
                 int n;
                 while ((n = await inflate.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                {
-                    crc.Append(buffer.AsSpan(0, n));
-                    size += n;
-                    completion.Append(buffer.AsSpan(0, n));
-                    reader.Read(buffer.AsSpan(0, n));
-                }
+                    check.Sql(buffer.AsSpan(0, n));
             }
             // whatever follows the first gzip member counts too: a backup is exactly one
             while (await compressed.ReadAsync(buffer, ct).ConfigureAwait(false) > 0) { }
         }
         catch (InvalidDataException ex)
         {
-            throw Corrupt(objectName, $"it is not a valid gzip stream ({ex.Message})", ex);
+            throw DumpCheck.Corrupt(objectName, $"it is not a valid gzip stream ({ex.Message})", ex);
         }
-
-        if (compressed.Bytes != expectedSize)
-            throw Corrupt(objectName, $"{compressed.Bytes:N0} bytes arrived where the store lists {expectedSize:N0}");
-        if (compressed.Bytes < 18)
-            throw Corrupt(objectName, $"it is {compressed.Bytes} bytes long, too short to be a gzip file");
-        // the trailer of a single-member gzip (what pg_dump | gzip and the replaced script write)
-        var expectedCrc = BinaryPrimitives.ReadUInt32LittleEndian(compressed.Trailer);
-        var expectedLength = BinaryPrimitives.ReadUInt32LittleEndian(compressed.Trailer[4..]);
-        if (crc.GetCurrentHashAsUInt32() != expectedCrc || (uint)size != expectedLength)
-            throw Corrupt(objectName, "its data does not match the gzip trailer (truncated or damaged)");
-
-        reader.Complete();
-        if (reader.ForbiddenMetaCommand is var (line, command))
-            throw new BackupDataException(ObsErrorKind.InvalidData, "BackupUnsafe", objectName,
-                $"Backup '{objectName}' holds the psql meta-command '{command}' on line {line:N0}, outside COPY data. pg_dump writes none " +
-                "but its own \\restrict and \\unrestrict; this one could make the restore leave its target database or run commands. Nothing was changed.");
-        if (!completion.IsComplete)
-            throw Corrupt(objectName, $"the SQL does not end with pg_dump's '{DumpCompletion.Marker}' line, so the dump was cut short");
-        return new DumpSummary(size, reader.RowsPerTable);
+        return check.Finish(compressed.Bytes, expectedSize, compressed.Trailer);
     }
 
-    private static BackupDataException Corrupt(string objectName, string why, Exception? inner = null) =>
-        new(ObsErrorKind.InvalidData, "BackupCorrupt", objectName,
-            $"Backup '{objectName}' is not a complete backup: {why}. Nothing was changed.", inner);
-
     /// <summary>A read-only pass-through that counts bytes and keeps the last eight: the gzip trailer.</summary>
-    private sealed class TrailerCapture(Stream inner) : Stream
+    internal sealed class TrailerCapture(Stream inner) : Stream
     {
         private readonly byte[] _last = new byte[8];
 

@@ -37,8 +37,9 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
         Assert.False(restored.Replaced);
         Assert.Equal(await Pg.RowCountsAsync(source), await Pg.RowCountsAsync(target));
         Assert.Equal(await Pg.ContentDigestAsync(source), await Pg.ContentDigestAsync(target));
-        Assert.Equal(["restore_requested", "download_start", "download_complete", "backup_verified", "create_database",
-            "restore_start", "restore_complete", "rename_database", "restore_finished", "temp_file_removed"], restoreLog.Names);
+        // staged: verified on its way into the staging database, swapped in only after that
+        Assert.Equal(["restore_requested", "download_start", "download_complete", "create_database",
+            "restore_start", "backup_verified", "restore_complete", "rename_database", "restore_finished", "temp_file_removed"], restoreLog.Names);
         Assert.False(File.Exists((string)restoreLog.Single("temp_file_removed")["path"]!));
         Assert.False(await Pg.DatabaseExistsAsync((string)restoreLog.Single("restore_start")["database"]!));
     }

@@ -1,17 +1,17 @@
-using ObservatoryBackup.Postgres;
+using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Restore;
 
 /// <summary>
-/// Leaves ownership and privileges out of a plain dump as it streams into psql, so that every object
-/// belongs to the connecting user: drops the statement lines pg_dump writes for them
-/// (<c>ALTER … OWNER TO …;</c>, <c>GRANT …;</c>, <c>REVOKE …;</c>, <c>ALTER DEFAULT PRIVILEGES …;</c>),
-/// each on a line of its own. Lines inside COPY data, strings or comments are never touched
-/// (<see cref="PlainDumpReader"/> knows where they are), so data that looks like a GRANT passes byte for byte.
+/// Where a dump's SQL passes into psql, line by line. Every line is read by a <see cref="DumpCheck"/>
+/// first (so a restore verifies as it goes), and a line holding a forbidden psql meta-command is
+/// refused before psql is given it. With <c>noOwner</c> it also leaves ownership and privileges out:
+/// the statement lines pg_dump writes for them (<c>ALTER … OWNER TO …;</c>, <c>GRANT …;</c>,
+/// <c>REVOKE …;</c>, <c>ALTER DEFAULT PRIVILEGES …;</c>), each on a line of its own. Lines inside
+/// COPY data, strings or comments are never dropped, so data that looks like a GRANT passes byte for byte.
 /// </summary>
-internal sealed class OwnershipFilter(Stream sql) : Stream
+internal sealed class DumpGate(Stream sql, DumpCheck check, bool noOwner) : Stream
 {
-    private readonly PlainDumpReader _reader = new();
     private readonly byte[] _in = new byte[1 << 16];
     private readonly List<byte> _line = [];
     private readonly MemoryStream _out = new();
@@ -20,7 +20,23 @@ internal sealed class OwnershipFilter(Stream sql) : Stream
     /// <summary>Statement lines left out so far.</summary>
     public long Dropped { get; private set; }
 
+    /// <summary>Why the gate closed, when it did: psql then only saw what came before.</summary>
+    public Exception? Failure { get; private set; }
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        try
+        {
+            return await FillAsync(buffer, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Failure ??= ex;
+            throw;
+        }
+    }
+
+    private async ValueTask<int> FillAsync(Memory<byte> buffer, CancellationToken ct)
     {
         while (_out.Length - _out.Position == 0 && !_ended)
         {
@@ -62,9 +78,10 @@ internal sealed class OwnershipFilter(Stream sql) : Stream
 
     private void Emit(ReadOnlySpan<byte> line, bool newline)
     {
-        var drop = _reader.AtStatement && IsOwnershipStatement(line);
-        _reader.Read(line);
-        if (newline) _reader.Read("\n"u8);
+        var drop = noOwner && check.Reader.AtStatement && IsOwnershipStatement(line);
+        check.Sql(line);
+        if (newline) check.Sql("\n"u8);
+        check.ThrowIfUnsafe();
         if (drop)
         {
             Dropped++;

@@ -1,13 +1,14 @@
 using System.Text;
 using ObservatoryBackup.Restore;
+using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Tests.Unit;
 
-public class OwnershipFilterTests
+public class DumpGateTests
 {
     private static string Filter(string sql)
     {
-        using var filter = new OwnershipFilter(new MemoryStream(Encoding.UTF8.GetBytes(sql)));
+        using var filter = new DumpGate(new MemoryStream(Encoding.UTF8.GetBytes(sql)), new DumpCheck("test"), noOwner: true);
         using var output = new MemoryStream();
         filter.CopyTo(output, 7); // small reads cross every line boundary
         return Encoding.UTF8.GetString(output.ToArray());
@@ -49,5 +50,23 @@ public class OwnershipFilterTests
 
             """;
         Assert.Equal(sql, Filter(sql));
+    }
+}
+
+public class DumpGateRefusalTests
+{
+    [Fact]
+    public void A_forbidden_meta_command_closes_the_gate_before_its_line_passes()
+    {
+        var sql = "CREATE TABLE t (x int);\nINSERT INTO t VALUES (1);\n\\! touch /tmp/never\nSELECT 2;\n"u8.ToArray();
+        using var gate = new DumpGate(new MemoryStream(sql), new DumpCheck("crafted"), noOwner: false);
+        var passed = new MemoryStream();
+        var ex = Assert.Throws<ObservatoryBackup.Errors.BackupDataException>(() => gate.CopyTo(passed, 5));
+        Assert.Equal("BackupUnsafe", ex.ErrorId);
+        // psql may be given less than came before the line (the gate reads in chunks), never the line or anything after it
+        var given = Encoding.UTF8.GetString(passed.ToArray());
+        Assert.StartsWith(given, "CREATE TABLE t (x int);\nINSERT INTO t VALUES (1);\n");
+        Assert.DoesNotContain("\\!", given);
+        Assert.Same(ex, gate.Failure);
     }
 }

@@ -1,0 +1,66 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using ObservatoryBackup.Errors;
+using ObservatoryBackup.Postgres;
+
+namespace ObservatoryBackup.Verify;
+
+/// <summary>
+/// The checks that prove a backup whole, fed as its SQL streams past (a verification pass, or a
+/// restore on its way into psql): CRC-32 and length against the gzip trailer, the size the store lists,
+/// pg_dump's closing line, and no psql meta-command but pg_dump's own.
+/// </summary>
+public sealed class DumpCheck(string objectName)
+{
+    private readonly Crc32 _crc = new();
+    private readonly DumpCompletion _completion = new();
+    private long _size;
+
+    public string ObjectName { get; } = objectName;
+
+    /// <summary>The reader of the SQL fed so far (statement or COPY data, rows per table).</summary>
+    public PlainDumpReader Reader { get; } = new();
+
+    /// <summary>Feeds the next bytes of SQL.</summary>
+    public void Sql(ReadOnlySpan<byte> sql)
+    {
+        _crc.Append(sql);
+        _size += sql.Length;
+        _completion.Append(sql);
+        Reader.Read(sql);
+    }
+
+    /// <summary>Throws as soon as the SQL fed so far holds a forbidden meta-command: before psql is given it.</summary>
+    public void ThrowIfUnsafe()
+    {
+        if (Reader.ForbiddenMetaCommand is var (line, command))
+            throw new BackupDataException(ObsErrorKind.InvalidData, "BackupUnsafe", ObjectName,
+                $"Backup '{ObjectName}' holds the psql meta-command '{command}' on line {line:N0}, outside COPY data. pg_dump writes none " +
+                "but its own \\restrict and \\unrestrict; this one could make the restore leave its target database or run commands. Nothing was changed.");
+    }
+
+    /// <summary>After the whole object: every check, against what was read of it. Returns what the dump carried.</summary>
+    /// <param name="compressedBytes">Bytes of the object read.</param>
+    /// <param name="expectedSize">The size the store lists.</param>
+    /// <param name="trailer">The object's last eight bytes.</param>
+    public DumpSummary Finish(long compressedBytes, long expectedSize, ReadOnlySpan<byte> trailer)
+    {
+        if (compressedBytes != expectedSize)
+            throw Corrupt(ObjectName, $"{compressedBytes:N0} bytes arrived where the store lists {expectedSize:N0}");
+        if (compressedBytes < 18)
+            throw Corrupt(ObjectName, $"it is {compressedBytes} bytes long, too short to be a gzip file");
+        // the trailer of a single-member gzip (what the backup and the replaced script write)
+        if (_crc.GetCurrentHashAsUInt32() != BinaryPrimitives.ReadUInt32LittleEndian(trailer) ||
+            (uint)_size != BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]))
+            throw Corrupt(ObjectName, "its data does not match the gzip trailer (truncated or damaged)");
+        Reader.Complete();
+        ThrowIfUnsafe();
+        if (!_completion.IsComplete)
+            throw Corrupt(ObjectName, $"the SQL does not end with pg_dump's '{DumpCompletion.Marker}' line, so the dump was cut short");
+        return new DumpSummary(_size, Reader.RowsPerTable);
+    }
+
+    public static BackupDataException Corrupt(string objectName, string why, Exception? inner = null) =>
+        new(ObsErrorKind.InvalidData, "BackupCorrupt", objectName,
+            $"Backup '{objectName}' is not a complete backup: {why}. Nothing was changed.", inner);
+}
