@@ -1,5 +1,5 @@
 // dotnet run -c Release --project bench/ParallelGzip [-- MiB]
-// One-thread GZipStream against ParallelGzipStream at the backup's default level, on dump-like text,
+// One-thread GZipStream against ParallelGzipStream and zstd at the backup's default level, on dump-like text,
 // best of three each; prints seconds, sizes and the speed-up. Measures; does not pass or fail.
 using System.Diagnostics;
 using System.Globalization;
@@ -15,7 +15,7 @@ for (var i = 0; text.Length < mebibytes << 20; i++)
         .Append("\t{\"score\": ").Append(random.Next()).Append("}\n");
 var data = Encoding.UTF8.GetBytes(text.ToString());
 
-async Task<(double Seconds, long Bytes)> RunAsync(bool parallel)
+async Task<(double Seconds, long Bytes)> RunAsync(bool parallel, bool zstd = false)
 {
     var best = double.MaxValue;
     long size = 0;
@@ -23,8 +23,8 @@ async Task<(double Seconds, long Bytes)> RunAsync(bool parallel)
     {
         var output = new MemoryStream();
         var clock = Stopwatch.StartNew();
-        Stream gzip = parallel
-            ? new ParallelGzipStream(output, 4, leaveOpen: true)
+        Stream gzip = zstd ? Codecs.Compressor(ObservatoryBackup.Naming.BackupCodec.Zstd, output, 4)
+            : parallel ? new ParallelGzipStream(output, 4, leaveOpen: true)
             : new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = 4 }, leaveOpen: true);
         await using (gzip)
             for (var i = 0; i < data.Length; i += 1 << 17) await gzip.WriteAsync(data.AsMemory(i, Math.Min(1 << 17, data.Length - i)));
@@ -36,7 +36,9 @@ async Task<(double Seconds, long Bytes)> RunAsync(bool parallel)
 
 var one = await RunAsync(parallel: false);
 var all = await RunAsync(parallel: true);
+var zst = await RunAsync(parallel: true, zstd: true);
 Console.WriteLine($"input {data.Length / 1048576.0:0} MiB, {Environment.ProcessorCount} cores, level 4, best of 3");
 Console.WriteLine($"GZipStream (one thread)  {one.Seconds,6:0.00} s  {one.Bytes / 1048576.0,7:0.0} MiB");
 Console.WriteLine($"ParallelGzipStream       {all.Seconds,6:0.00} s  {all.Bytes / 1048576.0,7:0.0} MiB");
-Console.WriteLine($"speed-up {one.Seconds / all.Seconds:0.00}x, size {100.0 * all.Bytes / one.Bytes - 100:+0.0;-0.0}%");
+Console.WriteLine($"zstd (all cores)         {zst.Seconds,6:0.00} s  {zst.Bytes / 1048576.0,7:0.0} MiB");
+Console.WriteLine($"speed-up {one.Seconds / all.Seconds:0.00}x, size {100.0 * all.Bytes / one.Bytes - 100:+0.0;-0.0}% (parallel gzip); zstd {one.Seconds / zst.Seconds:0.00}x, size {100.0 * zst.Bytes / one.Bytes - 100:+0.0;-0.0}%");

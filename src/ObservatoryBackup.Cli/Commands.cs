@@ -21,10 +21,11 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
 
         var dryRun = new Option<bool>("--dry-run") { Description = "Connect and report what would be done; write nothing." };
         var level = new Option<int>("--compression-level") { Description = "gzip level 1-9.", DefaultValueFactory = _ => BackupEngine.DefaultCompressionLevel };
+        var compression = new Option<string?>("--compression") { Description = "gzip (the default, .sql.gz) or zstd (.sql.zst); default: OBS_COMPRESSION, then gzip." };
         var metricsFile = new Option<string?>("--metrics-file") { Description = "Write node_exporter textfile metrics to this .prom file (default: OBS_METRICS_FILE)." };
         var backup = new Command("backup", "Dump the database, gzip it and upload it as postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (observatory_… for the observatory database), then delete that database's backups older than BACKUP_RETENTION_DAYS.")
         {
-            dryRun, level, metricsFile,
+            dryRun, level, compression, metricsFile,
         };
         backup.SetAction((r, ct) => RunAsync(needsDatabase: true, async (settings, log) =>
         {
@@ -33,7 +34,11 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             if (r.GetValue(dryRun)) engine.DescribeDryRun(plan);
             else await engine.ExecuteAsync(plan, ct);
             return ExitCodes.Success;
-        }, overrides: new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }));
+        }, overrides: () => new SettingOverrides
+        {
+            MetricsPath = r.GetValue(metricsFile),
+            Compression = r.GetValue(compression) is { } c ? SettingsResolver.ParseCompression(c, variable: null) : null,
+        }));
 
         var list = new Command("list", "List the backups in the bucket, newest first.");
         list.SetAction((_, ct) => RunAsync(needsDatabase: false, async (settings, _) =>
@@ -90,7 +95,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             foreach (var m in result.Mismatches)
                 stderr.WriteLine($"obs-backup: error: table {m.Table}: {m.Restored:N0} rows restored, {m.InBackup:N0} in the backup");
             return ExitCodes.Failed;
-        }, overrides: new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }));
+        }, overrides: () => new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }));
 
         var statusDatabase = new Option<string?>("--database") { Description = "Only backups of this database (default: every backup in the bucket)." };
         var maxAge = new Option<string>("--max-age") { Description = "How old the newest backup may be: 26h, 90m, 2d or 1.02:00:00.", DefaultValueFactory = _ => "26h" };
@@ -105,7 +110,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             var engine = new StatusEngine(settings, log);
             engine.EnsureFresh(await engine.RunAsync(r.GetValue(statusDatabase), limit, ct));
             return ExitCodes.Success;
-        }, overrides: new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }));
+        }, overrides: () => new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }));
 
         root.Subcommands.Add(backup);
         root.Subcommands.Add(list);
@@ -128,12 +133,13 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         return string.Equals(stdin.ReadLine()?.Trim(), "yes", StringComparison.Ordinal);
     }
 
-    private async Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, bool logToStdout = true, SettingOverrides? overrides = null)
+    /// <param name="overrides">The command's options as settings; parsed inside, so a bad one is a configuration error too.</param>
+    private async Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, bool logToStdout = true, Func<SettingOverrides>? overrides = null)
     {
         IBackupLog log = logToStdout ? new JsonLineLog(stdout) : NullBackupLog.Instance;
         try
         {
-            var settings = resolver.Resolve(overrides ?? new SettingOverrides(), needsDatabase);
+            var settings = resolver.Resolve(overrides?.Invoke() ?? new SettingOverrides(), needsDatabase);
             return await action(settings, log);
         }
         catch (ConfigurationException ex)

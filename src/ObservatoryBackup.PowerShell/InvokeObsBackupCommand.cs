@@ -32,6 +32,10 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? PgDumpPath { get; set; }
 
+    /// <summary>Gzip (the default, .sql.gz) or Zstd (.sql.zst). Default: OBS_COMPRESSION, then Gzip.</summary>
+    [Parameter]
+    public CompressionFormat? Compression { get; set; }
+
     /// <summary>Write node_exporter textfile metrics (last success, duration, size, status, count) to this .prom file. Default: OBS_METRICS_FILE.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -45,6 +49,12 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
             RetentionDays = RetentionDays,
             PgDumpPath = PgDumpPath,
             MetricsPath = MetricsPath,
+            Compression = Compression switch
+            {
+                CompressionFormat.Zstd => Naming.BackupCodec.Zstd,
+                CompressionFormat.Gzip => Naming.BackupCodec.Gzip,
+                _ => null,
+            },
         });
         var engine = new BackupEngine(settings, Log) { CompressionLevel = CompressionLevel };
         var plan = Run(ct => engine.PlanAsync(ct));

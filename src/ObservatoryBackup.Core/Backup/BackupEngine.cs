@@ -88,7 +88,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         // the name records whole seconds; the backup's time is what its name says
         var now = _clock.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-        var objectName = BackupKey.For(Db.Database, now);
+        var objectName = BackupKey.For(Db.Database, now, settings.Compression);
         var existing = new List<StoredBackup>();
         if (bucketExists)
             await foreach (var item in store.ListAsync(ct).ConfigureAwait(false))
@@ -183,15 +183,16 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _log.Info("pg_dump_start", ("database", plan.Database.Database), ("host", plan.Database.Host),
-            ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression_level", CompressionLevel));
+            ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression", settings.Compression.ToString().ToLowerInvariant()), ("compression_level", CompressionLevel));
         var pgDump = new PgDumpProcess(plan.PgDumpPath, plan.Database);
-        var dump = new CompressionPipe(pgDump.DumpAsync, CompressionLevel, "pg_dump | gzip", sink.Progress, cancel.Token);
+        var codec = settings.Compression;
+        var dump = new CompressionPipe(pgDump.DumpAsync, codec, CompressionLevel, $"pg_dump | {codec.ToString().ToLowerInvariant()}", sink.Progress, cancel.Token);
 
         _log.Info("upload_start", ("bucket", settings.Storage.Bucket), ("object_name", plan.ObjectName));
         long size;
         try
         {
-            size = await store.UploadAsync(plan.ObjectName, dump.Output, "application/gzip", cancel.Token).ConfigureAwait(false);
+            size = await store.UploadAsync(plan.ObjectName, dump.Output, Codecs.ContentType(codec), cancel.Token).ConfigureAwait(false);
         }
         catch (Exception uploadError)
         {

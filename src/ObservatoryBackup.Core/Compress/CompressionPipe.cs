@@ -1,11 +1,12 @@
 using System.IO.Pipelines;
 using ObservatoryBackup.Logging;
+using ObservatoryBackup.Naming;
 using ObservatoryBackup.Streams;
 
 namespace ObservatoryBackup.Compress;
 
 /// <summary>
-/// A producer's bytes → gzip on every core (<see cref="ParallelGzipStream"/>) → an in-memory pipe,
+/// A producer's bytes → gzip or zstd on every core (<see cref="Codecs"/>) → an in-memory pipe,
 /// read by the uploader through <see cref="Output"/>.
 /// The pipe holds at most a few MiB (back-pressure pauses the producer), and its end is signalled
 /// only after the producer has returned: a producer that throws (a failed pg_dump) makes the reader
@@ -18,11 +19,11 @@ public sealed class CompressionPipe
 
     /// <param name="produce">Writes the uncompressed bytes into the stream it is given; throws to fail the pipe.</param>
     /// <param name="activity">Names the step in progress reports.</param>
-    public CompressionPipe(Func<Stream, CancellationToken, Task> produce, int compressionLevel, string activity,
+    public CompressionPipe(Func<Stream, CancellationToken, Task> produce, BackupCodec codec, int compressionLevel, string activity,
         Action<TransferProgress>? progress, CancellationToken ct)
     {
         Output = _pipe.Reader.AsStream();
-        Completion = Task.Run(() => RunAsync(produce, compressionLevel, activity, progress, ct), ct);
+        Completion = Task.Run(() => RunAsync(produce, codec, compressionLevel, activity, progress, ct), ct);
     }
 
     /// <summary>The gzip bytes; reading fails with the producer's exception if it fails.</summary>
@@ -37,7 +38,7 @@ public sealed class CompressionPipe
     /// <summary>Completes when the producer has returned and all output is in the pipe; faults as the reader does.</summary>
     public Task Completion { get; }
 
-    private async Task RunAsync(Func<Stream, CancellationToken, Task> produce, int level, string activity,
+    private async Task RunAsync(Func<Stream, CancellationToken, Task> produce, BackupCodec codec, int level, string activity,
         Action<TransferProgress>? progress, CancellationToken ct)
     {
         try
@@ -45,7 +46,7 @@ public sealed class CompressionPipe
             var compressed = new CountingStream(_pipe.Writer.AsStream(leaveOpen: true));
             await using (compressed)
             {
-                var gzip = new ParallelGzipStream(compressed, level, leaveOpen: true);
+                var gzip = Codecs.Compressor(codec, compressed, level);
                 var raw = new CountingStream(gzip, progress, activity);
                 await using (gzip)
                 await using (raw)

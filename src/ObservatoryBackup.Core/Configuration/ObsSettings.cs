@@ -21,6 +21,9 @@ public sealed record ObsSettings
     /// <summary>Configured psql, or null to search.</summary>
     public ToolPath? PsqlPath { get; init; }
 
+    /// <summary>How backups are compressed: gzip (the default, what the scripts wrote) or zstd.</summary>
+    public Naming.BackupCodec Compression { get; init; }
+
     /// <summary>A node_exporter textfile (*.prom) that backup, test and status runs write their metrics to; null for none.</summary>
     public string? MetricsPath { get; init; }
 

@@ -13,4 +13,5 @@ public sealed record SettingOverrides
     public string? PgDumpPath { get; init; }
     public string? PsqlPath { get; init; }
     public string? MetricsPath { get; init; }
+    public Naming.BackupCodec? Compression { get; init; }
 }

@@ -29,6 +29,7 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     public const string PathVariable = "PATH";
     public const string TempDirectoryVariable = "TMPDIR";
     public const string MetricsVariable = "OBS_METRICS_FILE";
+    public const string CompressionVariable = "OBS_COMPRESSION";
 
     /// <summary>libpq's connect timeout unless PGCONNECT_TIMEOUT or the URL says otherwise.</summary>
     public const int DefaultConnectTimeoutSeconds = 30;
@@ -55,6 +56,7 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         ToolSearchPath = Get(PathVariable) ?? "",
         TempDirectory = Get(TempDirectoryVariable) ?? Path.GetTempPath(),
         MetricsPath = overrides.MetricsPath ?? Get(MetricsVariable),
+        Compression = overrides.Compression ?? ParseCompression(Get(CompressionVariable), CompressionVariable),
     };
 
     /// <summary>The database: <paramref name="explicitUrl"/>, else DATABASE_URL; the connect timeout from the URL, else PGCONNECT_TIMEOUT.</summary>
@@ -136,6 +138,14 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
 
     private static string RetentionProblem(string given) =>
         $"must be 0 (keep everything) or a whole number of days up to {ObsSettings.MaxRetentionDays}, not {given}.";
+
+    /// <param name="variable">The environment variable the value came from; null when given explicitly.</param>
+    public static Naming.BackupCodec ParseCompression(string? value, string? variable) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "gzip" => Naming.BackupCodec.Gzip,
+        "zstd" => Naming.BackupCodec.Zstd,
+        _ => throw new ConfigurationException(Setting.Compression, variable, $"must be gzip or zstd, not '{value}'."),
+    };
 
     internal static int ParseConnectTimeout(string? value)
     {

@@ -46,6 +46,7 @@ public sealed class ConfigurationException(Setting setting, string? variable, st
         Setting.OldCredentialKey => "The old credential key",
         Setting.NewCredentialKey => "The new credential key",
         Setting.MetricsPath => "The metrics file",
+        Setting.Compression => "The compression",
         _ => setting.ToString(),
     };
 }

@@ -21,4 +21,5 @@ public enum Setting
     OldCredentialKey,
     NewCredentialKey,
     MetricsPath,
+    Compression,
 }

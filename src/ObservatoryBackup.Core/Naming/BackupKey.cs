@@ -6,7 +6,8 @@ using ObservatoryBackup.Errors;
 namespace ObservatoryBackup.Naming;
 
 /// <summary>
-/// The object naming scheme users depend on: <c>postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz</c>, in UTC.
+/// The object naming scheme users depend on: <c>postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz</c>, in UTC
+/// (<c>.sql.zst</c> for the opt-in zstd codec).
 /// DATABASE is the database's name (so the spec's <c>observatory</c> database keeps the spec's names, and
 /// backups of two databases sharing a bucket never share a name), with every character other than
 /// letters, digits, '_', '-' and '.' percent-encoded as UTF-8.
@@ -15,17 +16,24 @@ public static partial class BackupKey
 {
     public const string Prefix = "postgres/";
     public const string Suffix = ".sql.gz";
+    public const string ZstdSuffix = ".sql.zst";
 
-    [GeneratedRegex(@"^postgres/(\d{4})/(\d{2})/(\d{2})/([A-Za-z0-9_.%-]+)_(\d{8})_(\d{6})\.sql\.gz$")]
+    [GeneratedRegex(@"^postgres/(\d{4})/(\d{2})/(\d{2})/([A-Za-z0-9_.%-]+)_(\d{8})_(\d{6})\.sql\.(gz|zst)$")]
     private static partial Regex Scheme();
 
     /// <summary>The object name for a backup of <paramref name="database"/> started at <paramref name="startedUtc"/>.</summary>
-    public static string For(string database, DateTimeOffset startedUtc)
+    public static string For(string database, DateTimeOffset startedUtc, BackupCodec codec = BackupCodec.Gzip)
     {
         var t = startedUtc.ToUniversalTime();
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Prefix}{t:yyyy}/{t:MM}/{t:dd}/{Encode(database)}_{t:yyyyMMdd}_{t:HHmmss}{Suffix}");
+            $"{Prefix}{t:yyyy}/{t:MM}/{t:dd}/{Encode(database)}_{t:yyyyMMdd}_{t:HHmmss}{SuffixOf(codec)}");
     }
+
+    public static string SuffixOf(BackupCodec codec) => codec == BackupCodec.Zstd ? ZstdSuffix : Suffix;
+
+    /// <summary>The codec a name's suffix says: .sql.zst is zstd; anything else is read as gzip, as the scripts wrote.</summary>
+    public static BackupCodec CodecOf(string objectName) =>
+        objectName.EndsWith(ZstdSuffix, StringComparison.Ordinal) ? BackupCodec.Zstd : BackupCodec.Gzip;
 
     /// <summary>The database and UTC time a scheme-conforming name records, or null for any other name.</summary>
     public static (string Database, DateTimeOffset Timestamp)? TryParse(string objectName)
@@ -57,8 +65,9 @@ public static partial class BackupKey
             if (objectName.Split('/').Any(s => s is ".." or "." or ""))
                 return "it contains '.', '..' or an empty path segment";
             if (objectName.Any(char.IsControl)) return "it contains control characters";
-            if (!objectName.StartsWith(Prefix, StringComparison.Ordinal) || !objectName.EndsWith(Suffix, StringComparison.Ordinal))
-                return $"backups are named {Prefix}YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS{Suffix}";
+            if (!objectName.StartsWith(Prefix, StringComparison.Ordinal) ||
+                !(objectName.EndsWith(Suffix, StringComparison.Ordinal) || objectName.EndsWith(ZstdSuffix, StringComparison.Ordinal)))
+                return $"backups are named {Prefix}YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS{Suffix} (or {ZstdSuffix})";
             return "";
         }
 

@@ -79,7 +79,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
 
                 var (replaced, summary) = mode == RestoreMode.Staged
                     ? await RestoreStagedAsync(admin, psql, file, stored, ct).ConfigureAwait(false)
-                    : (await RestoreInPlaceAsync(admin, psql, file, ct).ConfigureAwait(false), verified!);
+                    : (await RestoreInPlaceAsync(admin, psql, file, BackupKey.CodecOf(objectName), ct).ConfigureAwait(false), verified!);
                 var sqlSize = summary.SqlSize;
 
                 var result = new RestoreResult
@@ -173,7 +173,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         _log.Info("create_database", ("database", staging), ("staging", true));
         try
         {
-            summary = (await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner, VerifyAs = stored }.LoadAsync(file, staging, targetUntouched: true, ct).ConfigureAwait(false))!;
+            summary = (await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner, VerifyAs = stored, Codec = BackupKey.CodecOf(stored.ObjectName) }.LoadAsync(file, staging, targetUntouched: true, ct).ConfigureAwait(false))!;
         }
         catch
         {
@@ -222,7 +222,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         return (exists, summary);
     }
 
-    private async Task<bool> RestoreInPlaceAsync(DatabaseAdmin admin, string psql, Stream file, CancellationToken ct)
+    private async Task<bool> RestoreInPlaceAsync(DatabaseAdmin admin, string psql, Stream file, BackupCodec codec, CancellationToken ct)
     {
         var target = Db.Database;
         var exists = await admin.DatabaseExistsAsync(target, ct).ConfigureAwait(false);
@@ -235,7 +235,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         }
         await admin.CreateDatabaseAsync(target, ct).ConfigureAwait(false);
         _log.Info("create_database", ("database", target));
-        await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner }.LoadAsync(file, target, targetUntouched: false, ct).ConfigureAwait(false);
+        await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner, Codec = codec }.LoadAsync(file, target, targetUntouched: false, ct).ConfigureAwait(false);
         return exists;
     }
 

@@ -1,7 +1,8 @@
-using System.IO.Compression;
+using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
+using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Store;
 using ObservatoryBackup.Streams;
@@ -24,6 +25,9 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     /// <summary>Every object is owned by the connecting user: for a server that lacks the dump's roles.</summary>
     public bool NoOwner { get; init; }
 
+    /// <summary>How the backup is compressed (its name says: <see cref="BackupKey.CodecOf"/>).</summary>
+    public BackupCodec Codec { get; init; }
+
     /// <summary>Verify the backup as it loads, against what the store lists for it; null when it was verified before.</summary>
     public StoredBackup? VerifyAs { get; init; }
 
@@ -41,7 +45,7 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
         int exitCode;
         string stderr;
         DumpGate gate;
-        await using (var gunzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true))
+        await using (var gunzip = Codecs.Decompressor(Codec, compressed))
         {
             gate = new DumpGate(gunzip, check, NoOwner);
             try
@@ -64,7 +68,8 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
         switch (gate.Failure)
         {
             case ObsBackupException refused: throw refused;
-            case InvalidDataException broken: throw DumpCheck.Corrupt(objectName, $"it is not a valid gzip stream ({broken.Message})", broken);
+            case { } broken when Codecs.IsDamaged(broken):
+                throw DumpCheck.Corrupt(objectName, $"it is not a valid {Codec.ToString().ToLowerInvariant()} stream ({broken.Message})", broken);
             case { } other: throw other;
         }
         DumpSummary? summary = null;
@@ -72,7 +77,7 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
         {
             // a damaged backup explains whatever psql did with it: its checks come before psql's exit code
             await compressed.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
-            summary = check.Finish(compressed.Bytes, stored.Size, compressed.Trailer);
+            summary = check.Finish(compressed.Bytes, stored.Size, compressed.Trailer, Codec);
             log.Info("backup_verified", ("object_name", stored.ObjectName), ("sql_size", summary.SqlSize), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
         }
         if (exitCode != 0)

@@ -1,5 +1,6 @@
-using System.IO.Compression;
+using ObservatoryBackup.Compress;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 
 namespace ObservatoryBackup.Verify;
@@ -19,23 +20,24 @@ public static class BackupVerifier
     {
         var compressed = new TrailerCapture(gzip);
         var check = new DumpCheck(objectName);
+        var codec = BackupKey.CodecOf(objectName);
         var buffer = new byte[1 << 16];
         try
         {
-            await using (var inflate = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true))
+            await using (var inflate = Codecs.Decompressor(codec, compressed))
             {
                 int n;
                 while ((n = await inflate.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
                     check.Sql(buffer.AsSpan(0, n));
             }
-            // whatever follows the first gzip member counts too: a backup is exactly one
+            // whatever follows the first gzip member or zstd frame counts too: a backup is exactly one
             while (await compressed.ReadAsync(buffer, ct).ConfigureAwait(false) > 0) { }
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (Codecs.IsDamaged(ex))
         {
-            throw DumpCheck.Corrupt(objectName, $"it is not a valid gzip stream ({ex.Message})", ex);
+            throw DumpCheck.Corrupt(objectName, $"it is not a valid {codec.ToString().ToLowerInvariant()} stream ({ex.Message})", ex);
         }
-        return check.Finish(compressed.Bytes, expectedSize, compressed.Trailer);
+        return check.Finish(compressed.Bytes, expectedSize, compressed.Trailer, codec);
     }
 
     /// <summary>A read-only pass-through that counts bytes and keeps the last eight: the gzip trailer.</summary>

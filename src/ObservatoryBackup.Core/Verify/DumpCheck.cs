@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 
 namespace ObservatoryBackup.Verify;
@@ -43,16 +44,20 @@ public sealed class DumpCheck(string objectName)
     /// <param name="compressedBytes">Bytes of the object read.</param>
     /// <param name="expectedSize">The size the store lists.</param>
     /// <param name="trailer">The object's last eight bytes.</param>
-    public DumpSummary Finish(long compressedBytes, long expectedSize, ReadOnlySpan<byte> trailer)
+    /// <param name="codec">gzip is checked against its trailer here; zstd's frame checksum was checked by its reader.</param>
+    public DumpSummary Finish(long compressedBytes, long expectedSize, ReadOnlySpan<byte> trailer, BackupCodec codec = BackupCodec.Gzip)
     {
         if (compressedBytes != expectedSize)
             throw Corrupt(ObjectName, $"{compressedBytes:N0} bytes arrived where the store lists {expectedSize:N0}");
-        if (compressedBytes < 18)
-            throw Corrupt(ObjectName, $"it is {compressedBytes} bytes long, too short to be a gzip file");
-        // the trailer of a single-member gzip (what the backup and the replaced script write)
-        if (_crc.GetCurrentHashAsUInt32() != BinaryPrimitives.ReadUInt32LittleEndian(trailer) ||
-            (uint)_size != BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]))
-            throw Corrupt(ObjectName, "its data does not match the gzip trailer (truncated or damaged)");
+        if (codec == BackupCodec.Gzip)
+        {
+            if (compressedBytes < 18)
+                throw Corrupt(ObjectName, $"it is {compressedBytes} bytes long, too short to be a gzip file");
+            // the trailer of a single-member gzip (what the backup and the replaced script write)
+            if (_crc.GetCurrentHashAsUInt32() != BinaryPrimitives.ReadUInt32LittleEndian(trailer) ||
+                (uint)_size != BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]))
+                throw Corrupt(ObjectName, "its data does not match the gzip trailer (truncated or damaged)");
+        }
         Reader.Complete();
         ThrowIfUnsafe();
         if (!_completion.IsComplete)

@@ -75,6 +75,26 @@ public sealed class CliTests(Servers servers)
     }
 
     [Fact]
+    public async Task Backup_with_compression_zstd_lists_and_restores()
+    {
+        var (db, bucket) = (Servers.UniqueName("cli-zstd"), Servers.UniqueName("cli-bkt"));
+        await SampleDatabase.CreateAsync(Pg, db, rows: 50);
+        var backup = await RunAsync(Env(db, bucket), "backup", "--compression", "zstd");
+        Assert.True(backup.ExitCode == 0, backup.StandardError);
+        var name = Regex.Match(backup.StandardOutput, "\"object_name\": \"(postgres/[^\"]+\\.sql\\.zst)\"").Groups[1].Value;
+        Assert.NotEmpty(name);
+        Assert.Contains(name, (await RunAsync(Env(db, bucket), "list")).StandardOutput);
+        var target = Servers.UniqueName("cli-zstd-dst");
+        var restore = await RunAsync(Env(target, bucket), "restore", name, "--yes");
+        Assert.True(restore.ExitCode == 0, restore.StandardError);
+        Assert.Equal(await Pg.ContentDigestAsync(db), await Pg.ContentDigestAsync(target));
+
+        var bad = await RunAsync(Env(db, bucket), "backup", "--compression", "lz4");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("obs-backup: error: --compression must be gzip or zstd, not 'lz4'.", bad.StandardError.Trim());
+    }
+
+    [Fact]
     public async Task A_bad_option_is_named_as_the_option()
     {
         var result = await RunAsync(Env("postgres", "cli-unused"), "backup", "--compression-level", "12");

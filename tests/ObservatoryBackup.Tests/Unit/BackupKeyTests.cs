@@ -70,6 +70,17 @@ public class BackupKeyTests
     }
 
     [Fact]
+    public void Zstd_backups_are_named_sql_zst_and_parse_like_gzip_ones()
+    {
+        var at = new DateTimeOffset(2026, 2, 16, 2, 0, 0, TimeSpan.Zero);
+        var name = BackupKey.For("observatory", at, BackupCodec.Zstd);
+        Assert.Equal("postgres/2026/02/16/observatory_20260216_020000.sql.zst", name);
+        Assert.Equal(("observatory", at), BackupKey.TryParse(name));
+        Assert.Equal((BackupCodec.Zstd, BackupCodec.Gzip), (BackupKey.CodecOf(name), BackupKey.CodecOf(BackupKey.For("observatory", at))));
+        BackupKey.ValidateForRestore(name);
+    }
+
+    [Fact]
     public void Accepts_scheme_names_for_restore() =>
         BackupKey.ValidateForRestore("postgres/2026/02/16/observatory_20260216_020000.sql.gz");
 }

@@ -1,0 +1,31 @@
+using System.IO.Compression;
+using ObservatoryBackup.Naming;
+using ZstdSharp;
+using ZstdSharp.Unsafe;
+
+namespace ObservatoryBackup.Compress;
+
+/// <summary>The streams for each <see cref="BackupCodec"/>: compressing on every core, and reading back.</summary>
+public static class Codecs
+{
+    public static string ContentType(BackupCodec codec) => codec == BackupCodec.Zstd ? "application/zstd" : "application/gzip";
+
+    /// <summary>A write-only stream compressing into <paramref name="output"/>; disposing it ends the data.</summary>
+    public static Stream Compressor(BackupCodec codec, Stream output, int level)
+    {
+        if (codec == BackupCodec.Gzip) return new ParallelGzipStream(output, level, leaveOpen: true);
+        var zstd = new CompressionStream(output, level, leaveOpen: true);
+        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, Environment.ProcessorCount);
+        // the frame carries a checksum of the content, which reading it back verifies
+        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+        return zstd;
+    }
+
+    /// <summary>A read-only stream of the data in <paramref name="input"/>; a damaged or cut-short input throws <see cref="IsDamaged"/> exceptions.</summary>
+    public static Stream Decompressor(BackupCodec codec, Stream input) => codec == BackupCodec.Zstd
+        ? new DecompressionStream(input, leaveOpen: true)
+        : new GZipStream(input, CompressionMode.Decompress, leaveOpen: true);
+
+    /// <summary>Whether <paramref name="ex"/>, thrown reading a decompressor, means the input is not a whole compressed stream.</summary>
+    public static bool IsDamaged(Exception ex) => ex is InvalidDataException or ZstdException or EndOfStreamException;
+}
