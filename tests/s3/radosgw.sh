@@ -49,7 +49,7 @@ mon data = $dir/mon
 [osd]
 osd objectstore = memstore
 osd data = $dir/osd
-memstore device bytes = 2147483648
+memstore device bytes = ${OBS_S3_MEMSTORE_BYTES:-2147483648}
 osd max object name len = 256
 osd max object namespace len = 64
 [client.rgw]

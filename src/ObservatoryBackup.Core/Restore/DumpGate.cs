@@ -1,3 +1,4 @@
+using ObservatoryBackup.Errors;
 using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Restore;
@@ -61,15 +62,24 @@ internal sealed class DumpGate(Stream sql, DumpCheck check, bool noOwner) : Stre
         int newline;
         while ((newline = chunk.IndexOf((byte)'\n')) >= 0)
         {
-            if (_line.Count == 0)
+            try
             {
-                Emit(chunk[..newline], newline: true);
+                if (_line.Count == 0)
+                {
+                    Emit(chunk[..newline], newline: true);
+                }
+                else
+                {
+                    foreach (var b in chunk[..newline]) _line.Add(b);
+                    Emit([.. _line], newline: true);
+                    _line.Clear();
+                }
             }
-            else
+            catch (BackupDataException)
             {
-                foreach (var b in chunk[..newline]) _line.Add(b);
-                Emit([.. _line], newline: true);
-                _line.Clear();
+                // the check still sees every byte in order, so that what follows can tell a damaged backup from a crafted one
+                check.Sql(chunk[(newline + 1)..]);
+                throw;
             }
             chunk = chunk[(newline + 1)..];
         }

@@ -63,6 +63,23 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
                 try { await gate.CopyToAsync(Stream.Null, ct).ConfigureAwait(false); }
                 catch (Exception) when (gate.Failure is not null) { /* reported below */ }
             }
+            // a refused line may be garbage from a damaged stream: read the rest, without psql, for the checks to say which
+            if (VerifyAs is { } refusedObject && gate.Failure is BackupDataException { ErrorId: "BackupUnsafe" } unsafeLine)
+            {
+                try
+                {
+                    var rest = new byte[1 << 16];
+                    int n;
+                    while ((n = await gunzip.ReadAsync(rest, ct).ConfigureAwait(false)) > 0) check.Sql(rest.AsSpan(0, n));
+                    await compressed.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (Codecs.IsDamaged(ex))
+                {
+                    throw DumpCheck.Corrupt(objectName, $"it is not a valid {Codec.ToString().ToLowerInvariant()} stream ({ex.Message})", ex);
+                }
+                check.Finish(compressed.Bytes, refusedObject.Size, compressed.Trailer, Codec); // a damaged backup throws BackupCorrupt here
+                throw unsafeLine;
+            }
         }
         // the gate closed first (a meta-command, a broken gzip stream): that, not psql's view of it, is the failure
         switch (gate.Failure)

@@ -46,6 +46,27 @@ public class RestoreStaysInItsTargetTests(Servers servers) : IntegrationTest(ser
     }
 
     [Fact]
+    public async Task A_meta_command_in_a_damaged_backup_is_reported_as_damage()
+    {
+        var (target, bucket) = (Servers.UniqueName("tgt"), Servers.UniqueName("bkt"));
+        await SampleDatabase.CreateAsync(Pg, target, rows: 10);
+        var digest = await Pg.ContentDigestAsync(target);
+        var whole = Dumps.Gzip("CREATE TABLE t (x int);\n\\! echo garbage or crafted?\n--\n-- PostgreSQL database dump complete\n--\n");
+        var damaged = (byte[])whole.Clone();
+        damaged[^8] ^= 0xFF; // the CRC in the trailer: the data no longer matches it
+        var (crafted, broken) = ($"postgres/2026/01/09/{target}_20260109_000000.sql.gz", $"postgres/2026/01/09/{target}_20260109_000001.sql.gz");
+        await S3.PutAsync(bucket, crafted, whole);
+        await S3.PutAsync(bucket, broken, damaged);
+
+        foreach (var mode in new[] { RestoreMode.Staged, RestoreMode.InPlace })
+        {
+            Assert.Equal("BackupUnsafe", (await Assert.ThrowsAsync<BackupDataException>(() => RestoreAsync(SettingsFor(target, bucket), crafted, mode))).ErrorId);
+            Assert.Equal("BackupCorrupt", (await Assert.ThrowsAsync<BackupDataException>(() => RestoreAsync(SettingsFor(target, bucket), broken, mode))).ErrorId);
+            Assert.Equal(digest, await Pg.ContentDigestAsync(target));
+        }
+    }
+
+    [Fact]
     public async Task Data_and_function_bodies_that_look_like_meta_commands_restore_byte_for_byte()
     {
         var (source, target, bucket) = (Servers.UniqueName("src"), Servers.UniqueName("tgt"), Servers.UniqueName("bkt"));

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# bench/end-to-end.sh [GB]   the whole-backup benchmark of issue 11, one command.
+# Builds a sample database of about GB gigabytes (default 1), starts the tests' own PostgreSQL and
+# radosgw on loopback, and measures, in one run and on the same servers:
+#   pg_dump > /dev/null (the limit), pg_dump | gzip -6, obs-backup and Invoke-ObsBackup at each codec,
+#   gunzip | psql, and obs-backup restore (staged), with wall time and peak RSS (GNU time).
+# Prints a table with each ratio; removes everything it started and made. Measures; never fails a build.
+set -euo pipefail
+gb=${1:-1}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/obs-bench-XXXXXX)
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+pwsh=$(command -v pwsh || echo /opt/pwsh-7.6.5/pwsh)
+password="bench-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pg_port=$(free_port); s3_port=$(free_port)
+cleanup() {
+  bash "$root/tests/pg/postgres.sh" stop "$work/pg" >/dev/null 2>&1 || true
+  bash "$root/tests/s3/radosgw.sh" stop "$work/s3" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+say() { echo "bench: $*" >&2; }
+
+say "building (Release)"
+dotnet build -c Release "$root/src/ObservatoryBackup.Cli" -v q -nologo >/dev/null
+dotnet build -c Release "$root/src/ObservatoryBackup.PowerShell" -v q -nologo >/dev/null
+cli="$root/src/ObservatoryBackup.Cli/bin/Release/net10.0/obs-backup.dll"
+module="$root/src/ObservatoryBackup.PowerShell/bin/Release/net10.0/module/ObservatoryBackup/ObservatoryBackup.psd1"
+
+say "starting PostgreSQL on :$pg_port and radosgw on :$s3_port"
+printf '%s' "$password" | PG_BIN=$pg_bin bash "$root/tests/pg/postgres.sh" start "$work/pg" "$pg_port" observatory >/dev/null
+# room for four compressed copies of the dump, in the radosgw's RAM
+OBS_S3_MEMSTORE_BYTES=$(( (gb * 3 / 2 + 1) * 1073741824 )) \
+  bash "$root/tests/s3/radosgw.sh" start "$work/s3" "$s3_port" BENCHACCESSKEY000001 "$password-s3" >/dev/null
+(umask 077; printf '127.0.0.1:%s:*:observatory:%s\n' "$pg_port" "$password" > "$work/pgpass")
+export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=observatory PGPASSFILE=$work/pgpass PGDATABASE=postgres
+export MINIO_ENDPOINT=127.0.0.1:$s3_port MINIO_ACCESS_KEY=BENCHACCESSKEY000001 MINIO_SECRET_KEY="$password-s3" MINIO_BUCKET=bench
+export OBS_PG_DUMP=$pg_bin OBS_PSQL=$pg_bin OBS_LOG_FORMAT=json BACKUP_RETENTION_DAYS=0
+unset OBS_COMPRESSION OBS_METRICS_FILE
+
+rows=$(( gb * 2200000 ))
+say "making a database of about $gb GB ($rows rows of dump-like content)"
+"$pg_bin/psql" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE bench"
+"$pg_bin/psql" -q -v ON_ERROR_STOP=1 -d bench <<SQL
+CREATE TABLE content (id bigint PRIMARY KEY, uuid uuid, created timestamptz, url text, title text, body text, meta jsonb);
+INSERT INTO content
+SELECT g, md5(g::text)::uuid, timestamptz '2026-01-01' + g * interval '7 seconds',
+       'https://example.org/platform/' || (g % 5000) || '/post/' || g,
+       (ARRAY['climate','election','vaccine','housing','energy','migration'])[1 + g % 6] || ' debate ' || (g % 977),
+       repeat((ARRAY['the observatory collects ','public posts about ','many topics from ','several platforms and ','keeps them for research '])[1 + g % 5], 8) || md5((g * 7)::text),
+       jsonb_build_object('lang', (ARRAY['da','en','de'])[1 + g % 3], 'score', g % 1000, 'tags', jsonb_build_array(g % 13, g % 17))
+FROM generate_series(1, $rows) g;
+SQL
+export DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/bench"
+db_size=$("$pg_bin/psql" -At -d bench -c "SELECT pg_database_size('bench')")
+
+measure() { # label, command...: prints seconds and peak RSS (KiB) of the command
+  local label=$1; shift
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$work/out" 2>"$work/err" || { say "$label failed:"; cat "$work/err" >&2; exit 1; }
+  read -r secs rss < "$work/time"; echo "$label $secs $rss"
+}
+uploaded() { grep -o '"event": "upload_complete".*"size": [0-9]*' "$work/out" | grep -o '[0-9]*$'; }
+
+results=()
+r=$(measure limit bash -c "'$pg_bin/pg_dump' -d bench > /dev/null"); results+=("$r -")
+r=$(measure gzip6 bash -c "'$pg_bin/pg_dump' -d bench | gzip -6 > '$work/dump.sql.gz'"); results+=("$r $(stat -c %s "$work/dump.sql.gz")")
+r=$(measure cli-gzip dotnet "$cli" backup); results+=("$r $(uploaded)"); sleep 1
+r=$(measure cli-zstd dotnet "$cli" backup --compression zstd); results+=("$r $(uploaded)"); sleep 1
+r=$(measure pwsh-alone "$pwsh" -NoProfile -NonInteractive -Command "Import-Module '$module'; 1"); results+=("$r -")
+r=$(measure cmdlet-gzip "$pwsh" -NoProfile -NonInteractive -Command "Import-Module '$module'; Invoke-ObsBackup | Out-Null"); results+=("$r $(uploaded)"); sleep 1
+r=$(measure cmdlet-zstd "$pwsh" -NoProfile -NonInteractive -Command "Import-Module '$module'; Invoke-ObsBackup -Compression Zstd | Out-Null"); results+=("$r $(uploaded)")
+"$pg_bin/psql" -q -c "CREATE DATABASE restored_plain"
+r=$(measure restore-plain bash -c "gunzip < '$work/dump.sql.gz' | '$pg_bin/psql' -q -X -v ON_ERROR_STOP=1 -d restored_plain > /dev/null"); results+=("$r -")
+name=$(dotnet "$cli" list | awk 'NR>2 && /\.sql\.gz /{print $1; exit}')
+r=$(DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/restored_obs" measure restore-obs dotnet "$cli" restore "$name" --yes); results+=("$r -")
+
+limit=$(echo "${results[0]}" | awk '{print $2}')
+plain=$(echo "${results[7]}" | awk '{print $2}')
+pwsh_rss=$(echo "${results[4]}" | awk '{print $3}')
+printf '\nDatabase %s MB on disk; %s cores; %s\n\n' "$(( db_size / 1000000 ))" "$(nproc)" "$(date -u +%Y-%m-%d)"
+printf '| %-34s | %8s | %8s | %10s | %12s |\n' "" "wall s" "ratio" "output MB" "peak RSS MB"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------------------" "----------" "----------" "------------" "--------------"
+for line in "${results[@]}"; do
+  read -r label secs rss bytes <<<"$line"
+  case $label in
+    limit) what='pg_dump > /dev/null (the limit)'; base=$limit ;;
+    gzip6) what='pg_dump | gzip -6 > file'; base=$limit ;;
+    cli-gzip) what='obs-backup backup (gzip 4)'; base=$limit ;;
+    cli-zstd) what='obs-backup backup --compression zstd'; base=$limit ;;
+    pwsh-alone) what='pwsh importing the module'; base=$limit ;;
+    cmdlet-gzip) what='Invoke-ObsBackup (gzip 4)'; base=$limit ;;
+    cmdlet-zstd) what='Invoke-ObsBackup -Compression Zstd'; base=$limit ;;
+    restore-plain) what='restore: gunzip | psql'; base=$plain ;;
+    restore-obs) what='restore: obs-backup restore (staged)'; base=$plain ;;
+  esac
+  out=$([ "$bytes" = - ] && echo - || echo $(( bytes / 1000000 )))
+  printf '| %-34s | %8s | %7.2fx | %10s | %12s |\n' "$what" "$secs" "$(echo "$secs / $base" | bc -l)" "$out" "$(( rss / 1024 ))"
+done
+printf '\n(pwsh alone: %s MB; the cmdlet bound is pwsh + 100 MB)\n' "$(( pwsh_rss / 1024 ))"
