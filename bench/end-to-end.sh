@@ -9,6 +9,7 @@ set -euo pipefail
 gb=${1:-1}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/obs-bench-XXXXXX)
+chmod 755 "$work" # the postgres user, which runs the server, must reach its data directory inside
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 pwsh=$(command -v pwsh || echo /opt/pwsh-7.6.5/pwsh)
 password="bench-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
