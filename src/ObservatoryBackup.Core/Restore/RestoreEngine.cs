@@ -7,7 +7,6 @@ using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Store;
-using ObservatoryBackup.Streams;
 using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Restore;
