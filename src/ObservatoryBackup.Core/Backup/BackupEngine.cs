@@ -218,8 +218,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
 
     private void Failed(string? objectName, Exception ex)
     {
-        _log.Error("backup_finished", ("status", "failed"), ("object_name", objectName), ("error", ex is OperationCanceledException ? "cancelled" : ex.Message),
-            ("error_id", (ex as ObsBackupException)?.ErrorId ?? "Cancelled"));
+        _log.Error("backup_finished", [("status", "failed"), ("object_name", objectName), .. EventLog.FailureFields(ex)]);
         WriteMetrics(("obs_backup_last_status", 0));
     }
 

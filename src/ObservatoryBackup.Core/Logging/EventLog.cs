@@ -13,6 +13,13 @@ public sealed class EventLog(IBackupLog sink, TimeProvider clock)
     public void ConfigurationFailed(ConfigurationException error, Func<Setting, string> nameOf) =>
         Error(error.Missing ? "missing_required_env_var" : "invalid_configuration", ("variable", error.NameIn(nameOf)), ("error", error.MessageFor(nameOf)));
 
+    /// <summary>The fields a failed run's *_finished line carries: the error, and its stable id ("Cancelled" for Ctrl+C or SIGTERM).</summary>
+    public static (string Key, object? Value)[] FailureFields(Exception error) =>
+    [
+        ("error", error is OperationCanceledException ? "cancelled" : error.Message),
+        ("error_id", (error as ObsBackupException)?.ErrorId ?? "Cancelled"),
+    ];
+
     /// <summary>A retried S3 request (see Store/TransientFaults).</summary>
     public void StorageRetry(int attempt, Exception error) => Warning("storage_retry", ("attempt", attempt), ("error", error.Message));
 

@@ -31,7 +31,6 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
             backups = []; // no bucket yet: no backup has ever been taken, which is what a status reports
         }
         var now = _clock.GetUtcNow();
-        DateTimeOffset TimeOf(StoredBackup b) => b.Timestamp ?? b.LastModified;
         var newest = backups.FirstOrDefault();
         var oldest = backups.LastOrDefault();
         var status = new BackupStatus
@@ -42,8 +41,8 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
             TotalSize = backups.Sum(b => b.Size),
             Newest = newest,
             Oldest = oldest,
-            NewestAge = newest is null ? null : now - TimeOf(newest),
-            OldestAge = oldest is null ? null : now - TimeOf(oldest),
+            NewestAge = newest is null ? null : now - newest.TakenAt,
+            OldestAge = oldest is null ? null : now - oldest.TakenAt,
             MaxAge = maxAge,
         };
         var fields = new (string, object?)[]
@@ -57,7 +56,7 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
 
         if (settings.MetricsPath is { } path)
             MetricsWriter.Write(_log, path, database ?? "", status.Bucket,
-                [("obs_backup_count", status.Count), ("obs_backup_newest_timestamp_seconds", newest is null ? 0 : TimeOf(newest).ToUnixTimeSeconds())]);
+                [("obs_backup_count", status.Count), ("obs_backup_newest_timestamp_seconds", newest is null ? 0 : newest.TakenAt.ToUnixTimeSeconds())]);
 
         return status;
     }

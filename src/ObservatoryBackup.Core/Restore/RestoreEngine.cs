@@ -151,10 +151,9 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
 
     private void Failed(string objectName, Exception ex)
     {
-        var error = ex is OperationCanceledException ? "cancelled" : ex.Message;
-        _log.Error("restore_failed", ("object_name", objectName), ("database", Db.Database), ("error", error));
-        _log.Error("restore_finished", ("status", "failed"), ("object_name", objectName), ("database", Db.Database), ("error", error),
-            ("error_id", (ex as ObsBackupException)?.ErrorId ?? "Cancelled"));
+        var failure = EventLog.FailureFields(ex);
+        _log.Error("restore_failed", ("object_name", objectName), ("database", Db.Database), failure[0]);
+        _log.Error("restore_finished", [("status", "failed"), ("object_name", objectName), ("database", Db.Database), .. failure]);
     }
 
     /// <returns>Whether an existing database was replaced.</returns>

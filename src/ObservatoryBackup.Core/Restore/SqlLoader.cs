@@ -95,7 +95,7 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
             // a damaged backup explains whatever psql did with it: its checks come before psql's exit code
             await compressed.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
             summary = check.Finish(compressed.Bytes, stored.Size, compressed.Trailer, Codec);
-            log.Info("backup_verified", ("object_name", stored.ObjectName), ("sql_size", summary.SqlSize), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
+            summary.LogVerified(log, stored.ObjectName);
         }
         if (exitCode != 0)
             throw new RestoreFailedException(database, exitCode, stderr, targetUntouched, MissingRole().Match(stderr) is { Success: true } m ? m.Groups[1].Value : null);

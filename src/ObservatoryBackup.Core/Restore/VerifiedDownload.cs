@@ -12,7 +12,7 @@ internal static class VerifiedDownload
         await DownloadAsync(store, stored, file, sink, log, ct).ConfigureAwait(false);
         file.Stream.Position = 0;
         var summary = await BackupVerifier.VerifyAsync(file.Stream, stored.ObjectName, stored.Size, ct).ConfigureAwait(false);
-        log.Info("backup_verified", ("object_name", stored.ObjectName), ("sql_size", summary.SqlSize), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
+        summary.LogVerified(log, stored.ObjectName);
         return summary;
     }
 

@@ -11,7 +11,7 @@ public sealed class BackupCatalog(StorageSettings storage)
         var all = new List<StoredBackup>();
         await foreach (var item in store.ListAsync(ct).ConfigureAwait(false))
         {
-            var at = TimeOf(item);
+            var at = item.TakenAt;
             if (query.NameFilter is { } match && !match(item.ObjectName)) continue;
             if (query.Database is { } database && item.Database != database) continue;
             if (query.After is { } after && at <= after) continue;
@@ -20,11 +20,9 @@ public sealed class BackupCatalog(StorageSettings storage)
         }
 
         var newestFirst = all
-            .OrderByDescending(TimeOf)
+            .OrderByDescending(b => b.TakenAt)
             .ThenByDescending(b => b.LastModified)
             .ThenByDescending(b => b.ObjectName, StringComparer.Ordinal);
         return query.Latest ? newestFirst.Take(1).ToList() : newestFirst.ToList();
     }
-
-    private static DateTimeOffset TimeOf(StoredBackup b) => b.Timestamp ?? b.LastModified;
 }

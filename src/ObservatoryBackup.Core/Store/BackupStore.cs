@@ -132,15 +132,12 @@ public sealed class BackupStore : IDisposable
     public Task DownloadAsync(string objectName, Stream destination, long? size, Action<TransferProgress>? progress, CancellationToken ct)
     {
         if (!destination.CanSeek) throw new ArgumentException("A download needs a seekable destination, so that a retry can start over.", nameof(destination));
-        return CallAsync(async idle =>
+        return ReadAsync(objectName, size, progress, async (stream, token) =>
         {
             destination.SetLength(0);
-            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = objectName }, idle.Token).ConfigureAwait(false);
-            var counting = new CountingStream(new ActivityStream(response.ResponseStream, idle.Touch), progress, "download", size);
-            await counting.CopyToAsync(destination, 1 << 20, idle.Token).ConfigureAwait(false);
-            counting.Complete();
+            await stream.CopyToAsync(destination, 1 << 20, token).ConfigureAwait(false);
             return true;
-        }, objectName, ct);
+        }, ct);
     }
 
     /// <summary>

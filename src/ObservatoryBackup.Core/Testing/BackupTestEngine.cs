@@ -59,8 +59,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
         }
         catch (Exception ex) when (ex is ObsBackupException or OperationCanceledException)
         {
-            _log.Error("test_finished", ("status", "failed"), ("object_name", objectName), ("verify_only", verifyOnly),
-                ("error", ex is OperationCanceledException ? "cancelled" : ex.Message), ("error_id", (ex as ObsBackupException)?.ErrorId ?? "Cancelled"));
+            _log.Error("test_finished", [("status", "failed"), ("object_name", objectName), ("verify_only", verifyOnly), .. EventLog.FailureFields(ex)]);
             WriteMetrics(objectName, [("obs_backup_last_test_status", 0)]);
             throw;
         }
@@ -71,7 +70,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
         _log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
         var summary = await store.ReadAsync(stored.ObjectName, stored.Size, sink.Progress,
             (stream, token) => BackupVerifier.VerifyAsync(stream, stored.ObjectName, stored.Size, token), ct).ConfigureAwait(false);
-        _log.Info("backup_verified", ("object_name", stored.ObjectName), ("sql_size", summary.SqlSize), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
+        summary.LogVerified(_log, stored.ObjectName);
         return Result(stored, summary, verifyOnly: true, [], database: null, kept: false);
     }
 

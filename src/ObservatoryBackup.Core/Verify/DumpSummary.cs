@@ -1,7 +1,13 @@
+using ObservatoryBackup.Logging;
+
 namespace ObservatoryBackup.Verify;
 
 /// <summary>What a verified backup carries: its SQL's size, and the rows of each table's COPY block.</summary>
 public sealed record DumpSummary(long SqlSize, IReadOnlyDictionary<string, long> RowsPerTable)
 {
     public long Rows => RowsPerTable.Values.Sum();
+
+    /// <summary>Logs that <paramref name="objectName"/> was proven whole, with what it carries.</summary>
+    public void LogVerified(EventLog log, string objectName) =>
+        log.Info("backup_verified", ("object_name", objectName), ("sql_size", SqlSize), ("tables", RowsPerTable.Count), ("rows", Rows));
 }
