@@ -48,9 +48,6 @@ public static partial class BackupKey
             : null;
     }
 
-    /// <summary>The UTC time encoded in a scheme-conforming name, or null for any other name.</summary>
-    public static DateTimeOffset? TryParseTimestamp(string objectName) => TryParse(objectName)?.Timestamp;
-
     /// <summary>
     /// Refuses, before any request, a name that a restore must not fetch: outside <c>postgres/</c>,
     /// absolute, with <c>..</c> or empty segments, control characters, or not a <c>.sql.gz</c>.

@@ -40,7 +40,7 @@ public class BackupKeyTests
     public void Parses_the_timestamp_back()
     {
         Assert.Equal(new DateTimeOffset(2026, 2, 16, 2, 0, 0, TimeSpan.Zero),
-            BackupKey.TryParseTimestamp("postgres/2026/02/16/observatory_20260216_020000.sql.gz"));
+            BackupKey.TryParse("postgres/2026/02/16/observatory_20260216_020000.sql.gz")?.Timestamp);
     }
 
     [Theory]
@@ -52,7 +52,7 @@ public class BackupKeyTests
     [InlineData("backups/2026/02/16/observatory_20260216_020000.sql.gz")]
     [InlineData("postgres/2026/13/01/observatory_20261301_020000.sql.gz")]
     [InlineData("postgres/2026/02/16/observatory_20260216_020000.sql.gz.bak")]
-    public void Does_not_parse_names_outside_the_scheme(string name) => Assert.Null(BackupKey.TryParseTimestamp(name));
+    public void Does_not_parse_names_outside_the_scheme(string name) => Assert.Null(BackupKey.TryParse(name));
 
     [Theory]
     [InlineData("")]
