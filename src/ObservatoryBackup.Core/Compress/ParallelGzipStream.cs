@@ -26,6 +26,9 @@ public sealed class ParallelGzipStream : Stream
     private readonly bool _leaveOpen;
     private readonly Queue<Task<(byte[] Buffer, int Length)>> _inFlight = new();
     private readonly Crc32 _crc = new();
+    // A pool of this stream's own: the shared pool keeps a block per thread and per core that touched one,
+    // so with blocks rented on one thread and returned on another it held tens of MiB for the process's life.
+    private readonly ArrayPool<byte> _buffers;
     private byte[] _block;
     private int _filled;
     private long _length;
@@ -40,8 +43,12 @@ public sealed class ParallelGzipStream : Stream
         _blockSize = blockSize;
         _leaveOpen = leaveOpen;
         _maxInFlight = Math.Max(2, (threads ?? Environment.ProcessorCount) + 1);
-        _block = ArrayPool<byte>.Shared.Rent(blockSize);
+        _buffers = ArrayPool<byte>.Create(OutputCapacity(blockSize), _maxInFlight + 1);
+        _block = _buffers.Rent(blockSize);
     }
+
+    /// <summary>deflate never grows data by more than 5 bytes per 16 KiB stored block, plus the flush markers.</summary>
+    private static int OutputCapacity(int length) => length + length / 1000 + 64;
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
@@ -81,8 +88,8 @@ public sealed class ParallelGzipStream : Stream
             _headerWritten = true;
         }
         var (block, length, level) = (_block, _filled, _level);
-        _inFlight.Enqueue(Task.Run(() => Deflate(block, length, level, final), CancellationToken.None));
-        _block = final ? [] : ArrayPool<byte>.Shared.Rent(_blockSize);
+        _inFlight.Enqueue(Task.Run(() => Deflate(_buffers, block, length, level, final), CancellationToken.None));
+        _block = final ? [] : _buffers.Rent(_blockSize);
         _filled = 0;
         while (_inFlight.Count >= _maxInFlight || (final && _inFlight.Count > 0))
             await WriteOldestAsync(ct).ConfigureAwait(false);
@@ -97,16 +104,15 @@ public sealed class ParallelGzipStream : Stream
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _buffers.Return(buffer);
         }
     }
 
     /// <summary>Raw deflate of one block: ended by a sync flush (byte-aligned, not final) or, for the last, a final block.</summary>
     /// <returns>A pooled buffer holding the compressed bytes, and their length.</returns>
-    private static (byte[] Buffer, int Length) Deflate(byte[] block, int length, int level, bool final)
+    private static (byte[] Buffer, int Length) Deflate(ArrayPool<byte> buffers, byte[] block, int length, int level, bool final)
     {
-        // deflate never grows data by more than 5 bytes per 16 KiB stored block, plus the flush markers
-        var buffer = ArrayPool<byte>.Shared.Rent(length + length / 1000 + 64);
+        var buffer = buffers.Rent(OutputCapacity(length));
         try
         {
             // .NET's DeflateStream writes nothing at all for no input; a stream must still end with a final block
@@ -130,12 +136,12 @@ public sealed class ParallelGzipStream : Stream
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            buffers.Return(buffer);
             throw;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(block);
+            buffers.Return(block);
         }
     }
 

@@ -66,41 +66,23 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
                 ?? throw new BackupDataException(ObsErrorKind.NotFound, "BackupNotFound", objectName,
                     $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
 
-            var temp = RestoreTempFile.Create(settings.TempDirectory);
-            try
+            var (replaced, summary) = mode == RestoreMode.Staged
+                ? await RestoreStagedAsync(admin, psql, store, stored, ct).ConfigureAwait(false)
+                : await RestoreInPlaceAsync(admin, psql, store, stored, ct).ConfigureAwait(false);
+            var result = new RestoreResult
             {
-                var file = temp.Stream;
-                // in place, nothing is dropped before the backup is proven whole; staged, it is proven on its way in
-                var verified = mode == RestoreMode.InPlace
-                    ? await VerifiedDownload.RunAsync(store, stored, temp, sink, _log, ct).ConfigureAwait(false)
-                    : null;
-                if (verified is null) await VerifiedDownload.DownloadAsync(store, stored, temp, sink, _log, ct).ConfigureAwait(false);
-
-                var (replaced, summary) = mode == RestoreMode.Staged
-                    ? await RestoreStagedAsync(admin, psql, file, stored, ct).ConfigureAwait(false)
-                    : (await RestoreInPlaceAsync(admin, psql, file, BackupKey.CodecOf(objectName), ct).ConfigureAwait(false), verified!);
-                var sqlSize = summary.SqlSize;
-
-                var result = new RestoreResult
-                {
-                    ObjectName = objectName,
-                    Bucket = settings.Storage.Bucket,
-                    Database = Db.Database,
-                    Server = $"{Db.Host}:{Db.Port}",
-                    Mode = mode,
-                    Replaced = replaced,
-                    Size = stored.Size,
-                    SqlSize = sqlSize,
-                    Duration = stopwatch.Elapsed,
-                };
-                _log.Info("restore_finished", ("status", "success"), ("object_name", objectName), ("database", Db.Database));
-                return result;
-            }
-            finally
-            {
-                await temp.DisposeAsync().ConfigureAwait(false);
-                _log.Info("temp_file_removed", ("path", temp.Path));
-            }
+                ObjectName = objectName,
+                Bucket = settings.Storage.Bucket,
+                Database = Db.Database,
+                Server = $"{Db.Host}:{Db.Port}",
+                Mode = mode,
+                Replaced = replaced,
+                Size = stored.Size,
+                SqlSize = summary.SqlSize,
+                Duration = stopwatch.Elapsed,
+            };
+            _log.Info("restore_finished", ("status", "success"), ("object_name", objectName), ("database", Db.Database));
+            return result;
         }
         catch (Exception ex) when (ex is ObsBackupException or OperationCanceledException)
         {
@@ -158,7 +140,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
 
     /// <returns>Whether an existing database was replaced.</returns>
     /// <returns>Whether an existing database was replaced, and what the backup carried.</returns>
-    private async Task<(bool Replaced, DumpSummary Summary)> RestoreStagedAsync(DatabaseAdmin admin, string psql, Stream file, StoredBackup stored, CancellationToken ct)
+    private async Task<(bool Replaced, DumpSummary Summary)> RestoreStagedAsync(DatabaseAdmin admin, string psql, BackupStore store, StoredBackup stored, CancellationToken ct)
     {
         var target = Db.Database;
         var stamp = _clock.GetUtcNow().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
@@ -171,7 +153,10 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         _log.Info("create_database", ("database", staging), ("staging", true));
         try
         {
-            summary = (await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner, VerifyAs = stored, Codec = BackupKey.CodecOf(stored.ObjectName) }.LoadAsync(file, staging, targetUntouched: true, ct).ConfigureAwait(false))!;
+            // streamed from the store, verified on its way in: the swap below happens only if every check passed
+            await using var download = new StreamingDownload(store, stored, _log, ct);
+            summary = (await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner, VerifyAs = stored, Codec = BackupKey.CodecOf(stored.ObjectName) }
+                .LoadAsync(download.Content, stored.Size, staging, targetUntouched: true, ct).ConfigureAwait(false))!;
         }
         catch
         {
@@ -220,7 +205,24 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         return (exists, summary);
     }
 
-    private async Task<bool> RestoreInPlaceAsync(DatabaseAdmin admin, string psql, Stream file, BackupCodec codec, CancellationToken ct)
+    private async Task<(bool Replaced, DumpSummary Summary)> RestoreInPlaceAsync(DatabaseAdmin admin, string psql, BackupStore store, StoredBackup stored, CancellationToken ct)
+    {
+        // nothing is dropped before the backup is proven whole: it is downloaded and verified first
+        var temp = RestoreTempFile.Create(settings.TempDirectory);
+        try
+        {
+            var verified = await VerifiedDownload.RunAsync(store, stored, temp, sink, _log, ct).ConfigureAwait(false);
+            temp.Stream.Position = 0;
+            return (await ReplaceInPlaceAsync(admin, psql, temp.Stream, BackupKey.CodecOf(stored.ObjectName), ct).ConfigureAwait(false), verified);
+        }
+        finally
+        {
+            await temp.DisposeAsync().ConfigureAwait(false);
+            _log.Info("temp_file_removed", ("path", temp.Path));
+        }
+    }
+
+    private async Task<bool> ReplaceInPlaceAsync(DatabaseAdmin admin, string psql, Stream file, BackupCodec codec, CancellationToken ct)
     {
         var target = Db.Database;
         var exists = await admin.DatabaseExistsAsync(target, ct).ConfigureAwait(false);
@@ -233,7 +235,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         }
         await admin.CreateDatabaseAsync(target, ct).ConfigureAwait(false);
         _log.Info("create_database", ("database", target));
-        await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner, Codec = codec }.LoadAsync(file, target, targetUntouched: false, ct).ConfigureAwait(false);
+        await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner, Codec = codec }.LoadAsync(file, file.Length, target, targetUntouched: false, ct).ConfigureAwait(false);
         return exists;
     }
 

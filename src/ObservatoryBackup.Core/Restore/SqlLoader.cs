@@ -31,14 +31,14 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     /// <summary>Verify the backup as it loads, against what the store lists for it; null when it was verified before.</summary>
     public StoredBackup? VerifyAs { get; init; }
 
-    /// <param name="gzipFile">The backup, seekable; read from its start.</param>
+    /// <param name="backup">The backup, read from where it stands to its end: a file or a download in flight.</param>
+    /// <param name="size">The backup's size, for progress.</param>
     /// <param name="targetUntouched">Whether a failure leaves the database users see as it was (staged), for the error.</param>
     /// <returns>What the backup carried, when verified here.</returns>
-    public async Task<DumpSummary?> LoadAsync(Stream gzipFile, string database, bool targetUntouched, CancellationToken ct)
+    public async Task<DumpSummary?> LoadAsync(Stream backup, long size, string database, bool targetUntouched, CancellationToken ct)
     {
         log.Info("restore_start", ("database", database));
-        gzipFile.Position = 0;
-        var counting = new CountingStream(gzipFile, sink.Progress, "gunzip | psql", gzipFile.Length);
+        var counting = new CountingStream(backup, sink.Progress, "gunzip | psql", size);
         var compressed = new BackupVerifier.TrailerCapture(counting);
         var objectName = VerifyAs?.ObjectName ?? database;
         var check = new DumpCheck(objectName);

@@ -154,6 +154,42 @@ public sealed class BackupStore : IDisposable
             return result;
         }, objectName, ct);
 
+    /// <summary>
+    /// Copies <paramref name="stored"/> into <paramref name="destination"/> once, front to back, for a
+    /// destination that cannot start over (a pipe into psql): a retried request resumes at the next
+    /// byte with a ranged GET that must match the object's ETag, so a replaced object fails the read
+    /// instead of being spliced in. Time spent waiting on <paramref name="destination"/> is not idle time.
+    /// </summary>
+    public Task CopyOnceAsync(StoredBackup stored, Stream destination, Action<TransferProgress>? progress, CancellationToken ct)
+    {
+        long position = 0;
+        var buffer = new byte[1 << 16];
+        var counting = new CountingStream(destination, progress, "download", stored.Size);
+        return CallAsync(async idle =>
+        {
+            if (position >= stored.Size && position > 0) return true;
+            using var response = await _client.GetObjectAsync(new GetObjectRequest
+            {
+                BucketName = Bucket,
+                Key = stored.ObjectName,
+                EtagToMatch = stored.ETag,
+                ByteRange = position > 0 ? new ByteRange(position, stored.Size - 1) : null,
+            }, idle.Token).ConfigureAwait(false);
+            int n;
+            while ((n = await response.ResponseStream.ReadAsync(buffer, idle.Token).ConfigureAwait(false)) > 0)
+            {
+                idle.Touch();
+                await counting.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                position += n;
+                idle.Touch();
+            }
+            if (position != stored.Size)
+                throw new IOException($"the object store ended the download at byte {position:N0} of {stored.Size:N0}");
+            counting.Complete();
+            return true;
+        }, stored.ObjectName, ct);
+    }
+
     public Task DeleteAsync(string objectName, CancellationToken ct) =>
         CallAsync(async idle =>
         {

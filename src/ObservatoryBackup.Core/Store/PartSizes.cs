@@ -8,7 +8,7 @@ namespace ObservatoryBackup.Store;
 public static class PartSizes
 {
     public const int MaxParts = 10_000;
-    public const int FirstPartSize = 16 << 20;
+    public const int FirstPartSize = 8 << 20;
     public const int LargestPartSize = 1 << 30;
     private const int PartsPerDoubling = 800;
 

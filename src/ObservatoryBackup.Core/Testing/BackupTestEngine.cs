@@ -89,7 +89,8 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
             _log.Info("create_database", ("database", scratch), ("scratch", true));
             try
             {
-                await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner, Codec = BackupKey.CodecOf(stored.ObjectName) }.LoadAsync(temp.Stream, scratch, targetUntouched: true, ct).ConfigureAwait(false);
+                temp.Stream.Position = 0;
+                await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner, Codec = BackupKey.CodecOf(stored.ObjectName) }.LoadAsync(temp.Stream, temp.Stream.Length, scratch, targetUntouched: true, ct).ConfigureAwait(false);
                 var mismatches = new List<TableMismatch>();
                 await using (var counter = await DatabaseAdmin.ConnectAsync(server, ct, scratch).ConfigureAwait(false))
                 {

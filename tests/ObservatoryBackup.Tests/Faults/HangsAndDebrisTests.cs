@@ -71,7 +71,7 @@ public class HangsAndDebrisTests(Servers servers) : IntegrationTest(servers)
     }
 
     [Fact]
-    public async Task Sigterm_during_a_restore_drops_the_staging_database_and_removes_the_temp_file()
+    public async Task Sigterm_during_a_restore_drops_the_staging_database_and_leaves_no_file()
     {
         var (source, target, bucket) = (Servers.UniqueName("src"), Servers.UniqueName("term-tgt"), Servers.UniqueName("bkt"));
         await SampleDatabase.CreateAsync(Pg, source, rows: 10);
@@ -90,7 +90,6 @@ public class HangsAndDebrisTests(Servers servers) : IntegrationTest(servers)
         using var cli = ObsBackupCli.Start(env, "restore", backup.ObjectName, "--yes");
         var stdout = cli.StandardOutput.ReadToEndAsync();
         await WaitForAsync(() => File.Exists(psql.FileNamed("restoring")));
-        Assert.Single(Directory.GetFiles(temp, "obs-restore-*"));
         Signal(cli, "TERM");
         await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
 

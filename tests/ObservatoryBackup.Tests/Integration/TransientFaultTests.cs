@@ -10,11 +10,11 @@ public class TransientFaultTests(Servers servers) : IntegrationTest(servers)
     {
         var db = Servers.UniqueName("flaky");
         var bucket = Servers.UniqueName("bkt");
-        await SampleDatabase.CreateRandomBlobsAsync(Pg, db, mebibytes: 20); // two upload parts
+        await SampleDatabase.CreateRandomBlobsAsync(Pg, db, mebibytes: 20); // several upload parts
         await using var proxy = new FaultyProxy(S3.Endpoint);
         var settings = SettingsFor(db, bucket) with { Storage = S3.Settings(bucket) with { Endpoint = proxy.Endpoint } };
 
-        proxy.Arm(4L << 20); // inside the first 16 MiB part
+        proxy.Arm(4L << 20); // inside the first part
         var log = new RecordingLog();
         var backup = await BackupAsync(settings, log);
 
@@ -23,7 +23,7 @@ public class TransientFaultTests(Servers servers) : IntegrationTest(servers)
         Assert.Empty(await S3.IncompleteUploadsAsync(bucket));
 
         var target = Servers.UniqueName("flaky-restored");
-        proxy.Arm(6L << 20); // inside the download
+        proxy.Arm(6L << 20); // inside the download, after psql has read the first MiBs: it must resume, not restart
         var restoreLog = new RecordingLog();
         await RestoreAsync(SettingsFor(target, bucket) with { Storage = settings.Storage }, backup.ObjectName, log: restoreLog);
 
