@@ -2,7 +2,7 @@ namespace ObservatoryBackup.Store;
 
 /// <summary>
 /// How big each part of a streamed multipart upload is. S3 allows 10,000 parts of 5 MiB to 5 GiB:
-/// parts start at 16 MiB (memory stays small for ordinary databases) and double every 800 parts up
+/// parts start at 8 MiB (memory stays small for ordinary databases) and double every 800 parts up
 /// to 1 GiB, so an upload of unknown length can reach S3's 5 TiB object limit.
 /// </summary>
 public static class PartSizes

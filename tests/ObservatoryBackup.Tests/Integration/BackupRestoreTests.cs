@@ -128,7 +128,7 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
     {
         var db = Servers.UniqueName("big");
         var bucket = Servers.UniqueName("bkt");
-        // incompressible, so the upload needs several 16 MiB parts
+        // incompressible, so the upload needs several 8 MiB parts
         await SampleDatabase.CreateRandomBlobsAsync(Pg, db, mebibytes: 48);
 
         var backup = await BackupAsync(SettingsFor(db, bucket));
