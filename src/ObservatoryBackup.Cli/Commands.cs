@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ObservatoryBackup.Backup;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Credentials;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Monitoring;
@@ -27,25 +28,10 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         {
             dryRun, level, compression, metricsFile,
         };
-        backup.SetAction((r, ct) => RunAsync(needsDatabase: true, async (settings, log) =>
-        {
-            var engine = new BackupEngine(settings, log) { CompressionLevel = r.GetValue(level) };
-            var plan = await engine.PlanAsync(ct);
-            if (r.GetValue(dryRun)) engine.DescribeDryRun(plan);
-            else await engine.ExecuteAsync(plan, ct);
-            return ExitCodes.Success;
-        }, overrides: () => new SettingOverrides
-        {
-            MetricsPath = r.GetValue(metricsFile),
-            Compression = r.GetValue(compression) is { } c ? SettingsResolver.ParseCompression(c, variable: null) : null,
-        }));
+        backup.SetAction((r, ct) => BackupAsync(r.GetValue(dryRun), r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile), ct));
 
         var list = new Command("list", "List the backups in the bucket, newest first.");
-        list.SetAction((_, ct) => RunAsync(needsDatabase: false, async (settings, _) =>
-        {
-            BackupTable.Write(stdout, await new BackupCatalog(settings.Storage).ListAsync(new BackupQuery(), ct));
-            return ExitCodes.Success;
-        }, logToStdout: false));
+        list.SetAction((_, ct) => ListAsync(ct));
 
         var objectName = new Argument<string>("object") { Description = "The backup's object name, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz." };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (for CI and automation)." };
@@ -55,19 +41,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         {
             objectName, yes, inPlace, noOwner,
         };
-        restore.SetAction((r, ct) => RunAsync(needsDatabase: true, async (settings, log) =>
-        {
-            var name = r.GetValue(objectName)!;
-            var engine = new RestoreEngine(settings, log) { NoOwner = r.GetValue(noOwner) };
-            engine.ValidateObjectName(name);
-            if (!r.GetValue(yes) && !Confirm(engine.DescribeTarget(), name))
-            {
-                engine.Aborted(name);
-                return ExitCodes.Declined;
-            }
-            await engine.RunAsync(name, r.GetValue(inPlace) ? RestoreMode.InPlace : RestoreMode.Staged, ct);
-            return ExitCodes.Success;
-        }));
+        restore.SetAction((r, ct) => RestoreAsync(r.GetValue(objectName)!, r.GetValue(yes), r.GetValue(inPlace), r.GetValue(noOwner), ct));
 
         var prune = new Command("prune", "Delete backups older than BACKUP_RETENTION_DAYS (only names that follow the backup scheme).") { dryRun };
         prune.SetAction((r, ct) => RunAsync(needsDatabase: false, async (settings, log) =>
@@ -112,31 +86,124 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             return ExitCodes.Success;
         }, overrides: () => new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }));
 
+        var newKey = new Command("new-credential-key", "Print a new Fernet key for CREDENTIAL_ENCRYPTION_KEY (32 random bytes, url-safe base64, as Fernet.generate_key() makes it).");
+        newKey.SetAction(_ =>
+        {
+            stdout.WriteLine(FernetKey.Generate().Export());
+            return ExitCodes.Success;
+        });
+
+        var table = new Option<string>("--table") { Description = "Table holding the credentials.", DefaultValueFactory = _ => new CredentialTable().Table };
+        var schema = new Option<string?>("--schema") { Description = "Schema of the table (default: the connection's search_path)." };
+        var keyColumn = new Option<string>("--key-column") { Description = "The table's key column, naming rows in reports.", DefaultValueFactory = _ => new CredentialTable().KeyColumn };
+        var column = new Option<string>("--column") { Description = "The encrypted column (jsonb or json holding the token as a string, or text).", DefaultValueFactory = _ => new CredentialTable().Column };
+        var rotate = new Command("rotate-credential-key", "Re-encrypt the application's stored credentials from the old Fernet key to the new one, in one transaction. Keys come from the environment only: CREDENTIAL_ENCRYPTION_KEY (old) and CREDENTIAL_ENCRYPTION_KEY_NEW, or CREDENTIAL_ENCRYPTION_KEY_OLD and CREDENTIAL_ENCRYPTION_KEY (new).")
+        {
+            dryRun, yes, table, schema, keyColumn, column,
+        };
+        rotate.SetAction((r, ct) => RunAsync(needsDatabase: true, async (settings, log) =>
+        {
+            var (oldValue, newValue) = resolver.ResolveCredentialKeys(null, null);
+            var (oldKey, newKey) = (FernetKey.Parse(oldValue), FernetKey.Parse(newValue));
+            var credentials = new CredentialTable { Table = r.GetValue(table)!, Schema = r.GetValue(schema), KeyColumn = r.GetValue(keyColumn)!, Column = r.GetValue(column)! };
+            var rotation = new CredentialKeyRotation(settings.Database!, credentials, oldKey, newKey, log);
+            var dry = r.GetValue(dryRun);
+            if (!dry && !r.GetValue(yes) && !Confirm($"every credential in {credentials} of database \"{settings.Database!.Database}\"", "the new key", "re-encrypts"))
+                return ExitCodes.Declined;
+            await rotation.RunAsync(dry, ct);
+            return ExitCodes.Success;
+        }));
+
+        // The replaced scripts' spellings, so that every command of their operating document works with
+        // the script replaced by obs-backup. A bare obs-backup still prints help: nobody starts a backup,
+        // and its pruning, by exploring the CLI.
+        var scriptDryRun = new Option<bool>("--dry-run") { Description = "As backup_postgres.py --dry-run: the same as 'backup --dry-run'." };
+        var scriptList = new Option<bool>("--list") { Description = "As restore_postgres.py --list: the same as 'list'." };
+        var scriptRestore = new Option<string?>("--restore") { Description = "As restore_postgres.py --restore OBJECT [--yes]: the same as 'restore OBJECT [--yes]'.", HelpName = "object" };
+        var scriptYes = new Option<bool>("--yes", "-y") { Description = "With --restore: do not ask for confirmation." };
+        root.Options.Add(scriptDryRun);
+        root.Options.Add(scriptList);
+        root.Options.Add(scriptRestore);
+        root.Options.Add(scriptYes);
+        root.SetAction((r, ct) =>
+        {
+            var chosen = (r.GetValue(scriptDryRun) ? 1 : 0) + (r.GetValue(scriptList) ? 1 : 0) + (r.GetValue(scriptRestore) is null ? 0 : 1);
+            if (chosen > 1)
+                return Task.FromResult(Fail("use one of --dry-run, --list and --restore at a time.", ExitCodes.BadConfiguration));
+            if (r.GetValue(scriptList)) return ListAsync(ct);
+            if (r.GetValue(scriptRestore) is { } name) return RestoreAsync(name, r.GetValue(scriptYes), inPlace: false, noOwner: false, ct);
+            if (r.GetValue(scriptDryRun)) return BackupAsync(dryRun: true, BackupEngine.DefaultCompressionLevel, null, null, ct);
+            if (r.GetValue(scriptYes))
+                return Task.FromResult(Fail("--yes goes with --restore OBJECT (or 'restore OBJECT --yes').", ExitCodes.BadConfiguration));
+            new System.CommandLine.Help.HelpAction().Invoke(r);
+            return Task.FromResult(ExitCodes.Failed);
+        });
+
         root.Subcommands.Add(backup);
         root.Subcommands.Add(list);
         root.Subcommands.Add(restore);
         root.Subcommands.Add(prune);
         root.Subcommands.Add(test);
         root.Subcommands.Add(status);
+        root.Subcommands.Add(rotate);
+        root.Subcommands.Add(newKey);
         return root;
     }
 
-    private bool Confirm(string target, string objectName)
+    private Task<int> BackupAsync(bool dryRun, int level, string? compression, string? metricsFile, CancellationToken ct) =>
+        RunAsync(needsDatabase: true, async (settings, log) =>
+        {
+            var engine = new BackupEngine(settings, log) { CompressionLevel = level };
+            if (dryRun) engine.DescribeDryRun(await engine.PlanAsync(ct, dryRun: true));
+            else await engine.ExecuteAsync(await engine.PlanAsync(ct), ct);
+            return ExitCodes.Success;
+        }, overrides: () => new SettingOverrides
+        {
+            MetricsPath = metricsFile,
+            Compression = compression is { } c ? SettingsResolver.ParseCompression(c, variable: null) : null,
+        });
+
+    /// <summary>The scripts' table on stdout, alone, so that scripts can read it; the listing's events go to stderr.</summary>
+    private Task<int> ListAsync(CancellationToken ct) =>
+        RunAsync(needsDatabase: false, async (settings, log) =>
+        {
+            BackupTable.Write(stdout, await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).ListAsync(new BackupQuery(), ct));
+            return ExitCodes.Success;
+        }, logTo: stderr);
+
+    private Task<int> RestoreAsync(string name, bool yes, bool inPlace, bool noOwner, CancellationToken ct) =>
+        RunAsync(needsDatabase: true, async (settings, log) =>
+        {
+            var engine = new RestoreEngine(settings, log) { NoOwner = noOwner };
+            engine.ValidateObjectName(name);
+            if (!yes && !Confirm(engine.DescribeTarget(), $"'{name}'", "replaces"))
+            {
+                engine.Aborted(name);
+                return ExitCodes.Declined;
+            }
+            await engine.RunAsync(name, inPlace ? RestoreMode.InPlace : RestoreMode.Staged, ct);
+            return ExitCodes.Success;
+        });
+
+    /// <param name="with">What replaces the target: a quoted object name, "the new key".</param>
+    /// <param name="verb">"replaces" or "re-encrypts", for the message.</param>
+    private bool Confirm(string target, string with, string verb)
     {
         if (!inputIsTerminal)
         {
-            stderr.WriteLine($"obs-backup: error: restoring '{objectName}' replaces {target}; pass --yes to confirm when input is not a terminal.");
+            stderr.WriteLine($"obs-backup: error: this {verb} {target} with {with}; pass --yes to confirm when input is not a terminal.");
             return false;
         }
-        stderr.WriteLine($"WARNING: this will replace {target} with the contents of '{objectName}'.");
+        stderr.WriteLine($"WARNING: this {verb} {target} with {with}.");
         stderr.Write("Type 'yes' to continue: ");
         return string.Equals(stdin.ReadLine()?.Trim(), "yes", StringComparison.Ordinal);
     }
 
     /// <param name="overrides">The command's options as settings; parsed inside, so a bad one is a configuration error too.</param>
-    private async Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, bool logToStdout = true, Func<SettingOverrides>? overrides = null)
+    /// <param name="logTo">Where the JSON lines go: stdout, as the scripts wrote them, unless the command's output is there.</param>
+    private async Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, TextWriter? logTo = null, Func<SettingOverrides>? overrides = null)
     {
-        IBackupLog log = logToStdout ? new JsonLineLog(stdout) : NullBackupLog.Instance;
+        IBackupLog log = new JsonLineLog(logTo ?? stdout);
         try
         {
             var settings = resolver.Resolve(overrides?.Invoke() ?? new SettingOverrides(), needsDatabase);

@@ -57,7 +57,7 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
             },
         });
         var engine = new BackupEngine(settings, Log) { CompressionLevel = CompressionLevel };
-        var plan = Run(ct => engine.PlanAsync(ct));
+        var plan = Run(ct => engine.PlanAsync(ct, dryRun: WhatIfRequested));
 
         var target = $"{plan.ObjectName} in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}";
         var action = $"Back up database \"{plan.Database.Database}\" on {plan.Database.Host}:{plan.Database.Port}";

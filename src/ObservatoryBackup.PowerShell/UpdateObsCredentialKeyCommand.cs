@@ -14,14 +14,11 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(KeyRotationResult))]
 public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
 {
-    public const string OldKeyVariable = SettingsResolver.OldCredentialKeyVariable;
-    public const string NewKeyVariable = SettingsResolver.NewCredentialKeyVariable;
-
-    /// <summary>The key the credentials are encrypted with now. Default: CREDENTIAL_ENCRYPTION_KEY_OLD.</summary>
+    /// <summary>The key the credentials are encrypted with now. Default: CREDENTIAL_ENCRYPTION_KEY when CREDENTIAL_ENCRYPTION_KEY_NEW is set, else CREDENTIAL_ENCRYPTION_KEY_OLD.</summary>
     [Parameter]
     public SecureString? OldKey { get; set; }
 
-    /// <summary>The key to re-encrypt them with. Default: CREDENTIAL_ENCRYPTION_KEY.</summary>
+    /// <summary>The key to re-encrypt them with. Default: CREDENTIAL_ENCRYPTION_KEY_NEW when set, else CREDENTIAL_ENCRYPTION_KEY.</summary>
     [Parameter]
     public SecureString? NewKey { get; set; }
 
@@ -56,10 +53,11 @@ public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
 
     protected override void Complete()
     {
-        var (database, oldKey, newKey) = Configure(() => (
-            Resolver.ResolveDatabase(DatabaseUrl),
-            FernetKey.Parse(Resolver.Value(Setting.OldCredentialKey, Plain(OldKey), OldKeyVariable)),
-            FernetKey.Parse(Resolver.Value(Setting.NewCredentialKey, Plain(NewKey), NewKeyVariable))));
+        var (database, oldKey, newKey) = Configure(() =>
+        {
+            var (oldValue, newValue) = Resolver.ResolveCredentialKeys(Plain(OldKey), Plain(NewKey));
+            return (Resolver.ResolveDatabase(DatabaseUrl), FernetKey.Parse(oldValue), FernetKey.Parse(newValue));
+        });
         var table = new CredentialTable { Table = Table, Schema = Schema, KeyColumn = KeyColumn, Column = Column };
         var rotation = new CredentialKeyRotation(database, table, oldKey, newKey, Log);
 

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Diagnostics;
 using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
@@ -38,8 +39,14 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
 
     private DatabaseUrl Db => settings.Database ?? throw new InvalidOperationException("A backup needs a database URL.");
 
-    /// <summary>Checks tools, database and bucket access, and works out the object name and what retention would delete. Writes nothing.</summary>
-    public async Task<BackupPlan> PlanAsync(CancellationToken ct)
+    /// <summary>
+    /// Checks tools, database and bucket access, and works out the object name and what retention
+    /// would delete. Writes nothing. In a <paramref name="dryRun"/>, the database and the object store
+    /// are each checked even when the other fails, and each outcome is logged (check_passed,
+    /// check_failed), so that a dry run with new store credentials tells whether they work whatever
+    /// the database's state; the first failure is then thrown.
+    /// </summary>
+    public async Task<BackupPlan> PlanAsync(CancellationToken ct, bool dryRun = false)
     {
         if (CompressionLevel is < 1 or > 9)
             throw new ConfigurationException(Setting.CompressionLevel, null, $"must be from 1 to 9, not {CompressionLevel}.");
@@ -47,7 +54,35 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             ("endpoint", settings.Storage.Endpoint), ("bucket", settings.Storage.Bucket), ("retention_days", settings.RetentionDays));
         try
         {
-            return await PlanCheckedAsync(ct).ConfigureAwait(false);
+            var retention = new RetentionPolicy(settings.RetentionDays);
+            // the name records whole seconds; the backup's time is what its name says
+            var now = _clock.GetUtcNow();
+            now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+            var objectName = BackupKey.For(Db.Database, now, settings.Compression);
+
+            var database = await CheckAsync("database", dryRun, () => CheckDatabaseAsync(ct)).ConfigureAwait(false);
+            var storage = await CheckAsync("storage", dryRun, () => CheckStoreAsync(ct)).ConfigureAwait(false);
+            var failure = database.Failure ?? storage.Failure;
+            if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+            var (pgDump, toolVersion, serverVersion) = database.Value;
+            var (bucketExists, existing) = storage.Value;
+
+            if (existing.Any(b => b.ObjectName == objectName))
+                throw AlreadyExists(objectName);
+            return new BackupPlan
+            {
+                Settings = settings,
+                ObjectName = objectName,
+                StartedAt = now,
+                PgDumpPath = pgDump,
+                PgDumpVersion = toolVersion,
+                ServerVersion = serverVersion,
+                BucketExists = bucketExists,
+                Previous = existing.Where(b => b.Database == Db.Database).MaxBy(b => b.Timestamp),
+                DatabaseBackups = existing.Count(b => b.Database == Db.Database),
+                Expired = retention.SelectExpired(existing.Select(b => b.ObjectName), now, keep: objectName, database: Db.Database),
+                Cutoff = retention.CutoffIfEnabled(now),
+            };
         }
         catch (Exception ex) when (ex is ObsBackupException)
         {
@@ -56,9 +91,26 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         }
     }
 
-    private async Task<BackupPlan> PlanCheckedAsync(CancellationToken ct)
+    /// <summary>One side of the plan; in a dry run its failure is logged and kept, not thrown, so the other side is checked too.</summary>
+    private async Task<(T Value, ObsBackupException? Failure)> CheckAsync<T>(string check, bool dryRun, Func<Task<T>> run)
     {
-        var retention = new RetentionPolicy(settings.RetentionDays);
+        if (!dryRun) return (await run().ConfigureAwait(false), null);
+        try
+        {
+            var value = await run().ConfigureAwait(false);
+            _log.Info("check_passed", ("check", check));
+            return (value, null);
+        }
+        catch (ObsBackupException ex)
+        {
+            _log.Error("check_failed", ("check", check), ("error", ex.Message), ("error_id", ex.ErrorId));
+            return (default!, ex);
+        }
+    }
+
+    /// <summary>pg_dump found, the server reachable with these credentials, and pg_dump new enough for it.</summary>
+    private async Task<(string PgDump, PgVersion Tool, PgVersion Server)> CheckDatabaseAsync(CancellationToken ct)
+    {
         string pgDump;
         try
         {
@@ -82,35 +134,19 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             _log.Error("pg_dump_version_mismatch", ("pg_dump_version", toolVersion.ToString()), ("server_version", serverVersion.ToString()), ("error", ex.Message));
             throw ex;
         }
+        return (pgDump, toolVersion, serverVersion);
+    }
 
+    /// <summary>The store reachable with these credentials; whether the bucket exists, and what it holds.</summary>
+    private async Task<(bool BucketExists, List<StoredBackup> Existing)> CheckStoreAsync(CancellationToken ct)
+    {
         using var store = new BackupStore(settings.Storage, _log.StorageRetry);
         var bucketExists = await store.BucketExistsAsync(ct).ConfigureAwait(false);
-        // the name records whole seconds; the backup's time is what its name says
-        var now = _clock.GetUtcNow();
-        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-        var objectName = BackupKey.For(Db.Database, now, settings.Compression);
         var existing = new List<StoredBackup>();
         if (bucketExists)
             await foreach (var item in store.ListAsync(ct).ConfigureAwait(false))
                 existing.Add(item);
-
-        if (existing.Any(b => b.ObjectName == objectName))
-            throw AlreadyExists(objectName);
-
-        return new BackupPlan
-        {
-            Settings = settings,
-            ObjectName = objectName,
-            StartedAt = now,
-            PgDumpPath = pgDump,
-            PgDumpVersion = toolVersion,
-            ServerVersion = serverVersion,
-            BucketExists = bucketExists,
-            Previous = existing.Where(b => b.Database == Db.Database).MaxBy(b => b.Timestamp),
-            DatabaseBackups = existing.Count(b => b.Database == Db.Database),
-            Expired = retention.SelectExpired(existing.Select(b => b.ObjectName), now, keep: objectName, database: Db.Database),
-            Cutoff = retention.CutoffIfEnabled(now),
-        };
+        return (bucketExists, existing);
     }
 
     /// <summary>The dry run: logs and returns what <see cref="ExecuteAsync"/> would do.</summary>
@@ -203,7 +239,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
 
             if ((uploadError as PgDumpFailedException ?? dump.Completion.Exception?.GetBaseException() as PgDumpFailedException) is { } dumpFailed)
             {
-                _log.Error("pg_dump_failed", ("returncode", dumpFailed.ExitCode), ("stderr", dumpFailed.StandardError.Trim()), ("error", dumpFailed.Message));
+                _log.Error("pg_dump_failed", ("exit_code", dumpFailed.ExitCode), ("stderr", dumpFailed.StandardError.Trim()), ("error", dumpFailed.Message));
                 throw dumpFailed;
             }
             if (uploadError is not OperationCanceledException)

@@ -25,7 +25,8 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     public const string LogFormatVariable = "OBS_LOG_FORMAT";
     public const string ConnectTimeoutVariable = "PGCONNECT_TIMEOUT";
     public const string OldCredentialKeyVariable = "CREDENTIAL_ENCRYPTION_KEY_OLD";
-    public const string NewCredentialKeyVariable = "CREDENTIAL_ENCRYPTION_KEY";
+    public const string CredentialKeyVariable = "CREDENTIAL_ENCRYPTION_KEY";
+    public const string NextCredentialKeyVariable = "CREDENTIAL_ENCRYPTION_KEY_NEW";
     public const string PathVariable = "PATH";
     public const string TempDirectoryVariable = "TMPDIR";
     public const string MetricsVariable = "OBS_METRICS_FILE";
@@ -71,6 +72,23 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     /// <summary>A raw value: <paramref name="explicitValue"/>, else the variable's (null when neither is set).</summary>
     public SettingValue Value(Setting setting, string? explicitValue, string variable) =>
         explicitValue is not null ? new(setting, explicitValue, null) : new(setting, Get(variable), variable);
+
+    /// <summary>
+    /// The old and new credential keys of a rotation; explicit values win. From the environment, in
+    /// either order of the migration: CREDENTIAL_ENCRYPTION_KEY_NEW beside the application's
+    /// CREDENTIAL_ENCRYPTION_KEY (still the old key, the spec's order), or CREDENTIAL_ENCRYPTION_KEY_OLD
+    /// beside the deployed new CREDENTIAL_ENCRYPTION_KEY. _OLD and _NEW together are ambiguous: an error.
+    /// </summary>
+    public (SettingValue Old, SettingValue New) ResolveCredentialKeys(string? explicitOld, string? explicitNew)
+    {
+        var next = Get(NextCredentialKeyVariable) is not null;
+        if (next && Get(OldCredentialKeyVariable) is not null && (explicitOld is null || explicitNew is null))
+            throw new ConfigurationException(Setting.NewCredentialKey, NextCredentialKeyVariable,
+                $"and {OldCredentialKeyVariable} are both set, so {CredentialKeyVariable} could be either key; unset one of them.");
+        return next
+            ? (Value(Setting.OldCredentialKey, explicitOld, CredentialKeyVariable), Value(Setting.NewCredentialKey, explicitNew, NextCredentialKeyVariable))
+            : (Value(Setting.OldCredentialKey, explicitOld, OldCredentialKeyVariable), Value(Setting.NewCredentialKey, explicitNew, CredentialKeyVariable));
+    }
 
     /// <summary>The log format: <paramref name="explicitFormat"/>, else OBS_LOG_FORMAT, else Text. An unknown value is an error.</summary>
     public LogFormat ResolveLogFormat(LogFormat? explicitFormat)

@@ -35,7 +35,8 @@ public sealed class CredentialKeyRotation(DatabaseUrl database, CredentialTable 
             var kind = await ColumnKindAsync(connection, ct).ConfigureAwait(false);
 
             // EXCLUSIVE blocks every writer (INSERT, UPDATE, DELETE) until commit, and lets readers read.
-            await ExecuteAsync(connection, $"LOCK TABLE {table.QualifiedName} IN EXCLUSIVE MODE", ct).ConfigureAwait(false);
+            // A dry run writes nothing, so it holds up nobody: it only reads.
+            if (!dryRun) await ExecuteAsync(connection, $"LOCK TABLE {table.QualifiedName} IN EXCLUSIVE MODE", ct).ConfigureAwait(false);
 
             var updates = new List<(object Key, string Token)>();
             int already = 0, unencrypted = 0, empty = 0, total = 0;

@@ -36,6 +36,9 @@ public sealed class FernetKey
 
     public static FernetKey Generate() => new(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>The key's text, as Fernet.generate_key() prints it: only for handing a new key to its owner, never for a log.</summary>
+    public string Export() => FernetBase64.Encode([.. _signing, .. _encryption]);
+
     /// <summary>Whether both keys are the same bytes (compared in constant time).</summary>
     public bool SameAs(FernetKey other) =>
         CryptographicOperations.FixedTimeEquals(_signing, other._signing) && CryptographicOperations.FixedTimeEquals(_encryption, other._encryption);

@@ -23,7 +23,26 @@ public sealed class EventLog(IBackupLog sink, TimeProvider clock)
     /// <summary>A retried S3 request (see Store/TransientFaults).</summary>
     public void StorageRetry(int attempt, Exception error) => Warning("storage_retry", ("attempt", attempt), ("error", error.Message));
 
-    private void Write(LogLevel level, string name, (string Key, object? Value)[] fields) =>
-        sink.Write(new BackupEvent(clock.GetUtcNow(), level, name,
-            fields.Select(f => new KeyValuePair<string, object?>(f.Key, f.Value)).ToList()));
+    /// <summary>
+    /// The replaced scripts' names for fields we name otherwise: an event carrying one of ours carries
+    /// theirs beside it, so log queries and alerts built on the scripts' lines keep working.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ScriptFieldNames = new Dictionary<string, string>
+    {
+        ["database"] = "dbname",
+        ["size"] = "size_bytes",
+        ["path"] = "local_path",
+        ["error"] = "detail",
+        ["exit_code"] = "returncode",
+    };
+
+    private void Write(LogLevel level, string name, (string Key, object? Value)[] fields)
+    {
+        var all = new List<KeyValuePair<string, object?>>(fields.Length + 2);
+        foreach (var (key, value) in fields) all.Add(new(key, value));
+        foreach (var (key, value) in fields)
+            if (ScriptFieldNames.TryGetValue(key, out var theirs) && !fields.Any(f => f.Key == theirs))
+                all.Add(new(theirs, value));
+        sink.Write(new BackupEvent(clock.GetUtcNow(), level, name, all));
+    }
 }

@@ -30,7 +30,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     public string DescribeTarget() => $"database \"{Db.Database}\" on {Db.Host}:{Db.Port}";
 
     /// <summary>Logs a restore the user declined at the prompt.</summary>
-    public void Aborted(string objectName) => _log.Warning("restore_aborted", ("object_name", objectName), ("database", Db.Database));
+    public void Aborted(string objectName) => _log.Warning("restore_aborted", ("object_name", objectName), ("database", Db.Database), ("reason", "not confirmed"));
 
     /// <summary>Refuses a name a restore must not fetch (see <see cref="BackupKey.ValidateForRestore"/>), logging the refusal as a failed restore.</summary>
     public void ValidateObjectName(string objectName)
@@ -54,7 +54,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             ("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner));
         try
         {
-            var psql = PgToolLocator.Locate("psql", settings.PsqlPath, settings.ToolSearchPath);
+            var psql = SqlLoader.LocatePsql(settings, _log);
             await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(Db, ct).ConfigureAwait(false);
             // One restore of a database at a time; under the lock, what killed restores left is ours to remove.
             if (!await admin.TryLockAsync(LockResource, ct).ConfigureAwait(false))

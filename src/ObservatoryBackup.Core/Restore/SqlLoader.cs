@@ -22,6 +22,20 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     [System.Text.RegularExpressions.GeneratedRegex("role \"([^\"]+)\" does not exist")]
     private static partial System.Text.RegularExpressions.Regex MissingRole();
 
+    /// <summary>The psql a restore runs; logs psql_not_found, as the replaced script did, when there is none.</summary>
+    public static string LocatePsql(ObsSettings settings, EventLog log)
+    {
+        try
+        {
+            return PgToolLocator.Locate("psql", settings.PsqlPath, settings.ToolSearchPath);
+        }
+        catch (PgToolException ex)
+        {
+            log.Error("psql_not_found", ("error", ex.Message));
+            throw;
+        }
+    }
+
     /// <summary>Every object is owned by the connecting user: for a server that lacks the dump's roles.</summary>
     public bool NoOwner { get; init; }
 
@@ -98,7 +112,10 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
             summary.LogVerified(log, stored.ObjectName);
         }
         if (exitCode != 0)
+        {
+            log.Error("psql_failed", ("database", database), ("exit_code", exitCode), ("stderr", stderr.Trim()));
             throw new RestoreFailedException(database, exitCode, stderr, targetUntouched, MissingRole().Match(stderr) is { Success: true } m ? m.Groups[1].Value : null);
+        }
         counting.Complete();
         if (NoOwner) log.Info("ownership_left_out", ("database", database), ("statements", gate.Dropped));
         log.Info("restore_complete", ("database", database));

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Errors;
 using System.IO.Pipelines;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Store;
@@ -32,6 +33,7 @@ internal sealed class StreamingDownload : IAsyncDisposable
             }
             catch (Exception ex)
             {
+                if (ex is ObsBackupException) log.Error("download_failed", ("object_name", stored.ObjectName), ("error", ex.Message));
                 await _pipe.Writer.CompleteAsync(ex).ConfigureAwait(false);
             }
         }, CancellationToken.None);

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Store;
 using ObservatoryBackup.Verify;
@@ -20,7 +21,15 @@ internal static class VerifiedDownload
     public static async Task DownloadAsync(BackupStore store, StoredBackup stored, RestoreTempFile file, IBackupLog sink, EventLog log, CancellationToken ct)
     {
         log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
-        await store.DownloadAsync(stored.ObjectName, file.Stream, stored.Size, sink.Progress, ct).ConfigureAwait(false);
+        try
+        {
+            await store.DownloadAsync(stored.ObjectName, file.Stream, stored.Size, sink.Progress, ct).ConfigureAwait(false);
+        }
+        catch (ObsBackupException ex)
+        {
+            log.Error("download_failed", ("object_name", stored.ObjectName), ("path", file.Path), ("error", ex.Message));
+            throw;
+        }
         await file.Stream.FlushAsync(ct).ConfigureAwait(false);
         log.Info("download_complete", ("object_name", stored.ObjectName), ("size", file.Stream.Length));
     }

@@ -1,11 +1,28 @@
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Errors;
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Naming;
 
 namespace ObservatoryBackup.Store;
 
-/// <summary>Lists the backups in the bucket, newest first.</summary>
-public sealed class BackupCatalog(StorageSettings storage)
+/// <summary>Lists the backups in the bucket, newest first; with a log, as the scripts' listing did (listing_backups, list_failed).</summary>
+public sealed class BackupCatalog(StorageSettings storage, EventLog? log = null)
 {
     public async Task<IReadOnlyList<StoredBackup>> ListAsync(BackupQuery query, CancellationToken ct)
+    {
+        log?.Info("listing_backups", ("bucket", storage.Bucket), ("endpoint", storage.Endpoint), ("prefix", BackupKey.Prefix));
+        try
+        {
+            return await ListQuietlyAsync(query, ct).ConfigureAwait(false);
+        }
+        catch (ObsBackupException ex) when (log is not null)
+        {
+            log.Error("list_failed", ("bucket", storage.Bucket), ("error", ex.Message), ("error_id", ex.ErrorId));
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<StoredBackup>> ListQuietlyAsync(BackupQuery query, CancellationToken ct)
     {
         using var store = new BackupStore(storage);
         var all = new List<StoredBackup>();

@@ -77,7 +77,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
     private async Task<BackupTestResult> RestoreAndCountAsync(BackupStore store, StoredBackup stored, bool keep, CancellationToken ct)
     {
         var server = settings.Database ?? throw new InvalidOperationException("A restore test needs a database URL.");
-        var psql = PgToolLocator.Locate("psql", settings.PsqlPath, settings.ToolSearchPath);
+        var psql = SqlLoader.LocatePsql(settings, _log);
         await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(server, ct).ConfigureAwait(false);
         DumpSummary summary;
         var temp = RestoreTempFile.Create(settings.TempDirectory);

@@ -100,7 +100,7 @@ public sealed class CredentialKeyCmdletTests(Servers servers) : IDisposable
 
     private static class UpdateKey
     {
-        public const string Old = ObservatoryBackup.PowerShell.UpdateObsCredentialKeyCommand.OldKeyVariable;
-        public const string New = ObservatoryBackup.PowerShell.UpdateObsCredentialKeyCommand.NewKeyVariable;
+        public const string Old = ObservatoryBackup.Configuration.SettingsResolver.OldCredentialKeyVariable;
+        public const string New = ObservatoryBackup.Configuration.SettingsResolver.CredentialKeyVariable;
     }
 }
