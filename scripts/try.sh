@@ -6,6 +6,9 @@
 # packages when it is missing and this runs as root.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# Everything below is configured here: whatever the caller's shell points libpq, the store or the
+# tool at (PGPASSWORD would win over the passfile, DATABASE_URL over ours) must not reach it.
+unset DATABASE_URL BACKUP_RETENTION_DAYS $(compgen -e | grep -E '^(PG|MINIO_|OBS_|CREDENTIAL_ENCRYPTION_KEY)' || true)
 say() { printf '\n==> %s\n' "$*"; }
 
 command -v dotnet >/dev/null || { echo "try.sh: the .NET SDK (dotnet) is required" >&2; exit 1; }
