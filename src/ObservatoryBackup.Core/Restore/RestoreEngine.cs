@@ -154,7 +154,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         try
         {
             // streamed from the store, verified on its way in: the swap below happens only if every check passed
-            await using var download = new StreamingDownload(store, stored, _log, ct);
+            await using var download = new StreamingDownload(store, stored, _log, sink.Progress, ct);
             summary = (await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner, VerifyAs = stored, Codec = BackupKey.CodecOf(stored.ObjectName) }
                 .LoadAsync(download.Content, stored.Size, staging, targetUntouched: true, ct).ConfigureAwait(false))!;
         }

@@ -18,7 +18,7 @@ internal sealed class StreamingDownload : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Task _copy;
 
-    public StreamingDownload(BackupStore store, StoredBackup stored, EventLog log, CancellationToken ct)
+    public StreamingDownload(BackupStore store, StoredBackup stored, EventLog log, Action<TransferProgress>? progress, CancellationToken ct)
     {
         _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Content = _pipe.Reader.AsStream();
@@ -27,7 +27,7 @@ internal sealed class StreamingDownload : IAsyncDisposable
         {
             try
             {
-                await store.CopyOnceAsync(stored, _pipe.Writer.AsStream(leaveOpen: true), null, _stop.Token).ConfigureAwait(false);
+                await store.CopyOnceAsync(stored, _pipe.Writer.AsStream(leaveOpen: true), progress, _stop.Token).ConfigureAwait(false);
                 log.Info("download_complete", ("object_name", stored.ObjectName), ("size", stored.Size), ("streamed", true));
                 await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
             }

@@ -40,7 +40,7 @@ public sealed class CmdletTests(Servers servers) : IDisposable
             .Select(a => $"{a!.VerbName}-{a.NounName}")
             .Order();
         Assert.Equal(implemented, exported);
-        Assert.Equal(["Get-ObsBackup", "Get-ObsBackupStatus", "Invoke-ObsBackup", "Restore-ObsBackup", "Test-ObsBackup", "Update-ObsCredentialKey"], exported);
+        Assert.Equal(["Get-ObsBackup", "Get-ObsBackupStatus", "Invoke-ObsBackup", "New-ObsCredentialKey", "Restore-ObsBackup", "Test-ObsBackup", "Update-ObsCredentialKey"], exported);
     }
 
     [Fact]
@@ -163,7 +163,8 @@ public sealed class CmdletTests(Servers servers) : IDisposable
         _ps.Invoke($"Invoke-ObsBackup -DatabaseUrl $url {Storage} -PgDumpPath $pgbin -WhatIf -Verbose", Vars("postgres", bucket));
 
         var events = _ps.Streams!.Information.Where(r => r.Tags.Contains("ObservatoryBackup")).Select(r => r.Tags[1]).ToList();
-        Assert.Equal(["backup_start", "bucket_missing", "dry_run"], events);
+        // the dry run checks the database and the store each, and says so
+        Assert.Equal(["backup_start", "check_passed", "check_passed", "bucket_missing", "dry_run"], events);
         Assert.Contains(_ps.Streams.Verbose, v => v.Message.StartsWith("dry_run object_name=postgres/", StringComparison.Ordinal));
     }
 

@@ -58,6 +58,7 @@ public sealed class HelpAndManifestTests : IDisposable
     [InlineData("Get-ObsBackupStatus")]
     [InlineData("Restore-ObsBackup")]
     [InlineData("Update-ObsCredentialKey")]
+    [InlineData("New-ObsCredentialKey")]
     public void Every_cmdlet_and_parameter_has_help(string cmdlet)
     {
         var help = Assert.Single(_ps.Invoke($"Get-Help {cmdlet} -Full"));
