@@ -1,21 +1,28 @@
-// dotnet run -c Release --project bench/ParallelGzip [-- MiB]
-// One-thread GZipStream against ParallelGzipStream and zstd at the backup's default level, on dump-like text,
-// best of three each; prints seconds, sizes and the speed-up. Measures; does not pass or fail.
+// dotnet run -c Release --project bench/ParallelGzip [-- MiB | dump.sql]
+// One-thread GZipStream against ParallelGzipStream at the backup's default level, and zstd at levels 1-4, on
+// dump-like text (or a real plain dump), best of three each; prints seconds, sizes and the speed-up.
+// Measures; does not pass or fail.
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using ObservatoryBackup.Compress;
 
-var mebibytes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
-var text = new StringBuilder();
-var random = new Random(1);
-for (var i = 0; text.Length < mebibytes << 20; i++)
-    text.Append(i).Append('\t').Append("query term ").Append(random.Next(100_000)).Append("\t2026-02-16 02:00:0").Append(i % 10)
-        .Append("\t{\"score\": ").Append(random.Next()).Append("}\n");
-var data = Encoding.UTF8.GetBytes(text.ToString());
+byte[] data;
+if (args.Length > 0 && File.Exists(args[0]))
+    data = File.ReadAllBytes(args[0]);
+else
+{
+    var mebibytes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
+    var text = new StringBuilder();
+    var random = new Random(1);
+    for (var i = 0; text.Length < mebibytes << 20; i++)
+        text.Append(i).Append('\t').Append("query term ").Append(random.Next(100_000)).Append("\t2026-02-16 02:00:0").Append(i % 10)
+            .Append("\t{\"score\": ").Append(random.Next()).Append("}\n");
+    data = Encoding.UTF8.GetBytes(text.ToString());
+}
 
-async Task<(double Seconds, long Bytes)> RunAsync(bool parallel, bool zstd = false)
+async Task<(double Seconds, long Bytes)> RunAsync(bool parallel, bool zstd = false, int level = 4)
 {
     var best = double.MaxValue;
     long size = 0;
@@ -23,7 +30,7 @@ async Task<(double Seconds, long Bytes)> RunAsync(bool parallel, bool zstd = fal
     {
         var output = new MemoryStream();
         var clock = Stopwatch.StartNew();
-        Stream gzip = zstd ? Codecs.Compressor(ObservatoryBackup.Naming.BackupCodec.Zstd, output, 4)
+        Stream gzip = zstd ? Codecs.Compressor(ObservatoryBackup.Naming.BackupCodec.Zstd, output, level)
             : parallel ? new ParallelGzipStream(output, 4, leaveOpen: true)
             : new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = 4 }, leaveOpen: true);
         await using (gzip)
@@ -36,9 +43,11 @@ async Task<(double Seconds, long Bytes)> RunAsync(bool parallel, bool zstd = fal
 
 var one = await RunAsync(parallel: false);
 var all = await RunAsync(parallel: true);
-var zst = await RunAsync(parallel: true, zstd: true);
-Console.WriteLine($"input {data.Length / 1048576.0:0} MiB, {Environment.ProcessorCount} cores, level 4, best of 3");
-Console.WriteLine($"GZipStream (one thread)  {one.Seconds,6:0.00} s  {one.Bytes / 1048576.0,7:0.0} MiB");
-Console.WriteLine($"ParallelGzipStream       {all.Seconds,6:0.00} s  {all.Bytes / 1048576.0,7:0.0} MiB");
-Console.WriteLine($"zstd (all cores)         {zst.Seconds,6:0.00} s  {zst.Bytes / 1048576.0,7:0.0} MiB");
-Console.WriteLine($"speed-up {one.Seconds / all.Seconds:0.00}x, size {100.0 * all.Bytes / one.Bytes - 100:+0.0;-0.0}% (parallel gzip); zstd {one.Seconds / zst.Seconds:0.00}x, size {100.0 * zst.Bytes / one.Bytes - 100:+0.0;-0.0}%");
+Console.WriteLine($"input {data.Length / 1048576.0:0} MiB, {Environment.ProcessorCount} cores, best of 3");
+Console.WriteLine($"GZipStream level 4 (one thread)  {one.Seconds,6:0.00} s  {one.Bytes / 1048576.0,7:0.0} MiB");
+Console.WriteLine($"ParallelGzipStream level 4       {all.Seconds,6:0.00} s  {all.Bytes / 1048576.0,7:0.0} MiB  ({one.Seconds / all.Seconds:0.00}x, size {100.0 * all.Bytes / one.Bytes - 100:+0.0;-0.0}%)");
+for (var level = 1; level <= 4; level++)
+{
+    var zst = await RunAsync(parallel: true, zstd: true, level: level);
+    Console.WriteLine($"zstd level {level} (all cores)       {zst.Seconds,6:0.00} s  {zst.Bytes / 1048576.0,7:0.0} MiB  ({one.Seconds / zst.Seconds:0.00}x, size {100.0 * zst.Bytes / one.Bytes - 100:+0.0;-0.0}%)");
+}

@@ -21,7 +21,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         var root = new RootCommand("Back up PostgreSQL to MinIO/S3 and restore it. Configured by DATABASE_URL, MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_BUCKET, MINIO_SECURE and BACKUP_RETENTION_DAYS.");
 
         var dryRun = new Option<bool>("--dry-run") { Description = "Connect and report what would be done; write nothing." };
-        var level = new Option<int>("--compression-level") { Description = "gzip level 1-9.", DefaultValueFactory = _ => BackupEngine.DefaultCompressionLevel };
+        var level = new Option<int?>("--compression-level") { Description = "gzip 1-9 (default 4) or zstd 1-19 (default 1)." };
         var compression = new Option<string?>("--compression") { Description = "gzip (the default, .sql.gz) or zstd (.sql.zst); default: OBS_COMPRESSION, then gzip." };
         var metricsFile = new Option<string?>("--metrics-file") { Description = "Write node_exporter textfile metrics to this .prom file (default: OBS_METRICS_FILE)." };
         var backup = new Command("backup", "Dump the database, gzip it and upload it as postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (observatory_… for the observatory database), then delete that database's backups older than BACKUP_RETENTION_DAYS.")
@@ -132,7 +132,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
                 return Task.FromResult(Fail("use one of --dry-run, --list and --restore at a time.", ExitCodes.BadConfiguration));
             if (r.GetValue(scriptList)) return ListAsync(ct);
             if (r.GetValue(scriptRestore) is { } name) return RestoreAsync(name, r.GetValue(scriptYes), inPlace: false, noOwner: false, ct);
-            if (r.GetValue(scriptDryRun)) return BackupAsync(dryRun: true, BackupEngine.DefaultCompressionLevel, null, null, ct);
+            if (r.GetValue(scriptDryRun)) return BackupAsync(dryRun: true, null, null, null, ct);
             if (r.GetValue(scriptYes))
                 return Task.FromResult(Fail("--yes goes with --restore OBJECT (or 'restore OBJECT --yes').", ExitCodes.BadConfiguration));
             new System.CommandLine.Help.HelpAction().Invoke(r);
@@ -150,7 +150,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         return root;
     }
 
-    private Task<int> BackupAsync(bool dryRun, int level, string? compression, string? metricsFile, CancellationToken ct) =>
+    private Task<int> BackupAsync(bool dryRun, int? level, string? compression, string? metricsFile, CancellationToken ct) =>
         RunAsync(needsDatabase: true, async (settings, log) =>
         {
             var engine = new BackupEngine(settings, log) { CompressionLevel = level };

@@ -22,10 +22,10 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateRange(0, 36500)]
     public int? RetentionDays { get; set; }
 
-    /// <summary>gzip level from 1 (fastest) to 9 (smallest).</summary>
+    /// <summary>Compression level: gzip 1 (fastest) to 9 (smallest), default 4; zstd 1 to 19, default 1.</summary>
     [Parameter]
-    [ValidateRange(1, 9)]
-    public int CompressionLevel { get; set; } = BackupEngine.DefaultCompressionLevel;
+    [ValidateRange(1, 19)]
+    public int? CompressionLevel { get; set; }
 
     /// <summary>pg_dump to use (file or directory). Default: OBS_PG_DUMP, then PATH, then the newest /usr/lib/postgresql/*/bin.</summary>
     [Parameter]

@@ -20,12 +20,6 @@ namespace ObservatoryBackup.Backup;
 /// </summary>
 public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
 {
-    /// <summary>
-    /// gzip level 1–9. 4 is 2.8× faster than the replaced script's 9 for about 5% more size
-    /// (bench/README.md): compression, not the network, is what limits a streamed backup.
-    /// </summary>
-    public const int DefaultCompressionLevel = 4;
-
     /// <summary>A backup smaller than the previous one divided by this is suspicious: it warns, and retention waits.</summary>
     public const int SuspiciousShrinkFactor = 10;
 
@@ -35,7 +29,10 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
 
-    public int CompressionLevel { get; init; } = DefaultCompressionLevel;
+    /// <summary>The codec's level; null for its default (<see cref="Codecs.DefaultLevel"/>): compression, not the network, is what limits a streamed backup.</summary>
+    public int? CompressionLevel { get; init; }
+
+    private int Level => CompressionLevel ?? Codecs.DefaultLevel(settings.Compression);
 
     private DatabaseUrl Db => settings.Database ?? throw new InvalidOperationException("A backup needs a database URL.");
 
@@ -48,8 +45,9 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     /// </summary>
     public async Task<BackupPlan> PlanAsync(CancellationToken ct, bool dryRun = false)
     {
-        if (CompressionLevel is < 1 or > 9)
-            throw new ConfigurationException(Setting.CompressionLevel, null, $"must be from 1 to 9, not {CompressionLevel}.");
+        var (min, max) = Codecs.Levels(settings.Compression);
+        if (Level < min || Level > max)
+            throw new ConfigurationException(Setting.CompressionLevel, null, $"must be from {min} to {max} for {settings.Compression.ToString().ToLowerInvariant()}, not {Level}.");
         _log.Info("backup_start", ("database", Db.Database), ("host", Db.Host), ("port", Db.Port),
             ("endpoint", settings.Storage.Endpoint), ("bucket", settings.Storage.Bucket), ("retention_days", settings.RetentionDays));
         try
@@ -219,10 +217,10 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _log.Info("pg_dump_start", ("database", plan.Database.Database), ("host", plan.Database.Host),
-            ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression", settings.Compression.ToString().ToLowerInvariant()), ("compression_level", CompressionLevel));
+            ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression", settings.Compression.ToString().ToLowerInvariant()), ("compression_level", Level));
         var pgDump = new PgDumpProcess(plan.PgDumpPath, plan.Database);
         var codec = settings.Compression;
-        var dump = new CompressionPipe(pgDump.DumpAsync, codec, CompressionLevel, $"pg_dump | {codec.ToString().ToLowerInvariant()}", sink.Progress, cancel.Token);
+        var dump = new CompressionPipe(pgDump.DumpAsync, codec, Level, $"pg_dump | {codec.ToString().ToLowerInvariant()}", sink.Progress, cancel.Token);
 
         _log.Info("upload_start", ("bucket", settings.Storage.Bucket), ("object_name", plan.ObjectName));
         long size;

@@ -83,7 +83,12 @@ public sealed class CliTests(Servers servers)
         Assert.True(backup.ExitCode == 0, backup.StandardError);
         var name = Regex.Match(backup.StandardOutput, "\"object_name\": \"(postgres/[^\"]+\\.sql\\.zst)\"").Groups[1].Value;
         Assert.NotEmpty(name);
+        Assert.Matches("\"compression\": \"zstd\", \"compression_level\": 1[,}]", backup.StandardOutput); // zstd's own default
         Assert.Contains(name, (await RunAsync(Env(db, bucket), "list")).StandardOutput);
+        await Task.Delay(1100); // the next backup's name needs another second
+        var higher = await RunAsync(Env(db, bucket), "backup", "--compression", "zstd", "--compression-level", "12");
+        Assert.True(higher.ExitCode == 0, higher.StandardError);
+        Assert.Matches("\"compression_level\": 12[,}]", higher.StandardOutput);
         var target = Servers.UniqueName("cli-zstd-dst");
         var restore = await RunAsync(Env(target, bucket), "restore", name, "--yes");
         Assert.True(restore.ExitCode == 0, restore.StandardError);
@@ -99,7 +104,7 @@ public sealed class CliTests(Servers servers)
     {
         var result = await RunAsync(Env("postgres", "cli-unused"), "backup", "--compression-level", "12");
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("obs-backup: error: --compression-level must be from 1 to 9, not 12.", result.StandardError.Trim());
+        Assert.Equal("obs-backup: error: --compression-level must be from 1 to 9 for gzip, not 12.", result.StandardError.Trim());
         Assert.Contains("\"event\": \"invalid_configuration\", \"variable\": \"--compression-level\"", result.StandardOutput);
         Assert.DoesNotContain("-CompressionLevel", result.StandardOutput + result.StandardError);
     }
