@@ -9,6 +9,9 @@ internal static class OptionNames
     public static string For(Setting setting)
     {
         if (setting == Setting.MetricsPath) return "--metrics-file";
+        // the CLI takes keys from the environment only: a key it did not name there is "the old/new key"
+        if (setting == Setting.OldCredentialKey) return "The old credential key";
+        if (setting == Setting.NewCredentialKey) return "The new credential key";
         var name = new StringBuilder("-");
         foreach (var c in setting.ToString())
         {

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Logging;
 using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.PowerShell;
@@ -48,7 +49,7 @@ public sealed class GetObsBackupCommand : ObsStorageCmdletBase
             Before = Before is { } b ? ToUtc(b) : null,
             Latest = Latest.IsPresent,
         };
-        var backups = Run(ct => new BackupCatalog(settings.Storage).ListAsync(query, ct));
+        var backups = Run(ct => new BackupCatalog(settings.Storage, new EventLog(Log, TimeProvider.System)).ListAsync(query, ct));
         foreach (var backup in backups) WriteObject(backup);
     }
 
