@@ -26,8 +26,8 @@ public sealed class ParallelGzipStream : Stream
     private readonly bool _leaveOpen;
     private readonly Queue<Task<(byte[] Buffer, int Length)>> _inFlight = new();
     private readonly Crc32 _crc = new();
-    // A pool of this stream's own: the shared pool keeps a block per thread and per core that touched one,
-    // so with blocks rented on one thread and returned on another it held tens of MiB for the process's life.
+    // A pool of this stream's own, as large as the blocks in flight and gone with the stream: the shared
+    // pool may keep an array for every thread and core that returned one, for the process's life.
     private readonly ArrayPool<byte> _buffers;
     private byte[] _block;
     private int _filled;
