@@ -67,3 +67,27 @@ Describe 'Update-ObsCredentialKey' {
         Get-Tokens | Should -Be $before
     }
 }
+
+Describe 'New-ObsCredentialKey, in the spec order (the old key still in CREDENTIAL_ENCRYPTION_KEY)' {
+    It 'makes a Fernet key that rotates the tokens so that openssl reads them with it' {
+        $generated = New-ObsCredentialKey
+        $generated | Should -BeOfType [string]
+        $generated | Should -Match '^[A-Za-z0-9_-]{43}=$'
+        (New-ObsCredentialKey) | Should -Not -Be $generated
+        (New-ObsCredentialKey -AsSecureString) | Should -BeOfType [securestring]
+
+        # the tokens are on $newKey now: it is the application's current key, and the generated one comes next
+        $env:CREDENTIAL_ENCRYPTION_KEY_OLD = $null
+        $env:CREDENTIAL_ENCRYPTION_KEY = ConvertTo-Base64Url $newKey
+        $env:CREDENTIAL_ENCRYPTION_KEY_NEW = $generated
+        try {
+            (Update-ObsCredentialKey -Confirm:$false).ReEncrypted | Should -Be 3
+            $plain = Get-Tokens | ForEach-Object { Read-OpensslToken (ConvertFrom-Base64Url $generated) $_ }
+            $plain | Sort-Object | Should -Be ($secrets | Sort-Object)
+
+            $env:CREDENTIAL_ENCRYPTION_KEY_OLD = ConvertTo-Base64Url $oldKey
+            { Update-ObsCredentialKey -Confirm:$false -ErrorAction Stop } | Should -Throw '*CREDENTIAL_ENCRYPTION_KEY_NEW*'
+        }
+        finally { $env:CREDENTIAL_ENCRYPTION_KEY_NEW = $null }
+    }
+}
