@@ -33,6 +33,21 @@ public class TransientFaultTests(Servers servers) : IntegrationTest(servers)
     }
 
     [Fact]
+    public async Task A_streamed_read_never_splices_in_a_replaced_object()
+    {
+        var bucket = Servers.UniqueName("bkt");
+        const string name = "postgres/2026/02/16/spliced_20260216_020000.sql.gz";
+        await S3.PutAsync(bucket, name, new byte[4096]);
+        using var store = new BackupStore(S3.Settings(bucket));
+        var stored = (await store.StatAsync(name, default))!;
+        await S3.PutAsync(bucket, name, Enumerable.Repeat((byte)1, 4096).ToArray()); // replaced after it was listed
+
+        var copy = new MemoryStream();
+        await Assert.ThrowsAnyAsync<ObservatoryBackup.Errors.ObsBackupException>(() => store.CopyOnceAsync(stored, copy, null, default));
+        Assert.Equal(0, copy.Length);
+    }
+
+    [Fact]
     public void Refusals_are_not_transient()
     {
         Assert.True(TransientFaults.IsTransient(new HttpRequestException("reset")));
