@@ -93,10 +93,11 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             return ExitCodes.Success;
         });
 
-        var table = new Option<string>("--table") { Description = "Table holding the credentials.", DefaultValueFactory = _ => new CredentialTable().Table };
+        var defaults = new CredentialTable();
+        var table = new Option<string>("--table") { Description = "Table holding the credentials.", DefaultValueFactory = _ => defaults.Table };
         var schema = new Option<string?>("--schema") { Description = "Schema of the table (default: the connection's search_path)." };
-        var keyColumn = new Option<string>("--key-column") { Description = "The table's key column, naming rows in reports.", DefaultValueFactory = _ => new CredentialTable().KeyColumn };
-        var column = new Option<string>("--column") { Description = "The encrypted column (jsonb or json holding the token as a string, or text).", DefaultValueFactory = _ => new CredentialTable().Column };
+        var keyColumn = new Option<string>("--key-column") { Description = "The table's key column, naming rows in reports.", DefaultValueFactory = _ => defaults.KeyColumn };
+        var column = new Option<string>("--column") { Description = "The encrypted column (jsonb or json holding the token as a string, or text).", DefaultValueFactory = _ => defaults.Column };
         var rotate = new Command("rotate-credential-key", "Re-encrypt the application's stored credentials from the old Fernet key to the new one, in one transaction. Keys come from the environment only: CREDENTIAL_ENCRYPTION_KEY (old) and CREDENTIAL_ENCRYPTION_KEY_NEW, or CREDENTIAL_ENCRYPTION_KEY_OLD and CREDENTIAL_ENCRYPTION_KEY (new).")
         {
             dryRun, yes, table, schema, keyColumn, column,
@@ -127,13 +128,13 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         root.Options.Add(scriptYes);
         root.SetAction((r, ct) =>
         {
-            var chosen = (r.GetValue(scriptDryRun) ? 1 : 0) + (r.GetValue(scriptList) ? 1 : 0) + (r.GetValue(scriptRestore) is null ? 0 : 1);
-            if (chosen > 1)
+            var (dry, listing, name, yesGiven) = (r.GetValue(scriptDryRun), r.GetValue(scriptList), r.GetValue(scriptRestore), r.GetValue(scriptYes));
+            if ((dry ? 1 : 0) + (listing ? 1 : 0) + (name is null ? 0 : 1) > 1)
                 return Task.FromResult(Fail("use one of --dry-run, --list and --restore at a time.", ExitCodes.BadConfiguration));
-            if (r.GetValue(scriptList)) return ListAsync(ct);
-            if (r.GetValue(scriptRestore) is { } name) return RestoreAsync(name, r.GetValue(scriptYes), inPlace: false, noOwner: false, ct);
-            if (r.GetValue(scriptDryRun)) return BackupAsync(dryRun: true, null, null, null, ct);
-            if (r.GetValue(scriptYes))
+            if (listing) return ListAsync(ct);
+            if (name is not null) return RestoreAsync(name, yesGiven, inPlace: false, noOwner: false, ct);
+            if (dry) return BackupAsync(dryRun: true, null, null, null, ct);
+            if (yesGiven)
                 return Task.FromResult(Fail("--yes goes with --restore OBJECT (or 'restore OBJECT --yes').", ExitCodes.BadConfiguration));
             new System.CommandLine.Help.HelpAction().Invoke(r);
             return Task.FromResult(ExitCodes.Failed);

@@ -1,5 +1,5 @@
-using ObservatoryBackup.Errors;
 using System.IO.Pipelines;
+using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Store;
 

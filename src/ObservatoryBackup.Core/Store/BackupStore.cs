@@ -160,34 +160,32 @@ public sealed class BackupStore : IDisposable
     /// byte with a ranged GET that must match the object's ETag, so a replaced object fails the read
     /// instead of being spliced in. Time spent waiting on <paramref name="destination"/> is not idle time.
     /// </summary>
-    public Task CopyOnceAsync(StoredBackup stored, Stream destination, Action<TransferProgress>? progress, CancellationToken ct)
+    public async Task CopyOnceAsync(StoredBackup stored, Stream destination, Action<TransferProgress>? progress, CancellationToken ct)
     {
-        long position = 0;
         var buffer = new byte[1 << 16];
-        var counting = new CountingStream(destination, progress, "download", stored.Size);
-        return CallAsync(async idle =>
+        var copied = new CountingStream(destination, progress, "download", stored.Size);
+        await CallAsync(async idle =>
         {
-            if (position >= stored.Size && position > 0) return true;
+            if (copied.Bytes == stored.Size && stored.Size > 0) return true; // failed after the last byte
             using var response = await _client.GetObjectAsync(new GetObjectRequest
             {
                 BucketName = Bucket,
                 Key = stored.ObjectName,
                 EtagToMatch = stored.ETag,
-                ByteRange = position > 0 ? new ByteRange(position, stored.Size - 1) : null,
+                ByteRange = copied.Bytes > 0 ? new ByteRange(copied.Bytes, stored.Size - 1) : null,
             }, idle.Token).ConfigureAwait(false);
+            var body = new ActivityStream(response.ResponseStream, idle.Touch);
             int n;
-            while ((n = await response.ResponseStream.ReadAsync(buffer, idle.Token).ConfigureAwait(false)) > 0)
+            while ((n = await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false)) > 0)
             {
-                idle.Touch();
-                await counting.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-                position += n;
+                await copied.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
                 idle.Touch();
             }
-            if (position != stored.Size)
-                throw new IOException($"the object store ended the download at byte {position:N0} of {stored.Size:N0}");
-            counting.Complete();
+            if (copied.Bytes != stored.Size)
+                throw new IOException($"the object store ended the download at byte {copied.Bytes:N0} of {stored.Size:N0}");
             return true;
-        }, stored.ObjectName, ct);
+        }, stored.ObjectName, ct).ConfigureAwait(false);
+        copied.Complete();
     }
 
     public Task DeleteAsync(string objectName, CancellationToken ct) =>
