@@ -15,7 +15,8 @@ namespace ObservatoryBackup.Compress;
 /// </summary>
 public sealed class ParallelGzipStream : Stream
 {
-    public const int DefaultBlockSize = 1 << 20;
+    /// <summary>About 1 MiB: a little under, so that a block's worst-case deflate output still fits the pool's 1 MiB arrays.</summary>
+    public const int DefaultBlockSize = (1 << 20) - 4096;
 
     private static readonly byte[] Header = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]; // deflate, no name, no time, Unix
     private static readonly byte[] EmptyFinalBlock = [0x03, 0x00]; // BFINAL, fixed Huffman, end of block
@@ -29,6 +30,7 @@ public sealed class ParallelGzipStream : Stream
     // A pool of this stream's own, as large as the blocks in flight and gone with the stream: the shared
     // pool may keep an array for every thread and core that returned one, for the process's life.
     private readonly ArrayPool<byte> _buffers;
+    private readonly WorkerThreads _workers;
     private byte[] _block;
     private int _filled;
     private long _length;
@@ -42,9 +44,12 @@ public sealed class ParallelGzipStream : Stream
         _level = level;
         _blockSize = blockSize;
         _leaveOpen = leaveOpen;
-        _maxInFlight = Math.Max(2, (threads ?? Environment.ProcessorCount) + 1);
-        _buffers = ArrayPool<byte>.Create(OutputCapacity(blockSize), _maxInFlight + 1);
+        var workers = Math.Max(1, threads ?? Environment.ProcessorCount);
+        _maxInFlight = workers + 1;
+        // blocks being gathered and deflated, and their outputs
+        _buffers = ArrayPool<byte>.Create(OutputCapacity(blockSize), 2 * _maxInFlight + 1);
         _block = _buffers.Rent(blockSize);
+        _workers = new WorkerThreads(workers, "obs-gzip");
     }
 
     /// <summary>deflate never grows data by more than 5 bytes per 16 KiB stored block, plus the flush markers.</summary>
@@ -88,7 +93,7 @@ public sealed class ParallelGzipStream : Stream
             _headerWritten = true;
         }
         var (block, length, level) = (_block, _filled, _level);
-        _inFlight.Enqueue(Task.Run(() => Deflate(_buffers, block, length, level, final), CancellationToken.None));
+        _inFlight.Enqueue(_workers.Run(() => Deflate(_buffers, block, length, level, final)));
         _block = final ? [] : _buffers.Rent(_blockSize);
         _filled = 0;
         while (_inFlight.Count >= _maxInFlight || (final && _inFlight.Count > 0))
@@ -149,7 +154,14 @@ public sealed class ParallelGzipStream : Stream
     {
         if (_disposed) return;
         _disposed = true;
-        await DispatchAsync(final: true, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await DispatchAsync(final: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _workers.Dispose();
+        }
         var trailer = new byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc.GetCurrentHashAsUInt32());
         BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), unchecked((uint)_length));
