@@ -4,10 +4,12 @@
 # Not built on the development machines (they run no Docker engine).
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# clang links obs-backup's native (AOT) executable
+RUN apt-get update && apt-get install -y --no-install-recommends clang && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN dotnet publish src/ObservatoryBackup.PowerShell -c Release -o /out/module/ObservatoryBackup/0.1.0 -p:DebugType=none -p:GenerateDocumentationFile=false \
- && dotnet publish src/ObservatoryBackup.Cli -c Release -o /out/cli -p:DebugType=none \
+ && dotnet publish src/ObservatoryBackup.Cli -c Release --use-current-runtime -o /out/cli -p:DebugType=none \
  && dotnet tool install PowerShell --version '7.6.*' --tool-path /out/pwsh
 
 # The runtime the module and pwsh run on.
@@ -18,11 +20,10 @@ FROM postgres:16-bookworm
 COPY --from=dotnet /usr/share/dotnet /usr/share/dotnet
 COPY --from=build /out/pwsh /opt/pwsh
 COPY --from=build /out/module /usr/local/share/powershell/Modules
-COPY --from=build /out/cli /opt/obs-backup
+# the native executable: no runtime of its own to start
+COPY --from=build /out/cli/obs-backup /usr/local/bin/obs-backup
 RUN ln -s /usr/share/dotnet/dotnet /usr/local/bin/dotnet \
- && ln -s /opt/pwsh/pwsh /usr/local/bin/pwsh \
- && printf '#!/bin/sh\nexec dotnet /opt/obs-backup/obs-backup.dll "$@"\n' > /usr/local/bin/obs-backup \
- && chmod +x /usr/local/bin/obs-backup
+ && ln -s /opt/pwsh/pwsh /usr/local/bin/pwsh
 
 ENV DOTNET_ROOT=/usr/share/dotnet \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 \

@@ -13,7 +13,8 @@
              AssemblyLoadContext, so other modules' versions of them cannot clash).
              That folder is what Import-Module takes, and what goes into a PSModulePath folder.
     Test     runs the README's test command (dotnet test ObservatoryBackup.sln).
-    Package  Build, plus the obs-backup .NET tool package under <OutputPath>/packages.
+    Package  Build, plus the obs-backup .NET tool packages under <OutputPath>/packages: on Linux x64
+             the native executable (needs clang), and the portable build for other platforms.
     Clean    removes <OutputPath>.
 
 .EXAMPLE
@@ -73,7 +74,13 @@ switch ($Task) {
         $manifest = Test-ModuleManifest -Path ([System.IO.Path]::Combine($moduleDir, 'ObservatoryBackup.psd1'))
         if ($Task -eq 'Package') {
             $cli = [System.IO.Path]::Combine($PSScriptRoot, 'src', 'ObservatoryBackup.Cli', 'ObservatoryBackup.Cli.csproj')
-            Invoke-Dotnet @('pack', $cli, '-c', $Configuration, '-o', [System.IO.Path]::Combine($OutputPath, 'packages'))
+            $packages = [System.IO.Path]::Combine($OutputPath, 'packages')
+            # the tool's package points at one per platform: the native executable for linux-x64 (built
+            # only on linux-x64, with clang), and the portable build that every other platform installs
+            $rids = @('any')
+            if ([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier -eq 'linux-x64') { $rids += 'linux-x64' }
+            Invoke-Dotnet @('pack', $cli, '-c', $Configuration, '-o', $packages)
+            foreach ($rid in $rids) { Invoke-Dotnet @('pack', $cli, '-c', $Configuration, '-r', $rid, '-o', $packages) }
         }
         [Console]::WriteLine("ObservatoryBackup $($manifest.Version) laid out in $moduleDir")
     }

@@ -156,6 +156,40 @@ public sealed class CliTests(Servers servers)
     }
 
     [Fact]
+    public async Task The_native_executable_and_the_portable_build_read_each_others_backups_in_any_locale()
+    {
+        // on Linux the tests run the native executable that ships there; the portable one must agree with it
+        if (OperatingSystem.IsLinux()) Assert.True(File.Exists(ObsBackupCli.NativeExecutable), ObsBackupCli.NativeExecutable);
+        var portable = ("dotnet", new[] { ObsBackupCli.PortableDll });
+        var (source, bucket) = (Servers.UniqueName("cli-both"), Servers.UniqueName("cli-bkt"));
+        await SampleDatabase.CreateAsync(Pg, source, rows: 300);
+
+        var byPortable = await ObsBackupCli.RunAsync(portable, Env(source, bucket), "backup");
+        Assert.True(byPortable.ExitCode == 0, byPortable.StandardError);
+        await Task.Delay(1100); // the next backup's name needs another second
+        var byNative = await RunAsync(Env(source, bucket), "backup", "--compression", "zstd");
+        Assert.True(byNative.ExitCode == 0, byNative.StandardError);
+        var names = await S3.ListAsync(bucket);
+        Assert.Equal(2, names.Count);
+
+        foreach (var (command, name) in new[] { (portable, names.Single(n => n.EndsWith(".zst"))), (ObsBackupCli.Command, names.Single(n => n.EndsWith(".gz"))) })
+        {
+            var target = Servers.UniqueName("cli-both-dst");
+            var restore = await ObsBackupCli.RunAsync(command, Env(target, bucket), "restore", name, "--yes");
+            Assert.True(restore.ExitCode == 0, restore.StandardError);
+            Assert.Equal(await Pg.ContentDigestAsync(source), await Pg.ContentDigestAsync(target));
+
+            // sizes and times as the scripts printed them, whatever the locale says
+            var env = Env(source, bucket);
+            env["LC_ALL"] = env["LANG"] = "de_DE.UTF-8";
+            var list = await ObsBackupCli.RunAsync(command, env, "list");
+            Assert.True(list.ExitCode == 0, list.StandardError);
+            var size = (await new ObservatoryBackup.Store.BackupCatalog(S3.Settings(bucket)).ListAsync(new(), default)).Single(b => b.ObjectName == name).Size;
+            Assert.Contains(size.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + "  ", list.StandardOutput);
+        }
+    }
+
+    [Fact]
     public async Task Restore_without_yes_refuses_when_input_is_not_a_terminal()
     {
         var db = Servers.UniqueName("cli-live");

@@ -155,7 +155,8 @@ public class FailuresAreReportedTests(Servers servers) : IntegrationTest(servers
         // in place, the backup is downloaded and verified before anything is dropped (staged streams it);
         // a 512 KiB file size limit: writing the temporary file fails as a full disk would (EFBIG)
         var result = await CliWrap.Cli.Wrap("bash")
-            .WithArguments(["-c", "trap '' XFSZ; ulimit -f 512; exec dotnet \"$0\" restore \"$1\" --yes --in-place", Path.Combine(AppContext.BaseDirectory, "obs-backup.dll"), backup.ObjectName])
+            .WithArguments(["-c", "trap '' XFSZ; ulimit -f 512; exec \"$@\" restore \"$0\" --yes --in-place", backup.ObjectName,
+                ObsBackupCli.Command.Program, .. ObsBackupCli.Command.Prefix])
             .WithEnvironmentVariables(env)
             .WithValidation(CliWrap.CommandResultValidation.None)
             .ExecuteBufferedAsync();

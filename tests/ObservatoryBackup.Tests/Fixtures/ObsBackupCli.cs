@@ -24,10 +24,22 @@ public static class ObsBackupCli
         ["OBS_PSQL"] = $"{PostgresServer.BinDir}/psql",
     };
 
-    private static string Dll => Path.Combine(AppContext.BaseDirectory, "obs-backup.dll");
+    /// <summary>The native executable the test build publishes on Linux (what ships there).</summary>
+    public static string NativeExecutable => Path.Combine(AppContext.BaseDirectory, "native", "obs-backup");
 
-    public static async Task<BufferedCommandResult> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args) =>
-        await CliWrap.Cli.Wrap("dotnet").WithArguments([Dll, .. args])
+    /// <summary>The portable build, run by the dotnet host (what the tool package installs where no native one is).</summary>
+    public static string PortableDll => Path.Combine(AppContext.BaseDirectory, "obs-backup.dll");
+
+    /// <summary>The program and the arguments before obs-backup's own: the native executable, else dotnet and the portable build.</summary>
+    public static (string Program, string[] Prefix) Command => File.Exists(NativeExecutable)
+        ? (NativeExecutable, [])
+        : ("dotnet", [PortableDll]);
+
+    public static Task<BufferedCommandResult> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args) =>
+        RunAsync(Command, env, args);
+
+    public static async Task<BufferedCommandResult> RunAsync((string Program, string[] Prefix) command, IReadOnlyDictionary<string, string?> env, params string[] args) =>
+        await CliWrap.Cli.Wrap(command.Program).WithArguments([.. command.Prefix, .. args])
             .WithEnvironmentVariables(env)
             .WithStandardInputPipe(PipeSource.FromString(""))
             .WithValidation(CommandResultValidation.None)
@@ -36,9 +48,9 @@ public static class ObsBackupCli
     /// <summary>Starts obs-backup for a test that signals it while it runs; stdout and stderr are collected.</summary>
     public static Process Start(IReadOnlyDictionary<string, string?> env, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(Dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
+        var (program, prefix) = Command;
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in prefix.Concat(args)) start.ArgumentList.Add(a);
         foreach (var (key, value) in env)
         {
             if (value is null) start.Environment.Remove(key);
