@@ -17,24 +17,28 @@ public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
     {
         var completion = new DumpCompletion();
         long bytes = 0;
-        var target = PipeTarget.Create(async (source, token) =>
+        // pg_dump writes 4 KiB at a time. Read asynchronously, each write woke a pool thread and queued
+        // the next read to another: ~500,000 context switches per 1 GB dump. One thread of its own, in
+        // blocking reads, wakes once per write and hands each chunk straight to the compressor.
+        var target = PipeTarget.Create((source, token) => Task.Factory.StartNew(() =>
         {
             var buffer = ArrayPool<byte>.Shared.Rent(1 << 17);
             try
             {
                 int n;
-                while ((n = await source.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
+                while ((n = source.Read(buffer)) > 0)
                 {
+                    token.ThrowIfCancellationRequested();
                     completion.Append(buffer.AsSpan(0, n));
                     bytes += n;
-                    await output.WriteAsync(buffer.AsMemory(0, n), token).ConfigureAwait(false);
+                    output.Write(buffer, 0, n);
                 }
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
-        });
+        }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         var (exitCode, stderr) = await PgCommand.RunAsync(pgDumpPath, ["--format=plain", "--no-password"], database,
             PipeSource.Null, target, ct).ConfigureAwait(false);
         if (exitCode != 0) throw new PgDumpFailedException(exitCode, stderr);
