@@ -2,11 +2,14 @@
 # bench/end-to-end.sh [GB]   the whole-backup benchmark of issue 11, one command.
 # Builds a sample database of about GB gigabytes (default 1), starts the tests' own PostgreSQL and
 # radosgw on loopback, and measures, in one run and on the same servers:
-#   pg_dump > /dev/null (the limit), pg_dump | gzip -6, obs-backup and Invoke-ObsBackup at each codec,
-#   gunzip | psql, and obs-backup restore (staged), with wall time and peak RSS (GNU time).
+#   pg_dump > /dev/null (the limit), pg_dump | gzip -6, obs-backup (native, and portable under dotnet) and
+#   Invoke-ObsBackup at each codec, gunzip | psql, and obs-backup restore (staged), with wall time and
+#   peak RSS (GNU time). Each row is the median of RUNS runs (default 3; gzip -6 runs once), and every
+#   measured backup is deleted at once, so the store holds one at a time.
 # Prints a table with each ratio; removes everything it started and made. Measures; never fails a build.
 set -euo pipefail
 gb=${1:-1}
+runs=${RUNS:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/obs-bench-XXXXXX)
 chmod 755 "$work" # the postgres user, which runs the server, must reach its data directory inside
@@ -23,16 +26,18 @@ cleanup() {
 trap cleanup EXIT
 say() { echo "bench: $*" >&2; }
 
-say "building (Release)"
+say "building (Release): obs-backup native and portable, and the module"
+dotnet publish -c Release --use-current-runtime "$root/src/ObservatoryBackup.Cli" -o "$work/cli" -v q -nologo >/dev/null
 dotnet build -c Release "$root/src/ObservatoryBackup.Cli" -v q -nologo >/dev/null
 dotnet build -c Release "$root/src/ObservatoryBackup.PowerShell" -v q -nologo >/dev/null
-cli="$root/src/ObservatoryBackup.Cli/bin/Release/net10.0/obs-backup.dll"
+cli="$work/cli/obs-backup"
+portable="$root/src/ObservatoryBackup.Cli/bin/Release/net10.0/obs-backup.dll"
 module="$root/src/ObservatoryBackup.PowerShell/bin/Release/net10.0/module/ObservatoryBackup/ObservatoryBackup.psd1"
 
 say "starting PostgreSQL on :$pg_port and radosgw on :$s3_port"
 printf '%s' "$password" | PG_BIN=$pg_bin bash "$root/tests/pg/postgres.sh" start "$work/pg" "$pg_port" observatory >/dev/null
-# room for four compressed copies of the dump, in the radosgw's RAM
-OBS_S3_MEMSTORE_BYTES=$(( (gb * 3 / 2 + 1) * 1073741824 )) \
+# room for a few compressed copies of the dump, in the radosgw's RAM (measured backups are deleted)
+OBS_S3_MEMSTORE_BYTES=$(( (gb + 1) * 1073741824 )) \
   bash "$root/tests/s3/radosgw.sh" start "$work/s3" "$s3_port" BENCHACCESSKEY000001 "$password-s3" >/dev/null
 (umask 077; printf '127.0.0.1:%s:*:observatory:%s\n' "$pg_port" "$password" > "$work/pgpass")
 export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=observatory PGPASSFILE=$work/pgpass PGDATABASE=postgres
@@ -56,35 +61,54 @@ SQL
 export DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/bench"
 db_size=$("$pg_bin/psql" -At -d bench -c "SELECT pg_database_size('bench')")
 
-measure() { # label, command...: prints seconds and peak RSS (KiB) of the command
-  local label=$1; shift
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$work/out" 2>"$work/err" || { say "$label failed:"; cat "$work/err" >&2; exit 1; }
-  read -r secs rss < "$work/time"; echo "$label $secs $rss"
+measure_once() { # command...: prints seconds and peak RSS (KiB)
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$work/out" 2>"$work/err" || { say "$* failed:"; cat "$work/err" >&2; exit 1; }
+  cat "$work/time"
 }
 uploaded() { grep -o '"event": "upload_complete".*"size": [0-9]*' "$work/out" | grep -o '[0-9]*$'; }
+uploaded_name() { grep -o '"event": "backup_finished".*"object_name": "[^"]*"' "$work/out" | grep -o '[^"]*"$' | tr -d '"'; }
+forget() { # removes a measured backup from the store and frees its memory there, so the next run finds room
+  CEPH_CONF="$work/s3/ceph.conf" radosgw-admin object rm --bucket=bench --object="$1" >/dev/null 2>&1
+  CEPH_CONF="$work/s3/ceph.conf" radosgw-admin gc process --include-all >/dev/null 2>&1 || true
+}
+measure() { # label, command...: prints "label median-seconds max-RSS-KiB bytes-uploaded" over $runs runs
+  local label=$1; shift
+  local times=() rss=0 bytes=- n
+  for ((n = 0; n < runs; n++)); do
+    eval "${prepare:-}" # untimed
+    read -r secs kib < <(measure_once "$@")
+    times+=("$secs"); (( kib > rss )) && rss=$kib
+    if name=$(uploaded_name) && [ -n "$name" ]; then bytes=$(uploaded); forget "$name"; sleep 1; fi
+  done
+  echo "$label $(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p") $rss $bytes"
+}
 
 # untimed: the first request creates the bucket (seconds on radosgw), which no measured run should pay
-DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/postgres" dotnet "$cli" backup > /dev/null
+DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/postgres" "$cli" backup > /dev/null
 
 results=()
-r=$(measure limit bash -c "'$pg_bin/pg_dump' -d bench > /dev/null"); results+=("$r -")
-r=$(measure gzip6 bash -c "'$pg_bin/pg_dump' -d bench | gzip -6 > '$work/dump.sql.gz'"); results+=("$r $(stat -c %s "$work/dump.sql.gz")")
-r=$(measure cli-gzip dotnet "$cli" backup); results+=("$r $(uploaded)"); sleep 1
-r=$(measure cli-zstd dotnet "$cli" backup --compression zstd); results+=("$r $(uploaded)"); sleep 1
-r=$(measure pwsh-alone "$pwsh" -NoProfile -NonInteractive -Command "Import-Module '$module'; 1"); results+=("$r -")
-r=$(measure cmdlet-gzip "$pwsh" -NoProfile -NonInteractive -Command "Import-Module '$module'; Invoke-ObsBackup | Out-Null"); results+=("$r $(uploaded)"); sleep 1
-r=$(measure cmdlet-zstd "$pwsh" -NoProfile -NonInteractive -Command "Import-Module '$module'; Invoke-ObsBackup -Compression Zstd | Out-Null"); results+=("$r $(uploaded)")
-"$pg_bin/psql" -q -c "CREATE DATABASE restored_plain"
-r=$(measure restore-plain bash -c "gunzip < '$work/dump.sql.gz' | '$pg_bin/psql' -q -X -v ON_ERROR_STOP=1 -d restored_plain > /dev/null"); results+=("$r -")
-name=$(dotnet "$cli" list | awk 'NR>2 && /\.sql\.gz /{print $1; exit}')
-r=$(DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/restored_obs" measure restore-obs dotnet "$cli" restore "$name" --yes); results+=("$r -")
+results+=("$(measure limit bash -c "'$pg_bin/pg_dump' -d bench > /dev/null")")
+gzip6=$(runs=1 measure gzip6 bash -c "'$pg_bin/pg_dump' -d bench | gzip -6 > '$work/dump.sql.gz'")
+results+=("${gzip6% -} $(stat -c %s "$work/dump.sql.gz")")
+results+=("$(measure cli-gzip "$cli" backup)")
+results+=("$(measure cli-zstd "$cli" backup --compression zstd)")
+results+=("$(measure cli-portable dotnet "$portable" backup)")
+results+=("$(measure pwsh-alone "$pwsh" -NoProfile -NonInteractive -Command "Import-Module '$module'; 1")")
+results+=("$(measure cmdlet-gzip "$pwsh" -NoProfile -NonInteractive -Command "Import-Module '$module'; Invoke-ObsBackup | Out-Null")")
+results+=("$(measure cmdlet-zstd "$pwsh" -NoProfile -NonInteractive -Command "Import-Module '$module'; Invoke-ObsBackup -Compression Zstd | Out-Null")")
+# the restores' source: one gzip backup, kept
+"$cli" backup > "$work/out"; name=$(uploaded_name)
+prepare='"$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored_plain" -c "CREATE DATABASE restored_plain"' \
+  results+=("$(measure restore-plain bash -c "gunzip < '$work/dump.sql.gz' | '$pg_bin/psql' -q -X -v ON_ERROR_STOP=1 -d restored_plain > /dev/null")")
+prepare='"$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored_obs"' \
+  results+=("$(measure restore-obs env DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/restored_obs" "$cli" restore "$name" --yes)")
 
 limit=$(echo "${results[0]}" | awk '{print $2}')
-plain=$(echo "${results[7]}" | awk '{print $2}')
-pwsh_rss=$(echo "${results[4]}" | awk '{print $3}')
-printf '\nDatabase %s MB on disk; %s cores; %s\n\n' "$(( db_size / 1000000 ))" "$(nproc)" "$(date -u +%Y-%m-%d)"
-printf '| %-34s | %8s | %8s | %10s | %12s |\n' "" "wall s" "ratio" "output MB" "peak RSS MB"
-printf '|%s|%s|%s|%s|%s|\n' "------------------------------------" "----------" "----------" "------------" "--------------"
+plain=$(echo "${results[8]}" | awk '{print $2}')
+pwsh_rss=$(echo "${results[5]}" | awk '{print $3}')
+printf '\nDatabase %s MB on disk; %s cores; %s; median of %s runs\n\n' "$(( db_size / 1000000 ))" "$(nproc)" "$(date -u +%Y-%m-%d)" "$runs"
+printf '| %-40s | %8s | %8s | %10s | %12s |\n' "" "wall s" "ratio" "output MB" "peak RSS MB"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------------------------" "----------" "----------" "------------" "--------------"
 for line in "${results[@]}"; do
   read -r label secs rss bytes <<<"$line"
   case $label in
@@ -92,6 +116,7 @@ for line in "${results[@]}"; do
     gzip6) what='pg_dump | gzip -6 > file'; base=$limit ;;
     cli-gzip) what='obs-backup backup (gzip 4)'; base=$limit ;;
     cli-zstd) what='obs-backup backup --compression zstd'; base=$limit ;;
+    cli-portable) what='dotnet obs-backup.dll backup (portable)'; base=$limit ;;
     pwsh-alone) what='pwsh importing the module'; base=$limit ;;
     cmdlet-gzip) what='Invoke-ObsBackup (gzip 4)'; base=$limit ;;
     cmdlet-zstd) what='Invoke-ObsBackup -Compression Zstd'; base=$limit ;;
@@ -99,6 +124,6 @@ for line in "${results[@]}"; do
     restore-obs) what='restore: obs-backup restore (staged)'; base=$plain ;;
   esac
   out=$([ "$bytes" = - ] && echo - || echo $(( bytes / 1000000 )))
-  printf '| %-34s | %8s | %7.2fx | %10s | %12s |\n' "$what" "$secs" "$(echo "$secs / $base" | bc -l)" "$out" "$(( rss / 1024 ))"
+  printf '| %-40s | %8s | %7.2fx | %10s | %12s |\n' "$what" "$secs" "$(echo "$secs / $base" | bc -l)" "$out" "$(( rss / 1024 ))"
 done
 printf '\n(pwsh alone: %s MB; the cmdlet bound is pwsh + 100 MB)\n' "$(( pwsh_rss / 1024 ))"
