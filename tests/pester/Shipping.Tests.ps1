@@ -18,6 +18,25 @@ Describe 'Shipping' {
         $run.Lines | Should -Be $cmdlets
     }
 
+    It 'build.ps1 -Task Package makes the tool packages, and dotnet tool install takes the native obs-backup on linux-x64' {
+        $out = Join-Path $TestDrive 'pkg'
+        & (Join-Path (Get-TestSetting REPO) 'build.ps1') -Task Package -OutputPath $out | Out-Null
+        $packages = Join-Path $out 'packages'
+        (Get-ChildItem $packages -Filter '*.nupkg').Name | Sort-Object |
+            Should -Be @('ObservatoryBackup.Cli.0.1.0.nupkg', 'ObservatoryBackup.Cli.any.0.1.0.nupkg', 'ObservatoryBackup.Cli.linux-x64.0.1.0.nupkg')
+
+        $tools = Join-Path $TestDrive 'tools'
+        & dotnet tool install --tool-path $tools --add-source $packages ObservatoryBackup.Cli | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        $installed = (Get-Item (Join-Path $tools 'obs-backup')).ResolvedTarget
+        $installed | Should -Match 'observatorybackup\.cli\.linux-x64'
+        # a native executable, not the dotnet host's shim of a portable build
+        [System.IO.File]::ReadAllBytes($installed)[0..3] | Should -Be @(0x7F, 0x45, 0x4C, 0x46)
+        $help = & (Join-Path $tools 'obs-backup') --help
+        $LASTEXITCODE | Should -Be 0
+        $help -join "`n" | Should -Match 'obs-backup \[command\] \[options\]'
+    }
+
     It 'has a valid manifest' {
         $manifest = Test-ModuleManifest $env:OBS_TEST_MODULE
         $manifest.Version | Should -Be '0.1.0'
