@@ -27,9 +27,10 @@ public sealed class ParallelGzipStream : Stream
     private readonly bool _leaveOpen;
     private readonly Queue<Task<(byte[] Buffer, int Length)>> _inFlight = new();
     private readonly Crc32 _crc = new();
-    // A pool of this stream's own, as large as the blocks in flight and gone with the stream: the shared
-    // pool may keep an array for every thread and core that returned one, for the process's life.
-    private readonly ArrayPool<byte> _buffers;
+    // Blocks and their outputs come from a pool of the codec's own, as large as one stream's blocks in
+    // flight and kept for the process: a pwsh session that backs up again reuses them (the shared pool
+    // could keep an array for every thread and core that returned one). Bigger blocks are not pooled.
+    private static readonly ArrayPool<byte> Buffers = ArrayPool<byte>.Create(OutputCapacity(DefaultBlockSize), 2 * (Environment.ProcessorCount + 1) + 1);
     private readonly WorkerThreads _workers;
     private byte[] _block;
     private int _filled;
@@ -46,9 +47,7 @@ public sealed class ParallelGzipStream : Stream
         _leaveOpen = leaveOpen;
         var workers = Math.Max(1, threads ?? Environment.ProcessorCount);
         _maxInFlight = workers + 1;
-        // blocks being gathered and deflated, and their outputs
-        _buffers = ArrayPool<byte>.Create(OutputCapacity(blockSize), 2 * _maxInFlight + 1);
-        _block = _buffers.Rent(blockSize);
+        _block = Buffers.Rent(blockSize);
         _workers = new WorkerThreads(workers, "obs-gzip");
     }
 
@@ -93,8 +92,8 @@ public sealed class ParallelGzipStream : Stream
             _headerWritten = true;
         }
         var (block, length, level) = (_block, _filled, _level);
-        _inFlight.Enqueue(_workers.Run(() => Deflate(_buffers, block, length, level, final)));
-        _block = final ? [] : _buffers.Rent(_blockSize);
+        _inFlight.Enqueue(_workers.Run(() => Deflate(Buffers, block, length, level, final)));
+        _block = final ? [] : Buffers.Rent(_blockSize);
         _filled = 0;
         while (_inFlight.Count >= _maxInFlight || (final && _inFlight.Count > 0))
             await WriteOldestAsync(ct).ConfigureAwait(false);
@@ -109,7 +108,7 @@ public sealed class ParallelGzipStream : Stream
         }
         finally
         {
-            _buffers.Return(buffer);
+            Buffers.Return(buffer);
         }
     }
 

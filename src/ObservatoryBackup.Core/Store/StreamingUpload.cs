@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Amazon.S3.Model;
 using ObservatoryBackup.Errors;
@@ -18,9 +19,29 @@ namespace ObservatoryBackup.Store;
 /// </summary>
 internal sealed class StreamingUpload(BackupStore store, string objectName, string contentType)
 {
+    // First-size part buffers outlive one upload: a pwsh session that backs up again reuses them instead
+    // of leaving 16 MiB of large-object garbage per backup until the next full collection. Larger parts
+    // (past 6 GiB compressed) are not kept: the pool takes arrays up to the first part's size only.
+    private static readonly ArrayPool<byte> PartBuffers = ArrayPool<byte>.Create(PartSizes.FirstPartSize, maxArraysPerBucket: 4);
+
+    private readonly List<byte[]> _rented = [];
+
     public async Task<long> RunAsync(Stream content, CancellationToken ct)
     {
-        var current = new byte[PartSizes.For(1)];
+        try
+        {
+            return await UploadAsync(content, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // no send is in flight by now: the loop awaits each, and a failure awaits the one under way
+            foreach (var buffer in _rented) PartBuffers.Return(buffer);
+        }
+    }
+
+    private async Task<long> UploadAsync(Stream content, CancellationToken ct)
+    {
+        var current = Rent(PartSizes.For(1));
         var length = await FillAsync(content, current, ct).ConfigureAwait(false);
         if (length < current.Length)
         {
@@ -69,11 +90,20 @@ internal sealed class StreamingUpload(BackupStore store, string objectName, stri
         }
     }
 
+    /// <summary>A buffer of exactly <paramref name="size"/> bytes (part sizes are powers of two, as the pool's arrays are), given back when the upload ends.</summary>
+    private byte[] Rent(int size)
+    {
+        var buffer = size <= PartSizes.FirstPartSize ? PartBuffers.Rent(size) : new byte[size];
+        if (buffer.Length != size) throw new InvalidOperationException($"A part buffer of {buffer.Length:N0} bytes was given for a part of {size:N0}.");
+        _rented.Add(buffer);
+        return buffer;
+    }
+
     /// <summary>Reads part <paramref name="partNumber"/> into <paramref name="buffer"/>, replaced by a bigger one when parts grow.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadNextAsync(Stream content, byte[]? buffer, int partNumber, CancellationToken ct)
+    private async Task<(byte[] Buffer, int Length)> ReadNextAsync(Stream content, byte[]? buffer, int partNumber, CancellationToken ct)
     {
         var size = PartSizes.For(partNumber);
-        if (buffer is null || buffer.Length != size) buffer = new byte[size];
+        if (buffer is null || buffer.Length != size) buffer = Rent(size);
         return (buffer, await FillAsync(content, buffer, ct).ConfigureAwait(false));
     }
 

@@ -140,6 +140,26 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
     }
 
     [Fact]
+    public async Task Concurrent_multipart_backups_in_one_process_never_share_a_buffer()
+    {
+        // part buffers and gzip blocks come from process-wide pools: two uploads at once, each of
+        // several parts, must each store exactly their own database
+        var bucket = Servers.UniqueName("bkt");
+        var sources = new[] { Servers.UniqueName("pool-a"), Servers.UniqueName("pool-b") };
+        foreach (var db in sources) await SampleDatabase.CreateRandomBlobsAsync(Pg, db, mebibytes: 20);
+
+        var backups = await Task.WhenAll(sources.Select(db => BackupAsync(SettingsFor(db, bucket))));
+        Assert.All(backups, b => Assert.True(b.Size > 16L << 20, $"compressed size {b.Size}"));
+
+        foreach (var (db, backup) in sources.Zip(backups))
+        {
+            var target = Servers.UniqueName("pool-restored");
+            await RestoreAsync(SettingsFor(target, bucket), backup.ObjectName);
+            Assert.Equal(await Pg.ContentDigestAsync(db), await Pg.ContentDigestAsync(target));
+        }
+    }
+
+    [Fact]
     public async Task A_truncated_backup_is_refused_and_the_target_is_unchanged()
     {
         var db = Servers.UniqueName("live");
