@@ -103,9 +103,10 @@ prepare='"$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored_plain" -c "CREAT
 prepare='"$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored_obs"' \
   results+=("$(measure restore-obs env DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/restored_obs" "$cli" restore "$name" --yes)")
 
-limit=$(echo "${results[0]}" | awk '{print $2}')
-plain=$(echo "${results[8]}" | awk '{print $2}')
-pwsh_rss=$(echo "${results[5]}" | awk '{print $3}')
+row() { printf '%s\n' "${results[@]}" | awk -v label="$1" -v field="$2" '$1 == label {print $field}'; }
+limit=$(row limit 2)
+plain=$(row restore-plain 2)
+pwsh_rss=$(row pwsh-alone 3)
 printf '\nDatabase %s MB on disk; %s cores; %s; median of %s runs\n\n' "$(( db_size / 1000000 ))" "$(nproc)" "$(date -u +%Y-%m-%d)" "$runs"
 printf '| %-40s | %8s | %8s | %10s | %12s |\n' "" "wall s" "ratio" "output MB" "peak RSS MB"
 printf '|%s|%s|%s|%s|%s|\n' "------------------------------------------" "----------" "----------" "------------" "--------------"
