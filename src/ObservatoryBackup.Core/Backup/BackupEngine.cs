@@ -161,8 +161,8 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         using var store = new BackupStore(settings.Storage, _log.StorageRetry);
         try
         {
-            // One backup of a database at a time; under the lock, the name is checked again.
-            await using var backupLock = await BackupLock.AcquireAsync(Db, ct).ConfigureAwait(false);
+            // One backup, restore or test of a database at a time; under the lock, the name is checked again.
+            await using var databaseLock = await DatabaseLock.AcquireAsync(Db, Db.Database, DatabaseLock.Run.Backup, ct).ConfigureAwait(false);
             if (!plan.BucketExists && !await store.BucketExistsAsync(ct).ConfigureAwait(false))
             {
                 await store.CreateBucketAsync(ct).ConfigureAwait(false);

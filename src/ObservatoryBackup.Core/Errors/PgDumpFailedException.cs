@@ -20,9 +20,12 @@ public sealed class PgDumpFailedException : ObsBackupException
     }
 
     /// <summary>pg_dump said it succeeded, but its output does not end with the completion line: it was cut short.</summary>
-    public static PgDumpFailedException Incomplete(long bytes, string standardError) =>
+    /// <param name="openCopyTable">The table whose COPY data the output ends inside, if it does.</param>
+    public static PgDumpFailedException Incomplete(long bytes, string? openCopyTable, string standardError) =>
         new("PgDumpIncomplete",
-            $"pg_dump exited successfully but its {bytes:N0} bytes of output do not end with its completion line; the dump is incomplete and was not stored."
+            $"pg_dump exited successfully but its {bytes:N0} bytes of output "
+            + (openCopyTable is null ? "do not end with its completion line" : $"end inside the COPY data of {openCopyTable}")
+            + "; the dump is incomplete and was not stored."
             + (string.IsNullOrWhiteSpace(standardError) ? "" : $" pg_dump said: {standardError.Trim()}"),
             standardError);
 

@@ -1,13 +1,14 @@
 namespace ObservatoryBackup.Errors;
 
 /// <summary>psql stopped at an error while applying a backup.</summary>
-public sealed class RestoreFailedException(string database, int exitCode, string standardError, bool targetUntouched, string? missingRole = null)
+/// <param name="objectName">The backup being restored, named in the message where the database is left partial.</param>
+public sealed class RestoreFailedException(string database, int exitCode, string standardError, bool targetUntouched, string? missingRole = null, string? objectName = null)
     : ObsBackupException(ObsErrorKind.OperationFailed, "RestoreFailed",
         $"psql failed ({ExitStatus.Describe(exitCode)}) while restoring into \"{database}\": {standardError.Trim()}"
         + (missingRole is null ? "" : $" The role \"{missingRole}\" does not exist on this server: create it, or restore with ownership left out.")
         + (targetUntouched
             ? " The existing database was left untouched."
-            : $" The database \"{database}\" now holds a partial restore: restore it again, or from an earlier backup."), database)
+            : " " + PartialRestoreException.Advice(database, objectName)), database)
 {
     public int ExitCode { get; } = exitCode;
     public string StandardError { get; } = standardError;

@@ -23,14 +23,18 @@ public sealed class DatabaseAdmin : IAsyncDisposable
 
     public PgVersion ServerVersion => new(_connection.PostgreSqlVersion.Major, Math.Max(0, _connection.PostgreSqlVersion.Minor));
 
+    /// <summary>What the tool's sessions call themselves (<c>application_name</c>), followed by what they do.</summary>
+    public const string ApplicationName = "ObservatoryBackup";
+
     /// <summary>Connects to <paramref name="database"/> (default: the URL's own database).</summary>
-    public static async Task<DatabaseAdmin> ConnectAsync(DatabaseUrl url, CancellationToken ct, string? database = null) =>
-        new(await OpenAsync(url, database ?? url.Database, ct).ConfigureAwait(false), url);
+    /// <param name="purpose">Said after <see cref="ApplicationName"/> in the session's application_name: "backup", "restore".</param>
+    public static async Task<DatabaseAdmin> ConnectAsync(DatabaseUrl url, CancellationToken ct, string? database = null, string? purpose = null) =>
+        new(await OpenAsync(url, database ?? url.Database, ct, purpose).ConfigureAwait(false), url);
 
     /// <summary>An open connection to <paramref name="database"/>; failures say whether the server was unreachable or refused the user.</summary>
-    public static async Task<NpgsqlConnection> OpenAsync(DatabaseUrl url, string database, CancellationToken ct)
+    public static async Task<NpgsqlConnection> OpenAsync(DatabaseUrl url, string database, CancellationToken ct, string? purpose = null)
     {
-        var connection = new NpgsqlConnection(ConnectionString(url, database));
+        var connection = new NpgsqlConnection(ConnectionString(url, database, purpose));
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
@@ -47,16 +51,16 @@ public sealed class DatabaseAdmin : IAsyncDisposable
     /// Connects to a maintenance database other than the target: <c>postgres</c>, or <c>template1</c>
     /// where that does not exist or is itself the database being replaced.
     /// </summary>
-    public static async Task<DatabaseAdmin> ConnectMaintenanceAsync(DatabaseUrl url, CancellationToken ct)
+    public static async Task<DatabaseAdmin> ConnectMaintenanceAsync(DatabaseUrl url, CancellationToken ct, string? purpose = null)
     {
-        if (url.Database == "postgres") return await ConnectAsync(url, ct, "template1").ConfigureAwait(false);
+        if (url.Database == "postgres") return await ConnectAsync(url, ct, "template1", purpose).ConfigureAwait(false);
         try
         {
-            return await ConnectAsync(url, ct, "postgres").ConfigureAwait(false);
+            return await ConnectAsync(url, ct, "postgres", purpose).ConfigureAwait(false);
         }
         catch (DatabaseException ex) when (ex.Kind == ObsErrorKind.NotFound)
         {
-            return await ConnectAsync(url, ct, "template1").ConfigureAwait(false);
+            return await ConnectAsync(url, ct, "template1", purpose).ConfigureAwait(false);
         }
     }
 
@@ -68,19 +72,85 @@ public sealed class DatabaseAdmin : IAsyncDisposable
     public async Task<bool> TryLockAsync(string resource, CancellationToken ct) =>
         await ScalarAsync<bool>("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", ct, resource).ConfigureAwait(false);
 
-    /// <summary>Rows in <paramref name="qualifiedTable"/>, a name as pg_dump writes it (schema-qualified, quoted where needed).</summary>
-    public async Task<long> CountRowsAsync(string qualifiedTable, CancellationToken ct)
+    /// <summary>
+    /// The application_name, pid and start of the session holding the advisory lock named
+    /// <paramref name="resource"/> in this connection's database; null when none does, or the server
+    /// does not show this user who.
+    /// </summary>
+    public async Task<(string ApplicationName, int Pid, DateTime Since)?> LockHolderAsync(string resource, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM {qualifiedTable}", _connection);
+        await using var cmd = new NpgsqlCommand("""
+            SELECT a.application_name, a.pid, a.backend_start
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)
+            """, _connection) { Parameters = { new() { Value = resource } } };
         try
         {
-            return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.IsDBNull(0) || reader.IsDBNull(2)) return null;
+            return (reader.GetString(0), reader.GetInt32(1), reader.GetDateTime(2));
         }
         catch (NpgsqlException ex)
         {
             throw Translate(ex, Url, _connection.Database);
         }
     }
+
+    /// <summary>
+    /// Rows in <paramref name="qualifiedTable"/>, a name as pg_dump writes it (schema-qualified, quoted
+    /// where needed); null when there is no such table.
+    /// </summary>
+    public async Task<long?> CountRowsAsync(string qualifiedTable, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM {qualifiedTable}", _connection);
+        try
+        {
+            return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }
+        catch (PostgresException ex) when (ex.SqlState is "42P01" or "3F000")
+        {
+            return null; // undefined table or schema
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Translate(ex, Url, _connection.Database);
+        }
+    }
+
+    /// <summary>
+    /// The ordinary tables of this connection's database that pg_dump writes COPY data for, named as
+    /// pg_dump names them: user schemas, not members of an extension.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DataTablesAsync(CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND c.relpersistence <> 't'
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+            """, _connection);
+        var names = new List<string>();
+        try
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) names.Add(reader.GetString(0));
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Translate(ex, Url, _connection.Database);
+        }
+        return names;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> is a database an interrupted DROP DATABASE left invalid
+    /// (PostgreSQL 15.4 and later mark it so): nobody can connect to it, and only dropping it helps.
+    /// </summary>
+    public async Task<bool> IsInvalidDatabaseAsync(string name, CancellationToken ct) =>
+        await ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1 AND datconnlimit = -2)", ct, name).ConfigureAwait(false);
 
     /// <summary>Names of the databases on the server.</summary>
     public async Task<IReadOnlyList<string>> DatabaseNamesAsync(CancellationToken ct)
@@ -102,7 +172,10 @@ public sealed class DatabaseAdmin : IAsyncDisposable
     public async Task<bool> DatabaseExistsAsync(string name, CancellationToken ct) =>
         await ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", ct, name).ConfigureAwait(false);
 
-    /// <summary>Terminates every other session on <paramref name="name"/>; returns how many.</summary>
+    /// <summary>
+    /// Terminates every other session on <paramref name="name"/>; returns how many. The tool's own runs
+    /// hold their <see cref="DatabaseLock"/> in the maintenance database, so none of them is ended here.
+    /// </summary>
     public async Task<int> TerminateConnectionsAsync(string name, CancellationToken ct) =>
         (int)await ScalarAsync<long>(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
@@ -115,16 +188,40 @@ public sealed class DatabaseAdmin : IAsyncDisposable
     public Task DropDatabaseAsync(string name, CancellationToken ct) =>
         ExecuteAsync($"DROP DATABASE IF EXISTS {SqlIdentifier.Quote(name)} WITH (FORCE)", name, ct);
 
-    /// <summary>Creates the database, owned by the connecting user as the replaced script did.</summary>
+    /// <summary>
+    /// Creates the database, owned by the connecting user as the replaced script did, from template0
+    /// as pg_dump's documentation asks (template1 may hold local additions, and a session on it, such
+    /// as another run's lock, would make CREATE DATABASE fail).
+    /// </summary>
     public Task CreateDatabaseAsync(string name, CancellationToken ct) =>
-        ExecuteAsync($"CREATE DATABASE {SqlIdentifier.Quote(name)}", name, ct);
+        ExecuteAsync($"CREATE DATABASE {SqlIdentifier.Quote(name)} TEMPLATE template0", name, ct);
 
     public Task RenameDatabaseAsync(string from, string to, CancellationToken ct) =>
         ExecuteAsync($"ALTER DATABASE {SqlIdentifier.Quote(from)} RENAME TO {SqlIdentifier.Quote(to)}", from, ct);
 
+    /// <summary>
+    /// Moves <paramref name="target"/> aside to <paramref name="aside"/> (when given) and
+    /// <paramref name="incoming"/> in under its name, in one transaction: both renames happen or
+    /// neither, whatever happens to this process.
+    /// </summary>
+    public async Task SwapInAsync(string incoming, string target, string? aside, CancellationToken ct)
+    {
+        await using var transaction = await _connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        if (aside is not null) await ExecuteAsync($"ALTER DATABASE {SqlIdentifier.Quote(target)} RENAME TO {SqlIdentifier.Quote(aside)}", target, ct).ConfigureAwait(false);
+        await ExecuteAsync($"ALTER DATABASE {SqlIdentifier.Quote(incoming)} RENAME TO {SqlIdentifier.Quote(target)}", incoming, ct).ConfigureAwait(false);
+        try
+        {
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Translate(ex, Url, target);
+        }
+    }
+
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
 
-    internal static string ConnectionString(DatabaseUrl url, string database)
+    internal static string ConnectionString(DatabaseUrl url, string database, string? purpose = null)
     {
         var builder = new NpgsqlConnectionStringBuilder
         {
@@ -133,7 +230,7 @@ public sealed class DatabaseAdmin : IAsyncDisposable
             Username = url.User,
             Password = url.Password,
             Database = database,
-            ApplicationName = "ObservatoryBackup",
+            ApplicationName = purpose is null ? ApplicationName : $"{ApplicationName} {purpose}",
             Timeout = url.ConnectTimeoutOrDefault,
             // the drop/rename steps must not be served by a pooled session that still sits on the target
             Pooling = false,

@@ -15,7 +15,8 @@ public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
     /// <exception cref="PgDumpFailedException">pg_dump exited non-zero, or its output is incomplete.</exception>
     public async Task DumpAsync(Stream output, CancellationToken ct)
     {
-        var completion = new DumpCompletion();
+        // pg_dump's format, parsed as it passes: the closing line counts only outside COPY data
+        var reader = new PlainDumpReader();
         long bytes = 0;
         // pg_dump writes 4 KiB at a time. Read asynchronously, each write woke a pool thread and queued
         // the next read to another: ~500,000 context switches per 1 GB dump. One thread of its own, in
@@ -29,7 +30,7 @@ public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
                 while ((n = source.Read(buffer)) > 0)
                 {
                     token.ThrowIfCancellationRequested();
-                    completion.Append(buffer.AsSpan(0, n));
+                    reader.Read(buffer.AsSpan(0, n));
                     bytes += n;
                     output.Write(buffer, 0, n);
                 }
@@ -42,6 +43,7 @@ public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
         var (exitCode, stderr) = await PgCommand.RunAsync(pgDumpPath, ["--format=plain", "--no-password"], database,
             PipeSource.Null, target, ct).ConfigureAwait(false);
         if (exitCode != 0) throw new PgDumpFailedException(exitCode, stderr);
-        if (!completion.IsComplete) throw PgDumpFailedException.Incomplete(bytes, stderr);
+        reader.Complete();
+        if (!reader.IsComplete) throw PgDumpFailedException.Incomplete(bytes, reader.OpenCopyTable, stderr);
     }
 }

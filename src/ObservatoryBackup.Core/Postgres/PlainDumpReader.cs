@@ -3,33 +3,46 @@ using System.Text;
 namespace ObservatoryBackup.Postgres;
 
 /// <summary>
-/// Reads pg_dump's plain format as it streams past, line by line: SQL statements, and the data lines
-/// of <c>COPY … FROM stdin;</c> blocks up to their <c>\.</c>. In statement text it follows what psql
-/// follows (quoted strings, E'' escapes, quoted identifiers, dollar quoting, comments), so that a
-/// backslash outside them, which psql would run as a meta-command (<c>\connect</c>, <c>\!</c>), is seen.
-/// Only pg_dump's own <c>\restrict</c> and <c>\unrestrict</c> are expected; anything else is reported
-/// in <see cref="ForbiddenMetaCommand"/>. It counts the data lines of each COPY block: the rows the dump
-/// carries for each table (<see cref="RowsPerTable"/>). Memory is one line and one count per table.
+/// A small parser of pg_dump's plain format, fed as the dump streams past: statements, and the data
+/// lines of <c>COPY … FROM stdin;</c> blocks up to their <c>\.</c>. It finds every psql meta-command
+/// (a backslash outside quotes, comments and COPY data, read as psql reads it: <see cref="PsqlLexer"/>)
+/// and allows only the two lines pg_dump writes, <c>\restrict KEY</c> and <c>\unrestrict KEY</c> with
+/// a key of letters and digits and nothing else; anything else is in <see cref="ForbiddenMetaCommand"/>.
+/// It counts each COPY block's data lines (the rows the dump carries per table) and knows whether the
+/// dump ran to its end: pg_dump's closing line outside COPY data, then nothing but comments and
+/// <c>\unrestrict</c>. Memory is one line and one count per table.
 /// </summary>
 public sealed class PlainDumpReader
 {
-    private static readonly string[] AllowedMetaCommands = [@"\restrict", @"\unrestrict"];
+    /// <summary>The comment line pg_dump writes when it has written everything.</summary>
+    public const string CompletionMarker = "-- PostgreSQL database dump complete";
 
-    private enum State { Statement, SingleQuote, EscapeQuote, DoubleQuote, DollarQuote, BlockComment, CopyData }
+    private static readonly byte[] CompletionMarkerBytes = Encoding.ASCII.GetBytes(CompletionMarker);
+
+    /// <summary>One reading of the dump: a lexer, and the COPY blocks it sees begin and end.</summary>
+    private sealed class Reading(bool backslashEscapesInStrings)
+    {
+        public readonly PsqlLexer Lexer = new(backslashEscapesInStrings);
+        public bool InCopyData;
+        public bool AtStatementStart => !InCopyData && Lexer.InStatementText && !Lexer.StatementOpen;
+    }
 
     private readonly List<byte> _partial = [];
-    private State _state = State.Statement;
-    private byte[] _dollarTag = [];
-    private int _commentDepth;
-    private bool _statementOpen;
+    private readonly Reading _standard = new(backslashEscapesInStrings: false);
+    private readonly Reading _escaping = new(backslashEscapesInStrings: true);
     private readonly Dictionary<string, long> _rows = new(StringComparer.Ordinal);
     private string? _copyTable;
+    private long _copyRows;
+    private bool _markerLast;
 
     /// <summary>Lines read so far.</summary>
     public long Lines { get; private set; }
 
-    /// <summary>The first psql meta-command other than pg_dump's own, with its line number; null while there is none.</summary>
-    public (long Line, string Command)? ForbiddenMetaCommand { get; private set; }
+    /// <summary>The first meta-command line psql would run that is not pg_dump's own; null while there is none.</summary>
+    public MetaCommandFinding? ForbiddenMetaCommand { get; private set; }
+
+    /// <summary>True when the last whole line read was pg_dump's own <c>\restrict</c> or <c>\unrestrict</c> line.</summary>
+    public bool LastLineWasOwnMetaCommand { get; private set; }
 
     /// <summary>
     /// Rows each COPY block carried, by table as pg_dump names it (schema-qualified, quoted where
@@ -38,10 +51,20 @@ public sealed class PlainDumpReader
     public IReadOnlyDictionary<string, long> RowsPerTable => _rows;
 
     /// <summary>True when the next line starts a statement: not inside COPY data, a quoted string, a dollar quote or a comment.</summary>
-    public bool AtStatement => _state == State.Statement && !_statementOpen && _partial.Count == 0;
+    public bool AtStatement => _standard.AtStatementStart && _partial.Count == 0;
 
     /// <summary>True while inside a COPY block's data.</summary>
-    public bool InCopyData => _state == State.CopyData;
+    public bool InCopyData => _standard.InCopyData;
+
+    /// <summary>The table whose COPY data is being read, or null outside COPY data.</summary>
+    public string? OpenCopyTable => InCopyData ? _copyTable : null;
+
+    /// <summary>
+    /// True when what was read ends as pg_dump ends a dump: its closing line outside COPY data, quotes
+    /// and comments, followed by nothing but comments, blank lines and <c>\unrestrict</c>. A dump cut
+    /// inside a COPY block is not complete, whatever its last lines say.
+    /// </summary>
+    public bool IsComplete => _markerLast && _standard.AtStatementStart && _partial.Count == 0;
 
     /// <summary>Reads the next bytes of the dump.</summary>
     public void Read(ReadOnlySpan<byte> chunk)
@@ -51,7 +74,7 @@ public sealed class PlainDumpReader
             var newline = chunk.IndexOf((byte)'\n');
             if (newline < 0)
             {
-                foreach (var b in chunk) _partial.Add(b);
+                _partial.AddRange(chunk);
                 return;
             }
             if (_partial.Count == 0)
@@ -60,7 +83,7 @@ public sealed class PlainDumpReader
             }
             else
             {
-                foreach (var b in chunk[..newline]) _partial.Add(b);
+                _partial.AddRange(chunk[..newline]);
                 Line(_partial.ToArray());
                 _partial.Clear();
             }
@@ -80,64 +103,92 @@ public sealed class PlainDumpReader
     {
         Lines++;
         if (line.Length > 0 && line[^1] == '\r') line = line[..^1];
-        if (_state == State.CopyData)
+        LastLineWasOwnMetaCommand = false;
+        if (_standard.InCopyData && _escaping.InCopyData)
         {
-            if (line.SequenceEqual(@"\."u8)) _state = State.Statement;
-            else _rows[_copyTable!]++; // text format escapes newlines in values: a line is a row
+            // the hot path: a row, or the end of the block (text format escapes newlines in values: a line is a row)
+            if (line.SequenceEqual(@"\."u8)) EndCopy(_standard);
+            else _copyRows++;
+            _escaping.InCopyData = _standard.InCopyData;
             return;
         }
 
-        var startsInStatement = _state == State.Statement;
-        for (var i = 0; i < line.Length; i++)
+        var atStart = _standard.AtStatementStart;
+        var wasMarkerLast = _markerLast;
+        if (_standard.InCopyData)
         {
-            var c = line[i];
-            var next = i + 1 < line.Length ? line[i + 1] : (byte)0;
-            switch (_state)
-            {
-                case State.Statement:
-                    if (c == '-' && next == '-') { i = line.Length; break; }
-                    if (c == '/' && next == '*') { _state = State.BlockComment; _commentDepth = 1; i++; break; }
-                    if (c == ';') { _statementOpen = false; break; }
-                    if (c == '\\')
-                    {
-                        var command = MetaCommandAt(line, i);
-                        if (!(startsInStatement && i == 0 && AllowedMetaCommands.Contains(command)))
-                            ForbiddenMetaCommand ??= (Lines, command);
-                        i = line.Length; // psql takes the rest of the line as the command's arguments
-                        break;
-                    }
-                    if (c is not ((byte)' ' or (byte)'\t')) _statementOpen = true;
-                    if (c == '\'') { _state = IsEscapeStringPrefix(line, i) ? State.EscapeQuote : State.SingleQuote; break; }
-                    if (c == '"') { _state = State.DoubleQuote; break; }
-                    if (c == '$' && DollarTagAt(line, i) is { } tag) { _state = State.DollarQuote; _dollarTag = tag; i += tag.Length - 1; break; }
-                    break;
-                case State.SingleQuote:
-                    if (c == '\'') { if (next == '\'') i++; else _state = State.Statement; }
-                    break;
-                case State.EscapeQuote:
-                    if (c == '\\') i++;
-                    else if (c == '\'') { if (next == '\'') i++; else _state = State.Statement; }
-                    break;
-                case State.DoubleQuote:
-                    if (c == '"') { if (next == '"') i++; else _state = State.Statement; }
-                    break;
-                case State.DollarQuote:
-                    if (c == '$' && line[i..].StartsWith(_dollarTag)) { i += _dollarTag.Length - 1; _state = State.Statement; }
-                    break;
-                case State.BlockComment:
-                    if (c == '/' && next == '*') { _commentDepth++; i++; }
-                    else if (c == '*' && next == '/') { i++; if (--_commentDepth == 0) _state = State.Statement; }
-                    break;
-            }
+            if (line.SequenceEqual(@"\."u8)) EndCopy(_standard);
+            else _copyRows++;
+        }
+        else
+        {
+            Statement(_standard, line, primary: true);
+        }
+        if (_escaping.InCopyData)
+        {
+            if (line.SequenceEqual(@"\."u8)) _escaping.InCopyData = false;
+        }
+        else
+        {
+            Statement(_escaping, line, primary: false);
         }
 
-        // pg_dump writes each COPY on one line of its own: COPY schema.table (columns) FROM stdin;
-        if (startsInStatement && _state == State.Statement && line.StartsWith("COPY "u8) && line.EndsWith(" FROM stdin;"u8))
+        // after pg_dump's closing line only comments, blank lines and its \unrestrict may follow
+        if (atStart && line.SequenceEqual(CompletionMarkerBytes)) _markerLast = true;
+        else if (wasMarkerLast && !(LastLineWasOwnMetaCommand || IsBlankOrComment(line))) _markerLast = false;
+    }
+
+    private void Statement(Reading reading, ReadOnlySpan<byte> line, bool primary)
+    {
+        var atStart = reading.AtStatementStart;
+        var backslash = reading.Lexer.Line(line);
+        if (backslash >= 0)
         {
-            _state = State.CopyData;
+            if (atStart && backslash == 0 && IsOwnMetaCommand(line))
+            {
+                if (primary) LastLineWasOwnMetaCommand = true;
+            }
+            else
+            {
+                ForbiddenMetaCommand ??= new MetaCommandFinding(Lines, PsqlLexer.MetaCommandAt(line, backslash), StringsTakeBackslashEscapes: !primary);
+            }
+            return;
+        }
+        // pg_dump writes each COPY on one line of its own: COPY schema.table (columns) FROM stdin;
+        if (atStart && reading.AtStatementStart && line.StartsWith("COPY "u8) && line.EndsWith(" FROM stdin;"u8))
+        {
+            reading.InCopyData = true;
+            if (!primary) return;
             _copyTable = CopyTarget(line["COPY "u8.Length..]);
+            _copyRows = 0;
             _rows.TryAdd(_copyTable, 0);
         }
+    }
+
+    private void EndCopy(Reading reading)
+    {
+        reading.InCopyData = false;
+        _rows[_copyTable!] += _copyRows;
+        _copyRows = 0;
+    }
+
+    /// <summary>pg_dump's own line: <c>\restrict KEY</c> or <c>\unrestrict KEY</c>, the key letters and digits, nothing else.</summary>
+    internal static bool IsOwnMetaCommand(ReadOnlySpan<byte> line)
+    {
+        ReadOnlySpan<byte> key;
+        if (line.StartsWith(@"\restrict "u8)) key = line[@"\restrict "u8.Length..];
+        else if (line.StartsWith(@"\unrestrict "u8)) key = line[@"\unrestrict "u8.Length..];
+        else return false;
+        if (key.IsEmpty) return false;
+        foreach (var b in key)
+            if (!char.IsAsciiLetterOrDigit((char)b)) return false;
+        return true;
+    }
+
+    private static bool IsBlankOrComment(ReadOnlySpan<byte> line)
+    {
+        var trimmed = line.Trim(" \t"u8);
+        return trimmed.IsEmpty || trimmed.StartsWith("--"u8);
     }
 
     /// <summary>The qualified table name at the start of <paramref name="rest"/>: up to the first space outside double quotes.</summary>
@@ -152,29 +203,10 @@ public sealed class PlainDumpReader
         }
         return Encoding.UTF8.GetString(rest[..end]);
     }
-
-    // E'…' (and e'…') strings take backslash escapes; an E that ends an identifier does not count.
-    private static bool IsEscapeStringPrefix(ReadOnlySpan<byte> line, int quote) =>
-        quote > 0 && line[quote - 1] is (byte)'E' or (byte)'e' && (quote < 2 || !IsIdentifierByte(line[quote - 2]));
-
-    /// <summary>A dollar-quote opener at <paramref name="at"/> ($$ or $tag$), or null ($1, or a $ inside an identifier).</summary>
-    private static byte[]? DollarTagAt(ReadOnlySpan<byte> line, int at)
-    {
-        if (at > 0 && IsIdentifierByte(line[at - 1])) return null;
-        var end = at + 1;
-        while (end < line.Length && IsIdentifierByte(line[end]) && line[end] != '$') end++;
-        if (end >= line.Length || line[end] != '$') return null;
-        if (end > at + 1 && line[at + 1] is >= (byte)'0' and <= (byte)'9') return null;
-        return line[at..(end + 1)].ToArray();
-    }
-
-    private static string MetaCommandAt(ReadOnlySpan<byte> line, int at)
-    {
-        var end = at + 1;
-        while (end < line.Length && line[end] is not ((byte)' ' or (byte)'\t' or (byte)'\\')) end++;
-        return Encoding.UTF8.GetString(line[at..Math.Max(end, at + 1)]);
-    }
-
-    private static bool IsIdentifierByte(byte b) =>
-        b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'_' or (byte)'$' or >= 0x80;
 }
+
+/// <summary>A psql meta-command line that pg_dump does not write.</summary>
+/// <param name="Line">Its line number in the SQL.</param>
+/// <param name="Command">The command as psql would take it: <c>\!</c>, <c>\connect</c>, or <c>\restrict</c> in a form pg_dump never writes.</param>
+/// <param name="StringsTakeBackslashEscapes">Found only by reading <c>'…'</c> strings as psql does when <c>standard_conforming_strings</c> is off.</param>
+public sealed record MetaCommandFinding(long Line, string Command, bool StringsTakeBackslashEscapes);

@@ -6,17 +6,31 @@ namespace ObservatoryBackup.Restore;
 /// <summary>
 /// Where a dump's SQL passes into psql, line by line. Every line is read by a <see cref="DumpCheck"/>
 /// first (so a restore verifies as it goes), and a line holding a forbidden psql meta-command is
-/// refused before psql is given it. With <c>noOwner</c> it also leaves ownership and privileges out:
+/// refused before psql is given it. psql is first given <c>\restrict</c> with a key of our own, so
+/// that psql itself refuses any meta-command that got past the check; the dump's own
+/// <c>\restrict</c>/<c>\unrestrict</c> lines (checked to be exactly pg_dump's) are therefore left out.
+/// With <c>noOwner</c> it also leaves ownership and privileges out:
 /// the statement lines pg_dump writes for them (<c>ALTER … OWNER TO …;</c>, <c>GRANT …;</c>,
 /// <c>REVOKE …;</c>, <c>ALTER DEFAULT PRIVILEGES …;</c>), each on a line of its own. Lines inside
 /// COPY data, strings or comments are never dropped, so data that looks like a GRANT passes byte for byte.
 /// </summary>
-internal sealed class DumpGate(Stream sql, DumpCheck check, bool noOwner) : Stream
+internal sealed class DumpGate : Stream
 {
+    private readonly Stream _sql;
+    private readonly DumpCheck _check;
+    private readonly bool _noOwner;
     private readonly byte[] _in = new byte[1 << 16];
     private readonly List<byte> _line = [];
     private readonly MemoryStream _out = new();
     private bool _ended;
+
+    /// <param name="restrictKey">psql's <c>\restrict</c> key for this load: letters and digits nobody else knows.</param>
+    public DumpGate(Stream sql, DumpCheck check, bool noOwner, string restrictKey)
+    {
+        (_sql, _check, _noOwner) = (sql, check, noOwner);
+        _out.Write(System.Text.Encoding.ASCII.GetBytes($"\\restrict {restrictKey}\n"));
+        _out.Position = 0;
+    }
 
     /// <summary>Statement lines left out so far.</summary>
     public long Dropped { get; private set; }
@@ -42,7 +56,7 @@ internal sealed class DumpGate(Stream sql, DumpCheck check, bool noOwner) : Stre
         while (_out.Length - _out.Position == 0 && !_ended)
         {
             _out.SetLength(0);
-            var n = await sql.ReadAsync(_in, ct).ConfigureAwait(false);
+            var n = await _sql.ReadAsync(_in, ct).ConfigureAwait(false);
             if (n == 0)
             {
                 _ended = true;
@@ -78,7 +92,7 @@ internal sealed class DumpGate(Stream sql, DumpCheck check, bool noOwner) : Stre
             catch (BackupDataException)
             {
                 // the check still sees every byte in order, so that what follows can tell a damaged backup from a crafted one
-                check.Sql(chunk[(newline + 1)..]);
+                _check.Sql(chunk[(newline + 1)..]);
                 throw;
             }
             chunk = chunk[(newline + 1)..];
@@ -88,10 +102,12 @@ internal sealed class DumpGate(Stream sql, DumpCheck check, bool noOwner) : Stre
 
     private void Emit(ReadOnlySpan<byte> line, bool newline)
     {
-        var drop = noOwner && check.Reader.AtStatement && IsOwnershipStatement(line);
-        check.Sql(line);
-        if (newline) check.Sql("\n"u8);
-        check.ThrowIfUnsafe();
+        var drop = _noOwner && _check.Reader.AtStatement && IsOwnershipStatement(line);
+        _check.Sql(line);
+        if (newline) _check.Sql("\n"u8);
+        else _check.Reader.Complete(); // the last line, without a newline: psql runs it all the same
+        _check.ThrowIfUnsafe();
+        if (_check.Reader.LastLineWasOwnMetaCommand) return;
         if (drop)
         {
             Dropped++;

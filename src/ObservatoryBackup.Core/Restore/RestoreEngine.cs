@@ -12,9 +12,11 @@ using ObservatoryBackup.Verify;
 namespace ObservatoryBackup.Restore;
 
 /// <summary>
-/// Restores a backup: download to a private temporary file, verify it is a complete dump, then
-/// (staged, the default) restore into a fresh database and swap it in by rename, or (in place)
-/// terminate connections, drop, recreate and restore. Nothing is dropped before the download is verified.
+/// Restores a backup, under the database's <see cref="DatabaseLock"/>. Staged (the default): stream it
+/// from the store through the checks into a fresh database, prove that database holds what the backup
+/// carried (<see cref="LoadedDatabaseCheck"/>), then swap it in by renaming, in one transaction that a
+/// signal cannot split. In place: download to a private temporary file and verify it whole, then
+/// terminate connections, drop, recreate and load; a failure after the drop says the database is partial.
 /// </summary>
 public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
 {
@@ -54,12 +56,10 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             ("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner));
         try
         {
-            var psql = SqlLoader.LocatePsql(settings, _log);
-            await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(Db, ct).ConfigureAwait(false);
-            // One restore of a database at a time; under the lock, what killed restores left is ours to remove.
-            if (!await admin.TryLockAsync(LockResource, ct).ConfigureAwait(false))
-                throw new DatabaseException(ObsErrorKind.Busy, "RestoreInProgress",
-                    $"Another restore into {DescribeTarget()} is running; this one did not start.", Db.Database);
+            await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(Db, ct, DatabaseLock.Purpose(DatabaseLock.Run.Restore)).ConfigureAwait(false);
+            // One backup, restore or test of a database at a time; under the lock, what killed restores left is ours to remove.
+            await DatabaseLock.TakeAsync(admin, Db.Database, DatabaseLock.Run.Restore, ct).ConfigureAwait(false);
+            var psql = await SqlLoader.LocatePsqlAsync(settings, _log, admin.ServerVersion, ct).ConfigureAwait(false);
             await RemoveLeftoversAsync(admin, ct).ConfigureAwait(false);
             using var store = new BackupStore(settings.Storage, _log.StorageRetry);
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
@@ -91,12 +91,11 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         }
     }
 
-    private string LockResource => $"ObservatoryBackup restore {Db.Database}";
-
     /// <summary>
     /// Removes what restores killed before they could clean up left behind: their temporary files, and
     /// staging databases of this target. A database moved aside during a swap still holds the replaced
-    /// data: it is reported, never dropped.
+    /// data: it is reported, never dropped, unless an interrupted DROP left it invalid (nobody can
+    /// connect to it, and it holds nothing whole).
     /// </summary>
     private async Task RemoveLeftoversAsync(DatabaseAdmin admin, CancellationToken ct)
     {
@@ -108,6 +107,11 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             {
                 await admin.DropDatabaseAsync(name, ct).ConfigureAwait(false);
                 _log.Warning("removed_leftover", ("kind", "staging_database"), ("database", name));
+            }
+            else if (IsOwnName(name, ReplacedSuffix) && await admin.IsInvalidDatabaseAsync(name, ct).ConfigureAwait(false))
+            {
+                await admin.DropDatabaseAsync(name, CancellationToken.None).ConfigureAwait(false);
+                _log.Warning("removed_leftover", ("kind", "invalid_database"), ("database", name));
             }
             else if (IsOwnName(name, ReplacedSuffix))
             {
@@ -138,7 +142,6 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         _log.Error("restore_finished", [("status", "failed"), ("object_name", objectName), ("database", Db.Database), .. failure]);
     }
 
-    /// <returns>Whether an existing database was replaced.</returns>
     /// <returns>Whether an existing database was replaced, and what the backup carried.</returns>
     private async Task<(bool Replaced, DumpSummary Summary)> RestoreStagedAsync(DatabaseAdmin admin, string psql, BackupStore store, StoredBackup stored, CancellationToken ct)
     {
@@ -153,56 +156,63 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         _log.Info("create_database", ("database", staging), ("staging", true));
         try
         {
-            // streamed from the store, verified on its way in: the swap below happens only if every check passed
-            await using var download = new StreamingDownload(store, stored, _log, sink.Progress, ct);
-            summary = (await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner, VerifyAs = stored, Codec = BackupKey.CodecOf(stored.ObjectName) }
-                .LoadAsync(download.Content, stored.Size, staging, targetUntouched: true, ct).ConfigureAwait(false))!;
+            // streamed from the store, verified on its way in, then what was loaded is proven against what the stream carried
+            await using (var download = new StreamingDownload(store, stored, _log, sink.Progress, ct))
+                summary = (await Loader(psql, stored.ObjectName, verifyAs: stored)
+                    .LoadAsync(download.Content, stored.Size, staging, targetUntouched: true, ct).ConfigureAwait(false))!;
+            await ProveLoadedAsync(staging, stored.ObjectName, summary, $"The staging database was dropped; \"{target}\" was left as it was.", ct).ConfigureAwait(false);
+            // the last point at which a signal stops the restore: the swap below runs to its end
+            ct.ThrowIfCancellationRequested();
         }
         catch
         {
             await DropQuietlyAsync(admin, staging).ConfigureAwait(false);
             throw;
         }
+        return (await SwapInAsync(admin, staging, target, old).ConfigureAwait(false), summary);
+    }
 
-        // Swap: keep newcomers out, end current sessions, move the old database aside, move the new one in.
-        var exists = await admin.DatabaseExistsAsync(target, ct).ConfigureAwait(false);
-        if (exists)
-        {
-            await admin.SetAllowConnectionsAsync(target, false, ct).ConfigureAwait(false);
-            try
-            {
-                var terminated = await admin.TerminateConnectionsAsync(target, ct).ConfigureAwait(false);
-                _log.Info("terminate_connections", ("database", target), ("terminated", terminated));
-                await admin.RenameDatabaseAsync(target, old, ct).ConfigureAwait(false);
-            }
-            catch
-            {
-                await admin.SetAllowConnectionsAsync(target, true, CancellationToken.None).ConfigureAwait(false);
-                await DropQuietlyAsync(admin, staging).ConfigureAwait(false);
-                throw;
-            }
-        }
+    /// <summary>
+    /// Puts the staging database in the target's place: keep newcomers out, end current sessions, then
+    /// both renames in one transaction, so the target is always either the old database or the new one.
+    /// Not cancellable: once it starts the restore is done, and the old database is dropped without a
+    /// cancel request (a cancelled DROP DATABASE leaves an invalid database behind).
+    /// </summary>
+    private async Task<bool> SwapInAsync(DatabaseAdmin admin, string staging, string target, string old)
+    {
+        var none = CancellationToken.None;
+        var exists = await admin.DatabaseExistsAsync(target, none).ConfigureAwait(false);
         try
-        {
-            await admin.RenameDatabaseAsync(staging, target, ct).ConfigureAwait(false);
-            _log.Info("rename_database", ("from", staging), ("to", target));
-        }
-        catch
         {
             if (exists)
             {
-                await admin.RenameDatabaseAsync(old, target, CancellationToken.None).ConfigureAwait(false);
-                await admin.SetAllowConnectionsAsync(target, true, CancellationToken.None).ConfigureAwait(false);
+                await admin.SetAllowConnectionsAsync(target, false, none).ConfigureAwait(false);
+                var terminated = await admin.TerminateConnectionsAsync(target, none).ConfigureAwait(false);
+                _log.Info("terminate_connections", ("database", target), ("terminated", terminated));
             }
+            await admin.SwapInAsync(staging, target, exists ? old : null, none).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (exists) await admin.SetAllowConnectionsAsync(target, true, none).ConfigureAwait(false);
             await DropQuietlyAsync(admin, staging).ConfigureAwait(false);
             throw;
         }
+        _log.Info("rename_database", ("from", staging), ("to", target));
         if (exists)
         {
-            await admin.DropDatabaseAsync(old, ct).ConfigureAwait(false);
-            _log.Info("drop_database", ("database", old), ("replaced", target));
+            try
+            {
+                await admin.DropDatabaseAsync(old, none).ConfigureAwait(false);
+                _log.Info("drop_database", ("database", old), ("replaced", target));
+            }
+            catch (ObsBackupException ex)
+            {
+                // the restore is done; what is left is cleanup, which the next restore of this target retries
+                _log.Warning("cleanup_failed", ("database", old), ("replaced", target), ("error", ex.Message));
+            }
         }
-        return (exists, summary);
+        return exists;
     }
 
     private async Task<(bool Replaced, DumpSummary Summary)> RestoreInPlaceAsync(DatabaseAdmin admin, string psql, BackupStore store, StoredBackup stored, CancellationToken ct)
@@ -213,7 +223,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         {
             var verified = await VerifiedDownload.RunAsync(store, stored, temp, sink, _log, ct).ConfigureAwait(false);
             temp.Stream.Position = 0;
-            return (await ReplaceInPlaceAsync(admin, psql, temp.Stream, BackupKey.CodecOf(stored.ObjectName), ct).ConfigureAwait(false), verified);
+            return (await ReplaceInPlaceAsync(admin, psql, temp.Stream, stored.ObjectName, verified, ct).ConfigureAwait(false), verified);
         }
         finally
         {
@@ -222,7 +232,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         }
     }
 
-    private async Task<bool> ReplaceInPlaceAsync(DatabaseAdmin admin, string psql, Stream file, BackupCodec codec, CancellationToken ct)
+    private async Task<bool> ReplaceInPlaceAsync(DatabaseAdmin admin, string psql, Stream file, string objectName, DumpSummary verified, CancellationToken ct)
     {
         var target = Db.Database;
         var exists = await admin.DatabaseExistsAsync(target, ct).ConfigureAwait(false);
@@ -230,13 +240,40 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         {
             var terminated = await admin.TerminateConnectionsAsync(target, ct).ConfigureAwait(false);
             _log.Info("terminate_connections", ("database", target), ("terminated", terminated));
-            await admin.DropDatabaseAsync(target, ct).ConfigureAwait(false);
+            // never cancelled: a cancelled DROP DATABASE leaves an invalid database behind
+            await admin.DropDatabaseAsync(target, CancellationToken.None).ConfigureAwait(false);
             _log.Info("drop_database", ("database", target));
         }
-        await admin.CreateDatabaseAsync(target, ct).ConfigureAwait(false);
-        _log.Info("create_database", ("database", target));
-        await new SqlLoader(psql, Db, sink, _log) { NoOwner = NoOwner, Codec = codec }.LoadAsync(file, file.Length, target, targetUntouched: false, ct).ConfigureAwait(false);
+        // from here the target is gone or partial: whatever stops the restore, the error says so
+        try
+        {
+            await admin.CreateDatabaseAsync(target, ct).ConfigureAwait(false);
+            _log.Info("create_database", ("database", target));
+            await Loader(psql, objectName, verifyAs: null).LoadAsync(file, file.Length, target, targetUntouched: false, ct).ConfigureAwait(false);
+            await ProveLoadedAsync(target, objectName, verified, PartialRestoreException.Advice(target, objectName), ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw new PartialRestoreException(target, objectName, "was interrupted before it finished loading", ex);
+        }
+        catch (ObsBackupException ex) when (ex is not RestoreFailedException and not { ErrorId: "RestoreMismatch" })
+        {
+            throw new PartialRestoreException(target, objectName, $"failed before it finished loading: {ex.Message}", ex);
+        }
         return exists;
+    }
+
+    private SqlLoader Loader(string psql, string objectName, StoredBackup? verifyAs) =>
+        new(psql, Db, sink, _log) { NoOwner = NoOwner, VerifyAs = verifyAs, ObjectName = objectName, Codec = BackupKey.CodecOf(objectName) };
+
+    /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried.</summary>
+    private async Task ProveLoadedAsync(string database, string objectName, DumpSummary summary, string outcome, CancellationToken ct)
+    {
+        var mismatches = await LoadedDatabaseCheck.CompareAsync(Db, database, summary, ct).ConfigureAwait(false);
+        foreach (var m in mismatches)
+            _log.Error("table_mismatch", ("table", m.Table), ("in_backup", m.InBackup), ("restored", m.Restored));
+        if (mismatches.Count > 0) throw LoadedDatabaseCheck.Mismatch(objectName, database, mismatches, outcome);
+        _log.Info("restore_proven", ("database", database), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
     }
 
     private static async Task DropQuietlyAsync(DatabaseAdmin admin, string database)

@@ -22,18 +22,32 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     [System.Text.RegularExpressions.GeneratedRegex("role \"([^\"]+)\" does not exist")]
     private static partial System.Text.RegularExpressions.Regex MissingRole();
 
-    /// <summary>The psql a restore runs; logs psql_not_found, as the replaced script did, when there is none.</summary>
-    public static string LocatePsql(ObsSettings settings, EventLog log)
+    /// <summary>
+    /// The psql a restore runs, checked against the server (<see cref="PsqlProcess.CheckVersionAsync"/>);
+    /// logs psql_not_found, as the replaced script did, when there is none.
+    /// </summary>
+    public static async Task<string> LocatePsqlAsync(ObsSettings settings, EventLog log, PgVersion server, CancellationToken ct)
     {
+        string psql;
         try
         {
-            return PgToolLocator.Locate("psql", settings.PsqlPath, settings.ToolSearchPath);
+            psql = PgToolLocator.Locate("psql", settings.PsqlPath, settings.ToolSearchPath);
         }
         catch (PgToolException ex)
         {
             log.Error("psql_not_found", ("error", ex.Message));
             throw;
         }
+        try
+        {
+            await PsqlProcess.CheckVersionAsync(psql, server, ct).ConfigureAwait(false);
+        }
+        catch (PgToolException ex)
+        {
+            log.Error("psql_version_mismatch", ("psql", psql), ("server_version", server.ToString()), ("error", ex.Message));
+            throw;
+        }
+        return psql;
     }
 
     /// <summary>Every object is owned by the connecting user: for a server that lacks the dump's roles.</summary>
@@ -45,6 +59,9 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     /// <summary>Verify the backup as it loads, against what the store lists for it; null when it was verified before.</summary>
     public StoredBackup? VerifyAs { get; init; }
 
+    /// <summary>The backup being loaded, for messages; defaults to <see cref="VerifyAs"/>'s name.</summary>
+    public string? ObjectName { get; init; }
+
     /// <param name="backup">The backup, read from where it stands to its end: a file or a download in flight.</param>
     /// <param name="size">The backup's size, for progress.</param>
     /// <param name="targetUntouched">Whether a failure leaves the database users see as it was (staged), for the error.</param>
@@ -54,14 +71,14 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
         log.Info("restore_start", ("database", database));
         var counting = new CountingStream(backup, sink.Progress, "gunzip | psql", size);
         var compressed = new BackupVerifier.TrailerCapture(counting);
-        var objectName = VerifyAs?.ObjectName ?? database;
+        var objectName = ObjectName ?? VerifyAs?.ObjectName ?? database;
         var check = new DumpCheck(objectName);
         int exitCode;
         string stderr;
         DumpGate gate;
         await using (var gunzip = Codecs.Decompressor(Codec, compressed))
         {
-            gate = new DumpGate(gunzip, check, NoOwner);
+            gate = new DumpGate(gunzip, check, NoOwner, PsqlProcess.NewRestrictKey());
             try
             {
                 (exitCode, stderr) = await new PsqlProcess(psqlPath, server.WithDatabase(database)).RunAsync(gate, ct).ConfigureAwait(false);
@@ -114,7 +131,7 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
         if (exitCode != 0)
         {
             log.Error("psql_failed", ("database", database), ("exit_code", exitCode), ("stderr", stderr.Trim()));
-            throw new RestoreFailedException(database, exitCode, stderr, targetUntouched, MissingRole().Match(stderr) is { Success: true } m ? m.Groups[1].Value : null);
+            throw new RestoreFailedException(database, exitCode, stderr, targetUntouched, MissingRole().Match(stderr) is { Success: true } m ? m.Groups[1].Value : null, objectName);
         }
         counting.Complete();
         if (NoOwner) log.Info("ownership_left_out", ("database", database), ("statements", gate.Dropped));

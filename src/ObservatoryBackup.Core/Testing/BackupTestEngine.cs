@@ -77,8 +77,10 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
     private async Task<BackupTestResult> RestoreAndCountAsync(BackupStore store, StoredBackup stored, bool keep, CancellationToken ct)
     {
         var server = settings.Database ?? throw new InvalidOperationException("A restore test needs a database URL.");
-        var psql = SqlLoader.LocatePsql(settings, _log);
-        await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(server, ct).ConfigureAwait(false);
+        await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(server, ct, DatabaseLock.Purpose(DatabaseLock.Run.Test)).ConfigureAwait(false);
+        // one backup, restore or test of a database at a time: the database the backup is of
+        await DatabaseLock.TakeAsync(admin, BackupKey.TryParse(stored.ObjectName)?.Database ?? server.Database, DatabaseLock.Run.Test, ct).ConfigureAwait(false);
+        var psql = await SqlLoader.LocatePsqlAsync(settings, _log, admin.ServerVersion, ct).ConfigureAwait(false);
         DumpSummary summary;
         var temp = RestoreTempFile.Create(settings.TempDirectory);
         var scratch = ScratchPrefix + _clock.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "_" + Guid.NewGuid().ToString("N")[..8];
@@ -90,18 +92,11 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
             try
             {
                 temp.Stream.Position = 0;
-                await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner, Codec = BackupKey.CodecOf(stored.ObjectName) }.LoadAsync(temp.Stream, temp.Stream.Length, scratch, targetUntouched: true, ct).ConfigureAwait(false);
-                var mismatches = new List<TableMismatch>();
-                await using (var counter = await DatabaseAdmin.ConnectAsync(server, ct, scratch).ConfigureAwait(false))
-                {
-                    foreach (var (table, rows) in summary.RowsPerTable.OrderBy(t => t.Key, StringComparer.Ordinal))
-                    {
-                        var restored = await counter.CountRowsAsync(table, ct).ConfigureAwait(false);
-                        if (restored == rows) continue;
-                        mismatches.Add(new TableMismatch(table, rows, restored));
-                        _log.Error("table_mismatch", ("table", table), ("in_backup", rows), ("restored", restored));
-                    }
-                }
+                await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner, ObjectName = stored.ObjectName, Codec = BackupKey.CodecOf(stored.ObjectName) }
+                    .LoadAsync(temp.Stream, temp.Stream.Length, scratch, targetUntouched: true, ct).ConfigureAwait(false);
+                var mismatches = await LoadedDatabaseCheck.CompareAsync(server, scratch, summary, ct).ConfigureAwait(false);
+                foreach (var m in mismatches)
+                    _log.Error("table_mismatch", ("table", m.Table), ("in_backup", m.InBackup), ("restored", m.Restored));
                 return Result(stored, summary, verifyOnly: false, mismatches, scratch, keep);
             }
             finally

@@ -1,3 +1,5 @@
+using ObservatoryBackup.Verify;
+
 namespace ObservatoryBackup.Testing;
 
 /// <summary>The outcome of Test-ObsBackup / obs-backup test.</summary>

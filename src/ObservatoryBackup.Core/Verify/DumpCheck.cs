@@ -9,12 +9,11 @@ namespace ObservatoryBackup.Verify;
 /// <summary>
 /// The checks that prove a backup whole, fed as its SQL streams past (a verification pass, or a
 /// restore on its way into psql): CRC-32 and length against the gzip trailer, the size the store lists,
-/// pg_dump's closing line, and no psql meta-command but pg_dump's own.
+/// pg_dump's closing line outside COPY data, and no psql meta-command but pg_dump's own.
 /// </summary>
 public sealed class DumpCheck(string objectName)
 {
     private readonly Crc32 _crc = new();
-    private readonly DumpCompletion _completion = new();
     private long _size;
 
     public string ObjectName { get; } = objectName;
@@ -27,17 +26,18 @@ public sealed class DumpCheck(string objectName)
     {
         _crc.Append(sql);
         _size += sql.Length;
-        _completion.Append(sql);
         Reader.Read(sql);
     }
 
     /// <summary>Throws as soon as the SQL fed so far holds a forbidden meta-command: before psql is given it.</summary>
     public void ThrowIfUnsafe()
     {
-        if (Reader.ForbiddenMetaCommand is var (line, command))
+        if (Reader.ForbiddenMetaCommand is { } found)
             throw new BackupDataException(ObsErrorKind.InvalidData, "BackupUnsafe", ObjectName,
-                $"Backup '{ObjectName}' holds the psql meta-command '{command}' on line {line:N0}, outside COPY data. pg_dump writes none " +
-                "but its own \\restrict and \\unrestrict; this one could make the restore leave its target database or run commands. Nothing was changed.");
+                $"Backup '{ObjectName}' holds the psql meta-command '{found.Command}' on line {found.Line:N0}, outside COPY data"
+                + (found.StringsTakeBackslashEscapes ? " (where psql reads it when standard_conforming_strings is off, which the dump's own SQL can set)" : "")
+                + ". pg_dump writes no meta-command but its own '\\restrict KEY' and '\\unrestrict KEY' lines (a key of letters and digits, nothing else on the line); " +
+                "this one could make the restore run commands or leave its target database. Nothing was changed.");
     }
 
     /// <summary>After the whole object: every check, against what was read of it. Returns what the dump carried.</summary>
@@ -60,8 +60,10 @@ public sealed class DumpCheck(string objectName)
         }
         Reader.Complete();
         ThrowIfUnsafe();
-        if (!_completion.IsComplete)
-            throw Corrupt(ObjectName, $"the SQL does not end with pg_dump's '{DumpCompletion.Marker}' line, so the dump was cut short");
+        if (Reader.OpenCopyTable is { } table)
+            throw Corrupt(ObjectName, $"the SQL ends inside the COPY data of {table}, so the dump was cut short");
+        if (!Reader.IsComplete)
+            throw Corrupt(ObjectName, $"the SQL does not end with pg_dump's '{PlainDumpReader.CompletionMarker}' line, so the dump was cut short");
         return new DumpSummary(_size, Reader.RowsPerTable);
     }
 

@@ -1,5 +1,6 @@
 using ObservatoryBackup.Backup;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Tests.Fixtures;
 using ObservatoryBackup.Tests.Integration;
@@ -34,9 +35,10 @@ public class NeverLoseABackupTests(Servers servers) : IntegrationTest(servers)
         var bucket = Servers.UniqueName("bkt");
         await SampleDatabase.CreateAsync(Pg, db, rows: 10);
         var earlier = await BackupAsync(SettingsFor(db, bucket));
-        await using var running = Pg.Connect(db);
+        // what a running backup holds: the database's lock, in the maintenance database
+        await using var running = Pg.Connect("postgres");
         await running.OpenAsync();
-        await using (var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('ObservatoryBackup backup', 0))", running))
+        await using (var take = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock(hashtextextended('{DatabaseLock.Resource(db)}', 0))", running))
             await take.ExecuteNonQueryAsync();
         var log = new RecordingLog();
 
@@ -74,9 +76,11 @@ public class NeverLoseABackupTests(Servers servers) : IntegrationTest(servers)
         var db = Servers.UniqueName("race-mp");
         var bucket = Servers.UniqueName("bkt");
         await SampleDatabase.CreateAsync(Pg, db, rows: 10);
-        // 20 MiB, so the upload is multipart; then pg_dump waits until the test says go
+        // 20 MiB of incompressible COPY data, so the upload is multipart; then pg_dump waits until the test says go
         using var pgDump = new FakeTool("pg_dump", """
-            head -c 20971520 /dev/urandom
+            printf 'COPY public.blobs (b) FROM stdin;\n'
+            head -c 15728640 /dev/urandom | base64 -w 76
+            printf '\\.\n'
             touch "$(dirname "$0")/streamed"
             while [ ! -f "$(dirname "$0")/go" ]; do sleep 0.1; done
             printf '\n--\n-- PostgreSQL database dump complete\n--\n\n'
@@ -98,6 +102,8 @@ public class NeverLoseABackupTests(Servers servers) : IntegrationTest(servers)
     [Theory]
     [InlineData("exit 0")]                                                         // nothing at all
     [InlineData("printf -- '-- PostgreSQL database dump\\nCREATE TABLE t (x int);\\nCOPY t (x) FROM stdin;\\n1\\n'")] // cut short
+    // cut inside a COPY block, yet ending with pg_dump's closing line: inside COPY data it is a row
+    [InlineData("printf -- '-- PostgreSQL database dump\\nCREATE TABLE t (x int);\\nCOPY t (x) FROM stdin;\\n1\\n--\\n-- PostgreSQL database dump complete\\n--\\n'")]
     public async Task A_dump_without_pg_dumps_closing_line_is_not_stored_and_prunes_nothing(string body)
     {
         var db = Servers.UniqueName("short");

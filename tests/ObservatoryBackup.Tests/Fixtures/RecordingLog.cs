@@ -12,7 +12,14 @@ public sealed class RecordingLog : IBackupLog
     public IReadOnlyList<BackupEvent> Events => _events.ToList();
     public IEnumerable<string> Names => _events.Select(e => e.Name);
 
-    public void Write(BackupEvent e) => _events.Enqueue(e);
+    /// <summary>Called with each event as it is written: a test's hook into a run at a named step.</summary>
+    public Action<BackupEvent>? OnEvent { get; init; }
+
+    public void Write(BackupEvent e)
+    {
+        _events.Enqueue(e);
+        OnEvent?.Invoke(e);
+    }
     public void Progress(TransferProgress progress) => ProgressReports.Enqueue(progress);
 
     public BackupEvent Single(string name) => Assert.Single(_events, e => e.Name == name);

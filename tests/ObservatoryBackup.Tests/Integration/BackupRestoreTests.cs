@@ -40,7 +40,7 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
         // staged: streamed from the store with no temporary file, verified on its way into the staging
         // database, swapped in only after that
         Assert.Equal(["restore_requested", "create_database", "download_start",
-            "restore_start", "backup_verified", "restore_complete", "rename_database", "restore_finished"], restoreLog.Names.Where(n => n != "download_complete"));
+            "restore_start", "backup_verified", "restore_complete", "restore_proven", "rename_database", "restore_finished"], restoreLog.Names.Where(n => n != "download_complete"));
         Assert.True(restoreLog.Names.ToList().IndexOf("download_complete") < restoreLog.Names.ToList().IndexOf("backup_verified"));
         Assert.DoesNotContain("temp_file_removed", restoreLog.Names);
         Assert.False(await Pg.DatabaseExistsAsync((string)restoreLog.Single("restore_start")["database"]!));

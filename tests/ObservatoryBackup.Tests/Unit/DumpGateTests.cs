@@ -8,10 +8,12 @@ public class DumpGateTests
 {
     private static string Filter(string sql)
     {
-        using var filter = new DumpGate(new MemoryStream(Encoding.UTF8.GetBytes(sql)), new DumpCheck("test"), noOwner: true);
+        using var filter = new DumpGate(new MemoryStream(Encoding.UTF8.GetBytes(sql)), new DumpCheck("test"), noOwner: true, restrictKey: "OurKey1");
         using var output = new MemoryStream();
         filter.CopyTo(output, 7); // small reads cross every line boundary
-        return Encoding.UTF8.GetString(output.ToArray());
+        var given = Encoding.UTF8.GetString(output.ToArray());
+        Assert.StartsWith("\\restrict OurKey1\n", given);
+        return given["\\restrict OurKey1\n".Length..];
     }
 
     [Fact]
@@ -59,14 +61,98 @@ public class DumpGateRefusalTests
     public void A_forbidden_meta_command_closes_the_gate_before_its_line_passes()
     {
         var sql = "CREATE TABLE t (x int);\nINSERT INTO t VALUES (1);\n\\! touch /tmp/never\nSELECT 2;\n"u8.ToArray();
-        using var gate = new DumpGate(new MemoryStream(sql), new DumpCheck("crafted"), noOwner: false);
+        using var gate = new DumpGate(new MemoryStream(sql), new DumpCheck("crafted"), noOwner: false, restrictKey: "OurKey1");
         var passed = new MemoryStream();
         var ex = Assert.Throws<ObservatoryBackup.Errors.BackupDataException>(() => gate.CopyTo(passed, 5));
         Assert.Equal("BackupUnsafe", ex.ErrorId);
         // psql may be given less than came before the line (the gate reads in chunks), never the line or anything after it
         var given = Encoding.UTF8.GetString(passed.ToArray());
-        Assert.StartsWith(given, "CREATE TABLE t (x int);\nINSERT INTO t VALUES (1);\n");
+        Assert.StartsWith(given, "\\restrict OurKey1\nCREATE TABLE t (x int);\nINSERT INTO t VALUES (1);\n");
         Assert.DoesNotContain("\\!", given);
         Assert.Same(ex, gate.Failure);
+    }
+}
+
+/// <summary>
+/// Guarantee: a backup is untrusted input. Only pg_dump's own <c>\restrict KEY</c> / <c>\unrestrict KEY</c>
+/// lines pass, and they are left out (psql gets our own key instead); any other meta-command line is
+/// <c>BackupUnsafe</c> before psql is given a byte of it, wherever it stands in the dump.
+/// </summary>
+public class CraftedMetaCommandTests
+{
+    private const string Head = "--\n-- PostgreSQL database dump\n--\n\n\\restrict AbC123\n\nSET client_encoding = 'UTF8';\nCREATE TABLE public.t (x int);\n";
+    private const string Data = "COPY public.t (x) FROM stdin;\n1\n2\n\\.\n\n";
+    private const string Tail = "--\n-- PostgreSQL database dump complete\n--\n\n\\unrestrict AbC123\n\n";
+
+    public static TheoryData<string, string> Lines => new()
+    {
+        { @"\restrict `touch /tmp/obs-pwned; echo KEY`", @"\restrict" },
+        { @"\unrestrict `env | grep ^PGPASSWORD > /tmp/x; echo KEY`", @"\unrestrict" },
+        { @"\restrict :'x'", @"\restrict" },
+        { @"\unrestrict :x", @"\unrestrict" },
+        { @"\unrestrict AbC123 \! touch /tmp/y", @"\unrestrict" },
+        { @"\restrict AbC123 \o /tmp/out", @"\restrict" },
+        { @"\restrict AbC123 ", @"\restrict" },
+        { @"\restrict", @"\restrict" },
+        { @"\restrict Ab-C", @"\restrict" },
+        { @"\! touch /tmp/obs-pwned", @"\!" },
+        { @"SELECT 1 \g /tmp/out", @"\g" },
+        { @"\o /tmp/out", @"\o" },
+        { @"\copy public.t TO '/tmp/out'", @"\copy" },
+        { @"\i /etc/passwd", @"\i" },
+        { @"\setenv PGHOST elsewhere", @"\setenv" },
+        { @"\set ON_ERROR_STOP off", @"\set" },
+        { @"  \restrict AbC123", @"\restrict" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Lines))]
+    public void A_crafted_line_at_the_start_middle_or_end_is_refused_before_psql_gets_it(string line, string command)
+    {
+        foreach (var sql in new[] { line + "\n" + Head + Data + Tail, Head + line + "\n" + Data + Tail, Head + Data + Tail + line + "\n", Head + Data + Tail + line })
+        {
+            var (given, ex) = Gate(sql);
+            Assert.NotNull(ex);
+            Assert.Equal("BackupUnsafe", ex.ErrorId);
+            Assert.Contains($"'{command}'", ex.Message);
+            Assert.DoesNotContain(line.Trim(), given.Replace("\\restrict OurKey1\n", ""));
+        }
+    }
+
+    [Fact]
+    public void Pg_dumps_own_lines_pass_the_check_and_psql_is_given_our_key_instead()
+    {
+        var (given, ex) = Gate(Head + Data + Tail);
+        Assert.Null(ex);
+        Assert.StartsWith("\\restrict OurKey1\n", given);
+        Assert.DoesNotContain("AbC123", given);
+        Assert.Contains("COPY public.t (x) FROM stdin;\n1\n2\n\\.\n", given);
+    }
+
+    [Fact]
+    public void A_quote_read_differently_without_standard_conforming_strings_cannot_hide_a_meta_command()
+    {
+        // with standard_conforming_strings on, 'a\' ends at its second quote and the \! sits inside 'x …';
+        // a dump can switch the setting off, and psql then reads 'a\' ' as one string and runs the \!
+        var sql = Head + "SET standard_conforming_strings = off;\nSELECT 'a\\' 'x \\! touch /tmp/obs-pwned';\n" + Data + Tail;
+        var (_, ex) = Gate(sql);
+        Assert.NotNull(ex);
+        Assert.Contains(@"'\!'", ex.Message);
+        Assert.Contains("standard_conforming_strings", ex.Message);
+    }
+
+    private static (string Given, ObservatoryBackup.Errors.BackupDataException? Error) Gate(string sql)
+    {
+        using var gate = new DumpGate(new MemoryStream(Encoding.UTF8.GetBytes(sql)), new DumpCheck("crafted"), noOwner: false, restrictKey: "OurKey1");
+        var passed = new MemoryStream();
+        try
+        {
+            gate.CopyTo(passed, 5);
+            return (Encoding.UTF8.GetString(passed.ToArray()), null);
+        }
+        catch (ObservatoryBackup.Errors.BackupDataException ex)
+        {
+            return (Encoding.UTF8.GetString(passed.ToArray()), ex);
+        }
     }
 }

@@ -20,6 +20,8 @@ public class PlainDumpReaderTests
     [InlineData("\\! touch /tmp/x\n", "\\!")]
     [InlineData("SELECT 1; \\! id\n", "\\!")]
     [InlineData("SELECT 1;\n  \\restrict abc\n", "\\restrict")]           // pg_dump writes its own at the start of a line only
+    [InlineData("\\restrict `id`\n", "\\restrict")]                         // and with a key of letters and digits only
+    [InlineData("\\unrestrict abc \\! id\n", "\\unrestrict")]
     [InlineData("CREATE TABLE t (a int);\n\\o /tmp/out\n", "\\o")]
     [InlineData("COPY t (a) FROM stdin;\n1\n\\.\n\\gexec\n", "\\gexec")]   // after the COPY data ends
     [InlineData("SELECT 'a'\n\\i /etc/passwd\n", "\\i")]                   // a closed string does not hide it
@@ -58,5 +60,30 @@ public class PlainDumpReaderTests
         reader.Read(".\n"u8);
         Assert.False(reader.InCopyData);
         Assert.Equal(4, reader.Lines);
+    }
+
+    [Theory]
+    [InlineData("COPY public.t (a) FROM stdin;\n1\n\\.\n--\n-- PostgreSQL database dump complete\n--\n\n\\unrestrict Kz9\n\n", true)]
+    [InlineData("COPY public.t (a) FROM stdin;\n1\n\\.\n--\n-- PostgreSQL database dump complete\n--", true)]
+    // cut inside a COPY block, the closing line is data
+    [InlineData("COPY public.t (a) FROM stdin;\n1\n2\n--\n-- PostgreSQL database dump complete\n--\n", false)]
+    // a COPY block without its \. swallows what follows
+    [InlineData("COPY public.t (a) FROM stdin;\n1\nCREATE TABLE u (b int);\n-- PostgreSQL database dump complete\n", false)]
+    // a dump cut short, then another appended: the closing line is not the end
+    [InlineData("-- PostgreSQL database dump complete\nCREATE TABLE u (b int);\n", false)]
+    [InlineData("SELECT 'unterminated\n-- PostgreSQL database dump complete\n", false)]
+    [InlineData("CREATE TABLE t (a int);\n", false)]
+    public void Knows_a_dump_ran_to_its_end_only_by_its_closing_line_outside_copy_data(string sql, bool complete)
+    {
+        Assert.Equal(complete, Read(sql).IsComplete);
+        Assert.Equal(complete, Read(sql, 1).IsComplete);
+    }
+
+    [Fact]
+    public void Counts_rows_per_table_and_names_the_block_a_dump_ends_inside()
+    {
+        var reader = Read("COPY public.t (a) FROM stdin;\n1\n2\n\\.\nCOPY \"Odd\".\"T t\" (b) FROM stdin;\nx\n");
+        Assert.Equal(2, reader.RowsPerTable["public.t"]);
+        Assert.Equal("\"Odd\".\"T t\"", reader.OpenCopyTable);
     }
 }
