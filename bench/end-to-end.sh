@@ -38,10 +38,10 @@ say "starting PostgreSQL on :$pg_port and radosgw on :$s3_port"
 printf '%s' "$password" | PG_BIN=$pg_bin bash "$root/tests/pg/postgres.sh" start "$work/pg" "$pg_port" observatory >/dev/null
 # room for a few compressed copies of the dump, in the radosgw's RAM (measured backups are deleted)
 OBS_S3_MEMSTORE_BYTES=$(( (gb + 1) * 1073741824 )) \
-  bash "$root/tests/s3/radosgw.sh" start "$work/s3" "$s3_port" BENCHACCESSKEY000001 "$password-s3" >/dev/null
+  bash "$root/tests/s3/radosgw.sh" start "$work/s3" "$s3_port" BENCHACCESSKEY000001 >/dev/null
 (umask 077; printf '127.0.0.1:%s:*:observatory:%s\n' "$pg_port" "$password" > "$work/pgpass")
 export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=observatory PGPASSFILE=$work/pgpass PGDATABASE=postgres
-export MINIO_ENDPOINT=127.0.0.1:$s3_port MINIO_ACCESS_KEY=BENCHACCESSKEY000001 MINIO_SECRET_KEY="$password-s3" MINIO_BUCKET=bench
+export MINIO_ENDPOINT=127.0.0.1:$s3_port MINIO_ACCESS_KEY=BENCHACCESSKEY000001 MINIO_SECRET_KEY="$(cat "$work/s3/secret_key")" MINIO_BUCKET=bench
 export OBS_PG_DUMP=$pg_bin OBS_PSQL=$pg_bin OBS_LOG_FORMAT=json BACKUP_RETENTION_DAYS=0
 unset OBS_COMPRESSION OBS_METRICS_FILE
 

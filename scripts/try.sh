@@ -38,10 +38,11 @@ obs() { dotnet "$root/src/ObservatoryBackup.Cli/bin/Release/net10.0/obs-backup.d
 
 pg_port=$(free_port) s3_port=$(free_port)
 random() { head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-password="try-$(random)" s3_secret="try-s3-$(random)"
+password="try-$(random)"
 say "starting PostgreSQL on 127.0.0.1:$pg_port and radosgw on 127.0.0.1:$s3_port"
 printf '%s' "$password" | PG_BIN=$pg_bin bash "$root/tests/pg/postgres.sh" start "$pg_dir" "$pg_port" observatory >/dev/null
-bash "$root/tests/s3/radosgw.sh" start "$s3_dir" "$s3_port" TRYACCESSKEY00000001 "$s3_secret" >/dev/null
+bash "$root/tests/s3/radosgw.sh" start "$s3_dir" "$s3_port" TRYACCESSKEY00000001 >/dev/null
+s3_secret=$(cat "$s3_dir/secret_key")
 
 # psql reads the password from a private passfile: never on a command line
 (umask 077; printf '127.0.0.1:%s:*:observatory:%s\n' "$pg_port" "$password" > "$work/pgpass")

@@ -21,7 +21,17 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         var root = new RootCommand("Back up PostgreSQL to MinIO/S3 and restore it. Configured by DATABASE_URL, MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_BUCKET, MINIO_SECURE and BACKUP_RETENTION_DAYS.");
 
         var dryRun = new Option<bool>("--dry-run") { Description = "Connect and report what would be done; write nothing." };
-        var level = new Option<int?>("--compression-level") { Description = "gzip 1-9 (default 4) or zstd 1-19 (default 1)." };
+        var level = new Option<int?>("--compression-level")
+        {
+            Description = "gzip 1-9 (default 4) or zstd 1-19 (default 1).",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)) return n;
+                r.AddError($"--compression-level takes a whole number (gzip 1-9, zstd 1-19), not '{text}'.");
+                return null;
+            },
+        };
         var compression = new Option<string?>("--compression") { Description = "gzip (the default, .sql.gz) or zstd (.sql.zst); default: OBS_COMPRESSION, then gzip." };
         var metricsFile = new Option<string?>("--metrics-file") { Description = "Write node_exporter textfile metrics to this .prom file (default: OBS_METRICS_FILE)." };
         var backup = new Command("backup", "Dump the database, gzip it and upload it as postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (observatory_… for the observatory database), then delete that database's backups older than BACKUP_RETENTION_DAYS.")
@@ -58,7 +68,9 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         {
             testObject, latest, verifyOnly, keep, noOwner, metricsFile,
         };
-        test.SetAction((r, ct) => RunAsync(needsDatabase: !r.GetValue(verifyOnly), async (settings, log) =>
+        test.SetAction((r, ct) => r.GetValue(latest) && r.GetValue(testObject) is { } named
+            ? Task.FromResult(Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration))
+            : RunAsync(needsDatabase: !r.GetValue(verifyOnly), async (settings, log) =>
         {
             var name = r.GetValue(latest)
                 ? (await new BackupCatalog(settings.Storage).ListAsync(new BackupQuery { Latest = true }, ct)).FirstOrDefault()?.ObjectName
@@ -200,6 +212,24 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         return string.Equals(stdin.ReadLine()?.Trim(), "yes", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>. A command line that does not parse is a usage error:
+    /// each problem on a line of its own, and exit code 2, as the README's table says.
+    /// </summary>
+    public async Task<int> InvokeAsync(string[] args)
+    {
+        var parsed = Build().Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) stderr.WriteLine("obs-backup: error: " + error.Message);
+            stderr.WriteLine("obs-backup: see 'obs-backup --help'.");
+            return ExitCodes.BadConfiguration;
+        }
+        // Ctrl+C and SIGTERM (docker stop) cancel the run; it then aborts its upload, drops a staging
+        // database, removes its temporary file and logs the failed *_finished line, within docker's 10 s.
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });
+    }
+
     /// <param name="overrides">The command's options as settings; parsed inside, so a bad one is a configuration error too.</param>
     /// <param name="logTo">Where the JSON lines go: stdout, as the scripts wrote them, unless the command's output is there.</param>
     private async Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, TextWriter? logTo = null, Func<SettingOverrides>? overrides = null)
@@ -207,6 +237,8 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         IBackupLog log = new JsonLineLog(logTo ?? stdout);
         try
         {
+            // the CLI writes the scripts' JSON lines whatever OBS_LOG_FORMAT says, but a value the cmdlets refuse is refused here too
+            resolver.ResolveLogFormat(null);
             var settings = resolver.Resolve(overrides?.Invoke() ?? new SettingOverrides(), needsDatabase);
             return await action(settings, log);
         }

@@ -138,7 +138,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     /// <summary>The store reachable with these credentials; whether the bucket exists, and what it holds.</summary>
     private async Task<(bool BucketExists, List<StoredBackup> Existing)> CheckStoreAsync(CancellationToken ct)
     {
-        using var store = new BackupStore(settings.Storage, _log.StorageRetry);
+        using var store = new BackupStore(settings.Storage, _log);
         var bucketExists = await store.BucketExistsAsync(ct).ConfigureAwait(false);
         var existing = new List<StoredBackup>();
         if (bucketExists)
@@ -158,7 +158,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     public async Task<BackupResult> ExecuteAsync(BackupPlan plan, CancellationToken ct)
     {
         var stopwatch = Stopwatch.StartNew();
-        using var store = new BackupStore(settings.Storage, _log.StorageRetry);
+        using var store = new BackupStore(settings.Storage, _log);
         try
         {
             // One backup, restore or test of a database at a time; under the lock, the name is checked again.

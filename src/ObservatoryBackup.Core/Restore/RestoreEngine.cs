@@ -61,7 +61,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             await DatabaseLock.TakeAsync(admin, Db.Database, DatabaseLock.Run.Restore, ct).ConfigureAwait(false);
             var psql = await SqlLoader.LocatePsqlAsync(settings, _log, admin.ServerVersion, ct).ConfigureAwait(false);
             await RemoveLeftoversAsync(admin, ct).ConfigureAwait(false);
-            using var store = new BackupStore(settings.Storage, _log.StorageRetry);
+            using var store = new BackupStore(settings.Storage, _log);
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
                 ?? throw new BackupDataException(ObsErrorKind.NotFound, "BackupNotFound", objectName,
                     $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");

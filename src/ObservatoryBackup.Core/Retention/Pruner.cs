@@ -19,7 +19,7 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
     {
         var policy = new RetentionPolicy(settings.RetentionDays);
         var now = _clock.GetUtcNow();
-        using var store = new BackupStore(settings.Storage, _log.StorageRetry);
+        using var store = new BackupStore(settings.Storage, _log);
         var names = new List<string>();
         await foreach (var item in store.ListAsync(ct).ConfigureAwait(false)) names.Add(item.ObjectName);
         var expired = policy.SelectExpired(names, now);

@@ -24,7 +24,7 @@ public sealed class BackupCatalog(StorageSettings storage, EventLog? log = null)
 
     private async Task<IReadOnlyList<StoredBackup>> ListQuietlyAsync(BackupQuery query, CancellationToken ct)
     {
-        using var store = new BackupStore(storage);
+        using var store = new BackupStore(storage, log);
         var all = new List<StoredBackup>();
         await foreach (var item in store.ListAsync(ct).ConfigureAwait(false))
         {

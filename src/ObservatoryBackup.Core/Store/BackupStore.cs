@@ -22,11 +22,14 @@ public sealed class BackupStore : IDisposable
     private readonly AmazonS3Client _client;
     private readonly ResiliencePipeline _retries;
 
-    /// <param name="onRetry">Told of each retried request (attempt number and failure); see <see cref="TransientFaults"/>.</param>
-    public BackupStore(StorageSettings settings, Action<int, Exception>? onRetry = null)
+    private readonly EventLog? _log;
+
+    /// <param name="log">Told of each retried request (see <see cref="TransientFaults"/>) and of cleanup that failed.</param>
+    public BackupStore(StorageSettings settings, EventLog? log = null)
     {
         Settings = settings;
-        _retries = TransientFaults.Pipeline(onRetry, settings.RetryBaseDelay);
+        _log = log;
+        _retries = TransientFaults.Pipeline(log is null ? null : log.StorageRetry, settings.RetryBaseDelay);
         var config = new AmazonS3Config
         {
             ServiceURL = $"{(settings.UseSsl ? "https" : "http")}://{settings.Endpoint}",
@@ -239,7 +242,7 @@ public sealed class BackupStore : IDisposable
             IfNoneMatch = "*",
         }, idle.Token).ConfigureAwait(false)).ETag, objectName, ct);
 
-    /// <summary>Removes one multipart upload and its parts; best effort, never throws.</summary>
+    /// <summary>Removes one multipart upload and its parts; best effort, never throws, logs a failure (the upload's parts stay billed until a later run removes them).</summary>
     internal async Task AbortMultipartAsync(string objectName, string uploadId)
     {
         using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -251,9 +254,10 @@ public sealed class BackupStore : IDisposable
                 return true;
             }, objectName, cleanup.Token).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception ex)
         {
             // The caller reports the original failure; the next run's cleanup finds what is left.
+            _log?.Warning("multipart_abort_failed", ("object_name", objectName), ("upload_id", uploadId), ("error", ex.Message));
         }
     }
 

@@ -37,6 +37,10 @@ internal static class StorageErrors
                     $"No backup '{objectName}' in bucket '{storage.Bucket}' at {storage.Endpoint}.", ex);
             case AmazonServiceException { StatusCode: HttpStatusCode.PreconditionFailed } when objectName is not null:
                 return AlreadyExists(storage, objectName, ex);
+            case AmazonServiceException { StatusCode: not 0 } answered:
+                // the store was reached and said no (a full disk, a quota, a fault of its own): say what it answered
+                return new StorageException(ObsErrorKind.OperationFailed, "StorageError",
+                    $"The object store at {where} answered: {Reason(answered)}", target, ex);
         }
         if (ex.Chain().OfType<AuthenticationException>().FirstOrDefault() is { } tls)
             return new StorageException(ObsErrorKind.ConnectionFailed, "StorageUnreachable",
@@ -54,8 +58,26 @@ internal static class StorageErrors
         new(ObsErrorKind.AlreadyExists, "BackupAlreadyExists", objectName,
             $"A backup named '{objectName}' already exists in bucket '{storage.Bucket}'; nothing was overwritten.", inner);
 
+    /// <summary>What the store answered: HTTP status, its error code and message (a HEAD request's answer has no body to give them).</summary>
+    private static string Reason(AmazonServiceException ex)
+    {
+        var status = $"HTTP {(int)ex.StatusCode} {ex.StatusCode}";
+        var code = string.IsNullOrEmpty(ex.ErrorCode) || ex.ErrorCode == ex.StatusCode.ToString() ? null : ex.ErrorCode;
+        // the SDK's own words where the answer had no body (a HEAD request) say nothing the status does not
+        var message = string.IsNullOrWhiteSpace(ex.Message) || ex.Message.StartsWith("Exception of type ", StringComparison.Ordinal)
+            || ex.Message.StartsWith("Error making request with Error Code ", StringComparison.Ordinal) ? null : ex.Message.Trim().TrimEnd('.');
+        return (code, message) switch
+        {
+            (null, null) => $"{status}, with no error body",
+            (null, { } m) => $"{status}: {m}",
+            ({ } c, null) => $"{status} {c}",
+            var (c, m) => $"{status} {c}: {m}",
+        };
+    }
+
     private static string Reason(Exception ex)
     {
+        if (ex is AmazonServiceException { StatusCode: not 0 } answered) return Reason(answered);
         var inner = ex;
         while (inner.InnerException is not null && string.IsNullOrWhiteSpace(inner.Message)) inner = inner.InnerException;
         var message = string.IsNullOrWhiteSpace(inner.Message) ? inner.GetType().Name : inner.Message.Trim();

@@ -37,7 +37,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
         try
         {
             BackupKey.ValidateForRestore(objectName);
-            using var store = new BackupStore(settings.Storage, _log.StorageRetry);
+            using var store = new BackupStore(settings.Storage, _log);
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
                 ?? throw new BackupDataException(ObsErrorKind.NotFound, "BackupNotFound", objectName,
                     $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");

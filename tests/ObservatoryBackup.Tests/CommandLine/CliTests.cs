@@ -258,6 +258,41 @@ public sealed class CliTests(Servers servers)
         Assert.Contains("not a backup object name", Assert.Single(Lines(badName.StandardError)));
 
         var usage = await RunAsync(Env("postgres", "any-bucket"), "restore");
-        Assert.NotEqual(0, usage.ExitCode);
+        Assert.Equal(2, usage.ExitCode);
+    }
+
+    [Fact]
+    public async Task Usage_errors_exit_2_and_say_what_was_wanted()
+    {
+        var env = Env("postgres", Servers.UniqueName("cli-bkt"));
+        var level = await RunAsync(env, "backup", "--compression-level", "abc");
+        Assert.Equal(2, level.ExitCode);
+        Assert.Contains("--compression-level takes a whole number (gzip 1-9, zstd 1-19), not 'abc'", level.StandardError);
+        Assert.DoesNotContain("Nullable", level.StandardError);
+
+        var both = await RunAsync(env, "test", "postgres/2026/01/01/postgres_20260101_000000.sql.gz", "--latest");
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("--latest", both.StandardError);
+        Assert.DoesNotContain("test_start", both.StandardOutput);
+
+        env["OBS_LOG_FORMAT"] = "xml";
+        var format = await RunAsync(env, "list");
+        Assert.Equal(2, format.ExitCode);
+        Assert.Contains("OBS_LOG_FORMAT must be text or json, not 'xml'", format.StandardError);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_on_a_request_without_an_answer_body_says_what_the_store_answered()
+    {
+        var env = Env("postgres", Servers.UniqueName("cli-bkt"));
+        env["MINIO_SECRET_KEY"] = "wrong-secret";
+        // a HEAD request: the store's refusal has no body to name its error code
+        var result = await RunAsync(env, "test", "postgres/2026/01/01/postgres_20260101_000000.sql.gz", "--verify-only");
+        Assert.Equal(1, result.ExitCode);
+        var error = Assert.Single(Lines(result.StandardError));
+        Assert.Contains("refused the credentials", error);
+        Assert.Contains("HTTP 403 Forbidden", error);
+        Assert.DoesNotContain("Exception of type", error);
+        Assert.DoesNotContain("wrong-secret", result.StandardOutput + result.StandardError);
     }
 }

@@ -35,11 +35,12 @@ public sealed class S3Server : IAsyncDisposable
         var dir = Path.Combine(Path.GetTempPath(), "obs-s3-" + Guid.NewGuid().ToString("N")[..8]);
         var port = Shell.FreePort();
         const string access = "OBSTESTACCESSKEY0001";
-        const string secret = "obs-test-secret-key-0000000000000000001";
         var script = Path.Combine(Shell.RepoRoot, "tests", "s3", "radosgw.sh");
+        string secret;
         try
         {
-            await Shell.RunAsync("bash", [script, "start", dir, port.ToString(), access, secret], timeout: TimeSpan.FromMinutes(3));
+            await Shell.RunAsync("bash", [script, "start", dir, port.ToString(), access], timeout: TimeSpan.FromMinutes(3));
+            secret = (await File.ReadAllTextAsync(Path.Combine(dir, "secret_key"))).Trim();
         }
         catch
         {
