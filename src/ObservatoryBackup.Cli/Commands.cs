@@ -47,11 +47,12 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (for CI and automation)." };
         var inPlace = new Option<bool>("--in-place") { Description = "Drop and recreate the database, then restore into it, instead of restoring into a staging database and swapping it in." };
         var noOwner = new Option<bool>("--no-owner") { Description = "Leave ownership and privileges out: every object is owned by the connecting user (a new server that lacks the backup's roles)." };
+        var noTablespaces = new Option<bool>("--no-tablespaces") { Description = "Leave pg_dump's tablespace choices out: every object in the database's default tablespace (a server that lacks the backup's tablespaces)." };
         var restore = new Command("restore", "Download a backup, verify it, and restore it into the database of DATABASE_URL, replacing it.")
         {
-            objectName, yes, inPlace, noOwner,
+            objectName, yes, inPlace, noOwner, noTablespaces,
         };
-        restore.SetAction((r, ct) => RestoreAsync(r.GetValue(objectName)!, r.GetValue(yes), r.GetValue(inPlace), r.GetValue(noOwner), ct));
+        restore.SetAction((r, ct) => RestoreAsync(r.GetValue(objectName)!, r.GetValue(yes), r.GetValue(inPlace), r.GetValue(noOwner), r.GetValue(noTablespaces), ct));
 
         var prune = new Command("prune", "Delete backups older than BACKUP_RETENTION_DAYS (only names that follow the backup scheme).") { dryRun };
         prune.SetAction((r, ct) => RunAsync(needsDatabase: false, async (settings, log) =>
@@ -66,20 +67,19 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         var keep = new Option<bool>("--keep") { Description = "Keep the scratch database afterwards." };
         var test = new Command("test", "Prove a backup restores: restore it into a scratch database on the server of DATABASE_URL and check every table's row count; the scratch database is dropped afterwards.")
         {
-            testObject, latest, verifyOnly, keep, noOwner, metricsFile,
+            testObject, latest, verifyOnly, keep, noOwner, noTablespaces, metricsFile,
         };
         test.SetAction((r, ct) => r.GetValue(latest) && r.GetValue(testObject) is { } named
             ? Task.FromResult(Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration))
             : RunAsync(needsDatabase: !r.GetValue(verifyOnly), async (settings, log) =>
         {
             var name = r.GetValue(latest)
-                ? (await new BackupCatalog(settings.Storage).ListAsync(new BackupQuery { Latest = true }, ct)).FirstOrDefault()?.ObjectName
-                    ?? throw new BackupDataException(ObsErrorKind.NotFound, "NoBackups", settings.Storage.Bucket, $"There is no backup in bucket '{settings.Storage.Bucket}' to test.")
+                ? (await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(null, ct)).ObjectName
                 : r.GetValue(testObject) ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, "InvalidObjectName", "", "Name the backup to test, or pass --latest.");
-            var result = await new BackupTestEngine(settings, log) { NoOwner = r.GetValue(noOwner) }.RunAsync(name, r.GetValue(verifyOnly), r.GetValue(keep), ct);
+            var result = await new BackupTestEngine(settings, log) { NoOwner = r.GetValue(noOwner), NoTablespaces = r.GetValue(noTablespaces) }.RunAsync(name, r.GetValue(verifyOnly), r.GetValue(keep), ct);
             if (result.Passed) return ExitCodes.Success;
             foreach (var m in result.Mismatches)
-                stderr.WriteLine($"obs-backup: error: table {m.Table}: {m.Restored:N0} rows restored, {m.InBackup:N0} in the backup");
+                stderr.WriteLine($"obs-backup: error: {m}");
             return ExitCodes.Failed;
         }, overrides: () => new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }));
 
@@ -144,7 +144,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             if ((dry ? 1 : 0) + (listing ? 1 : 0) + (name is null ? 0 : 1) > 1)
                 return Task.FromResult(Fail("use one of --dry-run, --list and --restore at a time.", ExitCodes.BadConfiguration));
             if (listing) return ListAsync(ct);
-            if (name is not null) return RestoreAsync(name, yesGiven, inPlace: false, noOwner: false, ct);
+            if (name is not null) return RestoreAsync(name, yesGiven, inPlace: false, noOwner: false, noTablespaces: false, ct);
             if (dry) return BackupAsync(dryRun: true, null, null, null, ct);
             if (yesGiven)
                 return Task.FromResult(Fail("--yes goes with --restore OBJECT (or 'restore OBJECT --yes').", ExitCodes.BadConfiguration));
@@ -184,10 +184,10 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             return ExitCodes.Success;
         }, logTo: stderr);
 
-    private Task<int> RestoreAsync(string name, bool yes, bool inPlace, bool noOwner, CancellationToken ct) =>
+    private Task<int> RestoreAsync(string name, bool yes, bool inPlace, bool noOwner, bool noTablespaces, CancellationToken ct) =>
         RunAsync(needsDatabase: true, async (settings, log) =>
         {
-            var engine = new RestoreEngine(settings, log) { NoOwner = noOwner };
+            var engine = new RestoreEngine(settings, log) { NoOwner = noOwner, NoTablespaces = noTablespaces };
             engine.ValidateObjectName(name);
             if (!yes && !Confirm(engine.DescribeTarget(), $"'{name}'", "replaces"))
             {
@@ -247,9 +247,10 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             new EventLog(log, TimeProvider.System).ConfigurationFailed(ex, OptionNames.For);
             return Fail(ex.MessageFor(OptionNames.For), ExitCodes.BadConfiguration);
         }
-        catch (RestoreFailedException ex) when (ex.MissingRole is { } role)
+        catch (RestoreFailedException ex) when (ex.MissingRole is not null || ex.MissingTablespace is not null)
         {
-            stderr.WriteLine($"obs-backup: hint: create the role \"{role}\" on the server, or restore with --no-owner");
+            if (ex.MissingRole is { } role) stderr.WriteLine($"obs-backup: hint: create the role \"{role}\" on the server, or restore with --no-owner");
+            if (ex.MissingTablespace is { } tablespace) stderr.WriteLine($"obs-backup: hint: create the tablespace \"{tablespace}\" on the server, or restore with --no-tablespaces");
             return Fail(ex.Message, ExitCodes.Failed);
         }
         catch (ObsBackupException ex)

@@ -29,6 +29,11 @@ internal static class ErrorCategories
             {
                 ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = $"Create the role \"{role}\" on the server, or restore with -NoOwner." },
             };
+        if (ex is RestoreFailedException { MissingTablespace: { } tablespace })
+            return new ErrorRecord(ex, ex.ErrorId, For(ex.Kind), ex.Target)
+            {
+                ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = $"Create the tablespace \"{tablespace}\" on the server, or restore with -NoTablespaces." },
+            };
         if (ex is not ConfigurationException config) return new(ex, ex.ErrorId, For(ex.Kind), ex.Target);
         return new ErrorRecord(ex, ex.ErrorId, For(ex.Kind), config.NameIn(ParameterNames.For))
         {

@@ -17,6 +17,11 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? DatabaseUrl { get; set; }
 
+    /// <summary>User and password for PostgreSQL, in place of any in the URL: no password needs to be written into a script. Get-Credential, or a secret vault's.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? DatabaseCredential { get; set; }
+
     /// <summary>Delete scheme-conforming backups older than this many days after a successful upload; 0 keeps all. Default: BACKUP_RETENTION_DAYS, then 30.</summary>
     [Parameter]
     [ValidateRange(0, 36500)]
@@ -46,6 +51,7 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
         var settings = ResolveSettings(needsDatabase: true, new SettingOverrides
         {
             DatabaseUrl = DatabaseUrl,
+            DatabaseCredential = CredentialFrom(DatabaseCredential),
             RetentionDays = RetentionDays,
             PgDumpPath = PgDumpPath,
             MetricsPath = MetricsPath,

@@ -40,6 +40,10 @@ public abstract class ObsCmdletBase : PSCmdlet
         _unconfigured = false;
     });
 
+    /// <summary>A -DatabaseCredential parameter's user and password, for the engine.</summary>
+    protected static Configuration.DatabaseCredential? CredentialFrom(PSCredential? credential) =>
+        credential is null ? null : new(credential.UserName, credential.GetNetworkCredential().Password);
+
     protected bool WhatIfRequested =>
         (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)
         || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));

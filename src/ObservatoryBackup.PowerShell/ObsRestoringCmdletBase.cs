@@ -1,11 +1,41 @@
 using System.Management.Automation;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.PowerShell;
 
-/// <summary>Cmdlets that restore a backup somewhere (Restore-ObsBackup, Test-ObsBackup): the bucket from the pipeline, the server, psql, ownership.</summary>
+/// <summary>
+/// Cmdlets that restore a backup somewhere (Restore-ObsBackup, Test-ObsBackup): the backup by name
+/// (from the pipeline) or the newest one (-Latest, -Database as Get-ObsBackup has them), the bucket
+/// from the pipeline, the server, psql, ownership.
+/// </summary>
 public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
 {
+    protected const string ByName = "ByName";
+    protected const string Newest = "Latest";
+
+    /// <summary>The backup, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz; binds from Get-ObsBackup output.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ObjectNameCompleter))]
+    public string ObjectName { get; set; } = "";
+
+    /// <summary>The newest backup in the bucket (of -Database, when given), as Get-ObsBackup -Latest names it.</summary>
+    [Parameter(ParameterSetName = Newest)]
+    public SwitchParameter Latest { get; set; }
+
+    /// <summary>The newest backup of this database (as Get-ObsBackup -Database selects them); not where to restore, which -DatabaseUrl says.</summary>
+    [Parameter(ParameterSetName = Newest)]
+    [ValidateNotNullOrEmpty]
+    public string? Database { get; set; }
+
+    /// <summary>The backup this invocation names: -ObjectName, or the newest one -Latest / -Database select.</summary>
+    protected string SelectedBackup(ObsSettings settings) =>
+        ParameterSetName == Newest
+            ? Run(ct => new BackupCatalog(settings.Storage, new EventLog(Log, TimeProvider.System)).NewestAsync(Database, ct)).ObjectName
+            : ObjectName;
+
     /// <summary>Bucket holding the backup; binds from Get-ObsBackup output. Default: MINIO_BUCKET, then observatory-backups.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -16,9 +46,18 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? DatabaseUrl { get; set; }
 
+    /// <summary>User and password for PostgreSQL, in place of any in the URL: no password needs to be written into a script. Get-Credential, or a secret vault's.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? DatabaseCredential { get; set; }
+
     /// <summary>Leave ownership and privileges out: every object is owned by the connecting user (a server that lacks the backup's roles).</summary>
     [Parameter]
     public SwitchParameter NoOwner { get; set; }
+
+    /// <summary>Leave pg_dump's tablespace choices out: every object in the database's default tablespace (a server that lacks the backup's tablespaces).</summary>
+    [Parameter]
+    public SwitchParameter NoTablespaces { get; set; }
 
     /// <summary>psql to use (file or directory). Default: OBS_PSQL, then PATH, then the newest /usr/lib/postgresql/*/bin.</summary>
     [Parameter]
@@ -27,5 +66,5 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
 
     /// <summary>The settings these parameters, the storage parameters and the environment give.</summary>
     protected ObsSettings ResolveRestoreSettings(bool needsDatabase, string? metricsPath = null) =>
-        ResolveSettings(needsDatabase, new SettingOverrides { DatabaseUrl = DatabaseUrl, PsqlPath = PsqlPath, MetricsPath = metricsPath });
+        ResolveSettings(needsDatabase, new SettingOverrides { DatabaseUrl = DatabaseUrl, DatabaseCredential = CredentialFrom(DatabaseCredential), PsqlPath = PsqlPath, MetricsPath = metricsPath });
 }

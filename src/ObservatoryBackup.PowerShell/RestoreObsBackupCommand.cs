@@ -8,16 +8,10 @@ namespace ObservatoryBackup.PowerShell;
 /// <para type="synopsis">Restores a backup into the PostgreSQL database, replacing it.</para>
 /// <para type="description">Downloads the backup, verifies it is a complete gzip'd dump, restores it into a staging database and swaps that in by rename, so a failed restore leaves the existing database untouched. -InPlace drops and recreates the database instead. Prompts for confirmation unless -Force or -Confirm:$false.</para>
 /// </summary>
-[Cmdlet(VerbsData.Restore, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsData.Restore, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByName)]
 [OutputType(typeof(RestoreResult))]
 public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
 {
-    /// <summary>The backup to restore, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz. Binds from Get-ObsBackup output.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ObjectNameCompleter))]
-    public string ObjectName { get; set; } = "";
-
     /// <summary>Drop and recreate the database, then restore into it (no room needed for a second copy; a failed restore leaves it partial).</summary>
     [Parameter]
     public SwitchParameter InPlace { get; set; }
@@ -32,9 +26,10 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     protected override void ProcessInput()
     {
         var settings = ResolveRestoreSettings(needsDatabase: true);
+        var objectName = SelectedBackup(settings);
         var engine = new RestoreEngine(settings, Log);
-        Check(() => engine.ValidateObjectName(ObjectName));
-        _requests.Add((ObjectName, settings));
+        Check(() => engine.ValidateObjectName(objectName));
+        _requests.Add((objectName, settings));
     }
 
     /// <summary>
@@ -56,7 +51,7 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
         foreach (var (objectName, settings) in _requests)
         {
             var mode = InPlace ? RestoreMode.InPlace : RestoreMode.Staged;
-            var engine = new RestoreEngine(settings, Log) { NoOwner = NoOwner };
+            var engine = new RestoreEngine(settings, Log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces };
             var action = mode == RestoreMode.Staged
                 ? $"Restore '{objectName}' from bucket '{settings.Storage.Bucket}', replacing its contents (via a staging database)"
                 : $"Restore '{objectName}' from bucket '{settings.Storage.Bucket}', dropping and recreating it first";

@@ -14,19 +14,6 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(BackupTestResult))]
 public sealed class TestObsBackupCommand : ObsRestoringCmdletBase
 {
-    private const string ByName = "ByName";
-    private const string Newest = "Latest";
-
-    /// <summary>The backup to test; binds from Get-ObsBackup output.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ObjectNameCompleter))]
-    public string ObjectName { get; set; } = "";
-
-    /// <summary>Test the newest backup in the bucket.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = Newest)]
-    public SwitchParameter Latest { get; set; }
-
     /// <summary>Only check the backup as it downloads (size, gzip, pg_dump's closing line, row counts per table): no restore, no temporary file.</summary>
     [Parameter]
     public SwitchParameter VerifyOnly { get; set; }
@@ -43,19 +30,14 @@ public sealed class TestObsBackupCommand : ObsRestoringCmdletBase
     protected override void ProcessInput()
     {
         var settings = ResolveRestoreSettings(needsDatabase: !VerifyOnly, MetricsPath);
-        var objectName = Latest ? NewestIn(settings) : ObjectName;
-        var result = Run(ct => new BackupTestEngine(settings, Log) { NoOwner = NoOwner }.RunAsync(objectName, VerifyOnly, Keep, ct));
+        var objectName = SelectedBackup(settings);
+        var result = Run(ct => new BackupTestEngine(settings, Log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces }.RunAsync(objectName, VerifyOnly, Keep, ct));
         WriteObject(result);
         if (!result.Passed)
         {
-            var tables = string.Join(", ", result.Mismatches.Select(m => $"{m.Table} ({m.Restored:N0} restored, {m.InBackup:N0} in the backup)"));
+            var tables = string.Join("; ", result.Mismatches);
             throw Fail(new ErrorRecord(new InvalidOperationException($"Backup '{objectName}' did not restore every row: {tables}."),
                 "BackupTestFailed", ErrorCategory.InvalidResult, objectName));
         }
     }
-
-    private string NewestIn(ObsSettings settings) =>
-        Run(ct => new BackupCatalog(settings.Storage).ListAsync(new BackupQuery { Latest = true }, ct)).FirstOrDefault()?.ObjectName
-        ?? throw Fail(new BackupDataException(ObsErrorKind.NotFound, "NoBackups", settings.Storage.Bucket,
-            $"There is no backup in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint} to test."));
 }

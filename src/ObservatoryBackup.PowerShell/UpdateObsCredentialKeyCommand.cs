@@ -27,6 +27,11 @@ public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
     [ValidateNotNullOrEmpty]
     public string? DatabaseUrl { get; set; }
 
+    /// <summary>User and password for PostgreSQL, in place of any in the URL: no password needs to be written into a script. Get-Credential, or a secret vault's.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? DatabaseCredential { get; set; }
+
     /// <summary>Table holding the credentials.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -56,7 +61,7 @@ public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
         var (database, oldKey, newKey) = Configure(() =>
         {
             var (oldValue, newValue) = Resolver.ResolveCredentialKeys(Plain(OldKey), Plain(NewKey));
-            return (Resolver.ResolveDatabase(DatabaseUrl), FernetKey.Parse(oldValue), FernetKey.Parse(newValue));
+            return (Resolver.ResolveDatabase(DatabaseUrl, CredentialFrom(DatabaseCredential)), FernetKey.Parse(oldValue), FernetKey.Parse(newValue));
         });
         var table = new CredentialTable { Table = Table, Schema = Schema, KeyColumn = KeyColumn, Column = Column };
         var rotation = new CredentialKeyRotation(database, table, oldKey, newKey, Log);

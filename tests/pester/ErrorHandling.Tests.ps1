@@ -37,9 +37,15 @@ Describe 'Errors in CI scripts' {
     }
 
     It 'print nothing when silenced, in a fresh pwsh' {
-        $run = Invoke-Pwsh -Command 'Get-ObsBackup -Endpoint 127.0.0.1:1 -ErrorAction SilentlyContinue -ErrorVariable e; "caught $($e.Count)"'
+        # the listing's retries are warnings (each one logged, as every store request's is); -WarningAction silences those
+        $run = Invoke-Pwsh -Command 'Get-ObsBackup -Endpoint 127.0.0.1:1 -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -ErrorVariable e; "caught $($e.Count)"'
         $run.StdErr | Should -BeNullOrEmpty
         $run.Lines | Should -Be @('caught 1')
+    }
+
+    It 'show each retry of a listing as a warning' {
+        $run = Invoke-Pwsh -Command 'Get-ObsBackup -Endpoint 127.0.0.1:1 -ErrorAction SilentlyContinue 3>&1 | ForEach-Object { "$_" }'
+        @($run.Lines | Where-Object { $_ -like 'storage_retry attempt=*' }).Count | Should -Be 4
     }
 
     It 'set $LASTEXITCODE for whoever runs pwsh' {

@@ -4,6 +4,7 @@ namespace ObservatoryBackup.Configuration;
 public sealed record SettingOverrides
 {
     public string? DatabaseUrl { get; init; }
+    public DatabaseCredential? DatabaseCredential { get; init; }
     public string? Endpoint { get; init; }
     public string? AccessKey { get; init; }
     public string? SecretKey { get; init; }

@@ -47,7 +47,7 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     /// <param name="needsDatabase">Backup and restore need DATABASE_URL; listing does not.</param>
     public ObsSettings Resolve(SettingOverrides overrides, bool needsDatabase) => new()
     {
-        Database = needsDatabase ? ResolveDatabase(overrides.DatabaseUrl) : null,
+        Database = needsDatabase ? ResolveDatabase(overrides.DatabaseUrl, overrides.DatabaseCredential) : null,
         Storage = ResolveStorage(overrides),
         RetentionDays = overrides.RetentionDays is { } days
             ? (days is >= 0 and <= ObsSettings.MaxRetentionDays ? days : throw new ConfigurationException(Setting.RetentionDays, null, RetentionProblem(days.ToString(CultureInfo.InvariantCulture))))
@@ -60,12 +60,16 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         Compression = overrides.Compression ?? ParseCompression(Get(CompressionVariable), CompressionVariable),
     };
 
-    /// <summary>The database: <paramref name="explicitUrl"/>, else DATABASE_URL; the connect timeout from the URL, else PGCONNECT_TIMEOUT.</summary>
-    public DatabaseUrl ResolveDatabase(string? explicitUrl)
+    /// <summary>
+    /// The database: <paramref name="explicitUrl"/>, else DATABASE_URL, with <paramref name="credential"/>'s
+    /// user and password in place of the URL's when given; the connect timeout from the URL, else PGCONNECT_TIMEOUT.
+    /// </summary>
+    public DatabaseUrl ResolveDatabase(string? explicitUrl, DatabaseCredential? credential = null)
     {
         var url = explicitUrl is not null
             ? DatabaseUrl.Parse(explicitUrl, variable: null)
             : DatabaseUrl.Parse(Get(DatabaseUrlVariable), DatabaseUrlVariable);
+        if (credential is not null) url = url with { User = credential.User, Password = credential.Password };
         return url.ConnectTimeout is null ? url with { ConnectTimeout = ParseConnectTimeout(Get(ConnectTimeoutVariable)) } : url;
     }
 

@@ -16,4 +16,20 @@ public sealed class RestoreFailedException(string database, int exitCode, string
 
     /// <summary>A role the backup's objects belong to that the server lacks (the fresh-server case), or null.</summary>
     public string? MissingRole { get; } = missingRole;
+
+    /// <summary>A tablespace the backup's objects are placed in that the server lacks, or null.</summary>
+    public string? MissingTablespace
+    {
+        get;
+        init
+        {
+            field = value;
+            if (value is not null)
+                _hint = $" The tablespace \"{value}\" does not exist on this server: create it, or restore with tablespaces left out (every object in the database's default tablespace).";
+        }
+    }
+
+    private string _hint = "";
+
+    public override string Message => base.Message + _hint;
 }

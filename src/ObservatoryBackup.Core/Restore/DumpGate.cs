@@ -9,6 +9,9 @@ namespace ObservatoryBackup.Restore;
 /// refused before psql is given it. psql is first given <c>\restrict</c> with a key of our own, so
 /// that psql itself refuses any meta-command that got past the check; the dump's own
 /// <c>\restrict</c>/<c>\unrestrict</c> lines (checked to be exactly pg_dump's) are therefore left out.
+/// With <c>noTablespaces</c> it leaves out the <c>SET default_tablespace = …;</c> lines with which pg_dump
+/// puts objects in tablespaces (a server without them would refuse the objects), so every object lands
+/// in the database's default tablespace.
 /// With <c>noOwner</c> it also leaves ownership and privileges out:
 /// the statement lines pg_dump writes for them (<c>ALTER … OWNER TO …;</c>, <c>GRANT …;</c>,
 /// <c>REVOKE …;</c>, <c>ALTER DEFAULT PRIVILEGES …;</c>), each on a line of its own. Lines inside
@@ -19,20 +22,21 @@ internal sealed class DumpGate : Stream
     private readonly Stream _sql;
     private readonly DumpCheck _check;
     private readonly bool _noOwner;
+    private readonly bool _noTablespaces;
     private readonly byte[] _in = new byte[1 << 16];
     private readonly List<byte> _line = [];
     private readonly MemoryStream _out = new();
     private bool _ended;
 
     /// <param name="restrictKey">psql's <c>\restrict</c> key for this load: letters and digits nobody else knows.</param>
-    public DumpGate(Stream sql, DumpCheck check, bool noOwner, string restrictKey)
+    public DumpGate(Stream sql, DumpCheck check, bool noOwner, string restrictKey, bool noTablespaces = false)
     {
-        (_sql, _check, _noOwner) = (sql, check, noOwner);
+        (_sql, _check, _noOwner, _noTablespaces) = (sql, check, noOwner, noTablespaces);
         _out.Write(System.Text.Encoding.ASCII.GetBytes($"\\restrict {restrictKey}\n"));
         _out.Position = 0;
     }
 
-    /// <summary>Statement lines left out so far.</summary>
+    /// <summary>Statement lines left out so far (ownership, privileges, tablespaces).</summary>
     public long Dropped { get; private set; }
 
     /// <summary>Why the gate closed, when it did: psql then only saw what came before.</summary>
@@ -102,7 +106,7 @@ internal sealed class DumpGate : Stream
 
     private void Emit(ReadOnlySpan<byte> line, bool newline)
     {
-        var drop = _noOwner && _check.Reader.AtStatement && IsOwnershipStatement(line);
+        var drop = _check.Reader.AtStatement && (_noOwner && IsOwnershipStatement(line) || _noTablespaces && IsTablespaceStatement(line));
         _check.Sql(line);
         if (newline) _check.Sql("\n"u8);
         else _check.Reader.Complete(); // the last line, without a newline: psql runs it all the same
@@ -116,6 +120,9 @@ internal sealed class DumpGate : Stream
         _out.Write(line);
         if (newline) _out.WriteByte((byte)'\n');
     }
+
+    private static bool IsTablespaceStatement(ReadOnlySpan<byte> line) =>
+        line.StartsWith("SET default_tablespace = "u8) && line.TrimEnd("\r"u8).EndsWith(";"u8);
 
     private static bool IsOwnershipStatement(ReadOnlySpan<byte> line) =>
         line.TrimEnd("\r"u8).EndsWith(";"u8) &&

@@ -28,6 +28,9 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     /// <summary>Restore with every object owned by the connecting user: for a server that lacks the backup's roles.</summary>
     public bool NoOwner { get; init; }
 
+    /// <summary>Restore every object into the database's default tablespace: for a server that lacks the backup's tablespaces.</summary>
+    public bool NoTablespaces { get; init; }
+
     /// <summary>For confirmation prompts: what gets replaced.</summary>
     public string DescribeTarget() => $"database \"{Db.Database}\" on {Db.Host}:{Db.Port}";
 
@@ -53,7 +56,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         ValidateObjectName(objectName);
         var stopwatch = Stopwatch.StartNew();
         _log.Info("restore_requested", ("object_name", objectName), ("bucket", settings.Storage.Bucket),
-            ("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner));
+            ("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner), ("no_tablespaces", NoTablespaces));
         try
         {
             await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(Db, ct, DatabaseLock.Purpose(DatabaseLock.Run.Restore)).ConfigureAwait(false);
@@ -264,7 +267,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     }
 
     private SqlLoader Loader(string psql, string objectName, StoredBackup? verifyAs) =>
-        new(psql, Db, sink, _log) { NoOwner = NoOwner, VerifyAs = verifyAs, ObjectName = objectName, Codec = BackupKey.CodecOf(objectName) };
+        new(psql, Db, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, VerifyAs = verifyAs, ObjectName = objectName, Codec = BackupKey.CodecOf(objectName) };
 
     /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried.</summary>
     private async Task ProveLoadedAsync(string database, string objectName, DumpSummary summary, string outcome, CancellationToken ct)

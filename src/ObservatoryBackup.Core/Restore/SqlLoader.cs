@@ -22,6 +22,9 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     [System.Text.RegularExpressions.GeneratedRegex("role \"([^\"]+)\" does not exist")]
     private static partial System.Text.RegularExpressions.Regex MissingRole();
 
+    [System.Text.RegularExpressions.GeneratedRegex("tablespace \"([^\"]+)\" does not exist", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex MissingTablespace();
+
     /// <summary>
     /// The psql a restore runs, checked against the server (<see cref="PsqlProcess.CheckVersionAsync"/>);
     /// logs psql_not_found, as the replaced script did, when there is none.
@@ -53,6 +56,9 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     /// <summary>Every object is owned by the connecting user: for a server that lacks the dump's roles.</summary>
     public bool NoOwner { get; init; }
 
+    /// <summary>Every object lands in the database's default tablespace: for a server that lacks the dump's tablespaces.</summary>
+    public bool NoTablespaces { get; init; }
+
     /// <summary>How the backup is compressed (its name says: <see cref="BackupKey.CodecOf"/>).</summary>
     public BackupCodec Codec { get; init; }
 
@@ -78,7 +84,7 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
         DumpGate gate;
         await using (var gunzip = Codecs.Decompressor(Codec, compressed))
         {
-            gate = new DumpGate(gunzip, check, NoOwner, PsqlProcess.NewRestrictKey());
+            gate = new DumpGate(gunzip, check, NoOwner, PsqlProcess.NewRestrictKey(), NoTablespaces);
             try
             {
                 (exitCode, stderr) = await new PsqlProcess(psqlPath, server.WithDatabase(database)).RunAsync(gate, ct).ConfigureAwait(false);
@@ -131,10 +137,13 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
         if (exitCode != 0)
         {
             log.Error("psql_failed", ("database", database), ("exit_code", exitCode), ("stderr", stderr.Trim()));
-            throw new RestoreFailedException(database, exitCode, stderr, targetUntouched, MissingRole().Match(stderr) is { Success: true } m ? m.Groups[1].Value : null, objectName);
+            throw new RestoreFailedException(database, exitCode, stderr, targetUntouched, MissingRole().Match(stderr) is { Success: true } m ? m.Groups[1].Value : null, objectName)
+            {
+                MissingTablespace = MissingTablespace().Match(stderr) is { Success: true } t ? t.Groups[1].Value : null,
+            };
         }
         counting.Complete();
-        if (NoOwner) log.Info("ownership_left_out", ("database", database), ("statements", gate.Dropped));
+        if (NoOwner || NoTablespaces) log.Info("ownership_left_out", ("database", database), ("statements", gate.Dropped), ("no_owner", NoOwner), ("no_tablespaces", NoTablespaces));
         log.Info("restore_complete", ("database", database));
         return summary;
     }

@@ -22,6 +22,15 @@ public sealed class BackupCatalog(StorageSettings storage, EventLog? log = null)
         }
     }
 
+    /// <summary>
+    /// The newest backup (of <paramref name="database"/>, when given): what "--latest" and "-Latest"
+    /// name. None is <c>NoBackups</c> (NotFound), naming the bucket and the database.
+    /// </summary>
+    public async Task<StoredBackup> NewestAsync(string? database, CancellationToken ct) =>
+        (await ListAsync(new BackupQuery { Latest = true, Database = database }, ct).ConfigureAwait(false)).FirstOrDefault()
+        ?? throw new BackupDataException(ObsErrorKind.NotFound, "NoBackups", database ?? storage.Bucket,
+            $"There is no backup{(database is null ? "" : $" of database \"{database}\"")} in bucket '{storage.Bucket}' at {storage.Endpoint}.");
+
     private async Task<IReadOnlyList<StoredBackup>> ListQuietlyAsync(BackupQuery query, CancellationToken ct)
     {
         using var store = new BackupStore(storage, log);

@@ -27,6 +27,9 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
     /// <summary>Restore with ownership left out (a test server that lacks the backup's roles).</summary>
     public bool NoOwner { get; init; }
 
+    /// <summary>Restore every object into the database's default tablespace: for a server that lacks the backup's tablespaces.</summary>
+    public bool NoTablespaces { get; init; }
+
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -92,7 +95,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
             try
             {
                 temp.Stream.Position = 0;
-                await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner, ObjectName = stored.ObjectName, Codec = BackupKey.CodecOf(stored.ObjectName) }
+                await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, ObjectName = stored.ObjectName, Codec = BackupKey.CodecOf(stored.ObjectName) }
                     .LoadAsync(temp.Stream, temp.Stream.Length, scratch, targetUntouched: true, ct).ConfigureAwait(false);
                 var mismatches = await LoadedDatabaseCheck.CompareAsync(server, scratch, summary, ct).ConfigureAwait(false);
                 foreach (var m in mismatches)
