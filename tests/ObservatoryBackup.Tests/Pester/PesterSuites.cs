@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using CliWrap;
 using CliWrap.Buffered;
 using ObservatoryBackup.Tests.Fixtures;
@@ -10,7 +11,7 @@ namespace ObservatoryBackup.Tests.Pester;
 /// the one test command; without a pwsh they fail, saying how to get one.
 /// </summary>
 [Collection(IntegrationCollection.Name)]
-public sealed class PesterSuites(Servers servers)
+public sealed class PesterSuites(Servers servers, ITestOutputHelper output)
 {
     private static readonly string SuiteDir = Path.Combine(Shell.RepoRoot, "tests", "pester");
 
@@ -21,6 +22,7 @@ public sealed class PesterSuites(Servers servers)
     public async Task Passes_in_a_real_pwsh(string suite)
     {
         var pwsh = Pwsh.Locate();
+        output.WriteLine($"{suite} runs in {pwsh.Description}");
         var moduleRoot = Path.Combine(Shell.RepoRoot, "src", "ObservatoryBackup.PowerShell", "bin", BuildConfiguration, "net10.0", "module");
         var manifest = Path.Combine(moduleRoot, "ObservatoryBackup", "ObservatoryBackup.psd1");
         Assert.True(File.Exists(manifest), $"The laid-out module is missing: {manifest}");
@@ -39,12 +41,13 @@ public sealed class PesterSuites(Servers servers)
             ["OBS_TEST_S3_SECRET_KEY"] = servers.S3.SecretKey,
             ["OBS_TEST_CONFLICTS"] = Path.Combine(Shell.RepoRoot, "tests", "ConflictingDependencies", "bin", BuildConfiguration, "net10.0"),
             ["OBS_TEST_REPO"] = Shell.RepoRoot,
+            ["OBS_TEST_PESTER"] = pwsh.PesterModule ?? "Pester",
             // nothing of the caller's configuration leaks into the suites
             ["DATABASE_URL"] = null, ["MINIO_ENDPOINT"] = null, ["MINIO_BUCKET"] = null, ["OBS_LOG_FORMAT"] = null,
         };
         const string run = """
             $ErrorActionPreference = 'Stop'
-            Import-Module Pester -MinimumVersion 5.5 -ErrorAction Stop
+            Import-Module $env:OBS_TEST_PESTER -MinimumVersion 5.5 -ErrorAction Stop
             $config = New-PesterConfiguration
             $config.Run.Path = $env:OBS_PESTER_SUITE
             $config.Run.Exit = $true
@@ -54,13 +57,13 @@ public sealed class PesterSuites(Servers servers)
             """;
         env["OBS_PESTER_SUITE"] = Path.Combine(SuiteDir, suite);
 
-        var result = await CliWrap.Cli.Wrap(pwsh).WithArguments(["-NoProfile", "-NonInteractive", "-Command", run])
+        var result = await CliWrap.Cli.Wrap(pwsh.Path).WithArguments(["-NoProfile", "-NonInteractive", "-Command", run])
             .WithEnvironmentVariables(env)
             .WithWorkingDirectory(Shell.RepoRoot)
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync();
 
-        Assert.True(result.ExitCode == 0, $"{suite} failed in {pwsh} (exit {result.ExitCode}):\n{result.StandardOutput}\n{result.StandardError}");
+        Assert.True(result.ExitCode == 0, $"{suite} failed in {pwsh.Description} (exit {result.ExitCode}):\n{result.StandardOutput}\n{result.StandardError}");
         Assert.Matches(@"Tests Passed: [1-9]\d*, Failed: 0", result.StandardOutput);
     }
 
