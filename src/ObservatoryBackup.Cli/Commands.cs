@@ -75,7 +75,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         {
             var name = r.GetValue(latest)
                 ? (await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(null, ct)).ObjectName
-                : r.GetValue(testObject) ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, "InvalidObjectName", "", "Name the backup to test, or pass --latest.");
+                : r.GetValue(testObject) ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, ErrorIds.InvalidObjectName, "", "Name the backup to test, or pass --latest.");
             var result = await new BackupTestEngine(settings, log) { NoOwner = r.GetValue(noOwner), NoTablespaces = r.GetValue(noTablespaces) }.RunAsync(name, r.GetValue(verifyOnly), r.GetValue(keep), ct);
             if (result.Passed) return ExitCodes.Success;
             foreach (var m in result.Mismatches)
@@ -92,7 +92,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         status.SetAction((r, ct) => RunAsync(needsDatabase: false, async (settings, log) =>
         {
             var limit = Durations.TryParse(r.GetValue(maxAge)!)
-                ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, "InvalidMaxAge", r.GetValue(maxAge)!, $"--max-age must be a duration such as 26h, 90m or 2d, not '{r.GetValue(maxAge)}'.");
+                ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, ErrorIds.InvalidMaxAge, r.GetValue(maxAge)!, $"--max-age must be a duration such as 26h, 90m or 2d, not '{r.GetValue(maxAge)}'.");
             var engine = new StatusEngine(settings, log);
             engine.EnsureFresh(await engine.RunAsync(r.GetValue(statusDatabase), limit, ct));
             return ExitCodes.Success;
@@ -105,11 +105,10 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             return ExitCodes.Success;
         });
 
-        var defaults = new CredentialTable();
-        var table = new Option<string>("--table") { Description = "Table holding the credentials.", DefaultValueFactory = _ => defaults.Table };
+        var table = new Option<string>("--table") { Description = "Table holding the credentials.", DefaultValueFactory = _ => CredentialTable.DefaultTable };
         var schema = new Option<string?>("--schema") { Description = "Schema of the table (default: the connection's search_path)." };
-        var keyColumn = new Option<string>("--key-column") { Description = "The table's key column, naming rows in reports.", DefaultValueFactory = _ => defaults.KeyColumn };
-        var column = new Option<string>("--column") { Description = "The encrypted column (jsonb or json holding the token as a string, or text).", DefaultValueFactory = _ => defaults.Column };
+        var keyColumn = new Option<string>("--key-column") { Description = "The table's key column, naming rows in reports.", DefaultValueFactory = _ => CredentialTable.DefaultKeyColumn };
+        var column = new Option<string>("--column") { Description = "The encrypted column (jsonb or json holding the token as a string, or text).", DefaultValueFactory = _ => CredentialTable.DefaultColumn };
         var rotate = new Command("rotate-credential-key", "Re-encrypt the application's stored credentials from the old Fernet key to the new one, in one transaction. Keys come from the environment only: CREDENTIAL_ENCRYPTION_KEY (old) and CREDENTIAL_ENCRYPTION_KEY_NEW, or CREDENTIAL_ENCRYPTION_KEY_OLD and CREDENTIAL_ENCRYPTION_KEY (new).")
         {
             dryRun, yes, table, schema, keyColumn, column,
@@ -166,13 +165,14 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
     private Task<int> BackupAsync(bool dryRun, int? level, string? compression, string? metricsFile, CancellationToken ct) =>
         RunAsync(needsDatabase: true, async (settings, log) =>
         {
-            var engine = new BackupEngine(settings, log) { CompressionLevel = level };
+            var engine = new BackupEngine(settings, log);
             if (dryRun) engine.DescribeDryRun(await engine.PlanAsync(ct, dryRun: true));
             else await engine.ExecuteAsync(await engine.PlanAsync(ct), ct);
             return ExitCodes.Success;
         }, overrides: () => new SettingOverrides
         {
             MetricsPath = metricsFile,
+            CompressionLevel = level,
             Compression = compression is { } c ? SettingsResolver.ParseCompression(c, variable: null) : null,
         });
 
@@ -255,7 +255,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         }
         catch (ObsBackupException ex)
         {
-            return Fail(ex.Message, ExitCodes.Failed);
+            return Fail(ex.Message, ExitCodes.For(ex.Kind));
         }
         catch (OperationCanceledException)
         {

@@ -23,6 +23,7 @@ public sealed class GetObsBackupCommand : ObsStorageCmdletBase
     /// <summary>Only backups of this database (the name each backup's object name records).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatabaseNameCompleter))]
     public string? Database { get; set; }
 
     /// <summary>Only the newest backup.</summary>

@@ -15,10 +15,12 @@ public sealed class GetObsBackupStatusCommand : ObsStorageCmdletBase
     /// <summary>Only backups of this database; default: every backup in the bucket.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatabaseNameCompleter))]
     public string? Database { get; set; }
 
-    /// <summary>How old the newest backup may be. Default: 26 hours.</summary>
+    /// <summary>How old the newest backup may be: a TimeSpan, or 26h, 90m, 2d as the CLI takes it. Default: 26 hours.</summary>
     [Parameter]
+    [DurationTransformation]
     public TimeSpan MaxAge { get; set; } = StatusEngine.DefaultMaxAge;
 
     /// <summary>Also write node_exporter textfile metrics (obs_backup_count, obs_backup_newest_timestamp_seconds) to this .prom file. Default: OBS_METRICS_FILE.</summary>

@@ -55,14 +55,15 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
             RetentionDays = RetentionDays,
             PgDumpPath = PgDumpPath,
             MetricsPath = MetricsPath,
+            CompressionLevel = CompressionLevel,
             Compression = Compression switch
             {
-                CompressionFormat.Zstd => Naming.BackupCodec.Zstd,
-                CompressionFormat.Gzip => Naming.BackupCodec.Gzip,
+                CompressionFormat.Zstd => BackupCodec.Zstd,
+                CompressionFormat.Gzip => BackupCodec.Gzip,
                 _ => null,
             },
         });
-        var engine = new BackupEngine(settings, Log) { CompressionLevel = CompressionLevel };
+        var engine = new BackupEngine(settings, Log);
         var plan = Run(ct => engine.PlanAsync(ct, dryRun: WhatIfRequested));
 
         var target = $"{plan.ObjectName} in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}";

@@ -8,12 +8,10 @@ namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
 /// Completes backup object names from the bucket's listing, newest first, honouring -Endpoint,
-/// -Bucket, -Credential and -UseSsl already typed on the command line.
+/// -Bucket, -Credential and -UseSsl already typed on the command line; bounded by <see cref="CompletionBound"/>.
 /// </summary>
 public sealed class ObjectNameCompleter : IArgumentCompleter
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
@@ -26,10 +24,8 @@ public sealed class ObjectNameCompleter : IArgumentCompleter
                 fakeBoundParameters["Credential"] as PSCredential);
             var settings = SettingsResolver.FromProcess().Resolve(overrides, needsDatabase: false);
             var prefix = wordToComplete.Trim('\'', '"');
-            using var timeout = new CancellationTokenSource(Timeout);
-            var backups = new BackupCatalog(settings.Storage)
-                .ListAsync(new BackupQuery { NameFilter = n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) }, timeout.Token)
-                .GetAwaiter().GetResult();
+            var backups = CompletionBound.Run(ct => new BackupCatalog(settings.Storage)
+                .ListAsync(new BackupQuery { NameFilter = n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) }, ct));
             return backups.Select(b => new CompletionResult(
                 b.ObjectName.Contains(' ') ? $"'{b.ObjectName}'" : b.ObjectName,
                 b.ObjectName,

@@ -28,6 +28,7 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     /// <summary>The newest backup of this database (as Get-ObsBackup -Database selects them); not where to restore, which -DatabaseUrl says.</summary>
     [Parameter(ParameterSetName = Newest)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatabaseNameCompleter))]
     public string? Database { get; set; }
 
     /// <summary>The backup this invocation names: -ObjectName, or the newest one -Latest / -Database select.</summary>

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Errors;
 using System.Management.Automation;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Restore;
@@ -45,7 +46,7 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
                 new InvalidOperationException(
                     $"{clash.Count()} backups were given for {clash.Key}; restoring them in turn would leave only the last. Nothing was restored. " +
                     "Pick one: Get-ObsBackup -Latest | Restore-ObsBackup, or Get-ObsBackup | Select-Object -First 1 | Restore-ObsBackup."),
-                "MultipleBackupsForOneDatabase", ErrorCategory.InvalidArgument, clash.Key));
+                ErrorIds.MultipleBackupsForOneDatabase, ErrorCategory.InvalidArgument, clash.Key));
         }
 
         foreach (var (objectName, settings) in _requests)

@@ -37,7 +37,7 @@ public sealed class TestObsBackupCommand : ObsRestoringCmdletBase
         {
             var tables = string.Join("; ", result.Mismatches);
             throw Fail(new ErrorRecord(new InvalidOperationException($"Backup '{objectName}' did not restore every row: {tables}."),
-                "BackupTestFailed", ErrorCategory.InvalidResult, objectName));
+                ErrorIds.BackupTestFailed, ErrorCategory.InvalidResult, objectName));
         }
     }
 }

@@ -35,7 +35,7 @@ public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
     /// <summary>Table holding the credentials.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string Table { get; set; } = "api_credentials";
+    public string Table { get; set; } = CredentialTable.DefaultTable;
 
     /// <summary>Schema of the table; default: the connection's search_path.</summary>
     [Parameter]
@@ -45,12 +45,12 @@ public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
     /// <summary>The table's key column, used to name rows in reports and errors.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string KeyColumn { get; set; } = "id";
+    public string KeyColumn { get; set; } = CredentialTable.DefaultKeyColumn;
 
     /// <summary>The encrypted column: jsonb or json holding the token as a JSON string, or text holding the token.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string Column { get; set; } = "credentials";
+    public string Column { get; set; } = CredentialTable.DefaultColumn;
 
     /// <summary>Do not ask for confirmation.</summary>
     [Parameter]

@@ -69,6 +69,35 @@ Describe 'Interactive use' {
         $completion.CompletionMatches.CompletionText | Should -Contain $older.ObjectName
     }
 
+    It 'completes -Database from the databases on the server' {
+        foreach ($line in 'Get-ObsBackup -Database ', 'Test-ObsBackup -Database ', 'Get-ObsBackupStatus -Database ') {
+            $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            $completion.CompletionMatches.CompletionText | Should -Contain $db
+            $completion.CompletionMatches.CompletionText | Should -Not -Contain 'template0'
+        }
+    }
+
+    It 'gives up completing within two seconds when the server or store does not answer' {
+        $silent = [System.Net.Sockets.TcpListener]::new([ipaddress]::Loopback, 0)
+        $silent.Start(64) # the kernel accepts; nobody answers
+        try {
+            $port = $silent.LocalEndpoint.Port
+            foreach ($line in "Test-ObsBackup -DatabaseUrl 'postgresql://u:p@127.0.0.1:$port/x' -Database ", "Restore-ObsBackup -Endpoint 127.0.0.1:$port -ObjectName ") {
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 2.5
+                @($completion.CompletionMatches | Where-Object ResultType -eq 'ParameterValue').Count | Should -Be 0
+            }
+        }
+        finally { $silent.Stop() }
+    }
+
+    It 'takes -MaxAge as the CLI does (26h) and as a TimeSpan' {
+        (Get-ObsBackupStatus -MaxAge 26h -ErrorAction Stop).MaxAge | Should -Be ([timespan]::FromHours(26))
+        (Get-ObsBackupStatus -MaxAge ([timespan]::FromMinutes(90)) -ErrorAction Stop).MaxAge | Should -Be ([timespan]::FromMinutes(90))
+        { Get-ObsBackupStatus -MaxAge 'soon' -ErrorAction Stop } | Should -Throw -ExpectedMessage "*'soon' is not a duration*"
+    }
+
     It 'keeps progress out of redirected output' {
         $other = New-TestDatabase -Rows 20000
         $run = Invoke-Pwsh -Environment @{ DATABASE_URL = (Get-TestDatabaseUrl $other) } -Command 'Invoke-ObsBackup | Select-Object ObjectName, Size | ConvertTo-Json -Compress'

@@ -29,10 +29,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
 
-    /// <summary>The codec's level; null for its default (<see cref="Codecs.DefaultLevel"/>): compression, not the network, is what limits a streamed backup.</summary>
-    public int? CompressionLevel { get; init; }
-
-    private int Level => CompressionLevel ?? Codecs.DefaultLevel(settings.Compression);
+    private int Level => settings.CompressionLevel;
 
     private DatabaseUrl Db => settings.Database ?? throw new InvalidOperationException("A backup needs a database URL.");
 
@@ -45,9 +42,6 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     /// </summary>
     public async Task<BackupPlan> PlanAsync(CancellationToken ct, bool dryRun = false)
     {
-        var (min, max) = Codecs.Levels(settings.Compression);
-        if (Level < min || Level > max)
-            throw new ConfigurationException(Setting.CompressionLevel, null, $"must be from {min} to {max} for {settings.Compression.ToString().ToLowerInvariant()}, not {Level}.");
         _log.Info("backup_start", ("database", Db.Database), ("host", Db.Host), ("port", Db.Port),
             ("endpoint", settings.Storage.Endpoint), ("bucket", settings.Storage.Bucket), ("retention_days", settings.RetentionDays));
         try
@@ -126,7 +120,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             serverVersion = admin.ServerVersion;
         if (toolVersion.Major < serverVersion.Major)
         {
-            var ex = new PgToolException(ObsErrorKind.ToolVersionMismatch, "PgDumpTooOld", pgDump,
+            var ex = new PgToolException(ObsErrorKind.ToolVersionMismatch, ErrorIds.PgDumpTooOld, pgDump,
                 $"pg_dump {toolVersion} ({pgDump}) is older than the PostgreSQL {serverVersion} server and cannot dump it. " +
                 $"Install the PostgreSQL {serverVersion.Major} client (or newer) and use its pg_dump (first on PATH, or configured as {SettingsResolver.PgDumpVariable} does).");
             _log.Error("pg_dump_version_mismatch", ("pg_dump_version", toolVersion.ToString()), ("server_version", serverVersion.ToString()), ("error", ex.Message));
@@ -262,7 +256,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     }
 
     private BackupDataException AlreadyExists(string objectName) =>
-        new(ObsErrorKind.AlreadyExists, "BackupAlreadyExists", objectName,
+        new(ObsErrorKind.AlreadyExists, ErrorIds.BackupAlreadyExists, objectName,
             $"A backup named '{objectName}' already exists in bucket '{settings.Storage.Bucket}'; another backup of this database started in the same second. Nothing was written.");
 
     private BackupResult Result(BackupPlan plan, bool dryRun, IReadOnlyList<string> pruned) => new()

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using System.IO.Compression;
 using ObservatoryBackup.Naming;
 using ZstdSharp;
@@ -8,16 +9,6 @@ namespace ObservatoryBackup.Compress;
 /// <summary>The streams for each <see cref="BackupCodec"/>: compressing on every core, and reading back.</summary>
 public static class Codecs
 {
-    /// <summary>
-    /// The level a backup compresses at unless told otherwise. gzip 4: 2.8× faster than the replaced
-    /// script's 9 for about 5% more bytes. zstd 1: on a real plain dump it is both the fastest and the
-    /// smallest of levels 1–4, 14% smaller than gzip 4 at three times its speed (bench/README.md).
-    /// </summary>
-    public static int DefaultLevel(BackupCodec codec) => codec == BackupCodec.Zstd ? 1 : 4;
-
-    /// <summary>The levels a codec takes: gzip 1–9, zstd 1–19 (its ultra levels need more memory than a backup should).</summary>
-    public static (int Min, int Max) Levels(BackupCodec codec) => codec == BackupCodec.Zstd ? (1, 19) : (1, 9);
-
     public static string ContentType(BackupCodec codec) => codec == BackupCodec.Zstd ? "application/zstd" : "application/gzip";
 
     /// <summary>A write-only stream compressing into <paramref name="output"/>; disposing it ends the data.</summary>

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using System.IO.Pipelines;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;

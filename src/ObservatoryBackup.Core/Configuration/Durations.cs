@@ -1,9 +1,12 @@
 using System.Globalization;
 
-namespace ObservatoryBackup.Cli;
+namespace ObservatoryBackup.Configuration;
 
-/// <summary>Durations as people type them on a command line: 26h, 90m, 2d, 45s, or a .NET TimeSpan (1.02:00:00).</summary>
-internal static class Durations
+/// <summary>
+/// Durations as people type them: 26h, 90m, 2d, 45s, or a .NET TimeSpan (1.02:00:00). One parser for
+/// both faces, so that <c>-MaxAge 26h</c> and <c>--max-age 26h</c> take the same strings.
+/// </summary>
+public static class Durations
 {
     public static TimeSpan? TryParse(string text)
     {

@@ -22,7 +22,10 @@ public sealed record ObsSettings
     public ToolPath? PsqlPath { get; init; }
 
     /// <summary>How backups are compressed: gzip (the default, what the scripts wrote) or zstd.</summary>
-    public Naming.BackupCodec Compression { get; init; }
+    public BackupCodec Compression { get; init; }
+
+    /// <summary>The codec's level, checked against its range; its default (<see cref="CompressionLevels.Default"/>) when none was given.</summary>
+    public int CompressionLevel { get; init; }
 
     /// <summary>A node_exporter textfile (*.prom) that backup, test and status runs write their metrics to; null for none.</summary>
     public string? MetricsPath { get; init; }

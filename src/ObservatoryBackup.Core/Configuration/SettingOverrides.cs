@@ -14,5 +14,6 @@ public sealed record SettingOverrides
     public string? PgDumpPath { get; init; }
     public string? PsqlPath { get; init; }
     public string? MetricsPath { get; init; }
-    public Naming.BackupCodec? Compression { get; init; }
+    public BackupCodec? Compression { get; init; }
+    public int? CompressionLevel { get; init; }
 }

@@ -45,7 +45,10 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     }
 
     /// <param name="needsDatabase">Backup and restore need DATABASE_URL; listing does not.</param>
-    public ObsSettings Resolve(SettingOverrides overrides, bool needsDatabase) => new()
+    public ObsSettings Resolve(SettingOverrides overrides, bool needsDatabase)
+    {
+        var compression = overrides.Compression ?? ParseCompression(Get(CompressionVariable), CompressionVariable);
+        return new()
     {
         Database = needsDatabase ? ResolveDatabase(overrides.DatabaseUrl, overrides.DatabaseCredential) : null,
         Storage = ResolveStorage(overrides),
@@ -57,8 +60,20 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         ToolSearchPath = Get(PathVariable) ?? "",
         TempDirectory = Get(TempDirectoryVariable) ?? Path.GetTempPath(),
         MetricsPath = overrides.MetricsPath ?? Get(MetricsVariable),
-        Compression = overrides.Compression ?? ParseCompression(Get(CompressionVariable), CompressionVariable),
+        Compression = compression,
+        CompressionLevel = ResolveCompressionLevel(compression, overrides.CompressionLevel),
     };
+    }
+
+    /// <summary>The level given, within the codec's range, else the codec's default (compression, not the network, limits a streamed backup).</summary>
+    private static int ResolveCompressionLevel(BackupCodec codec, int? level)
+    {
+        if (level is not { } given) return CompressionLevels.Default(codec);
+        var (min, max) = CompressionLevels.Range(codec);
+        return given >= min && given <= max
+            ? given
+            : throw new ConfigurationException(Setting.CompressionLevel, null, $"must be from {min} to {max} for {codec.ToString().ToLowerInvariant()}, not {given}.");
+    }
 
     /// <summary>
     /// The database: <paramref name="explicitUrl"/>, else DATABASE_URL, with <paramref name="credential"/>'s
@@ -162,10 +177,10 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         $"must be 0 (keep everything) or a whole number of days up to {ObsSettings.MaxRetentionDays}, not {given}.";
 
     /// <param name="variable">The environment variable the value came from; null when given explicitly.</param>
-    public static Naming.BackupCodec ParseCompression(string? value, string? variable) => value?.Trim().ToLowerInvariant() switch
+    public static BackupCodec ParseCompression(string? value, string? variable) => value?.Trim().ToLowerInvariant() switch
     {
-        null or "gzip" => Naming.BackupCodec.Gzip,
-        "zstd" => Naming.BackupCodec.Zstd,
+        null or "gzip" => BackupCodec.Gzip,
+        "zstd" => BackupCodec.Zstd,
         _ => throw new ConfigurationException(Setting.Compression, variable, $"must be gzip or zstd, not '{value}'."),
     };
 

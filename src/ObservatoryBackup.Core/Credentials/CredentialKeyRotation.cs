@@ -60,14 +60,14 @@ public sealed class CredentialKeyRotation(DatabaseUrl database, CredentialTable 
                     {
                         // the row is updated by its key: a row without one cannot be
                         if (reader.IsDBNull(0))
-                            throw new CredentialRotationException(ObsErrorKind.InvalidData, "CredentialKeyNull",
+                            throw new CredentialRotationException(ObsErrorKind.InvalidData, ErrorIds.CredentialKeyNull,
                                 $"A row of {table} has a NULL {table.KeyColumn} and a value encrypted with the old key; it cannot be updated by its key. Give it a key, or name a unique key column. Nothing was changed.", table.ToString());
                         updates.Add((reader.GetValue(0), FernetToken.Encrypt(newKey, plaintext)));
                     }
                     else if (FernetToken.TryDecrypt(newKey, token) is not null)
                         already++;
                     else
-                        throw new CredentialRotationException(ObsErrorKind.InvalidData, "CredentialDoesNotDecrypt",
+                        throw new CredentialRotationException(ObsErrorKind.InvalidData, ErrorIds.CredentialDoesNotDecrypt,
                             $"The value in {table} where {table.KeyColumn} = '{keyText}' decrypts with neither the old nor the new key. Nothing was changed.", keyText);
                 }
             }
@@ -95,7 +95,7 @@ public sealed class CredentialKeyRotation(DatabaseUrl database, CredentialTable 
         }
         catch (Exception ex) when (ex is ObsBackupException or NpgsqlException)
         {
-            var error = ex as ObsBackupException ?? new DatabaseException(ObsErrorKind.OperationFailed, "KeyRotationFailed",
+            var error = ex as ObsBackupException ?? new DatabaseException(ObsErrorKind.OperationFailed, ErrorIds.KeyRotationFailed,
                 $"Rotating the credential key in {table} failed: {(ex as PostgresException)?.MessageText ?? ex.Message}. Nothing was changed.", table.ToString(), ex);
             _log.Error("key_rotation_failed", ("table", table.ToString()), ("error", error.Message));
             throw error;
@@ -111,7 +111,7 @@ public sealed class CredentialKeyRotation(DatabaseUrl database, CredentialTable 
         {
             JsonValueKind.String => json.RootElement.GetString(),
             JsonValueKind.Object => null,
-            _ => throw new CredentialRotationException(ObsErrorKind.InvalidData, "CredentialNotAToken",
+            _ => throw new CredentialRotationException(ObsErrorKind.InvalidData, ErrorIds.CredentialNotAToken,
                 $"The value in {table} where {table.KeyColumn} = '{keyText}' is neither a token string nor an object. Nothing was changed.", keyText),
         };
     }
@@ -127,7 +127,7 @@ public sealed class CredentialKeyRotation(DatabaseUrl database, CredentialTable 
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(sql) { Parameters = { new() { Value = token }, new() { Value = key } } });
             var changed = await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             if (changed != chunk.Length)
-                throw new CredentialRotationException(ObsErrorKind.OperationFailed, "KeyRotationMismatch",
+                throw new CredentialRotationException(ObsErrorKind.OperationFailed, ErrorIds.KeyRotationMismatch,
                     $"Updating {table} changed {changed} rows where {chunk.Length} were expected ({table.KeyColumn} is not unique?). Nothing was changed.", table.ToString());
         }
     }
@@ -145,10 +145,10 @@ public sealed class CredentialKeyRotation(DatabaseUrl database, CredentialTable 
             while (await reader.ReadAsync(ct).ConfigureAwait(false)) types[reader.GetString(0)] = reader.GetString(1);
 
         if (!types.ContainsKey(table.KeyColumn))
-            throw new CredentialRotationException(ObsErrorKind.NotFound, "CredentialTableNotFound",
+            throw new CredentialRotationException(ObsErrorKind.NotFound, ErrorIds.CredentialTableNotFound,
                 $"No table {table.QualifiedName} with a column {Q(table.KeyColumn)} in database \"{database.Database}\".", table.ToString());
         if (!types.TryGetValue(table.Column, out var type))
-            throw new CredentialRotationException(ObsErrorKind.NotFound, "CredentialColumnNotFound",
+            throw new CredentialRotationException(ObsErrorKind.NotFound, ErrorIds.CredentialColumnNotFound,
                 $"Table {table.QualifiedName} has no column {Q(table.Column)}.", table.ToString());
         return type switch
         {
@@ -156,7 +156,7 @@ public sealed class CredentialKeyRotation(DatabaseUrl database, CredentialTable 
             "json" => ColumnKind.Json,
             "text" or "character varying" or "character" => ColumnKind.Text,
             _ when type.StartsWith("character varying", StringComparison.Ordinal) || type.StartsWith("character(", StringComparison.Ordinal) => ColumnKind.Text,
-            _ => throw new CredentialRotationException(ObsErrorKind.InvalidArgument, "CredentialColumnType",
+            _ => throw new CredentialRotationException(ObsErrorKind.InvalidArgument, ErrorIds.CredentialColumnType,
                 $"Column {Q(table.Column)} of {table.QualifiedName} is {type}; encrypted credentials are kept in jsonb, json or text.", table.ToString()),
         };
     }

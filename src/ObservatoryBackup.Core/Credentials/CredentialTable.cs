@@ -5,9 +5,14 @@ namespace ObservatoryBackup.Credentials;
 /// <summary>Where encrypted credentials live. Defaults: the application's api_credentials(id uuid, credentials jsonb).</summary>
 public sealed record CredentialTable
 {
-    public string Table { get; init; } = "api_credentials";
-    public string KeyColumn { get; init; } = "id";
-    public string Column { get; init; } = "credentials";
+    // constants, so that each face's defaults (a cmdlet's parameter, a CLI option) are these and no copy of them
+    public const string DefaultTable = "api_credentials";
+    public const string DefaultKeyColumn = "id";
+    public const string DefaultColumn = "credentials";
+
+    public string Table { get; init; } = DefaultTable;
+    public string KeyColumn { get; init; } = DefaultKeyColumn;
+    public string Column { get; init; } = DefaultColumn;
 
     /// <summary>Schema, or null for the connection's search_path.</summary>
     public string? Schema { get; init; }

@@ -6,7 +6,7 @@ namespace ObservatoryBackup.Errors;
 /// <see cref="MessageFor"/>. The message never holds a password.
 /// </summary>
 public sealed class ConfigurationException(Setting setting, string? variable, string problem, bool missing = false)
-    : ObsBackupException(ObsErrorKind.InvalidConfiguration, missing ? "MissingConfiguration" : "InvalidConfiguration",
+    : ObsBackupException(ObsErrorKind.InvalidConfiguration, missing ? ErrorIds.MissingConfiguration : ErrorIds.InvalidConfiguration,
         Compose(variable ?? Describe(setting), problem), variable ?? setting.ToString())
 {
     public Setting Setting { get; } = setting;

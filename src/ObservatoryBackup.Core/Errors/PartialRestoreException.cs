@@ -6,7 +6,7 @@ namespace ObservatoryBackup.Errors;
 /// and which backup to restore again.
 /// </summary>
 public sealed class PartialRestoreException(string database, string objectName, string what, Exception inner)
-    : ObsBackupException(ObsErrorKind.OperationFailed, "RestorePartial",
+    : ObsBackupException(ObsErrorKind.OperationFailed, ErrorIds.RestorePartial,
         $"The in-place restore of '{objectName}' into \"{database}\" {what}. " + Advice(database, objectName), database, inner)
 {
     /// <summary>What to do about a partial database.</summary>

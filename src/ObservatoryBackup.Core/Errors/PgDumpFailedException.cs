@@ -7,7 +7,7 @@ namespace ObservatoryBackup.Errors;
 public sealed class PgDumpFailedException : ObsBackupException
 {
     public PgDumpFailedException(int exitCode, string standardError)
-        : base(ObsErrorKind.OperationFailed, "PgDumpFailed", $"pg_dump failed ({ExitStatus.Describe(exitCode)}): {standardError.Trim()}", "pg_dump")
+        : base(ObsErrorKind.OperationFailed, ErrorIds.PgDumpFailed, $"pg_dump failed ({ExitStatus.Describe(exitCode)}): {standardError.Trim()}", "pg_dump")
     {
         ExitCode = exitCode;
         StandardError = standardError;
@@ -22,7 +22,7 @@ public sealed class PgDumpFailedException : ObsBackupException
     /// <summary>pg_dump said it succeeded, but its output does not end with the completion line: it was cut short.</summary>
     /// <param name="openCopyTable">The table whose COPY data the output ends inside, if it does.</param>
     public static PgDumpFailedException Incomplete(long bytes, string? openCopyTable, string standardError) =>
-        new("PgDumpIncomplete",
+        new(ErrorIds.PgDumpIncomplete,
             $"pg_dump exited successfully but its {bytes:N0} bytes of output "
             + (openCopyTable is null ? "do not end with its completion line" : $"end inside the COPY data of {openCopyTable}")
             + "; the dump is incomplete and was not stored."

@@ -3,7 +3,7 @@ namespace ObservatoryBackup.Errors;
 /// <summary>psql stopped at an error while applying a backup.</summary>
 /// <param name="objectName">The backup being restored, named in the message where the database is left partial.</param>
 public sealed class RestoreFailedException(string database, int exitCode, string standardError, bool targetUntouched, string? missingRole = null, string? objectName = null)
-    : ObsBackupException(ObsErrorKind.OperationFailed, "RestoreFailed",
+    : ObsBackupException(ObsErrorKind.OperationFailed, ErrorIds.RestoreFailed,
         $"psql failed ({ExitStatus.Describe(exitCode)}) while restoring into \"{database}\": {standardError.Trim()}"
         + (missingRole is null ? "" : $" The role \"{missingRole}\" does not exist on this server: create it, or restore with ownership left out.")
         + (targetUntouched

@@ -6,7 +6,9 @@ namespace ObservatoryBackup.Metrics;
 /// <summary>
 /// A node_exporter textfile-collector file (<c>*.prom</c>). Each run merges its own samples in,
 /// keeping those other runs wrote (a backup keeps the last test's), and replaces the file atomically:
-/// written beside it, then renamed, so the collector never reads half a file.
+/// written beside it, then renamed, so the collector never reads half a file. The read-merge-write
+/// holds an exclusive lock on <c>PATH.lock</c> (which the collector, reading <c>*.prom</c>, ignores),
+/// so two runs at once cannot drop each other's samples.
 /// </summary>
 public sealed class MetricsFile(string path)
 {
@@ -27,6 +29,7 @@ public sealed class MetricsFile(string path)
     /// <summary>Sets <paramref name="samples"/> (name → value) for the database and bucket, keeping every other sample in the file.</summary>
     public void Update(string database, string bucket, IEnumerable<(string Name, double Value)> samples)
     {
+        using var held = Lock();
         var labels = $"{{database=\"{Escape(database)}\",bucket=\"{Escape(bucket)}\"}}";
         var values = Read();
         foreach (var (name, value) in samples) values[(name, labels)] = value;
@@ -40,9 +43,29 @@ public sealed class MetricsFile(string path)
                 text.Append(sample.Key.Name).Append(sample.Key.Labels).Append(' ').Append(sample.Value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
         }
 
-        var temp = Path + ".tmp-" + Environment.ProcessId;
+        var temp = Path + ".tmp-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId;
         File.WriteAllText(temp, text.ToString());
         File.Move(temp, Path, overwrite: true);
+    }
+
+    /// <summary>How long a run waits for another's update of the file; an update takes milliseconds.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
+
+    private FileStream Lock()
+    {
+        var deadline = DateTime.UtcNow + LockWait;
+        while (true)
+        {
+            try
+            {
+                // FileShare.None is an exclusive flock on Unix: held by one open file at a time, released however the process ends
+                return new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(Path + ".lock"))
+            {
+                Thread.Sleep(Random.Shared.Next(5, 25));
+            }
+        }
     }
 
     private Dictionary<(string Name, string Labels), double> Read()

@@ -26,7 +26,7 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
         {
             backups = await new BackupCatalog(settings.Storage).ListAsync(new BackupQuery { Database = database }, ct).ConfigureAwait(false);
         }
-        catch (StorageException ex) when (ex.ErrorId == "BucketNotFound")
+        catch (StorageException ex) when (ex.ErrorId == ErrorIds.BucketNotFound)
         {
             backups = []; // no bucket yet: no backup has ever been taken, which is what a status reports
         }
@@ -66,10 +66,10 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
     {
         var of = status.Database is null ? "" : $" of database \"{status.Database}\"";
         if (status.Newest is not { } newest)
-            throw new BackupDataException(ObsErrorKind.NotFound, "NoBackups", status.Bucket,
+            throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.NoBackups, status.Bucket,
                 $"There is no backup{of} in bucket '{status.Bucket}' at {settings.Storage.Endpoint}.");
         if (!status.Fresh)
-            throw new BackupDataException(ObsErrorKind.InvalidData, "BackupStale", newest.ObjectName,
+            throw new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupStale, newest.ObjectName,
                 $"The newest backup{of}, '{newest.ObjectName}', is {Describe(status.NewestAge!.Value)} old, more than the {Describe(status.MaxAge)} allowed: is the backup job still running?");
     }
 

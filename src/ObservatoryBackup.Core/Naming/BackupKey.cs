@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -70,7 +71,7 @@ public static partial class BackupKey
 
         var why = Why();
         if (why.Length > 0)
-            throw new BackupDataException(ObsErrorKind.InvalidArgument, "InvalidObjectName", objectName ?? "",
+            throw new BackupDataException(ObsErrorKind.InvalidArgument, ErrorIds.InvalidObjectName, objectName ?? "",
                 $"'{objectName}' is not a backup object name: {why}.");
     }
 

@@ -169,6 +169,10 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         return names;
     }
 
+    /// <summary>Names of the databases a session can connect to, templates left out.</summary>
+    public async Task<IReadOnlyList<string>> ConnectableDatabaseNamesAsync(CancellationToken ct) =>
+        (await DatabaseNamesAsync(ct).ConfigureAwait(false)).Where(n => n is not ("template0" or "template1")).ToList();
+
     public async Task<bool> DatabaseExistsAsync(string name, CancellationToken ct) =>
         await ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", ct, name).ConfigureAwait(false);
 
@@ -279,15 +283,15 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         var server = $"{url.Host}:{url.Port}";
         return ex switch
         {
-            PostgresException { SqlState: "28P01" or "28000" } pg => new DatabaseException(ObsErrorKind.AuthenticationFailed, "DatabaseAuthenticationFailed",
+            PostgresException { SqlState: "28P01" or "28000" } pg => new DatabaseException(ObsErrorKind.AuthenticationFailed, ErrorIds.DatabaseAuthenticationFailed,
                 $"PostgreSQL at {server} refused user '{url.User}': {pg.MessageText}. Check the user and password in the database URL.", database, ex),
-            PostgresException { SqlState: "3D000" } pg => new DatabaseException(ObsErrorKind.NotFound, "DatabaseNotFound",
+            PostgresException { SqlState: "3D000" } pg => new DatabaseException(ObsErrorKind.NotFound, ErrorIds.DatabaseNotFound,
                 $"PostgreSQL at {server}: {pg.MessageText}.", database, ex),
-            PostgresException { SqlState: "42501" } pg => new DatabaseException(ObsErrorKind.PermissionDenied, "DatabasePermissionDenied",
+            PostgresException { SqlState: "42501" } pg => new DatabaseException(ObsErrorKind.PermissionDenied, ErrorIds.DatabasePermissionDenied,
                 $"PostgreSQL at {server} denied user '{url.User}': {pg.MessageText}.", database, ex),
-            PostgresException pg => new DatabaseException(ObsErrorKind.OperationFailed, "DatabaseError",
+            PostgresException pg => new DatabaseException(ObsErrorKind.OperationFailed, ErrorIds.DatabaseError,
                 $"PostgreSQL at {server} failed on database \"{database}\": {pg.MessageText} ({pg.SqlState}).", database, ex),
-            _ => new DatabaseException(ObsErrorKind.ConnectionFailed, "DatabaseUnreachable",
+            _ => new DatabaseException(ObsErrorKind.ConnectionFailed, ErrorIds.DatabaseUnreachable,
                 $"Cannot connect to PostgreSQL at {server}: {(ex.InnerException ?? ex).Message}", server, ex),
         };
     }

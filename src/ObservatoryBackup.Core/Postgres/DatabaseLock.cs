@@ -35,10 +35,17 @@ public static class DatabaseLock
             : (Run?)null;
         var who = other is null ? "Another run of ObservatoryBackup" : $"A {Purpose(other.Value)}";
         var since = holder is { } s ? $" (server process {s.Pid}, connected {s.Since.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC)" : "";
-        throw new DatabaseException(ObsErrorKind.Busy, $"{other ?? run}InProgress",
+        throw new DatabaseException(ObsErrorKind.Busy, InProgress(other ?? run),
             $"{who} of database \"{database}\" on {session.Url.Host}:{session.Url.Port} is running{since} and holds ObservatoryBackup's lock on it; " +
             $"this {Purpose(run)} did not start.", database);
     }
+
+    private static string InProgress(Run run) => run switch
+    {
+        Run.Backup => ErrorIds.BackupInProgress,
+        Run.Restore => ErrorIds.RestoreInProgress,
+        _ => ErrorIds.TestInProgress,
+    };
 
     /// <summary>A maintenance session of its own holding the lock, for a run that has no other (a backup).</summary>
     public static async Task<DatabaseAdmin> AcquireAsync(Configuration.DatabaseUrl url, string database, Run run, CancellationToken ct)

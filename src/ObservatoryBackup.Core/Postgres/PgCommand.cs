@@ -32,7 +32,7 @@ internal static class PgCommand
         }
         catch (Win32Exception ex)
         {
-            throw new PgToolException(ObsErrorKind.ToolNotFound, "PgToolNotExecutable", program,
+            throw new PgToolException(ObsErrorKind.ToolNotFound, ErrorIds.PgToolNotExecutable, program,
                 $"'{program}' could not be started: {ex.Message}. Check that it is an executable PostgreSQL client program.");
         }
     }

@@ -27,7 +27,7 @@ public sealed partial record PgVersion(int Major, int Minor)
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(ct).Task).ConfigureAwait(false);
         return TryParseToolOutput(result.StandardOutput)
-            ?? throw new PgToolException(ObsErrorKind.ToolNotFound, "PgToolUnrecognised", toolPath,
+            ?? throw new PgToolException(ObsErrorKind.ToolNotFound, ErrorIds.PgToolUnrecognised, toolPath,
                 $"'{toolPath} --version' did not print a PostgreSQL version (exit code {result.ExitCode}).");
     }
 

@@ -48,11 +48,11 @@ public sealed class PsqlProcess(string psqlPath, DatabaseUrl database)
     {
         var version = await PgVersion.OfToolAsync(psqlPath, ct).ConfigureAwait(false);
         if (version.Major < server.Major)
-            throw new PgToolException(ObsErrorKind.ToolVersionMismatch, "PsqlTooOld", psqlPath,
+            throw new PgToolException(ObsErrorKind.ToolVersionMismatch, ErrorIds.PsqlTooOld, psqlPath,
                 $"psql {version} ({psqlPath}) is older than the PostgreSQL {server} server. " +
                 $"Install the PostgreSQL {server.Major} client (or newer) and use its psql (first on PATH, or configured as {SettingsResolver.PsqlVariable} does).");
         if (!KnowsRestrict(version))
-            throw new PgToolException(ObsErrorKind.ToolVersionMismatch, "PsqlTooOld", psqlPath,
+            throw new PgToolException(ObsErrorKind.ToolVersionMismatch, ErrorIds.PsqlTooOld, psqlPath,
                 $"psql {version} ({psqlPath}) predates \\restrict, which a restore needs to keep a backup's SQL from running psql commands " +
                 $"(psql 13.22, 14.19, 15.14, 16.10, 17.6 or later). Update the PostgreSQL {version.Major} client.");
         return version;

@@ -15,7 +15,7 @@ internal sealed class LocalFileStream(FileStream inner, string path) : Stream
     private static bool IsLocalFailure(Exception ex) => ex is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException;
 
     public static ObsBackupException Failed(string path, Exception ex) =>
-        new(ObsErrorKind.OperationFailed, "TempFileFailed",
+        new(ObsErrorKind.OperationFailed, ErrorIds.TempFileFailed,
             $"The restore's temporary file {path} failed: {ex.Message} Free space in {System.IO.Path.GetDirectoryName(path)} or point TMPDIR elsewhere. Nothing was changed.",
             path, ex);
 

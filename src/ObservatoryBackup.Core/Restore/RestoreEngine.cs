@@ -66,7 +66,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             await RemoveLeftoversAsync(admin, ct).ConfigureAwait(false);
             using var store = new BackupStore(settings.Storage, _log);
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
-                ?? throw new BackupDataException(ObsErrorKind.NotFound, "BackupNotFound", objectName,
+                ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
                     $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
 
             var (replaced, summary) = mode == RestoreMode.Staged
@@ -259,7 +259,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         {
             throw new PartialRestoreException(target, objectName, "was interrupted before it finished loading", ex);
         }
-        catch (ObsBackupException ex) when (ex is not RestoreFailedException and not { ErrorId: "RestoreMismatch" })
+        catch (ObsBackupException ex) when (ex is not RestoreFailedException and not { ErrorId: ErrorIds.RestoreMismatch })
         {
             throw new PartialRestoreException(target, objectName, $"failed before it finished loading: {ex.Message}", ex);
         }

@@ -101,7 +101,7 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
                 catch (Exception) when (gate.Failure is not null) { /* reported below */ }
             }
             // a refused line may be garbage from a damaged stream: read the rest, without psql, for the checks to say which
-            if (VerifyAs is { } refusedObject && gate.Failure is BackupDataException { ErrorId: "BackupUnsafe" } unsafeLine)
+            if (VerifyAs is { } refusedObject && gate.Failure is BackupDataException { ErrorId: ErrorIds.BackupUnsafe } unsafeLine)
             {
                 try
                 {

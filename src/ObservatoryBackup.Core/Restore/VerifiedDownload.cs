@@ -5,7 +5,7 @@ using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Restore;
 
-/// <summary>Downloads a backup into its private temporary file and, unless the load verifies it, proves it whole before anything else happens to it.</summary>
+/// <summary>Downloads a backup into its private temporary file and proves it whole before anything else happens to it (an in-place restore, a test).</summary>
 internal static class VerifiedDownload
 {
     public static async Task<DumpSummary> RunAsync(BackupStore store, StoredBackup stored, RestoreTempFile file, IBackupLog sink, EventLog log, CancellationToken ct)
@@ -17,8 +17,7 @@ internal static class VerifiedDownload
         return summary;
     }
 
-    /// <summary>Only the download: for a restore that verifies on the way into psql (<see cref="SqlLoader.VerifyAs"/>).</summary>
-    public static async Task DownloadAsync(BackupStore store, StoredBackup stored, RestoreTempFile file, IBackupLog sink, EventLog log, CancellationToken ct)
+    private static async Task DownloadAsync(BackupStore store, StoredBackup stored, RestoreTempFile file, IBackupLog sink, EventLog log, CancellationToken ct)
     {
         log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
         try

@@ -14,7 +14,10 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    /// <summary>Lists the bucket and deletes (or, on a dry run, reports) what the retention policy selects.</summary>
+    /// <summary>
+    /// Lists the bucket and deletes (or, on a dry run, reports) every database's expired backups but
+    /// its newest (<see cref="RetentionPolicy.SelectExpiredSparingNewest"/>).
+    /// </summary>
     public async Task<PruneResult> RunAsync(bool dryRun, CancellationToken ct)
     {
         var policy = new RetentionPolicy(settings.RetentionDays);
@@ -22,7 +25,7 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
         using var store = new BackupStore(settings.Storage, _log);
         var names = new List<string>();
         await foreach (var item in store.ListAsync(ct).ConfigureAwait(false)) names.Add(item.ObjectName);
-        var expired = policy.SelectExpired(names, now);
+        var expired = policy.SelectExpiredSparingNewest(names, now);
         var cutoff = policy.CutoffIfEnabled(now);
         if (dryRun)
         {

@@ -41,4 +41,18 @@ public sealed class RetentionPolicy
             .Select(x => x.name)
             .ToList();
     }
+
+    /// <summary>
+    /// What a retention run on its own deletes (<c>obs-backup prune</c>): for every database with
+    /// backups in the bucket, its expired ones, never its newest, so that a job that stopped taking
+    /// backups never leaves a database with none.
+    /// </summary>
+    public IReadOnlyList<string> SelectExpiredSparingNewest(IEnumerable<string> objectNames, DateTimeOffset nowUtc) =>
+        objectNames
+            .Select(name => (name, parsed: BackupKey.TryParse(name)))
+            .Where(x => x.parsed is not null)
+            .GroupBy(x => x.parsed!.Value.Database, StringComparer.Ordinal)
+            .SelectMany(db => SelectExpired(db.Select(x => x.name), nowUtc, keep: db.MaxBy(x => x.parsed!.Value.Timestamp).name, database: db.Key))
+            .OrderBy(name => BackupKey.TryParse(name)!.Value.Timestamp)
+            .ToList();
 }

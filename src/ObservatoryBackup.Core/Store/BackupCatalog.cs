@@ -28,7 +28,7 @@ public sealed class BackupCatalog(StorageSettings storage, EventLog? log = null)
     /// </summary>
     public async Task<StoredBackup> NewestAsync(string? database, CancellationToken ct) =>
         (await ListAsync(new BackupQuery { Latest = true, Database = database }, ct).ConfigureAwait(false)).FirstOrDefault()
-        ?? throw new BackupDataException(ObsErrorKind.NotFound, "NoBackups", database ?? storage.Bucket,
+        ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.NoBackups, database ?? storage.Bucket,
             $"There is no backup{(database is null ? "" : $" of database \"{database}\"")} in bucket '{storage.Bucket}' at {storage.Endpoint}.");
 
     private async Task<IReadOnlyList<StoredBackup>> ListQuietlyAsync(BackupQuery query, CancellationToken ct)

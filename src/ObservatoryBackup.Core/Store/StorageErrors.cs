@@ -26,36 +26,36 @@ internal static class StorageErrors
                 return obs;
             case AmazonServiceException { ErrorCode: { } code } when RefusedCredentials.Contains(code):
             case AmazonServiceException { StatusCode: HttpStatusCode.Forbidden }:
-                return new StorageException(ObsErrorKind.AuthenticationFailed, "StorageAccessDenied",
+                return new StorageException(ObsErrorKind.AuthenticationFailed, ErrorIds.StorageAccessDenied,
                     $"The object store at {where} refused the credentials (access key '{storage.AccessKey}'): {Reason(ex)}. " +
                     "Check the access key and secret key (MINIO_ACCESS_KEY, MINIO_SECRET_KEY).", target, ex);
             case AmazonServiceException { ErrorCode: "NoSuchBucket" }:
-                return new StorageException(ObsErrorKind.NotFound, "BucketNotFound",
+                return new StorageException(ObsErrorKind.NotFound, ErrorIds.BucketNotFound,
                     $"Bucket '{storage.Bucket}' does not exist at {storage.Endpoint}.", storage.Bucket, ex);
             case AmazonServiceException { StatusCode: HttpStatusCode.NotFound } when objectName is not null:
-                return new BackupDataException(ObsErrorKind.NotFound, "BackupNotFound", objectName,
+                return new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
                     $"No backup '{objectName}' in bucket '{storage.Bucket}' at {storage.Endpoint}.", ex);
             case AmazonServiceException { StatusCode: HttpStatusCode.PreconditionFailed } when objectName is not null:
                 return AlreadyExists(storage, objectName, ex);
             case AmazonServiceException { StatusCode: not 0 } answered:
                 // the store was reached and said no (a full disk, a quota, a fault of its own): say what it answered
-                return new StorageException(ObsErrorKind.OperationFailed, "StorageError",
+                return new StorageException(ObsErrorKind.OperationFailed, ErrorIds.StorageError,
                     $"The object store at {where} answered: {Reason(answered)}", target, ex);
         }
         if (ex.Chain().OfType<AuthenticationException>().FirstOrDefault() is { } tls)
-            return new StorageException(ObsErrorKind.ConnectionFailed, "StorageUnreachable",
+            return new StorageException(ObsErrorKind.ConnectionFailed, ErrorIds.StorageUnreachable,
                 $"Cannot reach the object store at {storage}: the TLS handshake failed ({tls.Message.Trim()}). " +
                 "Check MINIO_SECURE: true for an HTTPS endpoint, false for plain HTTP.", storage.Endpoint, ex);
         if (ex.Chain().Any(e => e is HttpRequestException or SocketException or IOException or TimeoutException))
-            return new StorageException(ObsErrorKind.ConnectionFailed, "StorageUnreachable",
+            return new StorageException(ObsErrorKind.ConnectionFailed, ErrorIds.StorageUnreachable,
                 $"Cannot reach the object store at {storage}: {Reason(ex)}. Check MINIO_ENDPOINT and MINIO_SECURE.", storage.Endpoint, ex);
-        return new StorageException(ObsErrorKind.OperationFailed, "StorageError",
+        return new StorageException(ObsErrorKind.OperationFailed, ErrorIds.StorageError,
             $"The object store at {where} failed: {Reason(ex)}", target, ex);
     }
 
     /// <summary>The store already holds <paramref name="objectName"/>: a conditional write refused to overwrite it.</summary>
     public static BackupDataException AlreadyExists(StorageSettings storage, string objectName, Exception? inner = null) =>
-        new(ObsErrorKind.AlreadyExists, "BackupAlreadyExists", objectName,
+        new(ObsErrorKind.AlreadyExists, ErrorIds.BackupAlreadyExists, objectName,
             $"A backup named '{objectName}' already exists in bucket '{storage.Bucket}'; nothing was overwritten.", inner);
 
     /// <summary>What the store answered: HTTP status, its error code and message (a HEAD request's answer has no body to give them).</summary>

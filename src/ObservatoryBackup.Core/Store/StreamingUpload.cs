@@ -70,7 +70,7 @@ internal sealed class StreamingUpload(BackupStore store, string objectName, stri
                 if (nextLength == 0)
                 {
                     if (partNumber == PartSizes.MaxParts && await content.ReadAsync(new byte[1], ct).ConfigureAwait(false) > 0)
-                        throw new StorageException(ObsErrorKind.OperationFailed, "BackupTooLarge",
+                        throw new StorageException(ObsErrorKind.OperationFailed, ErrorIds.BackupTooLarge,
                             $"The backup is larger than an S3 object can be ({PartSizes.MaxObjectSize:N0} bytes in {PartSizes.MaxParts:N0} parts).", objectName);
                     break;
                 }
@@ -116,7 +116,7 @@ internal sealed class StreamingUpload(BackupStore store, string objectName, stri
         {
             await store.CompleteMultipartAsync(objectName, uploadId, parts, ct).ConfigureAwait(false);
         }
-        catch (BackupDataException ex) when (ex.ErrorId == "BackupNotFound")
+        catch (BackupDataException ex) when (ex.ErrorId == ErrorIds.BackupNotFound)
         {
             // NoSuchUpload: a completion whose response was lost and then retried. The object is ours
             // if its ETag is the multipart ETag of exactly these parts.

@@ -42,7 +42,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
             BackupKey.ValidateForRestore(objectName);
             using var store = new BackupStore(settings.Storage, _log);
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
-                ?? throw new BackupDataException(ObsErrorKind.NotFound, "BackupNotFound", objectName,
+                ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
                     $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
             var result = (verifyOnly
                 ? await VerifyAsync(store, stored, ct).ConfigureAwait(false)

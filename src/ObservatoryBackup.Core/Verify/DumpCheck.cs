@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using ObservatoryBackup.Errors;
@@ -33,7 +34,7 @@ public sealed class DumpCheck(string objectName)
     public void ThrowIfUnsafe()
     {
         if (Reader.ForbiddenMetaCommand is { } found)
-            throw new BackupDataException(ObsErrorKind.InvalidData, "BackupUnsafe", ObjectName,
+            throw new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupUnsafe, ObjectName,
                 $"Backup '{ObjectName}' holds the psql meta-command '{found.Command}' on line {found.Line:N0}, outside COPY data"
                 + (found.StringsTakeBackslashEscapes ? " (where psql reads it when standard_conforming_strings is off, which the dump's own SQL can set)" : "")
                 + ". pg_dump writes no meta-command but its own '\\restrict KEY' and '\\unrestrict KEY' lines (a key of letters and digits, nothing else on the line); " +
@@ -68,6 +69,6 @@ public sealed class DumpCheck(string objectName)
     }
 
     public static BackupDataException Corrupt(string objectName, string why, Exception? inner = null) =>
-        new(ObsErrorKind.InvalidData, "BackupCorrupt", objectName,
+        new(ObsErrorKind.InvalidData, ErrorIds.BackupCorrupt, objectName,
             $"Backup '{objectName}' is not a complete backup: {why}. Nothing was changed.", inner);
 }

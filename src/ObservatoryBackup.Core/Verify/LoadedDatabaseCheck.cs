@@ -30,7 +30,7 @@ public static class LoadedDatabaseCheck
     /// <summary>The failure of a restore whose database does not hold what the backup carried.</summary>
     /// <param name="outcome">What became of the database, for the message.</param>
     public static ObsBackupException Mismatch(string objectName, string database, IReadOnlyList<TableMismatch> mismatches, string outcome) =>
-        new(ObsErrorKind.OperationFailed, "RestoreMismatch",
+        new(ObsErrorKind.OperationFailed, ErrorIds.RestoreMismatch,
             $"psql reported success, but database \"{database}\" does not hold what backup '{objectName}' carries: " +
             string.Join("; ", mismatches.Take(5)) + (mismatches.Count > 5 ? $"; and {mismatches.Count - 5} more tables" : "") + ". " + outcome,
             database);

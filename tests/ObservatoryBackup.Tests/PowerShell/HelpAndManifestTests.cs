@@ -39,6 +39,21 @@ public sealed class HelpAndManifestTests : IDisposable
         Assert.Equal(["ObservatoryBackup.format.ps1xml"], ((object[])data["FormatsToProcess"]!).Cast<string>());
         foreach (var key in new[] { "FunctionsToExport", "AliasesToExport", "VariablesToExport" })
             Assert.Empty((object[])data[key]!);
+        // the license the manifest points at is in the repository, and is the one it names
+        var license = Path.Combine(Fixtures.Shell.RepoRoot, "LICENSE");
+        Assert.EndsWith("/LICENSE", manifest.LicenseUri!.ToString());
+        Assert.StartsWith("MIT License", File.ReadAllText(license));
+    }
+
+    [Fact]
+    public void Every_view_names_a_type_the_module_writes()
+    {
+        var format = System.Xml.Linq.XDocument.Load(Path.Combine(Fixtures.Shell.RepoRoot, "module", "ObservatoryBackup.format.ps1xml"));
+        var typeNames = format.Descendants("TypeName").Select(t => t.Value.Trim()).ToList();
+        Assert.NotEmpty(typeNames);
+        var engine = typeof(ObservatoryBackup.Backup.BackupResult).Assembly;
+        foreach (var name in typeNames)
+            Assert.True(engine.GetType(name) is not null, $"the view for {name} names no type of the engine, so it never applies");
     }
 
     [Fact]

@@ -26,7 +26,8 @@ public partial class ArchitectureTests
     [GeneratedRegex(@"^namespace ObservatoryBackup\.(\w+);", RegexOptions.Multiline)]
     private static partial Regex NamespaceLine();
 
-    [GeneratedRegex(@"\bObservatoryBackup\.(\w+)\b")]
+    // ObservatoryBackup.Naming.X, and Naming.X as a sibling namespace may write it
+    [GeneratedRegex(@"\bObservatoryBackup\.(?<ns>\w+)\b|(?<![\w.])(?<ns>\w+)\.(?=[A-Z])")]
     private static partial Regex Reference();
 
     [GeneratedRegex("\"(?:[^\"\\\\]|\\\\.)*\"")]
@@ -43,7 +44,7 @@ public partial class ArchitectureTests
             Assert.Equal(ns, Path.GetFileName(Path.GetDirectoryName(file)));
             foreach (Match m in Reference().Matches(text))
             {
-                var used = m.Groups[1].Value;
+                var used = m.Groups["ns"].Value;
                 if (used == ns || !Layer.TryGetValue(used, out var usedLayer)) continue;
                 if (usedLayer >= Layer[ns]) violations.Add($"{Path.GetRelativePath(CoreDir, file)}: {ns} (layer {Layer[ns]}) uses {used} (layer {usedLayer})");
             }

@@ -22,6 +22,23 @@ public class MetricsFileTests
         Assert.Contains("obs_backup_last_test_status{database=\"observatory\",bucket=\"observatory-backups\"} 1", lines);
         Assert.Single(lines, l => l == "# TYPE obs_backup_last_status gauge");
         Assert.Contains(lines, l => l.StartsWith("# HELP obs_backup_last_status ", StringComparison.Ordinal));
-        Assert.Equal(["obs_backup.prom"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName)); // nothing half-written left beside it
+        // nothing half-written left beside it (the lock file, which the collector does not read, stays)
+        Assert.Equal(["obs_backup.prom", "obs_backup.prom.lock"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void Runs_that_update_the_file_at_once_keep_each_others_samples()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("obs-metrics-").FullName, "obs_backup.prom");
+        const int runs = 8;
+
+        Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = runs }, run =>
+        {
+            for (var i = 1; i <= 25; i++) new MetricsFile(path).Update($"db{run}", "bkt", [("obs_backup_count", i)]);
+        });
+
+        var lines = File.ReadAllLines(path);
+        for (var run = 0; run < runs; run++)
+            Assert.Contains($"obs_backup_count{{database=\"db{run}\",bucket=\"bkt\"}} 25", lines);
     }
 }

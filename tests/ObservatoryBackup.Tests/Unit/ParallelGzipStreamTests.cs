@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using System.IO.Compression;
 using System.Text;
 using CliWrap;
@@ -87,7 +88,7 @@ public class CompressionPipeTests
         {
             await output.WriteAsync(new byte[ParallelGzipStream.DefaultBlockSize + ParallelGzipStream.DefaultBlockSize / 2], ct);
             throw new InvalidOperationException("pg_dump died");
-        }, ObservatoryBackup.Naming.BackupCodec.Gzip, 4, "test", null, default);
+        }, ObservatoryBackup.Configuration.BackupCodec.Gzip, 4, "test", null, default);
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => pipe.Output.CopyToAsync(Stream.Null));
         Assert.Equal("pg_dump died", ex.Message);
@@ -98,7 +99,7 @@ public class CompressionPipeTests
     {
         var input = new byte[3 * ParallelGzipStream.DefaultBlockSize + 123];
         new Random(7).NextBytes(input.AsSpan(0, 1000));
-        var pipe = new CompressionPipe((output, ct) => output.WriteAsync(input, ct).AsTask(), ObservatoryBackup.Naming.BackupCodec.Gzip, 4, "test", null, default);
+        var pipe = new CompressionPipe((output, ct) => output.WriteAsync(input, ct).AsTask(), ObservatoryBackup.Configuration.BackupCodec.Gzip, 4, "test", null, default);
         var compressed = new MemoryStream();
         await pipe.Output.CopyToAsync(compressed);
         await pipe.Completion;

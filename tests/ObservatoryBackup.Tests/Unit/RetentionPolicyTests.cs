@@ -42,4 +42,22 @@ public class RetentionPolicyTests
 
     [Fact]
     public void Negative_days_are_refused() => Assert.Throws<ArgumentOutOfRangeException>(() => new RetentionPolicy(-1));
+
+    [Fact]
+    public void Pruning_on_its_own_spares_each_databases_newest_backup_however_old()
+    {
+        var now = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        string[] names =
+        [
+            "postgres/2026/01/01/observatory_20260101_020000.sql.gz",
+            "postgres/2026/01/02/observatory_20260102_020000.sql.gz", // the newest of observatory, 5 months old: its job stopped
+            "postgres/2026/01/01/other_20260101_020000.sql.gz",
+            "postgres/2026/05/31/other_20260531_020000.sql.gz",
+            "postgres/2026/01/01/not-a-backup.txt",
+        ];
+
+        var expired = new RetentionPolicy(30).SelectExpiredSparingNewest(names, now);
+
+        Assert.Equal(["postgres/2026/01/01/observatory_20260101_020000.sql.gz", "postgres/2026/01/01/other_20260101_020000.sql.gz"], expired.Order());
+    }
 }
