@@ -24,7 +24,7 @@ public sealed class ObjectNameCompleter : IArgumentCompleter
                 fakeBoundParameters["Credential"] as PSCredential);
             var settings = SettingsResolver.FromProcess().Resolve(overrides, needsDatabase: false);
             var prefix = wordToComplete.Trim('\'', '"');
-            var backups = CompletionBound.Run(ct => new BackupCatalog(settings.Storage)
+            var backups = CompletionBound.Run(ct => new BackupCatalog(settings.Storage, new Logging.EventLog(Logging.NullBackupLog.Instance, TimeProvider.System))
                 .ListAsync(new BackupQuery { NameFilter = n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) }, ct));
             return backups.Select(b => new CompletionResult(
                 b.ObjectName.Contains(' ') ? $"'{b.ObjectName}'" : b.ObjectName,

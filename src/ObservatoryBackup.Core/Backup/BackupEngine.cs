@@ -20,8 +20,19 @@ namespace ObservatoryBackup.Backup;
 /// </summary>
 public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
 {
+    /// <summary>Makes the object store; null for the S3 server of the settings (tests give an in-memory one).</summary>
+    public ObjectStoreFactory? OpenStore { get; init; }
+
     /// <summary>A backup smaller than the previous one divided by this is suspicious: it warns, and retention waits.</summary>
     public const int SuspiciousShrinkFactor = 10;
+
+    /// <summary>
+    /// Whether a backup of <paramref name="size"/> bytes is so much smaller than the previous backup of
+    /// its database (under 1/<see cref="SuspiciousShrinkFactor"/>) that retention must wait: a dump of
+    /// an emptied or wrong database must not prune the good backups.
+    /// </summary>
+    public static bool IsSuspiciousShrink(long size, StoredBackup? previous) =>
+        previous is not null && size * SuspiciousShrinkFactor < previous.Size;
 
     /// <summary>An unfinished multipart upload this old is debris of a killed backup (no backup runs this long).</summary>
     public static readonly TimeSpan StaleUploadAge = TimeSpan.FromDays(1);
@@ -29,7 +40,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
 
-    private int Level => settings.CompressionLevel;
+    private int Level => settings.CompressionLevel ?? CompressionLevels.Default(settings.Compression);
 
     private DatabaseUrl Db => settings.Database ?? throw new InvalidOperationException("A backup needs a database URL.");
 
@@ -132,7 +143,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     /// <summary>The store reachable with these credentials; whether the bucket exists, and what it holds.</summary>
     private async Task<(bool BucketExists, List<StoredBackup> Existing)> CheckStoreAsync(CancellationToken ct)
     {
-        using var store = new BackupStore(settings.Storage, _log);
+        using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
         var bucketExists = await store.BucketExistsAsync(ct).ConfigureAwait(false);
         var existing = new List<StoredBackup>();
         if (bucketExists)
@@ -152,7 +163,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     public async Task<BackupResult> ExecuteAsync(BackupPlan plan, CancellationToken ct)
     {
         var stopwatch = Stopwatch.StartNew();
-        using var store = new BackupStore(settings.Storage, _log);
+        using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
         try
         {
             // One backup, restore or test of a database at a time; under the lock, the name is checked again.
@@ -174,7 +185,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             var (dumpBytes, size) = await DumpAndUploadAsync(plan, store, ct).ConfigureAwait(false);
 
             PruneResult? prune = null;
-            if (plan.Previous is { } previous && size * SuspiciousShrinkFactor < previous.Size)
+            if (IsSuspiciousShrink(size, plan.Previous) && plan.Previous is { } previous)
             {
                 _log.Warning("backup_size_drop", ("object_name", plan.ObjectName), ("size_bytes", size),
                     ("previous_object_name", previous.ObjectName), ("previous_size_bytes", previous.Size));

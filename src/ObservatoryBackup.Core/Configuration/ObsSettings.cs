@@ -24,8 +24,8 @@ public sealed record ObsSettings
     /// <summary>How backups are compressed: gzip (the default, what the scripts wrote) or zstd.</summary>
     public BackupCodec Compression { get; init; }
 
-    /// <summary>The codec's level, checked against its range; its default (<see cref="CompressionLevels.Default"/>) when none was given.</summary>
-    public int CompressionLevel { get; init; }
+    /// <summary>The codec's level, checked against its range by the resolver; null for its default (<see cref="CompressionLevels.Default"/>).</summary>
+    public int? CompressionLevel { get; init; }
 
     /// <summary>A node_exporter textfile (*.prom) that backup, test and status runs write their metrics to; null for none.</summary>
     public string? MetricsPath { get; init; }

@@ -65,10 +65,10 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     };
     }
 
-    /// <summary>The level given, within the codec's range, else the codec's default (compression, not the network, limits a streamed backup).</summary>
-    private static int ResolveCompressionLevel(BackupCodec codec, int? level)
+    /// <summary>The level given, within the codec's range; null for the codec's default.</summary>
+    private static int? ResolveCompressionLevel(BackupCodec codec, int? level)
     {
-        if (level is not { } given) return CompressionLevels.Default(codec);
+        if (level is not { } given) return null;
         var (min, max) = CompressionLevels.Range(codec);
         return given >= min && given <= max
             ? given

@@ -13,6 +13,9 @@ namespace ObservatoryBackup.Monitoring;
 /// </summary>
 public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
 {
+    /// <summary>Makes the object store; null for the S3 server of the settings (tests give an in-memory one).</summary>
+    public ObjectStoreFactory? OpenStore { get; init; }
+
     /// <summary>A daily job plus slack.</summary>
     public static readonly TimeSpan DefaultMaxAge = TimeSpan.FromHours(26);
 
@@ -24,7 +27,7 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
         IReadOnlyList<StoredBackup> backups;
         try
         {
-            backups = await new BackupCatalog(settings.Storage).ListAsync(new BackupQuery { Database = database }, ct).ConfigureAwait(false);
+            backups = await new BackupCatalog(settings.Storage, _log) { OpenStore = OpenStore, LogsListing = false }.ListAsync(new BackupQuery { Database = database }, ct).ConfigureAwait(false);
         }
         catch (StorageException ex) when (ex.ErrorId == ErrorIds.BucketNotFound)
         {

@@ -20,6 +20,9 @@ namespace ObservatoryBackup.Restore;
 /// </summary>
 public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
 {
+    /// <summary>Makes the object store; null for the S3 server of the settings (tests give an in-memory one).</summary>
+    public ObjectStoreFactory? OpenStore { get; init; }
+
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -64,7 +67,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             await DatabaseLock.TakeAsync(admin, Db.Database, DatabaseLock.Run.Restore, ct).ConfigureAwait(false);
             var psql = await SqlLoader.LocatePsqlAsync(settings, _log, admin.ServerVersion, ct).ConfigureAwait(false);
             await RemoveLeftoversAsync(admin, ct).ConfigureAwait(false);
-            using var store = new BackupStore(settings.Storage, _log);
+            using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
                 ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
                     $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");

@@ -11,6 +11,9 @@ namespace ObservatoryBackup.Retention;
 /// </summary>
 public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
 {
+    /// <summary>Makes the object store; null for the S3 server of the settings (tests give an in-memory one).</summary>
+    public ObjectStoreFactory? OpenStore { get; init; }
+
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -22,7 +25,7 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
     {
         var policy = new RetentionPolicy(settings.RetentionDays);
         var now = _clock.GetUtcNow();
-        using var store = new BackupStore(settings.Storage, _log);
+        using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
         var names = new List<string>();
         await foreach (var item in store.ListAsync(ct).ConfigureAwait(false)) names.Add(item.ObjectName);
         var expired = policy.SelectExpiredSparingNewest(names, now);

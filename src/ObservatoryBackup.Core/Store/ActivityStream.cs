@@ -1,7 +1,10 @@
 namespace ObservatoryBackup.Store;
 
-/// <summary>A seekable pass-through that reports every read, so an <see cref="IdleTimeout"/> sees a transfer move.</summary>
-internal sealed class ActivityStream(Stream inner, Action onActivity) : Stream
+/// <summary>
+/// A seekable pass-through that reports the start and the end of every read, so an
+/// <see cref="IdleTimeout"/> sees a transfer move (and, for a download, counts only the time a read waits).
+/// </summary>
+internal sealed class ActivityStream(Stream inner, Action beforeRead, Action afterRead) : Stream
 {
     public override bool CanRead => inner.CanRead;
     public override bool CanSeek => inner.CanSeek;
@@ -11,15 +14,17 @@ internal sealed class ActivityStream(Stream inner, Action onActivity) : Stream
 
     public override int Read(byte[] buffer, int offset, int count)
     {
-        onActivity();
-        return inner.Read(buffer, offset, count);
+        beforeRead();
+        var n = inner.Read(buffer, offset, count);
+        afterRead();
+        return n;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
-        onActivity();
+        beforeRead();
         var n = await inner.ReadAsync(buffer, ct).ConfigureAwait(false);
-        onActivity();
+        afterRead();
         return n;
     }
 

@@ -5,17 +5,26 @@ using ObservatoryBackup.Naming;
 
 namespace ObservatoryBackup.Store;
 
-/// <summary>Lists the backups in the bucket, newest first; with a log, as the scripts' listing did (listing_backups, list_failed).</summary>
-public sealed class BackupCatalog(StorageSettings storage, EventLog? log = null)
+/// <summary>
+/// Lists the backups in the bucket, newest first, logging as the scripts' listing did (listing_backups,
+/// list_failed) unless <see cref="LogsListing"/> is off; the store's retries are logged always.
+/// </summary>
+public sealed class BackupCatalog(StorageSettings storage, EventLog log)
 {
+    /// <summary>Whether the listing itself is logged; a use case that lists in passing (a status check) turns it off.</summary>
+    public bool LogsListing { get; init; } = true;
+
+    /// <summary>Makes the object store; null for the S3 server of the settings (tests give an in-memory one).</summary>
+    public ObjectStoreFactory? OpenStore { get; init; }
+
     public async Task<IReadOnlyList<StoredBackup>> ListAsync(BackupQuery query, CancellationToken ct)
     {
-        log?.Info("listing_backups", ("bucket", storage.Bucket), ("endpoint", storage.Endpoint), ("prefix", BackupKey.Prefix));
+        if (LogsListing) log.Info("listing_backups", ("bucket", storage.Bucket), ("endpoint", storage.Endpoint), ("prefix", BackupKey.Prefix));
         try
         {
             return await ListQuietlyAsync(query, ct).ConfigureAwait(false);
         }
-        catch (ObsBackupException ex) when (log is not null)
+        catch (ObsBackupException ex) when (LogsListing)
         {
             log.Error("list_failed", ("bucket", storage.Bucket), ("error", ex.Message), ("error_id", ex.ErrorId));
             throw;
@@ -33,7 +42,7 @@ public sealed class BackupCatalog(StorageSettings storage, EventLog? log = null)
 
     private async Task<IReadOnlyList<StoredBackup>> ListQuietlyAsync(BackupQuery query, CancellationToken ct)
     {
-        using var store = new BackupStore(storage, log);
+        using var store = BackupStore.Open(storage, log, OpenStore);
         var all = new List<StoredBackup>();
         await foreach (var item in store.ListAsync(ct).ConfigureAwait(false))
         {

@@ -1,123 +1,57 @@
-using System.Net;
 using System.Runtime.CompilerServices;
-using Amazon.Runtime;
-using Amazon.S3;
-using Amazon.S3.Model;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Streams;
-using Polly;
 
 namespace ObservatoryBackup.Store;
 
+/// <summary>Makes the <see cref="IObjectStore"/> a run uses: the S3 one unless a test says otherwise.</summary>
+public delegate IObjectStore ObjectStoreFactory(StorageSettings settings);
+
 /// <summary>
-/// The bucket of backups on an S3-compatible server, through AWSSDK.S3: path-style addressing,
-/// checksums only where the operation requires them (what S3-compatible stores accept), and the
-/// SDK's own retries off: every request goes through <see cref="TransientFaults"/> (retried and
-/// logged) and an <see cref="IdleTimeout"/> (a silent server fails in bounded time).
+/// The bucket of backups as the use cases need it, on any <see cref="IObjectStore"/> and always
+/// through its <see cref="ObjectStoreGate"/> (retried, logged, translated): streamed uploads that
+/// never overwrite (<see cref="StreamingUpload"/>), whole and resumable reads, and the cleanup of
+/// what killed runs left.
 /// </summary>
 public sealed class BackupStore : IDisposable
 {
-    private readonly AmazonS3Client _client;
-    private readonly ResiliencePipeline _retries;
+    private readonly EventLog _log;
 
-    private readonly EventLog? _log;
+    /// <summary>The bucket of <paramref name="settings"/> on its S3 server.</summary>
+    public BackupStore(StorageSettings settings, EventLog log) : this(new S3ObjectStore(settings), log) { }
 
-    /// <param name="log">Told of each retried request (see <see cref="TransientFaults"/>) and of cleanup that failed.</param>
-    public BackupStore(StorageSettings settings, EventLog? log = null)
+    /// <summary>The bucket of <paramref name="store"/>, used through its gate.</summary>
+    public BackupStore(IObjectStore store, EventLog log)
     {
-        Settings = settings;
+        Objects = new ObjectStoreGate(store, log);
         _log = log;
-        _retries = TransientFaults.Pipeline(log is null ? null : log.StorageRetry, settings.RetryBaseDelay);
-        var config = new AmazonS3Config
-        {
-            ServiceURL = $"{(settings.UseSsl ? "https" : "http")}://{settings.Endpoint}",
-            UseHttp = !settings.UseSsl,
-            ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
-            IgnoreConfiguredEndpointUrls = true,
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            // no retries of the SDK's own: every retry goes through TransientFaults, which logs it
-            MaxErrorRetry = 0,
-            MaxStaleConnectionRetries = 0,
-            // connections live and die with this store, not in a process-wide cache
-            CacheHttpClient = false,
-            ConnectTimeout = settings.ConnectTimeout,
-            // each request is bounded by its IdleTimeout; this only backs it up
-            Timeout = TimeSpan.FromHours(1),
-        };
-        _client = new AmazonS3Client(new BasicAWSCredentials(settings.AccessKey, settings.SecretKey), config);
     }
 
-    public StorageSettings Settings { get; }
-    private string Bucket => Settings.Bucket;
+    /// <summary>A store of <paramref name="settings"/>: made by <paramref name="factory"/> when given (a test's), else the S3 one.</summary>
+    public static BackupStore Open(StorageSettings settings, EventLog log, ObjectStoreFactory? factory = null) =>
+        new(factory is null ? new S3ObjectStore(settings) : factory(settings), log);
 
-    public Task<bool> BucketExistsAsync(CancellationToken ct) =>
-        CallAsync(async idle =>
-        {
-            try
-            {
-                await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = BackupKey.Prefix, MaxKeys = 1 }, idle.Token).ConfigureAwait(false);
-                return true;
-            }
-            catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket")
-            {
-                return false;
-            }
-        }, null, ct);
+    /// <summary>The gated store, one request per method.</summary>
+    internal IObjectStore Objects { get; }
 
-    public Task CreateBucketAsync(CancellationToken ct) =>
-        CallAsync(async idle =>
-        {
-            try
-            {
-                await _client.PutBucketAsync(new PutBucketRequest { BucketName = Bucket }, idle.Token).ConfigureAwait(false);
-            }
-            catch (AmazonS3Exception ex) when (ex.ErrorCode == "BucketAlreadyOwnedByYou")
-            {
-                // another run created it first
-            }
-            return true;
-        }, null, ct);
+    /// <summary>How uploads are cut into parts: S3's, unless a test says otherwise.</summary>
+    internal PartPlan Parts { get; init; } = PartPlan.S3;
+
+    public StorageSettings Settings => Objects.Settings;
+
+    public Task<bool> BucketExistsAsync(CancellationToken ct) => Objects.BucketExistsAsync(ct);
+
+    public Task CreateBucketAsync(CancellationToken ct) => Objects.CreateBucketAsync(ct);
 
     /// <summary>Every object under <paramref name="prefix"/>, in the store's order.</summary>
-    public async IAsyncEnumerable<StoredBackup> ListAsync([EnumeratorCancellation] CancellationToken ct, string prefix = BackupKey.Prefix)
-    {
-        string? continuation = null;
-        do
-        {
-            var page = await CallAsync(idle => _client.ListObjectsV2Async(new ListObjectsV2Request
-            {
-                BucketName = Bucket,
-                Prefix = prefix,
-                ContinuationToken = continuation,
-            }, idle.Token), null, ct).ConfigureAwait(false);
-            foreach (var item in page.S3Objects ?? [])
-            {
-                if (item.Key.EndsWith('/')) continue;
-                yield return new StoredBackup(item.Key, Bucket, item.Size ?? 0, Utc(item.LastModified));
-            }
-            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
-        }
-        while (continuation is not null);
-    }
+    public IAsyncEnumerable<StoredBackup> ListAsync(CancellationToken ct, string prefix = BackupKey.Prefix) => Objects.ListAsync(prefix, ct);
 
-    /// <summary>Size and time of one object, or null when it does not exist.</summary>
-    public Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct) =>
-        CallAsync<StoredBackup?>(async idle =>
-        {
-            try
-            {
-                var head = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = objectName }, idle.Token).ConfigureAwait(false);
-                return new StoredBackup(objectName, Bucket, head.ContentLength, Utc(head.LastModified)) { ETag = head.ETag };
-            }
-            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-        }, objectName, ct);
+    /// <summary>Size, time and ETag of one object, or null when it does not exist.</summary>
+    public Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct) => Objects.StatAsync(objectName, ct);
+
+    public Task DeleteAsync(string objectName, CancellationToken ct) => Objects.DeleteAsync(objectName, ct);
 
     /// <summary>
     /// Uploads a stream of unknown length under <paramref name="objectName"/>, never over an existing
@@ -148,99 +82,35 @@ public sealed class BackupStore : IDisposable
     /// request calls <paramref name="consume"/> again from the first byte.
     /// </summary>
     public Task<T> ReadAsync<T>(string objectName, long? size, Action<TransferProgress>? progress, Func<Stream, CancellationToken, Task<T>> consume, CancellationToken ct) =>
-        CallAsync(async idle =>
+        Objects.ReadAsync(objectName, static () => 0, null, async (body, token) =>
         {
-            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = objectName }, idle.Token).ConfigureAwait(false);
-            var counting = new CountingStream(new ActivityStream(response.ResponseStream, idle.Touch), progress, "download", size);
-            var result = await consume(counting, idle.Token).ConfigureAwait(false);
+            var counting = new CountingStream(body, progress, "download", size);
+            var result = await consume(counting, token).ConfigureAwait(false);
             counting.Complete();
             return result;
-        }, objectName, ct);
+        }, ct);
 
     /// <summary>
     /// Copies <paramref name="stored"/> into <paramref name="destination"/> once, front to back, for a
     /// destination that cannot start over (a pipe into psql): a retried request resumes at the next
-    /// byte with a ranged GET that must match the object's ETag, so a replaced object fails the read
-    /// instead of being spliced in. Time spent waiting on <paramref name="destination"/> is not idle time.
+    /// byte, and only from an object with the ETag it was listed with, so a replaced object fails the
+    /// read instead of being spliced in.
     /// </summary>
     public async Task CopyOnceAsync(StoredBackup stored, Stream destination, Action<TransferProgress>? progress, CancellationToken ct)
     {
         var buffer = new byte[1 << 16];
         var copied = new CountingStream(destination, progress, "download", stored.Size);
-        await CallAsync(async idle =>
+        await Objects.ReadAsync(stored.ObjectName, () => copied.Bytes, stored.ETag, async (body, token) =>
         {
-            if (copied.Bytes == stored.Size && stored.Size > 0) return true; // failed after the last byte
-            using var response = await _client.GetObjectAsync(new GetObjectRequest
-            {
-                BucketName = Bucket,
-                Key = stored.ObjectName,
-                EtagToMatch = stored.ETag,
-                ByteRange = copied.Bytes > 0 ? new ByteRange(copied.Bytes, stored.Size - 1) : null,
-            }, idle.Token).ConfigureAwait(false);
-            var body = new ActivityStream(response.ResponseStream, idle.Touch);
             int n;
-            while ((n = await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false)) > 0)
-            {
+            while ((n = await body.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
                 await copied.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-                idle.Touch();
-            }
             if (copied.Bytes != stored.Size)
                 throw new IOException($"the object store ended the download at byte {copied.Bytes:N0} of {stored.Size:N0}");
             return true;
-        }, stored.ObjectName, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
         copied.Complete();
     }
-
-    public Task DeleteAsync(string objectName, CancellationToken ct) =>
-        CallAsync(async idle =>
-        {
-            await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = objectName }, idle.Token).ConfigureAwait(false);
-            return true;
-        }, objectName, ct);
-
-    internal Task PutIfAbsentAsync(string objectName, ArraySegment<byte> content, string contentType, CancellationToken ct) =>
-        CallAsync(async idle =>
-        {
-            await _client.PutObjectAsync(new PutObjectRequest
-            {
-                BucketName = Bucket,
-                Key = objectName,
-                ContentType = contentType,
-                IfNoneMatch = "*",
-                InputStream = Body(content, idle),
-            }, idle.Token).ConfigureAwait(false);
-            return true;
-        }, objectName, ct);
-
-    internal Task<string> InitiateMultipartAsync(string objectName, string contentType, CancellationToken ct) =>
-        CallAsync(async idle => (await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
-        {
-            BucketName = Bucket,
-            Key = objectName,
-            ContentType = contentType,
-        }, idle.Token).ConfigureAwait(false)).UploadId, objectName, ct);
-
-    /// <summary>Sends one part from memory; a retry resends the same bytes. Returns its ETag.</summary>
-    internal Task<string> UploadPartAsync(string objectName, string uploadId, int partNumber, ArraySegment<byte> content, CancellationToken ct) =>
-        CallAsync(async idle => (await _client.UploadPartAsync(new UploadPartRequest
-        {
-            BucketName = Bucket,
-            Key = objectName,
-            UploadId = uploadId,
-            PartNumber = partNumber,
-            InputStream = Body(content, idle),
-        }, idle.Token).ConfigureAwait(false)).ETag, objectName, ct);
-
-    /// <summary>Completes the upload only if no object of that name exists (on stores that honour If-None-Match). Returns the object's ETag.</summary>
-    internal Task<string> CompleteMultipartAsync(string objectName, string uploadId, IReadOnlyList<PartETag> parts, CancellationToken ct) =>
-        CallAsync(async idle => (await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-        {
-            BucketName = Bucket,
-            Key = objectName,
-            UploadId = uploadId,
-            PartETags = [.. parts],
-            IfNoneMatch = "*",
-        }, idle.Token).ConfigureAwait(false)).ETag, objectName, ct);
 
     /// <summary>Removes one multipart upload and its parts; best effort, never throws, logs a failure (the upload's parts stay billed until a later run removes them).</summary>
     internal async Task AbortMultipartAsync(string objectName, string uploadId)
@@ -248,16 +118,12 @@ public sealed class BackupStore : IDisposable
         using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
-            await CallAsync(async idle =>
-            {
-                await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = objectName, UploadId = uploadId }, idle.Token).ConfigureAwait(false);
-                return true;
-            }, objectName, cleanup.Token).ConfigureAwait(false);
+            await Objects.AbortMultipartAsync(objectName, uploadId, cleanup.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             // The caller reports the original failure; the next run's cleanup finds what is left.
-            _log?.Warning("multipart_abort_failed", ("object_name", objectName), ("upload_id", uploadId), ("error", ex.Message));
+            _log.Warning("multipart_abort_failed", ("object_name", objectName), ("upload_id", uploadId), ("error", ex.Message));
         }
     }
 
@@ -268,57 +134,14 @@ public sealed class BackupStore : IDisposable
     public async Task<IReadOnlyList<string>> RemoveStaleUploadsAsync(DateTimeOffset startedBefore, CancellationToken ct)
     {
         var removed = new List<string>();
-        string? keyMarker = null, uploadMarker = null;
-        do
+        await foreach (var upload in Objects.ListUploadsAsync(BackupKey.Prefix, ct).ConfigureAwait(false))
         {
-            var page = await CallAsync(idle => _client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest
-            {
-                BucketName = Bucket,
-                Prefix = BackupKey.Prefix,
-                KeyMarker = keyMarker,
-                UploadIdMarker = uploadMarker,
-            }, idle.Token), null, ct).ConfigureAwait(false);
-            foreach (var upload in page.MultipartUploads ?? [])
-            {
-                if (Utc(upload.Initiated) >= startedBefore) continue;
-                await AbortMultipartAsync(upload.Key, upload.UploadId).ConfigureAwait(false);
-                removed.Add(upload.Key);
-            }
-            (keyMarker, uploadMarker) = page.IsTruncated == true ? (page.NextKeyMarker, page.NextUploadIdMarker) : (null, null);
+            if (upload.Initiated >= startedBefore) continue;
+            await AbortMultipartAsync(upload.ObjectName, upload.UploadId).ConfigureAwait(false);
+            removed.Add(upload.ObjectName);
         }
-        while (keyMarker is not null);
         return removed;
     }
 
-    /// <summary>Runs one request with retries and an idle timeout, turning its failures (but not the caller's cancellation) into engine exceptions.</summary>
-    private async Task<T> CallAsync<T>(Func<IdleTimeout, Task<T>> call, string? objectName, CancellationToken ct)
-    {
-        try
-        {
-            return await _retries.ExecuteAsync(async token =>
-            {
-                using var idle = new IdleTimeout(Settings.IdleTimeout, token);
-                try
-                {
-                    return await call(idle).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException ex) when (idle.Expired(token))
-                {
-                    throw new TimeoutException($"the object store sent or took nothing for {idle.Idle.TotalSeconds:0} s", ex);
-                }
-            }, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            throw StorageErrors.Translate(ex, Settings, objectName);
-        }
-    }
-
-    private static ActivityStream Body(ArraySegment<byte> content, IdleTimeout idle) =>
-        new(new MemoryStream(content.Array!, content.Offset, content.Count, writable: false), idle.Touch);
-
-    private static DateTimeOffset Utc(DateTime? time) =>
-        time is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t.ToUniversalTime(), DateTimeKind.Utc)) : DateTimeOffset.MinValue;
-
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => Objects.Dispose();
 }

@@ -22,6 +22,9 @@ internal sealed class IdleTimeout : IDisposable
     /// <summary>Something moved: the idle period starts again.</summary>
     public void Touch() => _cts.CancelAfter(Idle);
 
+    /// <summary>Nothing is waited for on the store until the next <see cref="Touch"/> (the reader is busy elsewhere).</summary>
+    public void Pause() => _cts.CancelAfter(Timeout.InfiniteTimeSpan);
+
     /// <summary>Whether this timeout, rather than <paramref name="outer"/>, cancelled the request.</summary>
     public bool Expired(CancellationToken outer) => _cts.IsCancellationRequested && !outer.IsCancellationRequested;
 

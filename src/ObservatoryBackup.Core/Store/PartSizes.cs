@@ -24,3 +24,15 @@ public static class PartSizes
     /// <summary>The most an upload can hold: every part full.</summary>
     public static long MaxObjectSize => Enumerable.Range(1, MaxParts).Sum(n => (long)For(n));
 }
+
+/// <summary>
+/// How an upload is cut into parts: S3's (<see cref="PartSizes"/>) for every real store; a test can
+/// give a smaller one to reach the part limit with little data.
+/// </summary>
+/// <param name="SizeOf">The size of part N (1-based).</param>
+internal sealed record PartPlan(Func<int, int> SizeOf, int MaxParts)
+{
+    public static readonly PartPlan S3 = new(PartSizes.For, PartSizes.MaxParts);
+
+    public long MaxObjectSize => Enumerable.Range(1, MaxParts).Sum(n => (long)SizeOf(n));
+}

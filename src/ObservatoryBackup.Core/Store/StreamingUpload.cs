@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using Amazon.S3.Model;
 using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Store;
@@ -41,37 +40,37 @@ internal sealed class StreamingUpload(BackupStore store, string objectName, stri
 
     private async Task<long> UploadAsync(Stream content, CancellationToken ct)
     {
-        var current = Rent(PartSizes.For(1));
+        var current = Rent(store.Parts.SizeOf(1));
         var length = await FillAsync(content, current, ct).ConfigureAwait(false);
         if (length < current.Length)
         {
-            await store.PutIfAbsentAsync(objectName, new ArraySegment<byte>(current, 0, length), contentType, ct).ConfigureAwait(false);
+            await store.Objects.PutIfAbsentAsync(objectName, current.AsMemory(0, length), contentType, ct).ConfigureAwait(false);
             return length;
         }
 
         // Not cancelled halfway: the store may create the upload and the answer with its id be lost,
         // leaving nothing to abort. It is one short request, bounded by the idle timeout.
-        var uploadId = await store.InitiateMultipartAsync(objectName, contentType, CancellationToken.None).ConfigureAwait(false);
+        var uploadId = await store.Objects.InitiateMultipartAsync(objectName, contentType, CancellationToken.None).ConfigureAwait(false);
         Task<string>? sending = null;
         try
         {
             ct.ThrowIfCancellationRequested();
-            var parts = new List<PartETag>();
+            var parts = new List<UploadedPart>();
             byte[]? spare = null;
             long total = 0;
             for (var partNumber = 1; ; partNumber++)
             {
-                sending = store.UploadPartAsync(objectName, uploadId, partNumber, new ArraySegment<byte>(current, 0, length), ct);
-                var (next, nextLength) = length < current.Length || partNumber == PartSizes.MaxParts
+                sending = store.Objects.UploadPartAsync(objectName, uploadId, partNumber, current.AsMemory(0, length), ct);
+                var (next, nextLength) = length < current.Length || partNumber == store.Parts.MaxParts
                     ? (spare, 0)
                     : await ReadNextAsync(content, spare, partNumber + 1, ct).ConfigureAwait(false);
-                parts.Add(new PartETag(partNumber, await sending.ConfigureAwait(false)));
+                parts.Add(new UploadedPart(partNumber, await sending.ConfigureAwait(false)));
                 total += length;
                 if (nextLength == 0)
                 {
-                    if (partNumber == PartSizes.MaxParts && await content.ReadAsync(new byte[1], ct).ConfigureAwait(false) > 0)
+                    if (partNumber == store.Parts.MaxParts && await content.ReadAsync(new byte[1], ct).ConfigureAwait(false) > 0)
                         throw new StorageException(ObsErrorKind.OperationFailed, ErrorIds.BackupTooLarge,
-                            $"The backup is larger than an S3 object can be ({PartSizes.MaxObjectSize:N0} bytes in {PartSizes.MaxParts:N0} parts).", objectName);
+                            $"The backup is larger than an S3 object can be ({store.Parts.MaxObjectSize:N0} bytes in {store.Parts.MaxParts:N0} parts).", objectName);
                     break;
                 }
                 (spare, current, length) = (current, next!, nextLength);
@@ -102,32 +101,32 @@ internal sealed class StreamingUpload(BackupStore store, string objectName, stri
     /// <summary>Reads part <paramref name="partNumber"/> into <paramref name="buffer"/>, replaced by a bigger one when parts grow.</summary>
     private async Task<(byte[] Buffer, int Length)> ReadNextAsync(Stream content, byte[]? buffer, int partNumber, CancellationToken ct)
     {
-        var size = PartSizes.For(partNumber);
+        var size = store.Parts.SizeOf(partNumber);
         if (buffer is null || buffer.Length != size) buffer = Rent(size);
         return (buffer, await FillAsync(content, buffer, ct).ConfigureAwait(false));
     }
 
-    private async Task CompleteAsync(string uploadId, List<PartETag> parts, CancellationToken ct)
+    private async Task CompleteAsync(string uploadId, List<UploadedPart> parts, CancellationToken ct)
     {
         // Stores that ignore If-None-Match on completion (radosgw before Squid) are still checked here.
-        if (await store.StatAsync(objectName, ct).ConfigureAwait(false) is not null)
+        if (await store.Objects.StatAsync(objectName, ct).ConfigureAwait(false) is not null)
             throw StorageErrors.AlreadyExists(store.Settings, objectName);
         try
         {
-            await store.CompleteMultipartAsync(objectName, uploadId, parts, ct).ConfigureAwait(false);
+            await store.Objects.CompleteMultipartAsync(objectName, uploadId, parts, ct).ConfigureAwait(false);
         }
         catch (BackupDataException ex) when (ex.ErrorId == ErrorIds.BackupNotFound)
         {
             // NoSuchUpload: a completion whose response was lost and then retried. The object is ours
             // if its ETag is the multipart ETag of exactly these parts.
-            var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false);
+            var stored = await store.Objects.StatAsync(objectName, ct).ConfigureAwait(false);
             if (stored?.ETag is not { } etag || !string.Equals(etag.Trim('"'), MultipartETag(parts), StringComparison.OrdinalIgnoreCase))
                 throw;
         }
     }
 
     /// <summary>S3's ETag of a completed multipart upload: MD5 of the parts' binary MD5s, then "-" and the part count.</summary>
-    internal static string MultipartETag(IReadOnlyList<PartETag> parts)
+    internal static string MultipartETag(IReadOnlyList<UploadedPart> parts)
     {
         var digests = parts.OrderBy(p => p.PartNumber).SelectMany(p => Convert.FromHexString(p.ETag.Trim('"'))).ToArray();
         return $"{Convert.ToHexStringLower(MD5.HashData(digests))}-{parts.Count}";

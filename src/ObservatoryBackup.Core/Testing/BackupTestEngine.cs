@@ -21,6 +21,9 @@ namespace ObservatoryBackup.Testing;
 /// </summary>
 public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
 {
+    /// <summary>Makes the object store; null for the S3 server of the settings (tests give an in-memory one).</summary>
+    public ObjectStoreFactory? OpenStore { get; init; }
+
     /// <summary>Scratch databases are named obs_test_YYYYMMDDHHMMSS_RANDOM: no application names a database so.</summary>
     public const string ScratchPrefix = "obs_test_";
 
@@ -40,7 +43,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
         try
         {
             BackupKey.ValidateForRestore(objectName);
-            using var store = new BackupStore(settings.Storage, _log);
+            using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
                 ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
                     $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");

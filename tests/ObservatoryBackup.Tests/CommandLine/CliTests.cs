@@ -138,7 +138,7 @@ public sealed class CliTests(Servers servers)
 
         var list = await RunAsync(Env(source, bucket), "list");
         Assert.Equal(0, list.ExitCode);
-        var stat = (await new ObservatoryBackup.Store.BackupCatalog(S3.Settings(bucket)).ListAsync(new(), default)).Single();
+        var stat = (await new ObservatoryBackup.Store.BackupCatalog(S3.Settings(bucket), new ObservatoryBackup.Logging.EventLog(new RecordingLog(), TimeProvider.System)).ListAsync(new(), default)).Single();
         var table = list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         // header and rows as in the spec's example, column for column
         Assert.Equal("Object name                                                             Size  Last modified", table[0]);
@@ -184,7 +184,7 @@ public sealed class CliTests(Servers servers)
             env["LC_ALL"] = env["LANG"] = "de_DE.UTF-8";
             var list = await ObsBackupCli.RunAsync(command, env, "list");
             Assert.True(list.ExitCode == 0, list.StandardError);
-            var size = (await new ObservatoryBackup.Store.BackupCatalog(S3.Settings(bucket)).ListAsync(new(), default)).Single(b => b.ObjectName == name).Size;
+            var size = (await new ObservatoryBackup.Store.BackupCatalog(S3.Settings(bucket), new ObservatoryBackup.Logging.EventLog(new RecordingLog(), TimeProvider.System)).ListAsync(new(), default)).Single(b => b.ObjectName == name).Size;
             Assert.Contains(size.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + "  ", list.StandardOutput);
         }
     }
@@ -214,24 +214,26 @@ public sealed class CliTests(Servers servers)
         var bucket = Servers.UniqueName("cli-bkt");
         await SampleDatabase.CreateAsync(Pg, db, rows: 10);
         var old = $"postgres/2020/01/01/{db}_20200101_000000.sql.gz";
+        var newest = $"postgres/2020/01/02/{db}_20200102_000000.sql.gz"; // old too, but the newest of its database
         const string foreign = "postgres/2020/01/01/keep-me.sql.gz";
         await S3.PutAsync(bucket, old, "x"u8.ToArray());
+        await S3.PutAsync(bucket, newest, "x"u8.ToArray());
         await S3.PutAsync(bucket, foreign, "x"u8.ToArray());
 
         var dry = await RunAsync(Env(db, bucket), "backup", "--dry-run");
         Assert.Equal(0, dry.ExitCode);
         Assert.Contains("\"event\": \"dry_run\"", dry.StandardOutput);
         Assert.Contains(old, dry.StandardOutput);
-        Assert.Equal(2, (await S3.ListAsync(bucket)).Count);
+        Assert.Equal(3, (await S3.ListAsync(bucket)).Count);
 
         var pruneDry = await RunAsync(Env(db, bucket), "prune", "--dry-run");
         Assert.Equal(0, pruneDry.ExitCode);
-        Assert.Equal(2, (await S3.ListAsync(bucket)).Count);
+        Assert.Equal(3, (await S3.ListAsync(bucket)).Count);
 
         var prune = await RunAsync(Env(db, bucket), "prune");
         Assert.Equal(0, prune.ExitCode);
         Assert.Contains("\"event\": \"deleted_old_backup\", \"object_name\": \"" + old + "\"", prune.StandardOutput);
-        Assert.Equal([foreign], await S3.ListAsync(bucket));
+        Assert.Equal(new[] { foreign, newest }.Order(), (await S3.ListAsync(bucket)).Order());
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public class FailuresAreReportedTests(Servers servers) : IntegrationTest(servers
     {
         var result = await ObsBackupCli.RunAsync(CliEnv("postgres", "bkt-unused"), "restore", "../../etc/passwd", "--yes");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode); // a bad argument
         Assert.Contains("\"event\": \"restore_failed\"", result.StandardOutput);
         Assert.Contains("\"event\": \"restore_finished\", \"status\": \"failed\"", result.StandardOutput);
         Assert.Contains("is not a backup object name", result.StandardError);

@@ -27,7 +27,7 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
         Assert.DoesNotContain(PostgresServer.AdminPassword, log.AllJson);
         Assert.True(result.Size > 0 && result.DumpSize > result.Size);
 
-        var listed = Assert.Single(await new ObservatoryBackup.Store.BackupCatalog(S3.Settings(bucket)).ListAsync(new(), default));
+        var listed = Assert.Single(await new ObservatoryBackup.Store.BackupCatalog(S3.Settings(bucket), new ObservatoryBackup.Logging.EventLog(new RecordingLog(), TimeProvider.System)).ListAsync(new(), default));
         Assert.Equal((result.ObjectName, result.Size!.Value, result.StartedAt), (listed.ObjectName, listed.Size, listed.Timestamp!.Value));
 
         var target = Servers.UniqueName("restored");

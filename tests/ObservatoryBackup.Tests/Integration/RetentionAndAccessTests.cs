@@ -117,7 +117,7 @@ public class RetentionAndAccessTests(Servers servers) : IntegrationTest(servers)
     {
         var bucket = Servers.UniqueName("bkt");
         await S3.PutAsync(bucket, "postgres/x", "x"u8.ToArray());
-        var catalog = new BackupCatalog(S3.Settings(bucket, secretKey: "wrong-secret-value"));
+        var catalog = new BackupCatalog(S3.Settings(bucket, secretKey: "wrong-secret-value"), new ObservatoryBackup.Logging.EventLog(new RecordingLog(), TimeProvider.System));
 
         var ex = await Assert.ThrowsAsync<StorageException>(() => catalog.ListAsync(new BackupQuery(), default));
 
@@ -131,7 +131,7 @@ public class RetentionAndAccessTests(Servers servers) : IntegrationTest(servers)
     public async Task An_unreachable_endpoint_is_a_connection_error()
     {
         var settings = S3.Settings("any-bucket") with { Endpoint = $"127.0.0.1:{Shell.FreePort()}" };
-        var ex = await Assert.ThrowsAsync<StorageException>(() => new BackupCatalog(settings).ListAsync(new BackupQuery(), default));
+        var ex = await Assert.ThrowsAsync<StorageException>(() => new BackupCatalog(settings, new ObservatoryBackup.Logging.EventLog(new RecordingLog(), TimeProvider.System)).ListAsync(new BackupQuery(), default));
         Assert.Equal(ObsErrorKind.ConnectionFailed, ex.Kind);
     }
 
@@ -159,7 +159,7 @@ public class RetentionAndAccessTests(Servers servers) : IntegrationTest(servers)
             "postgres/2026/01/10/observatory_20260110_020000.sql.gz",
         ];
         foreach (var n in names) await S3.PutAsync(bucket, n, new byte[1234]);
-        var catalog = new BackupCatalog(S3.Settings(bucket));
+        var catalog = new BackupCatalog(S3.Settings(bucket), new ObservatoryBackup.Logging.EventLog(new RecordingLog(), TimeProvider.System));
 
         var all = await catalog.ListAsync(new BackupQuery(), default);
         Assert.Equal([names[1], names[0], names[2]], all.Select(b => b.ObjectName));

@@ -38,7 +38,7 @@ public class TransientFaultTests(Servers servers) : IntegrationTest(servers)
         var bucket = Servers.UniqueName("bkt");
         const string name = "postgres/2026/02/16/spliced_20260216_020000.sql.gz";
         await S3.PutAsync(bucket, name, new byte[4096]);
-        using var store = new BackupStore(S3.Settings(bucket));
+        using var store = new BackupStore(S3.Settings(bucket), new ObservatoryBackup.Logging.EventLog(new RecordingLog(), TimeProvider.System));
         var stored = (await store.StatAsync(name, default))!;
         await S3.PutAsync(bucket, name, Enumerable.Repeat((byte)1, 4096).ToArray()); // replaced after it was listed
 

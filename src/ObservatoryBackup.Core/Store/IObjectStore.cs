@@ -1,0 +1,61 @@
+namespace ObservatoryBackup.Store;
+
+/// <summary>
+/// What the engine needs of an object store: one bucket, one request per method, no retries of its
+/// own. <see cref="S3ObjectStore"/> is the real one (AWSSDK.S3); tests have an in-memory one. Every
+/// store is used through <see cref="ObjectStoreGate"/>, which retries, logs and translates its
+/// failures, and <see cref="BackupStore"/>, which builds streamed uploads and reads on it.
+/// </summary>
+public interface IObjectStore : IDisposable
+{
+    /// <summary>Where the store is, and which bucket: for messages.</summary>
+    Configuration.StorageSettings Settings { get; }
+
+    Task<bool> BucketExistsAsync(CancellationToken ct);
+
+    /// <summary>Creates the bucket; one that exists already (another run made it first) is no failure.</summary>
+    Task CreateBucketAsync(CancellationToken ct);
+
+    /// <summary>Every object under <paramref name="prefix"/>, in the store's order.</summary>
+    IAsyncEnumerable<StoredBackup> ListAsync(string prefix, CancellationToken ct);
+
+    /// <summary>Size, time and ETag of one object, or null when there is none.</summary>
+    Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct);
+
+    /// <summary>Writes <paramref name="content"/> as the object, only if no object has that name (If-None-Match: *).</summary>
+    Task PutIfAbsentAsync(string objectName, ReadOnlyMemory<byte> content, string contentType, CancellationToken ct);
+
+    /// <summary>Starts a multipart upload; returns its id.</summary>
+    Task<string> InitiateMultipartAsync(string objectName, string contentType, CancellationToken ct);
+
+    /// <summary>Sends one part; returns its ETag.</summary>
+    Task<string> UploadPartAsync(string objectName, string uploadId, int partNumber, ReadOnlyMemory<byte> content, CancellationToken ct);
+
+    /// <summary>
+    /// Completes the upload, only if no object has that name on stores that honour If-None-Match there.
+    /// An upload the store no longer knows (its completion already happened) is <c>BackupNotFound</c>.
+    /// </summary>
+    Task CompleteMultipartAsync(string objectName, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken ct);
+
+    /// <summary>Removes a multipart upload and its parts.</summary>
+    Task AbortMultipartAsync(string objectName, string uploadId, CancellationToken ct);
+
+    /// <summary>Multipart uploads under <paramref name="prefix"/> that were started and never completed or aborted.</summary>
+    IAsyncEnumerable<PendingUpload> ListUploadsAsync(string prefix, CancellationToken ct);
+
+    /// <summary>
+    /// Reads the object from byte <paramref name="offset"/> (asked anew at each attempt) to its end
+    /// through <paramref name="consume"/>; when <paramref name="etag"/> is given, an object with another
+    /// ETag (replaced since it was listed) fails the read. Reading from its end gives an empty stream.
+    /// Time <paramref name="consume"/> spends elsewhere than reading is not the store's idle time.
+    /// </summary>
+    Task<T> ReadAsync<T>(string objectName, Func<long> offset, string? etag, Func<Stream, CancellationToken, Task<T>> consume, CancellationToken ct);
+
+    Task DeleteAsync(string objectName, CancellationToken ct);
+}
+
+/// <summary>A sent part of a multipart upload.</summary>
+public sealed record UploadedPart(int PartNumber, string ETag);
+
+/// <summary>A multipart upload that was started and not finished.</summary>
+public sealed record PendingUpload(string ObjectName, string UploadId, DateTimeOffset Initiated);

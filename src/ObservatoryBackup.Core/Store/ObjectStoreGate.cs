@@ -1,0 +1,80 @@
+using System.Runtime.CompilerServices;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Logging;
+using Polly;
+
+namespace ObservatoryBackup.Store;
+
+/// <summary>
+/// The one way to an <see cref="IObjectStore"/>: every request is retried when it failed for a
+/// passing reason (<see cref="TransientFaults"/>), each retry is logged (<c>storage_retry</c>), and
+/// what finally fails is the engine's own exception, naming endpoint, bucket or object
+/// (<see cref="StorageErrors"/>). The caller's cancellation is never retried or translated.
+/// </summary>
+public sealed class ObjectStoreGate(IObjectStore inner, EventLog log) : IObjectStore
+{
+    private readonly ResiliencePipeline _retries = TransientFaults.Pipeline(log.StorageRetry, inner.Settings.RetryBaseDelay);
+
+    public StorageSettings Settings => inner.Settings;
+
+    public Task<bool> BucketExistsAsync(CancellationToken ct) => CallAsync(inner.BucketExistsAsync, null, ct);
+
+    public Task CreateBucketAsync(CancellationToken ct) => CallAsync(async t => { await inner.CreateBucketAsync(t).ConfigureAwait(false); return true; }, null, ct);
+
+    /// <summary>A listing that fails halfway is retried whole, then given out: what a retry lists is what the caller sees.</summary>
+    public async IAsyncEnumerable<StoredBackup> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        foreach (var item in await CallAsync(t => Collect(inner.ListAsync(prefix, t), t), null, ct).ConfigureAwait(false))
+            yield return item;
+    }
+
+    public async IAsyncEnumerable<PendingUpload> ListUploadsAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        foreach (var upload in await CallAsync(t => Collect(inner.ListUploadsAsync(prefix, t), t), null, ct).ConfigureAwait(false))
+            yield return upload;
+    }
+
+    public Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct) => CallAsync(t => inner.StatAsync(objectName, t), objectName, ct);
+
+    public Task PutIfAbsentAsync(string objectName, ReadOnlyMemory<byte> content, string contentType, CancellationToken ct) =>
+        CallAsync(async t => { await inner.PutIfAbsentAsync(objectName, content, contentType, t).ConfigureAwait(false); return true; }, objectName, ct);
+
+    public Task<string> InitiateMultipartAsync(string objectName, string contentType, CancellationToken ct) =>
+        CallAsync(t => inner.InitiateMultipartAsync(objectName, contentType, t), objectName, ct);
+
+    public Task<string> UploadPartAsync(string objectName, string uploadId, int partNumber, ReadOnlyMemory<byte> content, CancellationToken ct) =>
+        CallAsync(t => inner.UploadPartAsync(objectName, uploadId, partNumber, content, t), objectName, ct);
+
+    public Task CompleteMultipartAsync(string objectName, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken ct) =>
+        CallAsync(async t => { await inner.CompleteMultipartAsync(objectName, uploadId, parts, t).ConfigureAwait(false); return true; }, objectName, ct);
+
+    public Task AbortMultipartAsync(string objectName, string uploadId, CancellationToken ct) =>
+        CallAsync(async t => { await inner.AbortMultipartAsync(objectName, uploadId, t).ConfigureAwait(false); return true; }, objectName, ct);
+
+    public Task<T> ReadAsync<T>(string objectName, Func<long> offset, string? etag, Func<Stream, CancellationToken, Task<T>> consume, CancellationToken ct) =>
+        CallAsync(t => inner.ReadAsync(objectName, offset, etag, consume, t), objectName, ct);
+
+    public Task DeleteAsync(string objectName, CancellationToken ct) =>
+        CallAsync(async t => { await inner.DeleteAsync(objectName, t).ConfigureAwait(false); return true; }, objectName, ct);
+
+    private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, string? objectName, CancellationToken ct)
+    {
+        try
+        {
+            return await _retries.ExecuteAsync(async token => await call(token).ConfigureAwait(false), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw StorageErrors.Translate(ex, Settings, objectName);
+        }
+    }
+
+    private static async Task<List<T>> Collect<T>(IAsyncEnumerable<T> items, CancellationToken ct)
+    {
+        var all = new List<T>();
+        await foreach (var item in items.WithCancellation(ct).ConfigureAwait(false)) all.Add(item);
+        return all;
+    }
+
+    public void Dispose() => inner.Dispose();
+}

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using ObservatoryBackup.Configuration;
+
+namespace ObservatoryBackup.Store;
+
+/// <summary>
+/// The bucket on an S3-compatible server, through AWSSDK.S3: path-style addressing, checksums only
+/// where the operation requires them (what S3-compatible stores accept), the SDK's own retries off
+/// (<see cref="ObjectStoreGate"/> retries and logs), and an <see cref="IdleTimeout"/> on every
+/// request, so that a silent server fails in bounded time. Its failures are the SDK's and the
+/// network's own exceptions; the gate translates them.
+/// </summary>
+public sealed class S3ObjectStore : IObjectStore
+{
+    private readonly AmazonS3Client _client;
+
+    public S3ObjectStore(StorageSettings settings)
+    {
+        Settings = settings;
+        var config = new AmazonS3Config
+        {
+            ServiceURL = $"{(settings.UseSsl ? "https" : "http")}://{settings.Endpoint}",
+            UseHttp = !settings.UseSsl,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            IgnoreConfiguredEndpointUrls = true,
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            // no retries of the SDK's own: every retry goes through the gate, which logs it
+            MaxErrorRetry = 0,
+            MaxStaleConnectionRetries = 0,
+            // connections live and die with this store, not in a process-wide cache
+            CacheHttpClient = false,
+            ConnectTimeout = settings.ConnectTimeout,
+            // each request is bounded by its IdleTimeout; this only backs it up
+            Timeout = TimeSpan.FromHours(1),
+        };
+        _client = new AmazonS3Client(new BasicAWSCredentials(settings.AccessKey, settings.SecretKey), config);
+    }
+
+    public StorageSettings Settings { get; }
+    private string Bucket => Settings.Bucket;
+
+    public Task<bool> BucketExistsAsync(CancellationToken ct) =>
+        RequestAsync(async idle =>
+        {
+            try
+            {
+                await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = Naming.BackupKey.Prefix, MaxKeys = 1 }, idle.Token).ConfigureAwait(false);
+                return true;
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket")
+            {
+                return false;
+            }
+        }, ct);
+
+    public Task CreateBucketAsync(CancellationToken ct) =>
+        RequestAsync(async idle =>
+        {
+            try
+            {
+                await _client.PutBucketAsync(new PutBucketRequest { BucketName = Bucket }, idle.Token).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "BucketAlreadyOwnedByYou")
+            {
+                // another run created it first
+            }
+            return true;
+        }, ct);
+
+    public async IAsyncEnumerable<StoredBackup> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        string? continuation = null;
+        do
+        {
+            var page = await RequestAsync(idle => _client.ListObjectsV2Async(new ListObjectsV2Request
+            {
+                BucketName = Bucket,
+                Prefix = prefix,
+                ContinuationToken = continuation,
+            }, idle.Token), ct).ConfigureAwait(false);
+            foreach (var item in page.S3Objects ?? [])
+            {
+                if (item.Key.EndsWith('/')) continue;
+                yield return new StoredBackup(item.Key, Bucket, item.Size ?? 0, Utc(item.LastModified));
+            }
+            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (continuation is not null);
+    }
+
+    public Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct) =>
+        RequestAsync<StoredBackup?>(async idle =>
+        {
+            try
+            {
+                var head = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = objectName }, idle.Token).ConfigureAwait(false);
+                return new StoredBackup(objectName, Bucket, head.ContentLength, Utc(head.LastModified)) { ETag = head.ETag };
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }, ct);
+
+    public Task PutIfAbsentAsync(string objectName, ReadOnlyMemory<byte> content, string contentType, CancellationToken ct) =>
+        RequestAsync(async idle =>
+        {
+            await _client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = Bucket,
+                Key = objectName,
+                ContentType = contentType,
+                IfNoneMatch = "*",
+                InputStream = Body(content, idle),
+            }, idle.Token).ConfigureAwait(false);
+            return true;
+        }, ct);
+
+    public Task<string> InitiateMultipartAsync(string objectName, string contentType, CancellationToken ct) =>
+        RequestAsync(async idle => (await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = Bucket,
+            Key = objectName,
+            ContentType = contentType,
+        }, idle.Token).ConfigureAwait(false)).UploadId, ct);
+
+    public Task<string> UploadPartAsync(string objectName, string uploadId, int partNumber, ReadOnlyMemory<byte> content, CancellationToken ct) =>
+        RequestAsync(async idle => (await _client.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = Bucket,
+            Key = objectName,
+            UploadId = uploadId,
+            PartNumber = partNumber,
+            InputStream = Body(content, idle),
+        }, idle.Token).ConfigureAwait(false)).ETag, ct);
+
+    public Task CompleteMultipartAsync(string objectName, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken ct) =>
+        RequestAsync(async idle => await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = Bucket,
+            Key = objectName,
+            UploadId = uploadId,
+            PartETags = [.. parts.Select(p => new PartETag(p.PartNumber, p.ETag))],
+            IfNoneMatch = "*",
+        }, idle.Token).ConfigureAwait(false), ct);
+
+    public Task AbortMultipartAsync(string objectName, string uploadId, CancellationToken ct) =>
+        RequestAsync(idle => _client.AbortMultipartUploadAsync(
+            new AbortMultipartUploadRequest { BucketName = Bucket, Key = objectName, UploadId = uploadId }, idle.Token), ct);
+
+    public async IAsyncEnumerable<PendingUpload> ListUploadsAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        string? keyMarker = null, uploadMarker = null;
+        do
+        {
+            var page = await RequestAsync(idle => _client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest
+            {
+                BucketName = Bucket,
+                Prefix = prefix,
+                KeyMarker = keyMarker,
+                UploadIdMarker = uploadMarker,
+            }, idle.Token), ct).ConfigureAwait(false);
+            foreach (var upload in page.MultipartUploads ?? [])
+                yield return new PendingUpload(upload.Key, upload.UploadId, Utc(upload.Initiated));
+            (keyMarker, uploadMarker) = page.IsTruncated == true ? (page.NextKeyMarker, page.NextUploadIdMarker) : (null, null);
+        }
+        while (keyMarker is not null);
+    }
+
+    public Task<T> ReadAsync<T>(string objectName, Func<long> offset, string? etag, Func<Stream, CancellationToken, Task<T>> consume, CancellationToken ct) =>
+        RequestAsync(async idle =>
+        {
+            var from = offset();
+            GetObjectResponse response;
+            try
+            {
+                response = await _client.GetObjectAsync(new GetObjectRequest
+                {
+                    BucketName = Bucket,
+                    Key = objectName,
+                    EtagToMatch = etag,
+                    ByteRange = from > 0 ? new ByteRange($"bytes={from}-") : null,
+                }, idle.Token).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && from > 0)
+            {
+                return await consume(Stream.Null, idle.Token).ConfigureAwait(false); // read to its end already
+            }
+            using (response)
+            {
+                // idle is the time a read waits; the consumer's own time (a pipe into psql) does not count
+                idle.Pause();
+                return await consume(new ActivityStream(response.ResponseStream, idle.Touch, idle.Pause), idle.Token).ConfigureAwait(false);
+            }
+        }, ct);
+
+    public Task DeleteAsync(string objectName, CancellationToken ct) =>
+        RequestAsync(idle => _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = objectName }, idle.Token), ct);
+
+    /// <summary>Runs one request under an idle timeout; a request that went idle fails as a <see cref="TimeoutException"/>.</summary>
+    private async Task<T> RequestAsync<T>(Func<IdleTimeout, Task<T>> call, CancellationToken ct)
+    {
+        using var idle = new IdleTimeout(Settings.IdleTimeout, ct);
+        try
+        {
+            return await call(idle).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (idle.Expired(ct))
+        {
+            throw new TimeoutException($"the object store sent or took nothing for {idle.Idle.TotalSeconds:0} s", ex);
+        }
+    }
+
+    /// <summary>A part's bytes as the SDK's request body; a retry sends them again from memory.</summary>
+    private static ActivityStream Body(ReadOnlyMemory<byte> content, IdleTimeout idle) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(content, out var segment)
+            ? new(new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false), idle.Touch, idle.Touch)
+            : new(new MemoryStream(content.ToArray(), writable: false), idle.Touch, idle.Touch);
+
+    private static DateTimeOffset Utc(DateTime? time) =>
+        time is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t.ToUniversalTime(), DateTimeKind.Utc)) : DateTimeOffset.MinValue;
+
+    public void Dispose() => _client.Dispose();
+}
