@@ -1,23 +1,21 @@
-using System.Text;
 using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary>The CLI's words for the engine's settings: long options in kebab case (CompressionLevel → --compression-level).</summary>
+/// <summary>
+/// The CLI's words for the engine's settings. Only three settings have an option; every other one
+/// comes from the environment, where the error names its variable, so the CLI words it as the
+/// engine does and never names an option that does not exist.
+/// </summary>
 internal static class OptionNames
 {
-    public static string For(Setting setting)
+    public static string For(Setting setting) => setting switch
     {
-        if (setting == Setting.MetricsPath) return "--metrics-file";
-        // the CLI takes keys from the environment only: a key it did not name there is "the old/new key"
-        if (setting == Setting.OldCredentialKey) return "The old credential key";
-        if (setting == Setting.NewCredentialKey) return "The new credential key";
-        var name = new StringBuilder("-");
-        foreach (var c in setting.ToString())
-        {
-            if (char.IsUpper(c)) name.Append('-');
-            name.Append(char.ToLowerInvariant(c));
-        }
-        return name.ToString();
-    }
+        Setting.CompressionLevel => "--compression-level",
+        Setting.Compression => "--compression",
+        Setting.MetricsPath => "--metrics-file",
+        Setting.OldCredentialKey => "The old credential key",
+        Setting.NewCredentialKey => "The new credential key",
+        _ => $"The {setting} setting",
+    };
 }

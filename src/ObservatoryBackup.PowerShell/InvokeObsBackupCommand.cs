@@ -5,7 +5,7 @@ using ObservatoryBackup.Backup;
 namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
-/// <para type="synopsis">Backs up the PostgreSQL database to S3/MinIO: pg_dump, gzip, upload, then prune old backups.</para>
+/// <para type="synopsis">Backs up the PostgreSQL database to S3/MinIO: pg_dump, compress (gzip, or zstd), upload, then prune old backups.</para>
 /// <para type="description">Writes postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (UTC; DATABASE is observatory for the spec's database). -WhatIf is the dry run: it connects to PostgreSQL and the bucket and reports the object name and what retention would delete, writing nothing.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]

@@ -7,7 +7,7 @@ namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
 /// <para type="synopsis">Restores a backup into the PostgreSQL database, replacing it.</para>
-/// <para type="description">Downloads the backup, verifies it is a complete gzip'd dump, restores it into a staging database and swaps that in by rename, so a failed restore leaves the existing database untouched. -InPlace drops and recreates the database instead. Prompts for confirmation unless -Force or -Confirm:$false.</para>
+/// <para type="description">Downloads the backup, verifies it is a complete compressed dump, restores it into a staging database and swaps that in by rename, so a failed restore leaves the existing database untouched. -InPlace drops and recreates the database instead. Prompts for confirmation unless -Force or -Confirm:$false.</para>
 /// </summary>
 [Cmdlet(VerbsData.Restore, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByName)]
 [OutputType(typeof(RestoreResult))]
@@ -21,16 +21,16 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    private readonly List<(string ObjectName, ObsSettings Settings)> _requests = [];
+    private readonly List<(string ObjectName, RestoreEngine Engine, string Bucket)> _requests = [];
 
     /// <summary>Collects: nothing is restored until every input is known (see <see cref="Complete"/>).</summary>
     protected override void ProcessInput()
     {
         var settings = ResolveRestoreSettings(needsDatabase: true);
         var objectName = SelectedBackup(settings);
-        var engine = new RestoreEngine(settings, Log);
+        var engine = new RestoreEngine(settings, Log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces };
         Check(() => engine.ValidateObjectName(objectName));
-        _requests.Add((objectName, settings));
+        _requests.Add((objectName, engine, settings.Storage.Bucket));
     }
 
     /// <summary>
@@ -39,7 +39,7 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     /// </summary>
     protected override void Complete()
     {
-        var clash = _requests.GroupBy(r => new RestoreEngine(r.Settings, Log).DescribeTarget()).FirstOrDefault(g => g.Count() > 1);
+        var clash = _requests.GroupBy(r => r.Engine.DescribeTarget()).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
         {
             throw Fail(new ErrorRecord(
@@ -49,13 +49,12 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
                 ErrorIds.MultipleBackupsForOneDatabase, ErrorCategory.InvalidArgument, clash.Key));
         }
 
-        foreach (var (objectName, settings) in _requests)
+        foreach (var (objectName, engine, bucket) in _requests)
         {
             var mode = InPlace ? RestoreMode.InPlace : RestoreMode.Staged;
-            var engine = new RestoreEngine(settings, Log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces };
             var action = mode == RestoreMode.Staged
-                ? $"Restore '{objectName}' from bucket '{settings.Storage.Bucket}', replacing its contents (via a staging database)"
-                : $"Restore '{objectName}' from bucket '{settings.Storage.Bucket}', dropping and recreating it first";
+                ? $"Restore '{objectName}' from bucket '{bucket}', replacing its contents (via a staging database)"
+                : $"Restore '{objectName}' from bucket '{bucket}', dropping and recreating it first";
 
             if (!ShouldProcessUnlessForced(Force, engine.DescribeTarget(), action))
             {

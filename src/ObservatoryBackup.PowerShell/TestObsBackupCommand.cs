@@ -14,7 +14,7 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(BackupTestResult))]
 public sealed class TestObsBackupCommand : ObsRestoringCmdletBase
 {
-    /// <summary>Only check the backup as it downloads (size, gzip, pg_dump's closing line, row counts per table): no restore, no temporary file.</summary>
+    /// <summary>Only check the backup as it downloads (size, the gzip or zstd stream, pg_dump's closing line, row counts per table): no restore, no temporary file.</summary>
     [Parameter]
     public SwitchParameter VerifyOnly { get; set; }
 

@@ -9,6 +9,9 @@ namespace ObservatoryBackup.Compress;
 /// <summary>The streams for each <see cref="BackupCodec"/>: compressing on every core, and reading back.</summary>
 public static class Codecs
 {
+    /// <summary>What decompressing the codec is called, as its command line tool is: for progress.</summary>
+    public static string Decompressing(BackupCodec codec) => codec == BackupCodec.Zstd ? "unzstd" : "gunzip";
+
     public static string ContentType(BackupCodec codec) => codec == BackupCodec.Zstd ? "application/zstd" : "application/gzip";
 
     /// <summary>A write-only stream compressing into <paramref name="output"/>; disposing it ends the data.</summary>

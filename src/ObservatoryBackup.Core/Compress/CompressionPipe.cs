@@ -27,7 +27,7 @@ public sealed class CompressionPipe
         Completion = Task.Run(() => RunAsync(produce, codec, compressionLevel, activity, progress, ct), ct);
     }
 
-    /// <summary>The gzip bytes; reading fails with the producer's exception if it fails.</summary>
+    /// <summary>The compressed bytes; reading fails with the producer's exception if it fails.</summary>
     public Stream Output { get; }
 
     /// <summary>Uncompressed bytes the producer wrote, once complete.</summary>
@@ -47,9 +47,9 @@ public sealed class CompressionPipe
             var compressed = new CountingStream(_pipe.Writer.AsStream(leaveOpen: true));
             await using (compressed)
             {
-                var gzip = Codecs.Compressor(codec, compressed, level);
-                var raw = new CountingStream(gzip, progress, activity);
-                await using (gzip)
+                var compressor = Codecs.Compressor(codec, compressed, level);
+                var raw = new CountingStream(compressor, progress, activity);
+                await using (compressor)
                 await using (raw)
                 {
                     await produce(raw, ct).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Streams;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Verify;
 
@@ -17,7 +18,7 @@ namespace ObservatoryBackup.Restore;
 /// <c>REVOKE …;</c>, <c>ALTER DEFAULT PRIVILEGES …;</c>), each on a line of its own. Lines inside
 /// COPY data, strings or comments are never dropped, so data that looks like a GRANT passes byte for byte.
 /// </summary>
-internal sealed class DumpGate : Stream
+internal sealed class DumpGate : ReadOnlyStream
 {
     private readonly Stream _sql;
     private readonly DumpCheck _check;
@@ -128,16 +129,4 @@ internal sealed class DumpGate : Stream
         line.TrimEnd("\r"u8).EndsWith(";"u8) &&
         (line.StartsWith("GRANT "u8) || line.StartsWith("REVOKE "u8) || line.StartsWith("ALTER DEFAULT PRIVILEGES "u8) ||
          line.StartsWith("ALTER "u8) && line.IndexOf(" OWNER TO "u8) > 0);
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

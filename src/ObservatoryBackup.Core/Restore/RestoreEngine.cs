@@ -164,8 +164,8 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         {
             // streamed from the store, verified on its way in, then what was loaded is proven against what the stream carried
             await using (var download = new StreamingDownload(store, stored, _log, sink.Progress, ct))
-                summary = (await Loader(psql, stored.ObjectName, verifyAs: stored)
-                    .LoadAsync(download.Content, stored.Size, staging, targetUntouched: true, ct).ConfigureAwait(false))!;
+                summary = await Loader(psql, stored.ObjectName)
+                    .LoadVerifiedAsync(download.Content, stored, staging, targetUntouched: true, ct).ConfigureAwait(false);
             await ProveLoadedAsync(staging, stored.ObjectName, summary, $"The staging database was dropped; \"{target}\" was left as it was.", ct).ConfigureAwait(false);
             // the last point at which a signal stops the restore: the swap below runs to its end
             ct.ThrowIfCancellationRequested();
@@ -255,7 +255,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         {
             await admin.CreateDatabaseAsync(target, ct).ConfigureAwait(false);
             _log.Info("create_database", ("database", target));
-            await Loader(psql, objectName, verifyAs: null).LoadAsync(file, file.Length, target, targetUntouched: false, ct).ConfigureAwait(false);
+            await Loader(psql, objectName).LoadAsync(file, file.Length, target, targetUntouched: false, ct).ConfigureAwait(false);
             await ProveLoadedAsync(target, objectName, verified, PartialRestoreException.Advice(target, objectName), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex)
@@ -269,8 +269,8 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         return exists;
     }
 
-    private SqlLoader Loader(string psql, string objectName, StoredBackup? verifyAs) =>
-        new(psql, Db, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, VerifyAs = verifyAs, ObjectName = objectName, Codec = BackupKey.CodecOf(objectName) };
+    private SqlLoader Loader(string psql, string objectName) =>
+        new(psql, Db, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, ObjectName = objectName, Codec = BackupKey.CodecOf(objectName) };
 
     /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried.</summary>
     private async Task ProveLoadedAsync(string database, string objectName, DumpSummary summary, string outcome, CancellationToken ct)

@@ -12,9 +12,8 @@ namespace ObservatoryBackup.Restore;
 
 /// <summary>
 /// Loads a backup into a database: gunzip → <see cref="DumpGate"/> → psql with ON_ERROR_STOP, reporting
-/// progress. A forbidden psql meta-command never reaches psql. With <see cref="VerifyAs"/>, the backup is
-/// verified on its way in (one pass instead of two), and a backup that fails a check throws after psql:
-/// load only into a database that is thrown away then (a staging or scratch database). With
+/// progress. A forbidden psql meta-command never reaches psql. <see cref="LoadVerifiedAsync"/> verifies the
+/// backup on its way in (one pass instead of two). With
 /// <see cref="NoOwner"/>, ownership and privileges are left out.
 /// </summary>
 public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog sink, EventLog log)
@@ -62,22 +61,34 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     /// <summary>How the backup is compressed (its name says: <see cref="BackupKey.CodecOf"/>).</summary>
     public BackupCodec Codec { get; init; }
 
-    /// <summary>Verify the backup as it loads, against what the store lists for it; null when it was verified before.</summary>
-    public StoredBackup? VerifyAs { get; init; }
-
-    /// <summary>The backup being loaded, for messages; defaults to <see cref="VerifyAs"/>'s name.</summary>
+    /// <summary>The backup being loaded, for messages.</summary>
     public string? ObjectName { get; init; }
+
+    /// <summary>
+    /// Loads a backup that is verified on its way in, against what the store lists for it (a download
+    /// in flight): a backup that fails a check throws after psql, so load only into a database that is
+    /// thrown away then (a staging or scratch database).
+    /// </summary>
+    /// <returns>What the backup carried.</returns>
+    public async Task<DumpSummary> LoadVerifiedAsync(Stream backup, StoredBackup stored, string database, bool targetUntouched, CancellationToken ct) =>
+        await LoadAsync(backup, stored.Size, stored, database, targetUntouched, ct).ConfigureAwait(false)
+        ?? throw new InvalidOperationException("A verified load returns what the backup carried.");
+
+    /// <summary>Loads a backup proven whole before (a verified temporary file).</summary>
+    public Task LoadAsync(Stream backup, long size, string database, bool targetUntouched, CancellationToken ct) =>
+        LoadAsync(backup, size, verifyAs: null, database, targetUntouched, ct);
 
     /// <param name="backup">The backup, read from where it stands to its end: a file or a download in flight.</param>
     /// <param name="size">The backup's size, for progress.</param>
+    /// <param name="verifyAs">What the store lists for the backup, to verify against as it loads; null when it was verified before.</param>
     /// <param name="targetUntouched">Whether a failure leaves the database users see as it was (staged), for the error.</param>
     /// <returns>What the backup carried, when verified here.</returns>
-    public async Task<DumpSummary?> LoadAsync(Stream backup, long size, string database, bool targetUntouched, CancellationToken ct)
+    private async Task<DumpSummary?> LoadAsync(Stream backup, long size, StoredBackup? verifyAs, string database, bool targetUntouched, CancellationToken ct)
     {
         log.Info("restore_start", ("database", database));
-        var counting = new CountingStream(backup, sink.Progress, "gunzip | psql", size);
+        var counting = new CountingStream(backup, sink.Progress, Codecs.Decompressing(Codec) + " | psql", size);
         var compressed = new BackupVerifier.TrailerCapture(counting);
-        var objectName = ObjectName ?? VerifyAs?.ObjectName ?? database;
+        var objectName = ObjectName ?? verifyAs?.ObjectName ?? database;
         var check = new DumpCheck(objectName);
         int exitCode;
         string stderr;
@@ -95,13 +106,13 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
                 stderr = "";
             }
             // psql stops reading at a failing statement: the rest of the SQL still goes through the checks
-            if (VerifyAs is not null && gate.Failure is null)
+            if (verifyAs is not null && gate.Failure is null)
             {
                 try { await gate.CopyToAsync(Stream.Null, ct).ConfigureAwait(false); }
                 catch (Exception) when (gate.Failure is not null) { /* reported below */ }
             }
             // a refused line may be garbage from a damaged stream: read the rest, without psql, for the checks to say which
-            if (VerifyAs is { } refusedObject && gate.Failure is BackupDataException { ErrorId: ErrorIds.BackupUnsafe } unsafeLine)
+            if (verifyAs is { } refusedObject && gate.Failure is BackupDataException { ErrorId: ErrorIds.BackupUnsafe } unsafeLine)
             {
                 try
                 {
@@ -112,7 +123,7 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
                 }
                 catch (Exception ex) when (Codecs.IsDamaged(ex))
                 {
-                    throw DumpCheck.Corrupt(objectName, $"it is not a valid {Codec.ToString().ToLowerInvariant()} stream ({ex.Message})", ex);
+                    throw DumpCheck.NotAValidStream(objectName, Codec, ex);
                 }
                 check.Finish(compressed.Bytes, refusedObject.Size, compressed.Trailer, Codec); // a damaged backup throws BackupCorrupt here
                 throw unsafeLine;
@@ -123,11 +134,11 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
         {
             case ObsBackupException refused: throw refused;
             case { } broken when Codecs.IsDamaged(broken):
-                throw DumpCheck.Corrupt(objectName, $"it is not a valid {Codec.ToString().ToLowerInvariant()} stream ({broken.Message})", broken);
+                throw DumpCheck.NotAValidStream(objectName, Codec, broken);
             case { } other: throw other;
         }
         DumpSummary? summary = null;
-        if (VerifyAs is { } stored)
+        if (verifyAs is { } stored)
         {
             // a damaged backup explains whatever psql did with it: its checks come before psql's exit code
             await compressed.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);

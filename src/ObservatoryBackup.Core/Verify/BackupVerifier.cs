@@ -2,23 +2,24 @@ using ObservatoryBackup.Compress;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
+using ObservatoryBackup.Streams;
 
 namespace ObservatoryBackup.Verify;
 
 /// <summary>
 /// Proves a backup whole as it streams past, in one pass and without a temporary copy: it has the size
-/// the store lists, the gzip stream decompresses to its end, its trailer's CRC-32 and length match the
+/// the store lists, the gzip (or zstd) stream decompresses to its end, a gzip trailer's CRC-32 and length match the
 /// data, the SQL ends with pg_dump's "dump complete" line (so a dump cut short before compression is
 /// refused too), and it holds no psql meta-command but pg_dump's own (read by <see cref="PlainDumpReader"/>),
 /// so that a restore stays inside its target database. Returns the rows each table's COPY block carried.
 /// </summary>
 public static class BackupVerifier
 {
-    /// <param name="gzip">The object's bytes from the start; read to its end.</param>
+    /// <param name="backup">The object's bytes from the start; read to its end.</param>
     /// <param name="expectedSize">The size the store lists for the object.</param>
-    public static async Task<DumpSummary> VerifyAsync(Stream gzip, string objectName, long expectedSize, CancellationToken ct)
+    public static async Task<DumpSummary> VerifyAsync(Stream backup, string objectName, long expectedSize, CancellationToken ct)
     {
-        var compressed = new TrailerCapture(gzip);
+        var compressed = new TrailerCapture(backup);
         var check = new DumpCheck(objectName);
         var codec = BackupKey.CodecOf(objectName);
         var buffer = new byte[1 << 16];
@@ -35,13 +36,13 @@ public static class BackupVerifier
         }
         catch (Exception ex) when (Codecs.IsDamaged(ex))
         {
-            throw DumpCheck.Corrupt(objectName, $"it is not a valid {codec.ToString().ToLowerInvariant()} stream ({ex.Message})", ex);
+            throw DumpCheck.NotAValidStream(objectName, codec, ex);
         }
         return check.Finish(compressed.Bytes, expectedSize, compressed.Trailer, codec);
     }
 
     /// <summary>A read-only pass-through that counts bytes and keeps the last eight: the gzip trailer.</summary>
-    internal sealed class TrailerCapture(Stream inner) : Stream
+    internal sealed class TrailerCapture(Stream inner) : ReadOnlyStream
     {
         private readonly byte[] _last = new byte[8];
 
@@ -74,15 +75,6 @@ public static class BackupVerifier
             chunk.CopyTo(_last.AsSpan(8 - chunk.Length));
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
         public override long Position { get => Bytes; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -68,6 +68,10 @@ public sealed class DumpCheck(string objectName)
         return new DumpSummary(_size, Reader.RowsPerTable);
     }
 
+    /// <summary>The object does not decompress: a damaged (or truncated, or not) gzip or zstd stream.</summary>
+    public static BackupDataException NotAValidStream(string objectName, BackupCodec codec, Exception damage) =>
+        Corrupt(objectName, $"it is not a valid {codec.ToString().ToLowerInvariant()} stream ({damage.Message})", damage);
+
     public static BackupDataException Corrupt(string objectName, string why, Exception? inner = null) =>
         new(ObsErrorKind.InvalidData, ErrorIds.BackupCorrupt, objectName,
             $"Backup '{objectName}' is not a complete backup: {why}. Nothing was changed.", inner);

@@ -79,6 +79,15 @@ public partial class ArchitectureTests
         Assert.Empty(found);
     }
 
+    [Fact]
+    public void The_cli_names_only_options_that_exist()
+    {
+        var options = CliOptionNames().ToHashSet(StringComparer.Ordinal);
+        var named = Enum.GetValues<ObservatoryBackup.Errors.Setting>().Select(ObservatoryBackup.Cli.OptionNames.For).Where(n => n.StartsWith("--", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(named);
+        Assert.All(named, name => Assert.Contains(name, options));
+    }
+
     private static IEnumerable<string> CmdletParameterNames() =>
         typeof(ObservatoryBackup.PowerShell.ObsCmdletBase).Assembly.GetTypes()
             .Where(t => t.GetCustomAttribute<CmdletAttribute>() is not null)

@@ -1,0 +1,31 @@
+using System.CommandLine;
+
+namespace ObservatoryBackup.Cli;
+
+/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH]</c></summary>
+internal static class BackupCommand
+{
+    public static Command Create(Commands app)
+    {
+        var dryRun = CommonOptions.DryRun();
+        var level = new Option<int?>("--compression-level")
+        {
+            Description = "gzip 1-9 (default 4) or zstd 1-19 (default 1).",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)) return n;
+                r.AddError($"--compression-level takes a whole number (gzip 1-9, zstd 1-19), not '{text}'.");
+                return null;
+            },
+        };
+        var compression = new Option<string?>("--compression") { Description = "gzip (the default, .sql.gz) or zstd (.sql.zst); default: OBS_COMPRESSION, then gzip." };
+        var metricsFile = CommonOptions.MetricsFile();
+        var backup = new Command("backup", "Dump the database, compress it and upload it as postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (.sql.zst with --compression zstd; observatory_… for the observatory database), then delete that database's backups older than BACKUP_RETENTION_DAYS.")
+        {
+            dryRun, level, compression, metricsFile,
+        };
+        backup.SetAction((r, ct) => app.BackupAsync(r.GetValue(dryRun), r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile), ct));
+        return backup;
+    }
+}

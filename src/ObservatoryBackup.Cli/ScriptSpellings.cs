@@ -1,0 +1,37 @@
+using System.CommandLine;
+
+namespace ObservatoryBackup.Cli;
+
+/// <summary>
+/// The replaced scripts' spellings on the root command (<c>--dry-run</c>, <c>--list</c>,
+/// <c>--restore OBJECT [--yes]</c>), so that every command of their operating document works with
+/// the script replaced by obs-backup. A bare obs-backup still prints help: nobody starts a backup,
+/// and its pruning, by exploring the CLI.
+/// </summary>
+internal static class ScriptSpellings
+{
+    public static void AddTo(RootCommand root, Commands app)
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "As backup_postgres.py --dry-run: the same as 'backup --dry-run'." };
+        var list = new Option<bool>("--list") { Description = "As restore_postgres.py --list: the same as 'list'." };
+        var restore = new Option<string?>("--restore") { Description = "As restore_postgres.py --restore OBJECT [--yes]: the same as 'restore OBJECT [--yes]'.", HelpName = "object" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "With --restore: do not ask for confirmation." };
+        root.Options.Add(dryRun);
+        root.Options.Add(list);
+        root.Options.Add(restore);
+        root.Options.Add(yes);
+        root.SetAction((r, ct) =>
+        {
+            var (dry, listing, name, yesGiven) = (r.GetValue(dryRun), r.GetValue(list), r.GetValue(restore), r.GetValue(yes));
+            if ((dry ? 1 : 0) + (listing ? 1 : 0) + (name is null ? 0 : 1) > 1)
+                return Task.FromResult(app.Fail("use one of --dry-run, --list and --restore at a time.", ExitCodes.BadConfiguration));
+            if (listing) return app.ListAsync(ct);
+            if (name is not null) return app.RestoreAsync(name, yesGiven, inPlace: false, noOwner: false, noTablespaces: false, ct);
+            if (dry) return app.BackupAsync(dryRun: true, null, null, null, ct);
+            if (yesGiven)
+                return Task.FromResult(app.Fail("--yes goes with --restore OBJECT (or 'restore OBJECT --yes').", ExitCodes.BadConfiguration));
+            new System.CommandLine.Help.HelpAction().Invoke(r);
+            return Task.FromResult(ExitCodes.Failed);
+        });
+    }
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Errors;
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Store;
+using ObservatoryBackup.Testing;
+
+namespace ObservatoryBackup.Cli;
+
+/// <summary><c>obs-backup test [OBJECT | --latest] [--verify-only] [--keep] [--no-owner] [--no-tablespaces]</c>: the spec's restore test.</summary>
+internal static class TestCommand
+{
+    public static Command Create(Commands app)
+    {
+        var testObject = new Argument<string?>("object") { Description = "The backup to test; or --latest.", Arity = ArgumentArity.ZeroOrOne };
+        var latest = new Option<bool>("--latest") { Description = "Test the newest backup in the bucket." };
+        var verifyOnly = new Option<bool>("--verify-only") { Description = "Only check the backup as it downloads (size, the gzip or zstd stream, pg_dump's closing line, rows per table); restore nothing." };
+        var keep = new Option<bool>("--keep") { Description = "Keep the scratch database afterwards." };
+        var noOwner = CommonOptions.NoOwner();
+        var noTablespaces = CommonOptions.NoTablespaces();
+        var metricsFile = CommonOptions.MetricsFile();
+        var test = new Command("test", "Prove a backup restores: restore it into a scratch database on the server of DATABASE_URL and check every table's row count; the scratch database is dropped afterwards.")
+        {
+            testObject, latest, verifyOnly, keep, noOwner, noTablespaces, metricsFile,
+        };
+        test.SetAction((r, ct) => r.GetValue(latest) && r.GetValue(testObject) is { } named
+            ? Task.FromResult(app.Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration))
+            : app.RunAsync(needsDatabase: !r.GetValue(verifyOnly), async (settings, log) =>
+            {
+                var name = r.GetValue(latest)
+                    ? (await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(null, ct)).ObjectName
+                    : r.GetValue(testObject) ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, ErrorIds.InvalidObjectName, "", "Name the backup to test, or pass --latest.");
+                var result = await new BackupTestEngine(settings, log) { NoOwner = r.GetValue(noOwner), NoTablespaces = r.GetValue(noTablespaces) }
+                    .RunAsync(name, r.GetValue(verifyOnly), r.GetValue(keep), ct);
+                if (result.Passed) return ExitCodes.Success;
+                foreach (var m in result.Mismatches)
+                    app.Error.WriteLine($"obs-backup: error: {m}");
+                return ExitCodes.Failed;
+            }, overrides: () => new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }));
+        return test;
+    }
+}
