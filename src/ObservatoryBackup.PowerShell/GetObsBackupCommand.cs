@@ -13,14 +13,14 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(StoredBackup))]
 public sealed class GetObsBackupCommand : ObsStorageCmdletBase
 {
-    /// <summary>Object names to match; wildcards allowed.</summary>
+    /// <summary>Object names to list; wildcards are allowed.</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ObjectNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>Only backups of this database (the name each backup's object name records).</summary>
+    /// <summary>Only backups of this database, as their object names record it (postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DatabaseNameCompleter))]
@@ -30,7 +30,7 @@ public sealed class GetObsBackupCommand : ObsStorageCmdletBase
     [Parameter]
     public SwitchParameter Latest { get; set; }
 
-    /// <summary>Only backups taken after this time.</summary>
+    /// <summary>Only backups taken after this time (local time unless the value says otherwise).</summary>
     [Parameter]
     public DateTime? After { get; set; }
 

@@ -12,13 +12,13 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(BackupStatus))]
 public sealed class GetObsBackupStatusCommand : ObsStorageCmdletBase
 {
-    /// <summary>Only backups of this database; default: every backup in the bucket.</summary>
+    /// <summary>Only backups of this database, as their object names record it. Default: every backup in the bucket.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DatabaseNameCompleter))]
     public string? Database { get; set; }
 
-    /// <summary>How old the newest backup may be: a TimeSpan, or 26h, 90m, 2d as the CLI takes it. Default: 26 hours.</summary>
+    /// <summary>How old the newest backup may be before the status is an error. Default: 26 hours (a daily job plus slack).</summary>
     [Parameter]
     [DurationTransformation]
     public TimeSpan MaxAge { get; set; } = StatusEngine.DefaultMaxAge;

@@ -11,7 +11,7 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(string), typeof(System.Security.SecureString))]
 public sealed class NewObsCredentialKeyCommand : PSCmdlet
 {
-    /// <summary>Return the key as a SecureString, to pass straight to Update-ObsCredentialKey -NewKey.</summary>
+    /// <summary>Return the key as a SecureString, to pass straight to Update-ObsCredentialKey -NewKey without showing it.</summary>
     [Parameter]
     public SwitchParameter AsSecureString { get; set; }
 

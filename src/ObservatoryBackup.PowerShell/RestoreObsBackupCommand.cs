@@ -13,11 +13,11 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(RestoreResult))]
 public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
 {
-    /// <summary>Drop and recreate the database, then restore into it (no room needed for a second copy; a failed restore leaves it partial).</summary>
+    /// <summary>Drop and recreate the database, then restore into it. Needs no room for a second copy, but a failed restore leaves the database partial.</summary>
     [Parameter]
     public SwitchParameter InPlace { get; set; }
 
-    /// <summary>Do not ask for confirmation.</summary>
+    /// <summary>Restore without asking for confirmation.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

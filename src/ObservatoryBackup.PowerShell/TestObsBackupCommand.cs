@@ -14,15 +14,15 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(BackupTestResult))]
 public sealed class TestObsBackupCommand : ObsRestoringCmdletBase
 {
-    /// <summary>Only check the backup as it downloads (size, the gzip or zstd stream, pg_dump's closing line, row counts per table): no restore, no temporary file.</summary>
+    /// <summary>Only check the backup as it downloads: its size, the gzip or zstd stream and its checksum, pg_dump's closing line, and the rows of each table. Nothing is restored and no temporary file is written.</summary>
     [Parameter]
     public SwitchParameter VerifyOnly { get; set; }
 
-    /// <summary>Keep the scratch database afterwards, to look at it; its name is in the result's Database.</summary>
+    /// <summary>Keep the scratch database afterwards to look at it; its name is in the result's Database property.</summary>
     [Parameter]
     public SwitchParameter Keep { get; set; }
 
-    /// <summary>Write node_exporter textfile metrics (last test success, test status) to this .prom file. Default: OBS_METRICS_FILE.</summary>
+    /// <summary>Write node_exporter textfile metrics (obs_backup_last_test_success_timestamp_seconds, obs_backup_last_test_status) to this .prom file, atomically. Default: OBS_METRICS_FILE.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? MetricsPath { get; set; }

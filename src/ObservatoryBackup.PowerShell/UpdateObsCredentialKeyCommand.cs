@@ -14,15 +14,15 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(KeyRotationResult))]
 public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
 {
-    /// <summary>The key the credentials are encrypted with now. Default: CREDENTIAL_ENCRYPTION_KEY when CREDENTIAL_ENCRYPTION_KEY_NEW is set, else CREDENTIAL_ENCRYPTION_KEY_OLD.</summary>
+    /// <summary>The Fernet key the credentials are encrypted with now.</summary>
     [Parameter]
     public SecureString? OldKey { get; set; }
 
-    /// <summary>The key to re-encrypt them with. Default: CREDENTIAL_ENCRYPTION_KEY_NEW when set, else CREDENTIAL_ENCRYPTION_KEY.</summary>
+    /// <summary>The Fernet key to re-encrypt them with (url-safe base64 of 32 bytes).</summary>
     [Parameter]
     public SecureString? NewKey { get; set; }
 
-    /// <summary>PostgreSQL URL of the application's database. Default: DATABASE_URL.</summary>
+    /// <summary>PostgreSQL URL of the application's database.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? DatabaseUrl { get; set; }
@@ -32,12 +32,12 @@ public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
     [Credential]
     public PSCredential? DatabaseCredential { get; set; }
 
-    /// <summary>Table holding the credentials.</summary>
+    /// <summary>The table holding the credentials.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string Table { get; set; } = CredentialTable.DefaultTable;
 
-    /// <summary>Schema of the table; default: the connection's search_path.</summary>
+    /// <summary>The table's schema.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Schema { get; set; }
@@ -52,7 +52,7 @@ public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
     [ValidateNotNullOrEmpty]
     public string Column { get; set; } = CredentialTable.DefaultColumn;
 
-    /// <summary>Do not ask for confirmation.</summary>
+    /// <summary>Re-encrypt without asking for confirmation.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Collections;
 using System.Management.Automation;
 
@@ -43,6 +44,40 @@ public sealed class HelpAndManifestTests : IDisposable
         var license = Path.Combine(Fixtures.Shell.RepoRoot, "LICENSE");
         Assert.EndsWith("/LICENSE", manifest.LicenseUri!.ToString());
         Assert.StartsWith("MIT License", File.ReadAllText(license));
+    }
+
+    /// <summary>
+    /// The help users read (module/en-US MAML) and the doc comments beside the code say the same: each
+    /// cmdlet's synopsis, and each parameter a cmdlet declares itself. Parameters a base class declares
+    /// for several cmdlets may be worded for each cmdlet in the MAML.
+    /// </summary>
+    [Fact]
+    public void The_help_says_what_the_doc_comments_say()
+    {
+        System.Xml.Linq.XNamespace maml = "http://schemas.microsoft.com/maml/2004/10", command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
+        var help = System.Xml.Linq.XDocument.Load(Path.Combine(Fixtures.Shell.RepoRoot, "module", "en-US", "ObservatoryBackup.PowerShell.dll-Help.xml"));
+        var assembly = typeof(ObservatoryBackup.PowerShell.ObsCmdletBase).Assembly;
+        var docs = System.Xml.Linq.XDocument.Load(Path.ChangeExtension(assembly.Location, ".xml")).Descendants("member")
+            .ToDictionary(m => (string)m.Attribute("name")!);
+        static string Text(System.Xml.Linq.XElement? e) => e is null ? "" : System.Text.RegularExpressions.Regex.Replace(
+            string.Concat(e.Nodes().Select(n => n is System.Xml.Linq.XElement x ? (string?)x.Attribute("cref")?.Value.Split('.')[^1] ?? x.Value : n.ToString())), @"\s+", " ").Trim();
+        var disagree = new List<string>();
+        foreach (var type in assembly.GetTypes().Where(t => t.GetCustomAttribute<CmdletAttribute>() is not null))
+        {
+            var attr = type.GetCustomAttribute<CmdletAttribute>()!;
+            var entry = help.Descendants(command + "command").Single(c => c.Element(command + "details")!.Element(command + "name")!.Value == $"{attr.VerbName}-{attr.NounName}");
+            var synopsis = Text(entry.Element(command + "details")!.Element(maml + "description")!.Element(maml + "para"));
+            var docSynopsis = Text(docs[$"T:{type.FullName}"].Descendants("para").FirstOrDefault(p => (string?)p.Attribute("type") == "synopsis"));
+            if (synopsis != docSynopsis) disagree.Add($"{type.Name} synopsis: help '{synopsis}', doc comment '{docSynopsis}'");
+            foreach (var property in type.GetProperties().Where(p => p.DeclaringType == type && p.GetCustomAttributes<ParameterAttribute>().Any()))
+            {
+                var parameter = entry.Element(command + "parameters")!.Elements(command + "parameter").SingleOrDefault(p => p.Element(maml + "name")!.Value == property.Name);
+                var described = parameter is null ? "(none)" : string.Join(" ", parameter.Element(maml + "description")!.Elements(maml + "para").Select(Text));
+                var documented = Text(docs.GetValueOrDefault($"P:{type.FullName}.{property.Name}")?.Element("summary"));
+                if (described != documented) disagree.Add($"{type.Name} -{property.Name}: help '{described}', doc comment '{documented}'");
+            }
+        }
+        Assert.Empty(disagree);
     }
 
     [Fact]
