@@ -11,7 +11,8 @@ using ObservatoryBackup.Verify;
 namespace ObservatoryBackup.Restore;
 
 /// <summary>
-/// Loads a backup into a database: gunzip → <see cref="DumpGate"/> → psql with ON_ERROR_STOP, reporting
+/// Loads a backup into a database as a pipeline: decompress (<see cref="BackupSource"/>) → check
+/// (<see cref="DumpGate"/>) → load (<see cref="PsqlProcess"/>, ON_ERROR_STOP), reporting
 /// progress. A forbidden psql meta-command never reaches psql. <see cref="LoadVerifiedAsync"/> verifies the
 /// backup on its way in (one pass instead of two). With
 /// <see cref="NoOwner"/>, ownership and privileges are left out.
@@ -86,65 +87,15 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     private async Task<DumpSummary?> LoadAsync(Stream backup, long size, StoredBackup? verifyAs, string database, bool targetUntouched, CancellationToken ct)
     {
         log.Info("restore_start", ("database", database));
-        var counting = new CountingStream(backup, sink.Progress, Codecs.Decompressing(Codec) + " | psql", size);
-        var compressed = new BackupVerifier.TrailerCapture(counting);
         var objectName = ObjectName ?? verifyAs?.ObjectName ?? database;
         var check = new DumpCheck(objectName);
-        int exitCode;
-        string stderr;
-        DumpGate gate;
-        await using (var gunzip = Codecs.Decompressor(Codec, compressed))
-        {
-            gate = new DumpGate(gunzip, check, NoOwner, PsqlProcess.NewRestrictKey(), NoTablespaces);
-            try
-            {
-                (exitCode, stderr) = await new PsqlProcess(psqlPath, server.WithDatabase(database)).RunAsync(gate, ct).ConfigureAwait(false);
-            }
-            catch (Exception) when (gate.Failure is not null)
-            {
-                exitCode = -1;
-                stderr = "";
-            }
-            // psql stops reading at a failing statement: the rest of the SQL still goes through the checks
-            if (verifyAs is not null && gate.Failure is null)
-            {
-                try { await gate.CopyToAsync(Stream.Null, ct).ConfigureAwait(false); }
-                catch (Exception) when (gate.Failure is not null) { /* reported below */ }
-            }
-            // a refused line may be garbage from a damaged stream: read the rest, without psql, for the checks to say which
-            if (verifyAs is { } refusedObject && gate.Failure is BackupDataException { ErrorId: ErrorIds.BackupUnsafe } unsafeLine)
-            {
-                try
-                {
-                    var rest = new byte[1 << 16];
-                    int n;
-                    while ((n = await gunzip.ReadAsync(rest, ct).ConfigureAwait(false)) > 0) check.Sql(rest.AsSpan(0, n));
-                    await compressed.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (Codecs.IsDamaged(ex))
-                {
-                    throw DumpCheck.NotAValidStream(objectName, Codec, ex);
-                }
-                check.Finish(compressed.Bytes, refusedObject.Size, compressed.Trailer, Codec); // a damaged backup throws BackupCorrupt here
-                throw unsafeLine;
-            }
-        }
-        // the gate closed first (a meta-command, a broken gzip stream): that, not psql's view of it, is the failure
-        switch (gate.Failure)
-        {
-            case ObsBackupException refused: throw refused;
-            case { } broken when Codecs.IsDamaged(broken):
-                throw DumpCheck.NotAValidStream(objectName, Codec, broken);
-            case { } other: throw other;
-        }
-        DumpSummary? summary = null;
-        if (verifyAs is { } stored)
-        {
-            // a damaged backup explains whatever psql did with it: its checks come before psql's exit code
-            await compressed.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
-            summary = check.Finish(compressed.Bytes, stored.Size, compressed.Trailer, Codec);
-            summary.LogVerified(log, stored.ObjectName);
-        }
+        await using var source = new BackupSource(backup, size, Codec, objectName, sink.Progress);
+        var gate = new DumpGate(source.Sql, check, NoOwner, PsqlProcess.NewRestrictKey(), NoTablespaces);
+        var (exitCode, stderr) = await LoadIntoPsqlAsync(gate, database, ct).ConfigureAwait(false);
+
+        // what the backup is decides before what psql made of it: a damaged or crafted backup explains a failed psql
+        var summary = verifyAs is { } stored ? await SettleVerifiedAsync(source, gate, check, stored, ct).ConfigureAwait(false) : null;
+        if (gate.Failure is { } failure) throw source.Explain(failure);
         if (exitCode != 0)
         {
             log.Error("psql_failed", ("database", database), ("exit_code", exitCode), ("stderr", stderr.Trim()));
@@ -153,9 +104,46 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
                 MissingTablespace = MissingTablespace().Match(stderr) is { Success: true } t ? t.Groups[1].Value : null,
             };
         }
-        counting.Complete();
+        source.Complete();
         if (NoOwner || NoTablespaces) log.Info("ownership_left_out", ("database", database), ("statements", gate.Dropped), ("no_owner", NoOwner), ("no_tablespaces", NoTablespaces));
         log.Info("restore_complete", ("database", database));
+        return summary;
+    }
+
+    /// <summary>The load stage: psql on what the gate lets through; when the gate closed, psql's own view of it does not count.</summary>
+    private async Task<(int ExitCode, string StandardError)> LoadIntoPsqlAsync(DumpGate gate, string database, CancellationToken ct)
+    {
+        try
+        {
+            return await new PsqlProcess(psqlPath, server.WithDatabase(database)).RunAsync(gate, ct).ConfigureAwait(false);
+        }
+        catch (Exception) when (gate.Failure is not null)
+        {
+            return (-1, "");
+        }
+    }
+
+    /// <summary>
+    /// The rest of a verified load's checks, whatever psql did: the SQL psql did not read (it stops at a
+    /// failing statement) still goes through the gate; after a refused line the rest is read without
+    /// psql, so that a damaged backup (<c>BackupCorrupt</c>) is told from a crafted one (<c>BackupUnsafe</c>).
+    /// </summary>
+    private async Task<DumpSummary> SettleVerifiedAsync(BackupSource source, DumpGate gate, DumpCheck check, StoredBackup stored, CancellationToken ct)
+    {
+        if (gate.Failure is null)
+        {
+            try { await gate.CopyToAsync(Stream.Null, ct).ConfigureAwait(false); }
+            catch (Exception) when (gate.Failure is not null) { /* settled below */ }
+        }
+        if (gate.Failure is BackupDataException { ErrorId: ErrorIds.BackupUnsafe } unsafeLine)
+        {
+            await source.ReadRestIntoAsync(check, ct).ConfigureAwait(false);
+            source.Finish(check, stored.Size); // a damaged backup throws BackupCorrupt here
+            throw unsafeLine;
+        }
+        if (gate.Failure is { } failure) throw source.Explain(failure);
+        var summary = await source.FinishAsync(check, stored.Size, ct).ConfigureAwait(false);
+        summary.LogVerified(log, stored.ObjectName);
         return summary;
     }
 }
