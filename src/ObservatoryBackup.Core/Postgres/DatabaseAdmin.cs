@@ -123,27 +123,14 @@ public sealed class DatabaseAdmin : IAsyncDisposable
     /// The ordinary tables of this connection's database that pg_dump writes COPY data for, named as
     /// pg_dump names them: user schemas, not members of an extension.
     /// </summary>
-    public async Task<IReadOnlyList<string>> DataTablesAsync(CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
+    public Task<IReadOnlyList<string>> DataTablesAsync(CancellationToken ct) =>
+        StringsAsync("""
             SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind = 'r' AND c.relpersistence <> 't'
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-            """, _connection);
-        var names = new List<string>();
-        try
-        {
-            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false)) names.Add(reader.GetString(0));
-        }
-        catch (NpgsqlException ex)
-        {
-            throw Translate(ex, Url, _connection.Database);
-        }
-        return names;
-    }
+            """, _connection.Database, ct);
 
     /// <summary>
     /// Whether <paramref name="name"/> is a database an interrupted DROP DATABASE left invalid
@@ -153,25 +140,29 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         await ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1 AND datconnlimit = -2)", ct, name).ConfigureAwait(false);
 
     /// <summary>Names of the databases on the server.</summary>
-    public async Task<IReadOnlyList<string>> DatabaseNamesAsync(CancellationToken ct)
+    public Task<IReadOnlyList<string>> DatabaseNamesAsync(CancellationToken ct) =>
+        StringsAsync("SELECT datname FROM pg_database", Url.Database, ct);
+
+    /// <summary>Names of the databases a session can connect to, templates left out.</summary>
+    public Task<IReadOnlyList<string>> ConnectableDatabaseNamesAsync(CancellationToken ct) =>
+        StringsAsync("SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate", Url.Database, ct);
+
+    /// <summary>The first column of every row <paramref name="sql"/> returns.</summary>
+    private async Task<IReadOnlyList<string>> StringsAsync(string sql, string database, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("SELECT datname FROM pg_database", _connection);
-        var names = new List<string>();
+        await using var cmd = new NpgsqlCommand(sql, _connection);
+        var values = new List<string>();
         try
         {
             await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false)) names.Add(reader.GetString(0));
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) values.Add(reader.GetString(0));
         }
         catch (NpgsqlException ex)
         {
-            throw Translate(ex, Url, Url.Database);
+            throw Translate(ex, Url, database);
         }
-        return names;
+        return values;
     }
-
-    /// <summary>Names of the databases a session can connect to, templates left out.</summary>
-    public async Task<IReadOnlyList<string>> ConnectableDatabaseNamesAsync(CancellationToken ct) =>
-        (await DatabaseNamesAsync(ct).ConfigureAwait(false)).Where(n => n is not ("template0" or "template1")).ToList();
 
     public async Task<bool> DatabaseExistsAsync(string name, CancellationToken ct) =>
         await ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", ct, name).ConfigureAwait(false);
