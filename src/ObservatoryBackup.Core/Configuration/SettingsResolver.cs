@@ -200,7 +200,42 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         _ => throw new ConfigurationException(setting, variable, $"must be true or false, not '{value}'."),
     };
 
-    // An empty variable counts as unset, as `os.environ.get(...) or default` did in the scripts.
-    private string? Get(string name) =>
+    /// <summary>
+    /// The secrets that may come from a file named by NAME_FILE instead (the Docker and Kubernetes
+    /// secrets convention), with the setting each is.
+    /// </summary>
+    private static readonly Dictionary<string, Setting> FileVariables = new(StringComparer.Ordinal)
+    {
+        [DatabaseUrlVariable] = Setting.DatabaseUrl,
+        [AccessKeyVariable] = Setting.AccessKey,
+        [SecretKeyVariable] = Setting.SecretKey,
+        [OldCredentialKeyVariable] = Setting.OldCredentialKey,
+        [CredentialKeyVariable] = Setting.OldCredentialKey,
+        [NextCredentialKeyVariable] = Setting.NewCredentialKey,
+    };
+
+    /// <summary>
+    /// A variable's value. An empty variable counts as unset, as `os.environ.get(...) or default` did in
+    /// the scripts. A secret may come from the file NAME_FILE names (its content, less a final newline);
+    /// both set, or a file that cannot be read, is an error naming the variable, never the content.
+    /// </summary>
+    private string? Get(string name)
+    {
+        var value = Raw(name);
+        if (!FileVariables.TryGetValue(name, out var setting) || Raw(name + "_FILE") is not { } path) return value;
+        if (value is not null)
+            throw new ConfigurationException(setting, name + "_FILE", $"and {name} are both set; set one of them.");
+        try
+        {
+            var content = File.ReadAllText(path).TrimEnd('\n').TrimEnd('\r');
+            return string.IsNullOrWhiteSpace(content) ? null : content;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException(setting, name + "_FILE", $"names a file that cannot be read ({path}: {ex.Message}).");
+        }
+    }
+
+    private string? Raw(string name) =>
         environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
 }

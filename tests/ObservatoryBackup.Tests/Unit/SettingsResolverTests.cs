@@ -171,4 +171,59 @@ public class SettingsResolverTests
         Assert.Equal(new ToolPath("/opt/pg/bin/pg_dump", "OBS_PG_DUMP"), s.PgDumpPath);
         Assert.Equal(new ToolPath("/x/psql"), s.PsqlPath);
     }
+
+    [Fact]
+    public void Secrets_come_from_the_files_their_FILE_variables_name()
+    {
+        var dir = Directory.CreateTempSubdirectory("obs-secrets-").FullName;
+        File.WriteAllText(Path.Combine(dir, "url"), "postgresql://app:from-a-file@db:5432/observatory\n");
+        File.WriteAllText(Path.Combine(dir, "access"), "AKFILE");
+        File.WriteAllText(Path.Combine(dir, "secret"), "s3cr3t-from-file\r\n");
+        var env = new Dictionary<string, string?>
+        {
+            ["DATABASE_URL_FILE"] = Path.Combine(dir, "url"),
+            ["MINIO_ENDPOINT"] = "minio:9000",
+            ["MINIO_ACCESS_KEY_FILE"] = Path.Combine(dir, "access"),
+            ["MINIO_SECRET_KEY_FILE"] = Path.Combine(dir, "secret"),
+        };
+
+        var settings = Resolve(env);
+
+        Assert.Equal(("app", "from-a-file"), (settings.Database!.User, settings.Database.Password));
+        Assert.Equal(("AKFILE", "s3cr3t-from-file"), (settings.Storage.AccessKey, settings.Storage.SecretKey));
+    }
+
+    [Fact]
+    public void A_secret_set_twice_or_in_a_file_that_cannot_be_read_is_an_error_naming_the_variable_never_the_content()
+    {
+        var dir = Directory.CreateTempSubdirectory("obs-secrets-").FullName;
+        File.WriteAllText(Path.Combine(dir, "secret"), "the-secret-itself");
+        var both = Minimal();
+        both["MINIO_SECRET_KEY"] = "also-set";
+        both["MINIO_SECRET_KEY_FILE"] = Path.Combine(dir, "secret");
+        var missing = Minimal();
+        missing["DATABASE_URL"] = null;
+        missing["DATABASE_URL_FILE"] = Path.Combine(dir, "no-such-file");
+
+        var twice = Assert.Throws<ConfigurationException>(() => Resolve(both));
+        var unreadable = Assert.Throws<ConfigurationException>(() => Resolve(missing));
+
+        Assert.Equal("MINIO_SECRET_KEY_FILE and MINIO_SECRET_KEY are both set; set one of them.", twice.Message);
+        Assert.StartsWith("DATABASE_URL_FILE names a file that cannot be read", unreadable.Message);
+        Assert.DoesNotContain("the-secret-itself", twice.Message + unreadable.Message);
+        Assert.DoesNotContain("also-set", twice.Message);
+    }
+
+    [Fact]
+    public void Credential_keys_come_from_files_too()
+    {
+        var dir = Directory.CreateTempSubdirectory("obs-secrets-").FullName;
+        File.WriteAllText(Path.Combine(dir, "old"), "OLDKEY\n");
+        File.WriteAllText(Path.Combine(dir, "new"), "NEWKEY\n");
+        var env = new Dictionary<string, string?> { ["CREDENTIAL_ENCRYPTION_KEY_FILE"] = Path.Combine(dir, "old"), ["CREDENTIAL_ENCRYPTION_KEY_NEW_FILE"] = Path.Combine(dir, "new") };
+
+        var (oldKey, newKey) = new SettingsResolver(env).ResolveCredentialKeys(null, null);
+
+        Assert.Equal(("OLDKEY", "NEWKEY"), (oldKey.Text, newKey.Text));
+    }
 }
