@@ -28,6 +28,10 @@ public sealed class PlainDumpReader
     }
 
     private readonly List<byte> _partial = [];
+
+    // Inside COPY data only "\." matters of a line: a row split across reads keeps its first bytes, not
+    // all of them, so memory stays small whatever the size of a row (a bytea value can be a gigabyte).
+    private const int CopyLinePrefix = 4;
     private readonly Reading _standard = new(backslashEscapesInStrings: false);
     private readonly Reading _escaping = new(backslashEscapesInStrings: true);
     private readonly Dictionary<string, long> _rows = new(StringComparer.Ordinal);
@@ -74,7 +78,7 @@ public sealed class PlainDumpReader
             var newline = chunk.IndexOf((byte)'\n');
             if (newline < 0)
             {
-                _partial.AddRange(chunk);
+                Keep(chunk);
                 return;
             }
             if (_partial.Count == 0)
@@ -83,12 +87,20 @@ public sealed class PlainDumpReader
             }
             else
             {
-                _partial.AddRange(chunk[..newline]);
+                Keep(chunk[..newline]);
                 Line(_partial.ToArray());
                 _partial.Clear();
             }
             chunk = chunk[(newline + 1)..];
         }
+    }
+
+    /// <summary>Keeps the start of a line split across reads: all of it, or inside COPY data its first bytes.</summary>
+    private void Keep(ReadOnlySpan<byte> piece)
+    {
+        if (_standard.InCopyData && _escaping.InCopyData)
+            piece = piece[..Math.Min(piece.Length, Math.Max(0, CopyLinePrefix - _partial.Count))];
+        _partial.AddRange(piece);
     }
 
     /// <summary>Reads the last line when the dump does not end with a newline.</summary>

@@ -86,4 +86,22 @@ public class PlainDumpReaderTests
         Assert.Equal(2, reader.RowsPerTable["public.t"]);
         Assert.Equal("\"Odd\".\"T t\"", reader.OpenCopyTable);
     }
+
+    [Fact]
+    public void A_row_of_any_size_costs_no_memory_of_its_size()
+    {
+        var reader = new PlainDumpReader();
+        reader.Read("COPY public.blobs (b) FROM stdin;\n"u8);
+        var chunk = new byte[1 << 16];
+        Array.Fill(chunk, (byte)'a');
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 800; i++) reader.Read(chunk); // one row of 50 MiB, as a large bytea value is
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        reader.Read("\n\\.\n-- PostgreSQL database dump complete\n"u8);
+        reader.Complete();
+
+        Assert.InRange(allocated, 0, 1 << 20);
+        Assert.Equal(1, reader.RowsPerTable["public.blobs"]);
+        Assert.True(reader.IsComplete);
+    }
 }
