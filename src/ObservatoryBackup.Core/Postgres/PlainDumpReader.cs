@@ -60,6 +60,9 @@ public sealed class PlainDumpReader
     /// <summary>True while inside a COPY block's data.</summary>
     public bool InCopyData => _standard.InCopyData;
 
+    /// <summary>True while inside COPY data as every reading of the quotes sees it: nothing up to the next newline can be a meta-command.</summary>
+    public bool InCopyDataEveryReading => _standard.InCopyData && _escaping.InCopyData;
+
     /// <summary>The table whose COPY data is being read, or null outside COPY data.</summary>
     public string? OpenCopyTable => InCopyData ? _copyTable : null;
 
@@ -98,7 +101,7 @@ public sealed class PlainDumpReader
     /// <summary>Keeps the start of a line split across reads: all of it, or inside COPY data its first bytes.</summary>
     private void Keep(ReadOnlySpan<byte> piece)
     {
-        if (_standard.InCopyData && _escaping.InCopyData)
+        if (InCopyDataEveryReading)
             piece = piece[..Math.Min(piece.Length, Math.Max(0, CopyLinePrefix - _partial.Count))];
         _partial.AddRange(piece);
     }

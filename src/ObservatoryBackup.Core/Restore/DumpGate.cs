@@ -29,6 +29,10 @@ internal sealed class DumpGate : ReadOnlyStream
     private readonly MemoryStream _out = new();
     private bool _ended;
 
+    // Inside COPY data a line needs no holding back (nothing in it can be a meta-command or a statement
+    // to leave out), so a row split across reads goes through as it comes: memory does not grow with a row.
+    private bool _passingRow;
+
     /// <param name="restrictKey">psql's <c>\restrict</c> key for this load: letters and digits nobody else knows.</param>
     public DumpGate(Stream sql, DumpCheck check, bool noOwner, string restrictKey, bool noTablespaces = false)
     {
@@ -83,7 +87,12 @@ internal sealed class DumpGate : ReadOnlyStream
         {
             try
             {
-                if (_line.Count == 0)
+                if (_passingRow)
+                {
+                    PassThrough(chunk[..(newline + 1)]);
+                    _passingRow = false;
+                }
+                else if (_line.Count == 0)
                 {
                     Emit(chunk[..newline], newline: true);
                 }
@@ -102,7 +111,22 @@ internal sealed class DumpGate : ReadOnlyStream
             }
             chunk = chunk[(newline + 1)..];
         }
+        if (chunk.IsEmpty) return;
+        if (_passingRow || _line.Count == 0 && _check.Reader.InCopyDataEveryReading)
+        {
+            PassThrough(chunk);
+            _passingRow = true;
+            return;
+        }
         foreach (var b in chunk) _line.Add(b);
+    }
+
+    /// <summary>Part of a COPY data row: checked in order, then given to psql at once.</summary>
+    private void PassThrough(ReadOnlySpan<byte> part)
+    {
+        _check.Sql(part);
+        _check.ThrowIfUnsafe();
+        _out.Write(part);
     }
 
     private void Emit(ReadOnlySpan<byte> line, bool newline)
