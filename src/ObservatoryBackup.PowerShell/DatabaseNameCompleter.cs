@@ -18,9 +18,8 @@ public sealed class DatabaseNameCompleter : IArgumentCompleter
     {
         try
         {
-            var credential = fakeBoundParameters["DatabaseCredential"] as PSCredential;
             var url = SettingsResolver.FromProcess().ResolveDatabase(fakeBoundParameters["DatabaseUrl"] as string,
-                credential is null ? null : new DatabaseCredential(credential.UserName, credential.GetNetworkCredential().Password));
+                ObsCmdletBase.CredentialFrom(fakeBoundParameters["DatabaseCredential"] as PSCredential));
             url = url with { ConnectTimeout = (int)Math.Ceiling(CompletionBound.Timeout.TotalSeconds) };
             var prefix = wordToComplete.Trim('\'', '"');
             return CompletionBound.Run(async ct =>

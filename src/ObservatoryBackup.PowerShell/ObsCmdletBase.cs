@@ -41,7 +41,7 @@ public abstract class ObsCmdletBase : PSCmdlet
     });
 
     /// <summary>A -DatabaseCredential parameter's user and password, for the engine.</summary>
-    protected static Configuration.DatabaseCredential? CredentialFrom(PSCredential? credential) =>
+    internal static Configuration.DatabaseCredential? CredentialFrom(PSCredential? credential) =>
         credential is null ? null : new(credential.UserName, credential.GetNetworkCredential().Password);
 
     protected bool WhatIfRequested =>

@@ -18,14 +18,13 @@ public static class DatabaseLock
     internal static string Resource(string database) => $"{DatabaseAdmin.ApplicationName} database {database}";
 
     /// <summary>The application_name of a run's lock session.</summary>
-    public static string Purpose(Run run) => run.ToString().ToLowerInvariant();
+    private static string Purpose(Run run) => run.ToString().ToLowerInvariant();
 
     /// <summary>
-    /// Takes the lock on <paramref name="database"/> for the life of <paramref name="session"/> (a
-    /// maintenance connection made with <see cref="Purpose"/>), or fails at once with
-    /// <c>BackupInProgress</c>, <c>RestoreInProgress</c> or <c>TestInProgress</c>, naming the run that holds it.
+    /// Takes the lock on <paramref name="database"/> for the life of <paramref name="session"/>, or fails
+    /// at once with <c>BackupInProgress</c>, <c>RestoreInProgress</c> or <c>TestInProgress</c>, naming the run that holds it.
     /// </summary>
-    public static async Task TakeAsync(DatabaseAdmin session, string database, Run run, CancellationToken ct)
+    private static async Task TakeAsync(DatabaseAdmin session, string database, Run run, CancellationToken ct)
     {
         if (await session.TryLockAsync(Resource(database), ct).ConfigureAwait(false)) return;
         var holder = await session.LockHolderAsync(Resource(database), ct).ConfigureAwait(false);
@@ -47,7 +46,10 @@ public static class DatabaseLock
         _ => ErrorIds.TestInProgress,
     };
 
-    /// <summary>A maintenance session of its own holding the lock, for a run that has no other (a backup).</summary>
+    /// <summary>
+    /// A maintenance session holding the lock on <paramref name="database"/> for as long as it is open:
+    /// the backup's only use of it; a restore or test also administers the server through it.
+    /// </summary>
     public static async Task<DatabaseAdmin> AcquireAsync(Configuration.DatabaseUrl url, string database, Run run, CancellationToken ct)
     {
         var session = await DatabaseAdmin.ConnectMaintenanceAsync(url, ct, Purpose(run)).ConfigureAwait(false);

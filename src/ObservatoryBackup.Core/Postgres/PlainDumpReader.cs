@@ -119,11 +119,10 @@ public sealed class PlainDumpReader
         Lines++;
         if (line.Length > 0 && line[^1] == '\r') line = line[..^1];
         LastLineWasOwnMetaCommand = false;
-        if (_standard.InCopyData && _escaping.InCopyData)
+        if (InCopyDataEveryReading)
         {
             // the hot path: a row, or the end of the block (text format escapes newlines in values: a line is a row)
-            if (line.SequenceEqual(@"\."u8)) EndCopy(_standard);
-            else _copyRows++;
+            CopyDataLine(line);
             _escaping.InCopyData = _standard.InCopyData;
             return;
         }
@@ -131,10 +130,7 @@ public sealed class PlainDumpReader
         var atStart = _standard.AtStatementStart;
         var wasMarkerLast = _markerLast;
         if (_standard.InCopyData)
-        {
-            if (line.SequenceEqual(@"\."u8)) EndCopy(_standard);
-            else _copyRows++;
-        }
+            CopyDataLine(line);
         else
         {
             Statement(_standard, line, primary: true);
@@ -180,9 +176,15 @@ public sealed class PlainDumpReader
         }
     }
 
-    private void EndCopy(Reading reading)
+    /// <summary>A line of COPY data as pg_dump's format reads it: a row, or <c>\.</c>, the end of the block.</summary>
+    private void CopyDataLine(ReadOnlySpan<byte> line)
     {
-        reading.InCopyData = false;
+        if (!line.SequenceEqual(@"\."u8))
+        {
+            _copyRows++;
+            return;
+        }
+        _standard.InCopyData = false;
         _rows[_copyTable!] += _copyRows;
         _copyRows = 0;
     }

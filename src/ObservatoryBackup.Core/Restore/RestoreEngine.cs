@@ -62,9 +62,8 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             ("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner), ("no_tablespaces", NoTablespaces));
         try
         {
-            await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(Db, ct, DatabaseLock.Purpose(DatabaseLock.Run.Restore)).ConfigureAwait(false);
             // One backup, restore or test of a database at a time; under the lock, what killed restores left is ours to remove.
-            await DatabaseLock.TakeAsync(admin, Db.Database, DatabaseLock.Run.Restore, ct).ConfigureAwait(false);
+            await using var admin = await DatabaseLock.AcquireAsync(Db, Db.Database, DatabaseLock.Run.Restore, ct).ConfigureAwait(false);
             var psql = await SqlLoader.LocatePsqlAsync(settings, _log, admin.ServerVersion, ct).ConfigureAwait(false);
             await RemoveLeftoversAsync(admin, ct).ConfigureAwait(false);
             using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
@@ -275,9 +274,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried.</summary>
     private async Task ProveLoadedAsync(string database, string objectName, DumpSummary summary, string outcome, CancellationToken ct)
     {
-        var mismatches = await LoadedDatabaseCheck.CompareAsync(Db, database, summary, ct).ConfigureAwait(false);
-        foreach (var m in mismatches)
-            _log.Error("table_mismatch", ("table", m.Table), ("in_backup", m.InBackup), ("restored", m.Restored));
+        var mismatches = await LoadedDatabaseCheck.CompareAsync(Db, database, summary, _log, ct).ConfigureAwait(false);
         if (mismatches.Count > 0) throw LoadedDatabaseCheck.Mismatch(objectName, database, mismatches, outcome);
         _log.Info("restore_proven", ("database", database), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
     }

@@ -83,9 +83,8 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
     private async Task<BackupTestResult> RestoreAndCountAsync(BackupStore store, StoredBackup stored, bool keep, CancellationToken ct)
     {
         var server = settings.Database ?? throw new InvalidOperationException("A restore test needs a database URL.");
-        await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(server, ct, DatabaseLock.Purpose(DatabaseLock.Run.Test)).ConfigureAwait(false);
         // one backup, restore or test of a database at a time: the database the backup is of
-        await DatabaseLock.TakeAsync(admin, BackupKey.TryParse(stored.ObjectName)?.Database ?? server.Database, DatabaseLock.Run.Test, ct).ConfigureAwait(false);
+        await using var admin = await DatabaseLock.AcquireAsync(server, BackupKey.TryParse(stored.ObjectName)?.Database ?? server.Database, DatabaseLock.Run.Test, ct).ConfigureAwait(false);
         var psql = await SqlLoader.LocatePsqlAsync(settings, _log, admin.ServerVersion, ct).ConfigureAwait(false);
         DumpSummary summary;
         var temp = RestoreTempFile.Create(settings.TempDirectory);
@@ -100,9 +99,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
                 temp.Stream.Position = 0;
                 await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, ObjectName = stored.ObjectName, Codec = BackupKey.CodecOf(stored.ObjectName) }
                     .LoadAsync(temp.Stream, temp.Stream.Length, scratch, targetUntouched: true, ct).ConfigureAwait(false);
-                var mismatches = await LoadedDatabaseCheck.CompareAsync(server, scratch, summary, ct).ConfigureAwait(false);
-                foreach (var m in mismatches)
-                    _log.Error("table_mismatch", ("table", m.Table), ("in_backup", m.InBackup), ("restored", m.Restored));
+                var mismatches = await LoadedDatabaseCheck.CompareAsync(server, scratch, summary, _log, ct).ConfigureAwait(false);
                 return Result(stored, summary, verifyOnly: false, mismatches, scratch, keep);
             }
             finally

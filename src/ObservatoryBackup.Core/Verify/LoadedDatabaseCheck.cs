@@ -1,5 +1,6 @@
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Logging;
 using ObservatoryBackup.Postgres;
 
 namespace ObservatoryBackup.Verify;
@@ -11,8 +12,8 @@ namespace ObservatoryBackup.Verify;
 /// </summary>
 public static class LoadedDatabaseCheck
 {
-    /// <returns>Every table that differs, by name; empty when the database holds what the backup carried.</returns>
-    public static async Task<IReadOnlyList<TableMismatch>> CompareAsync(DatabaseUrl server, string database, DumpSummary summary, CancellationToken ct)
+    /// <returns>Every table that differs, by name, each logged (<c>table_mismatch</c>); empty when the database holds what the backup carried.</returns>
+    public static async Task<IReadOnlyList<TableMismatch>> CompareAsync(DatabaseUrl server, string database, DumpSummary summary, EventLog log, CancellationToken ct)
     {
         var mismatches = new List<TableMismatch>();
         await using var loaded = await DatabaseAdmin.ConnectAsync(server, ct, database).ConfigureAwait(false);
@@ -24,6 +25,8 @@ public static class LoadedDatabaseCheck
         foreach (var table in (await loaded.DataTablesAsync(ct).ConfigureAwait(false)).Order(StringComparer.Ordinal))
             if (!summary.RowsPerTable.ContainsKey(table))
                 mismatches.Add(new TableMismatch(table, null, await loaded.CountRowsAsync(table, ct).ConfigureAwait(false)));
+        foreach (var m in mismatches)
+            log.Error("table_mismatch", ("table", m.Table), ("in_backup", m.InBackup), ("restored", m.Restored));
         return mismatches;
     }
 
