@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH]</c></summary>
+/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH] [--recipient AGE1…]…</c></summary>
 internal static class BackupCommand
 {
     public static Command Create(Commands app)
@@ -21,11 +21,17 @@ internal static class BackupCommand
         };
         var compression = new Option<string?>("--compression") { Description = "gzip (the default, .sql.gz) or zstd (.sql.zst); default: OBS_COMPRESSION, then gzip." };
         var metricsFile = CommonOptions.MetricsFile();
+        var recipient = new Option<string[]>("--recipient")
+        {
+            Description = "Encrypt the backup with age to this recipient (age1…; repeat for more): the object is named ….sql.gz.age. Default: OBS_AGE_RECIPIENTS, then OBS_AGE_RECIPIENTS_FILE; unencrypted when none.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var backup = new Command("backup", "Dump the database, compress it and upload it as postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (.sql.zst with --compression zstd; observatory_… for the observatory database), then delete that database's backups older than BACKUP_RETENTION_DAYS.")
         {
-            dryRun, level, compression, metricsFile,
+            dryRun, level, compression, metricsFile, recipient,
         };
-        backup.SetAction((r, ct) => app.BackupAsync(r.GetValue(dryRun), r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile), ct));
+        backup.SetAction((r, ct) => app.BackupAsync(r.GetValue(dryRun), r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile),
+            r.GetValue(recipient) is { Length: > 0 } recipients ? recipients : null, ct));
         return backup;
     }
 }

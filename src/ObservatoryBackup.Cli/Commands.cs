@@ -32,10 +32,11 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         root.Subcommands.Add(StatusCommand.Create(this));
         root.Subcommands.Add(RotateCredentialKeyCommand.Create(this));
         root.Subcommands.Add(NewCredentialKeyCommand.Create(this));
+        root.Subcommands.Add(NewAgeKeyCommand.Create(this));
         return root;
     }
 
-    public Task<int> BackupAsync(bool dryRun, int? level, string? compression, string? metricsFile, CancellationToken ct) =>
+    public Task<int> BackupAsync(bool dryRun, int? level, string? compression, string? metricsFile, IReadOnlyList<string>? recipients, CancellationToken ct) =>
         RunAsync(needsDatabase: true, async (settings, log) =>
         {
             var engine = new BackupEngine(settings, log);
@@ -46,6 +47,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         {
             MetricsPath = metricsFile,
             CompressionLevel = level,
+            Recipients = recipients,
             Compression = compression is { } c ? SettingsResolver.ParseCompression(c, variable: null) : null,
         });
 
@@ -57,7 +59,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             return ExitCodes.Success;
         }, logTo: stderr);
 
-    public Task<int> RestoreAsync(string name, bool yes, bool inPlace, bool noOwner, bool noTablespaces, CancellationToken ct) =>
+    public Task<int> RestoreAsync(string name, bool yes, bool inPlace, bool noOwner, bool noTablespaces, string? identityFile, CancellationToken ct) =>
         RunAsync(needsDatabase: true, async (settings, log) =>
         {
             var engine = new RestoreEngine(settings, log) { NoOwner = noOwner, NoTablespaces = noTablespaces };
@@ -69,7 +71,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             }
             await engine.RunAsync(name, inPlace ? RestoreMode.InPlace : RestoreMode.Staged, ct);
             return ExitCodes.Success;
-        });
+        }, overrides: () => new SettingOverrides { IdentityFile = identityFile });
 
     /// <param name="with">What replaces the target: a quoted object name, "the new key".</param>
     /// <param name="verb">"replaces" or "re-encrypts", for the message.</param>

@@ -14,4 +14,6 @@ internal static class CommonOptions
     public static Option<bool> NoTablespaces() => new("--no-tablespaces") { Description = "Leave pg_dump's tablespace choices out: every object in the database's default tablespace (a server that lacks the backup's tablespaces)." };
 
     public static Option<string?> MetricsFile() => new("--metrics-file") { Description = "Write node_exporter textfile metrics to this .prom file (default: OBS_METRICS_FILE)." };
+
+    public static Option<string?> IdentityFile() => new("--identity-file") { Description = "The age identity file that opens encrypted backups (….age), as age-keygen writes it; default: OBS_AGE_IDENTITY_FILE." };
 }

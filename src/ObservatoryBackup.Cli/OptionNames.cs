@@ -3,7 +3,7 @@ using ObservatoryBackup.Errors;
 namespace ObservatoryBackup.Cli;
 
 /// <summary>
-/// The CLI's words for the engine's settings. Only three settings have an option; every other one
+/// The CLI's words for the engine's settings. Only a few settings have an option; every other one
 /// comes from the environment, where the error names its variable, so the CLI words it as the
 /// engine does and never names an option that does not exist.
 /// </summary>
@@ -14,6 +14,8 @@ internal static class OptionNames
         Setting.CompressionLevel => "--compression-level",
         Setting.Compression => "--compression",
         Setting.MetricsPath => "--metrics-file",
+        Setting.Recipients => "--recipient",
+        Setting.IdentityFile => "--identity-file",
         Setting.OldCredentialKey => "The old credential key",
         Setting.NewCredentialKey => "The new credential key",
         _ => $"The {setting} setting",

@@ -7,7 +7,7 @@ using ObservatoryBackup.Testing;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup test [OBJECT | --latest] [--verify-only] [--keep] [--no-owner] [--no-tablespaces]</c>: the spec's restore test.</summary>
+/// <summary><c>obs-backup test [OBJECT | --latest] [--verify-only] [--keep] [--no-owner] [--no-tablespaces] [--identity-file FILE]</c>: the spec's restore test.</summary>
 internal static class TestCommand
 {
     public static Command Create(Commands app)
@@ -19,9 +19,10 @@ internal static class TestCommand
         var noOwner = CommonOptions.NoOwner();
         var noTablespaces = CommonOptions.NoTablespaces();
         var metricsFile = CommonOptions.MetricsFile();
+        var identityFile = CommonOptions.IdentityFile();
         var test = new Command("test", "Prove a backup restores: restore it into a scratch database on the server of DATABASE_URL and check every table's row count; the scratch database is dropped afterwards.")
         {
-            testObject, latest, verifyOnly, keep, noOwner, noTablespaces, metricsFile,
+            testObject, latest, verifyOnly, keep, noOwner, noTablespaces, metricsFile, identityFile,
         };
         test.SetAction((r, ct) => r.GetValue(latest) && r.GetValue(testObject) is { } named
             ? Task.FromResult(app.Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration))
@@ -36,7 +37,7 @@ internal static class TestCommand
                 foreach (var m in result.Mismatches)
                     app.Error.WriteLine($"obs-backup: error: {m}");
                 return ExitCodes.Failed;
-            }, overrides: () => new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }));
+            }, overrides: () => new SettingOverrides { MetricsPath = r.GetValue(metricsFile), IdentityFile = r.GetValue(identityFile) }));
         return test;
     }
 }

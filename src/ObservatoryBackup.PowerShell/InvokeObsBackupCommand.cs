@@ -46,6 +46,11 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? MetricsPath { get; set; }
 
+    /// <summary>Encrypt the backup with age to these recipients (public keys, age1…): the object is named ….sql.gz.age and only the holder of a matching identity file can read it. Default: OBS_AGE_RECIPIENTS (comma-separated), then the lines of OBS_AGE_RECIPIENTS_FILE; unencrypted when none.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Recipient { get; set; }
+
     protected override void Complete()
     {
         var settings = ResolveSettings(needsDatabase: true, new SettingOverrides
@@ -56,6 +61,7 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
             PgDumpPath = PgDumpPath,
             MetricsPath = MetricsPath,
             CompressionLevel = CompressionLevel,
+            Recipients = Recipient,
             Compression = Compression switch
             {
                 CompressionFormat.Zstd => BackupCodec.Zstd,

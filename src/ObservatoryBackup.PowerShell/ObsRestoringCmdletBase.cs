@@ -65,7 +65,13 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? PsqlPath { get; set; }
 
+    /// <summary>The age identity file (as age-keygen or New-ObsAgeKey writes it) that opens encrypted backups (….age). Default: OBS_AGE_IDENTITY_FILE.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? IdentityFile { get; set; }
+
     /// <summary>The settings these parameters, the storage parameters and the environment give.</summary>
     protected ObsSettings ResolveRestoreSettings(bool needsDatabase, string? metricsPath = null) =>
-        ResolveSettings(needsDatabase, new SettingOverrides { DatabaseUrl = DatabaseUrl, DatabaseCredential = CredentialFrom(DatabaseCredential), PsqlPath = PsqlPath, MetricsPath = metricsPath });
+        ResolveSettings(needsDatabase, new SettingOverrides { DatabaseUrl = DatabaseUrl, DatabaseCredential = CredentialFrom(DatabaseCredential), PsqlPath = PsqlPath, MetricsPath = metricsPath,
+            IdentityFile = IdentityFile is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityFile) });
 }

@@ -61,7 +61,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             // the name records whole seconds; the backup's time is what its name says
             var now = _clock.GetUtcNow();
             now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-            var objectName = BackupKey.For(Db.Database, now, settings.Compression);
+            var objectName = BackupKey.For(Db.Database, now, settings.Compression, encrypted: settings.Recipients.Count > 0);
 
             var database = await CheckAsync("database", dryRun, () => CheckDatabaseAsync(ct)).ConfigureAwait(false);
             var storage = await CheckAsync("storage", dryRun, () => CheckStoreAsync(ct)).ConfigureAwait(false);
@@ -222,16 +222,18 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _log.Info("pg_dump_start", ("database", plan.Database.Database), ("host", plan.Database.Host),
-            ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression", settings.Compression.ToString().ToLowerInvariant()), ("compression_level", Level));
+            ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression", settings.Compression.ToString().ToLowerInvariant()), ("compression_level", Level),
+            ("encrypted_to", settings.Recipients.Count > 0 ? settings.Recipients.Select(r => r.ToString()).ToArray() : null));
         var pgDump = new PgDumpProcess(plan.PgDumpPath, plan.Database);
         var codec = settings.Compression;
-        var dump = new CompressionPipe(pgDump.DumpAsync, codec, Level, $"pg_dump | {codec.ToString().ToLowerInvariant()}", sink.Progress, cancel.Token);
+        var encrypted = settings.Recipients.Count > 0;
+        var dump = new CompressionPipe(pgDump.DumpAsync, codec, Level, $"pg_dump | {codec.ToString().ToLowerInvariant()}{(encrypted ? " | age" : "")}", sink.Progress, cancel.Token, settings.Recipients);
 
         _log.Info("upload_start", ("bucket", settings.Storage.Bucket), ("object_name", plan.ObjectName));
         long size;
         try
         {
-            size = await store.UploadAsync(plan.ObjectName, dump.Output, Codecs.ContentType(codec), cancel.Token).ConfigureAwait(false);
+            size = await store.UploadAsync(plan.ObjectName, dump.Output, encrypted ? Codecs.EncryptedContentType : Codecs.ContentType(codec), cancel.Token).ConfigureAwait(false);
         }
         catch (Exception uploadError)
         {

@@ -14,6 +14,9 @@ public static class Codecs
 
     public static string ContentType(BackupCodec codec) => codec == BackupCodec.Zstd ? "application/zstd" : "application/gzip";
 
+    /// <summary>An age file has no registered media type: opaque bytes.</summary>
+    public const string EncryptedContentType = "application/octet-stream";
+
     /// <summary>A write-only stream compressing into <paramref name="output"/>; disposing it ends the data.</summary>
     public static Stream Compressor(BackupCodec codec, Stream output, int level)
     {

@@ -1,3 +1,5 @@
+using ObservatoryBackup.Encryption;
+
 namespace ObservatoryBackup.Configuration;
 
 /// <summary>Everything a run needs, resolved from parameters, environment and defaults.</summary>
@@ -35,4 +37,10 @@ public sealed record ObsSettings
 
     /// <summary>Directories searched for pg_dump and psql when none is configured (PATH).</summary>
     public string ToolSearchPath { get; init; } = "";
+
+    /// <summary>The age recipients backups are encrypted to; empty for unencrypted backups.</summary>
+    public IReadOnlyList<AgeRecipient> Recipients { get; init; } = [];
+
+    /// <summary>The age identities that read encrypted backups; null when none was configured.</summary>
+    public IReadOnlyList<AgeIdentity>? Identities { get; init; }
 }

@@ -16,4 +16,10 @@ public sealed record SettingOverrides
     public string? MetricsPath { get; init; }
     public BackupCodec? Compression { get; init; }
     public int? CompressionLevel { get; init; }
+
+    /// <summary>age recipients (age1…) to encrypt backups to.</summary>
+    public IReadOnlyList<string>? Recipients { get; init; }
+
+    /// <summary>An age identity file, to read encrypted backups.</summary>
+    public string? IdentityFile { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using ObservatoryBackup.Encryption;
 using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Configuration;
@@ -31,6 +32,9 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     public const string TempDirectoryVariable = "TMPDIR";
     public const string MetricsVariable = "OBS_METRICS_FILE";
     public const string CompressionVariable = "OBS_COMPRESSION";
+    public const string AgeRecipientsVariable = "OBS_AGE_RECIPIENTS";
+    public const string AgeRecipientsFileVariable = "OBS_AGE_RECIPIENTS_FILE";
+    public const string AgeIdentityFileVariable = "OBS_AGE_IDENTITY_FILE";
 
     /// <summary>libpq's connect timeout unless PGCONNECT_TIMEOUT or the URL says otherwise.</summary>
     public const int DefaultConnectTimeoutSeconds = 30;
@@ -62,7 +66,65 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         MetricsPath = overrides.MetricsPath ?? Get(MetricsVariable),
         Compression = compression,
         CompressionLevel = ResolveCompressionLevel(compression, overrides.CompressionLevel),
+        Recipients = ResolveRecipients(overrides.Recipients),
+        Identities = ResolveIdentities(overrides.IdentityFile),
     };
+    }
+
+    /// <summary>
+    /// The age recipients: those given, else OBS_AGE_RECIPIENTS (comma-separated), else the lines of
+    /// the file OBS_AGE_RECIPIENTS_FILE names (blank lines and # comments ignored). Public keys, so a
+    /// bad one is quoted.
+    /// </summary>
+    private IReadOnlyList<AgeRecipient> ResolveRecipients(IReadOnlyList<string>? given)
+    {
+        var (texts, variable) = (given, (string?)null);
+        if (texts is null)
+        {
+            var inline = Raw(AgeRecipientsVariable);
+            var file = Raw(AgeRecipientsFileVariable);
+            if (inline is not null && file is not null)
+                throw new ConfigurationException(Setting.Recipients, AgeRecipientsFileVariable, $"and {AgeRecipientsVariable} are both set; set one of them.");
+            if (inline is not null) (texts, variable) = (inline.Split(','), AgeRecipientsVariable);
+            else if (file is not null) (texts, variable) = (ReadFile(file, Setting.Recipients, AgeRecipientsFileVariable).Split('\n').Where(l => !l.TrimStart().StartsWith('#')).ToList(), AgeRecipientsFileVariable);
+            else return [];
+        }
+        var recipients = new List<AgeRecipient>();
+        foreach (var text in texts.Select(t => t.Trim()).Where(t => t.Length > 0))
+        {
+            var recipient = AgeRecipient.TryParse(text, out var why)
+                ?? throw new ConfigurationException(Setting.Recipients, variable, $"holds '{text}', which is not an age recipient: {why}.");
+            if (!recipients.Contains(recipient)) recipients.Add(recipient);
+        }
+        return recipients.Count > 0 ? recipients
+            : throw new ConfigurationException(Setting.Recipients, variable, "holds no age recipient (age1…).");
+    }
+
+    /// <summary>The identities in the identity file given, else the one OBS_AGE_IDENTITY_FILE names; null when neither. Never quotes the file.</summary>
+    private IReadOnlyList<AgeIdentity>? ResolveIdentities(string? given)
+    {
+        var (path, variable) = given is not null ? (given, (string?)null) : (Raw(AgeIdentityFileVariable), AgeIdentityFileVariable);
+        if (path is null) return null;
+        try
+        {
+            return AgeIdentityFile.Parse(ReadFile(path, Setting.IdentityFile, variable));
+        }
+        catch (FormatException ex)
+        {
+            throw new ConfigurationException(Setting.IdentityFile, variable, $"names {path}, which is not an age identity file: {ex.Message}.");
+        }
+    }
+
+    private static string ReadFile(string path, Setting setting, string? variable)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException(setting, variable, $"names a file that cannot be read ({path}: {ex.Message}).");
+        }
     }
 
     /// <summary>The level given, within the codec's range; null for the codec's default.</summary>
@@ -225,15 +287,8 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         if (!FileVariables.TryGetValue(name, out var setting) || Raw(name + "_FILE") is not { } path) return value;
         if (value is not null)
             throw new ConfigurationException(setting, name + "_FILE", $"and {name} are both set; set one of them.");
-        try
-        {
-            var content = File.ReadAllText(path).TrimEnd('\n').TrimEnd('\r');
-            return string.IsNullOrWhiteSpace(content) ? null : content;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException(setting, name + "_FILE", $"names a file that cannot be read ({path}: {ex.Message}).");
-        }
+        var content = ReadFile(path, setting, name + "_FILE").TrimEnd('\n').TrimEnd('\r');
+        return string.IsNullOrWhiteSpace(content) ? null : content;
     }
 
     private string? Raw(string name) =>

@@ -32,4 +32,23 @@ public static class AgeIdentityFile
     /// <summary>The text of a new identity file for <paramref name="identity"/>, as <c>age-keygen</c> writes it.</summary>
     public static string Format(AgeIdentity identity, DateTimeOffset created) =>
         $"# created: {created.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}\n# public key: {identity.Recipient}\n{identity.ToSecretString()}\n";
+
+    /// <summary>
+    /// Writes a new identity file at <paramref name="path"/>, readable and writable by its owner only
+    /// from the moment it exists; an existing file is replaced only with <paramref name="overwrite"/>.
+    /// </summary>
+    public static void Write(string path, AgeIdentity identity, DateTimeOffset created, bool overwrite)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = overwrite ? FileMode.Create : FileMode.CreateNew,
+            Access = FileAccess.Write,
+        };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var file = new FileStream(path, options))
+        using (var writer = new StreamWriter(file, new System.Text.UTF8Encoding(false)))
+            writer.Write(Format(identity, created));
+        // an existing file keeps its mode through FileMode.Create: narrow it too
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
 }

@@ -47,6 +47,8 @@ public sealed class ConfigurationException(Setting setting, string? variable, st
         Setting.NewCredentialKey => "The new credential key",
         Setting.MetricsPath => "The metrics file",
         Setting.Compression => "The compression",
+        Setting.Recipients => "The age recipients",
+        Setting.IdentityFile => "The age identity file",
         _ => setting.ToString(),
     };
 }

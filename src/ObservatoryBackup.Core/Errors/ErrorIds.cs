@@ -9,6 +9,7 @@ public static class ErrorIds
 {
     public const string BackupAlreadyExists = nameof(BackupAlreadyExists);
     public const string BackupCorrupt = nameof(BackupCorrupt);
+    public const string BackupKeyMismatch = nameof(BackupKeyMismatch);
     public const string BackupInProgress = nameof(BackupInProgress);
     public const string BackupNotFound = nameof(BackupNotFound);
     public const string BackupStale = nameof(BackupStale);

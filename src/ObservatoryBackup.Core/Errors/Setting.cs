@@ -22,4 +22,6 @@ public enum Setting
     NewCredentialKey,
     MetricsPath,
     Compression,
+    Recipients,
+    IdentityFile,
 }

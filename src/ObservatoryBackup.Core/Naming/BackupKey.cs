@@ -8,7 +8,7 @@ namespace ObservatoryBackup.Naming;
 
 /// <summary>
 /// The object naming scheme users depend on: <c>postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz</c>, in UTC
-/// (<c>.sql.zst</c> for the opt-in zstd codec).
+/// (<c>.sql.zst</c> for the opt-in zstd codec; either followed by <c>.age</c> when encrypted with age).
 /// DATABASE is the database's name (so the spec's <c>observatory</c> database keeps the spec's names, and
 /// backups of two databases sharing a bucket never share a name), with every character other than
 /// letters, digits, '_', '-' and '.' percent-encoded as UTF-8.
@@ -19,22 +19,30 @@ public static partial class BackupKey
     public const string Suffix = ".sql.gz";
     public const string ZstdSuffix = ".sql.zst";
 
-    [GeneratedRegex(@"^postgres/(\d{4})/(\d{2})/(\d{2})/([A-Za-z0-9_.%-]+)_(\d{8})_(\d{6})\.sql\.(gz|zst)$")]
+    /// <summary>Follows the codec's suffix on a backup encrypted with age (after compression).</summary>
+    public const string EncryptedSuffix = ".age";
+
+    [GeneratedRegex(@"^postgres/(\d{4})/(\d{2})/(\d{2})/([A-Za-z0-9_.%-]+)_(\d{8})_(\d{6})\.sql\.(gz|zst)(\.age)?$")]
     private static partial Regex Scheme();
 
     /// <summary>The object name for a backup of <paramref name="database"/> started at <paramref name="startedUtc"/>.</summary>
-    public static string For(string database, DateTimeOffset startedUtc, BackupCodec codec = BackupCodec.Gzip)
+    public static string For(string database, DateTimeOffset startedUtc, BackupCodec codec = BackupCodec.Gzip, bool encrypted = false)
     {
         var t = startedUtc.ToUniversalTime();
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Prefix}{t:yyyy}/{t:MM}/{t:dd}/{Encode(database)}_{t:yyyyMMdd}_{t:HHmmss}{SuffixOf(codec)}");
+            $"{Prefix}{t:yyyy}/{t:MM}/{t:dd}/{Encode(database)}_{t:yyyyMMdd}_{t:HHmmss}{SuffixOf(codec)}{(encrypted ? EncryptedSuffix : "")}");
     }
 
     public static string SuffixOf(BackupCodec codec) => codec == BackupCodec.Zstd ? ZstdSuffix : Suffix;
 
-    /// <summary>The codec a name's suffix says: .sql.zst is zstd; anything else is read as gzip, as the scripts wrote.</summary>
+    /// <summary>Whether the name says the backup is encrypted with age: it ends in .sql.gz.age or .sql.zst.age.</summary>
+    public static bool IsEncrypted(string objectName) =>
+        objectName.EndsWith(Suffix + EncryptedSuffix, StringComparison.Ordinal) || objectName.EndsWith(ZstdSuffix + EncryptedSuffix, StringComparison.Ordinal);
+
+    /// <summary>The codec a name's suffix says: .sql.zst (or .sql.zst.age) is zstd; anything else is read as gzip, as the scripts wrote.</summary>
     public static BackupCodec CodecOf(string objectName) =>
-        objectName.EndsWith(ZstdSuffix, StringComparison.Ordinal) ? BackupCodec.Zstd : BackupCodec.Gzip;
+        objectName.EndsWith(ZstdSuffix, StringComparison.Ordinal) || objectName.EndsWith(ZstdSuffix + EncryptedSuffix, StringComparison.Ordinal)
+            ? BackupCodec.Zstd : BackupCodec.Gzip;
 
     /// <summary>The database and UTC time a scheme-conforming name records, or null for any other name.</summary>
     public static (string Database, DateTimeOffset Timestamp)? TryParse(string objectName)
@@ -51,7 +59,7 @@ public static partial class BackupKey
 
     /// <summary>
     /// Refuses, before any request, a name that a restore must not fetch: outside <c>postgres/</c>,
-    /// absolute, with <c>..</c> or empty segments, control characters, or not a <c>.sql.gz</c>.
+    /// absolute, with <c>..</c> or empty segments, control characters, or not a backup's suffix.
     /// </summary>
     public static void ValidateForRestore(string? objectName)
     {
@@ -64,8 +72,8 @@ public static partial class BackupKey
                 return "it contains '.', '..' or an empty path segment";
             if (objectName.Any(char.IsControl)) return "it contains control characters";
             if (!objectName.StartsWith(Prefix, StringComparison.Ordinal) ||
-                !(objectName.EndsWith(Suffix, StringComparison.Ordinal) || objectName.EndsWith(ZstdSuffix, StringComparison.Ordinal)))
-                return $"backups are named {Prefix}YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS{Suffix} (or {ZstdSuffix})";
+                !(objectName.EndsWith(Suffix, StringComparison.Ordinal) || objectName.EndsWith(ZstdSuffix, StringComparison.Ordinal) || IsEncrypted(objectName)))
+                return $"backups are named {Prefix}YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS{Suffix} (or {ZstdSuffix}, either followed by {EncryptedSuffix} when encrypted)";
             return "";
         }
 

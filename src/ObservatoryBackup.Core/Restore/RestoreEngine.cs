@@ -70,6 +70,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
                 ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
                     $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
+            await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
 
             var (replaced, summary) = mode == RestoreMode.Staged
                 ? await RestoreStagedAsync(admin, psql, store, stored, ct).ConfigureAwait(false)
@@ -226,7 +227,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         var temp = RestoreTempFile.Create(settings.TempDirectory);
         try
         {
-            var verified = await VerifiedDownload.RunAsync(store, stored, temp, sink, _log, ct).ConfigureAwait(false);
+            var verified = await VerifiedDownload.RunAsync(store, stored, temp, settings.Identities, sink, _log, ct).ConfigureAwait(false);
             temp.Stream.Position = 0;
             return (await ReplaceInPlaceAsync(admin, psql, temp.Stream, stored.ObjectName, verified, ct).ConfigureAwait(false), verified);
         }
@@ -269,7 +270,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     }
 
     private SqlLoader Loader(string psql, string objectName) =>
-        new(psql, Db, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, ObjectName = objectName, Codec = BackupKey.CodecOf(objectName) };
+        new(psql, Db, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, ObjectName = objectName, Identities = settings.Identities };
 
     /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried.</summary>
     private async Task ProveLoadedAsync(string database, string objectName, DumpSummary summary, string outcome, CancellationToken ct)

@@ -59,8 +59,8 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     /// <summary>Every object lands in the database's default tablespace: for a server that lacks the dump's tablespaces.</summary>
     public bool NoTablespaces { get; init; }
 
-    /// <summary>How the backup is compressed (its name says: <see cref="BackupKey.CodecOf"/>).</summary>
-    public BackupCodec Codec { get; init; }
+    /// <summary>The age identities that open an encrypted backup (its name says: <see cref="BackupKey.IsEncrypted"/>); null when none were configured.</summary>
+    public IReadOnlyList<Encryption.AgeIdentity>? Identities { get; init; }
 
     /// <summary>The backup being loaded, for messages.</summary>
     public string? ObjectName { get; init; }
@@ -89,7 +89,8 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
         log.Info("restore_start", ("database", database));
         var objectName = ObjectName ?? verifyAs?.ObjectName ?? database;
         var check = new DumpCheck(objectName);
-        await using var source = new BackupSource(backup, size, Codec, objectName, sink.Progress);
+        await using var source = new BackupSource(backup, size, objectName, Identities, sink.Progress);
+        await source.OpenAsync(ct).ConfigureAwait(false);
         var gate = new DumpGate(source.Sql, check, NoOwner, PsqlProcess.NewRestrictKey(), NoTablespaces);
         var (exitCode, stderr) = await LoadIntoPsqlAsync(gate, database, ct).ConfigureAwait(false);
 

@@ -8,11 +8,11 @@ namespace ObservatoryBackup.Restore;
 /// <summary>Downloads a backup into its private temporary file and proves it whole before anything else happens to it (an in-place restore, a test).</summary>
 internal static class VerifiedDownload
 {
-    public static async Task<DumpSummary> RunAsync(BackupStore store, StoredBackup stored, RestoreTempFile file, IBackupLog sink, EventLog log, CancellationToken ct)
+    public static async Task<DumpSummary> RunAsync(BackupStore store, StoredBackup stored, RestoreTempFile file, IReadOnlyList<Encryption.AgeIdentity>? identities, IBackupLog sink, EventLog log, CancellationToken ct)
     {
         await DownloadAsync(store, stored, file, sink, log, ct).ConfigureAwait(false);
         file.Stream.Position = 0;
-        var summary = await BackupVerifier.VerifyAsync(file.Stream, stored.ObjectName, stored.Size, ct).ConfigureAwait(false);
+        var summary = await BackupVerifier.VerifyAsync(file.Stream, stored.ObjectName, stored.Size, identities, ct).ConfigureAwait(false);
         summary.LogVerified(log, stored.ObjectName);
         return summary;
     }

@@ -13,6 +13,9 @@ public sealed record StoredBackup(string ObjectName, string Bucket, long Size, D
     /// <summary>The database the name records, or null for an object outside the naming scheme.</summary>
     public string? Database => _name?.Database;
 
+    /// <summary>Whether the backup is encrypted with age (its name ends in .age).</summary>
+    public bool Encrypted => BackupKey.IsEncrypted(ObjectName);
+
     /// <summary>When the backup was taken: the time its name records, else when the store last wrote it.</summary>
     internal DateTimeOffset TakenAt => Timestamp ?? LastModified;
 

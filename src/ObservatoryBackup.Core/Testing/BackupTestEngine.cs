@@ -47,6 +47,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
                 ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
                     $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
+            await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
             var result = (verifyOnly
                 ? await VerifyAsync(store, stored, ct).ConfigureAwait(false)
                 : await RestoreAndCountAsync(store, stored, keep, ct).ConfigureAwait(false)) with { Duration = stopwatch.Elapsed };
@@ -75,7 +76,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
     {
         _log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
         var summary = await store.ReadAsync(stored.ObjectName, stored.Size, sink.Progress,
-            (stream, token) => BackupVerifier.VerifyAsync(stream, stored.ObjectName, stored.Size, token), ct).ConfigureAwait(false);
+            (stream, token) => BackupVerifier.VerifyAsync(stream, stored.ObjectName, stored.Size, settings.Identities, token), ct).ConfigureAwait(false);
         summary.LogVerified(_log, stored.ObjectName);
         return Result(stored, summary, verifyOnly: true, [], database: null, kept: false);
     }
@@ -91,13 +92,13 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
         var scratch = ScratchPrefix + _clock.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "_" + Guid.NewGuid().ToString("N")[..8];
         try
         {
-            summary = await VerifiedDownload.RunAsync(store, stored, temp, sink, _log, ct).ConfigureAwait(false);
+            summary = await VerifiedDownload.RunAsync(store, stored, temp, settings.Identities, sink, _log, ct).ConfigureAwait(false);
             await admin.CreateDatabaseAsync(scratch, ct).ConfigureAwait(false);
             _log.Info("create_database", ("database", scratch), ("scratch", true));
             try
             {
                 temp.Stream.Position = 0;
-                await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, ObjectName = stored.ObjectName, Codec = BackupKey.CodecOf(stored.ObjectName) }
+                await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, ObjectName = stored.ObjectName, Identities = settings.Identities }
                     .LoadAsync(temp.Stream, temp.Stream.Length, scratch, targetUntouched: true, ct).ConfigureAwait(false);
                 var mismatches = await LoadedDatabaseCheck.CompareAsync(server, scratch, summary, _log, ct).ConfigureAwait(false);
                 return Result(stored, summary, verifyOnly: false, mismatches, scratch, keep);

@@ -1,4 +1,4 @@
-using ObservatoryBackup.Compress;
+using ObservatoryBackup.Encryption;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
@@ -8,7 +8,7 @@ namespace ObservatoryBackup.Verify;
 
 /// <summary>
 /// Proves a backup whole as it streams past, in one pass and without a temporary copy: it has the size
-/// the store lists, the gzip (or zstd) stream decompresses to its end, a gzip trailer's CRC-32 and length match the
+/// the store lists, every age chunk authenticates (where encrypted), the gzip (or zstd) stream decompresses to its end, a gzip trailer's CRC-32 and length match the
 /// data, the SQL ends with pg_dump's "dump complete" line (so a dump cut short before compression is
 /// refused too), and it holds no psql meta-command but pg_dump's own (read by <see cref="PlainDumpReader"/>),
 /// so that a restore stays inside its target database. Returns the rows each table's COPY block carried.
@@ -17,28 +17,26 @@ public static class BackupVerifier
 {
     /// <param name="backup">The object's bytes from the start; read to its end.</param>
     /// <param name="expectedSize">The size the store lists for the object.</param>
-    public static async Task<DumpSummary> VerifyAsync(Stream backup, string objectName, long expectedSize, CancellationToken ct)
+    /// <param name="identities">The age identities that open an encrypted backup; null when none were configured.</param>
+    public static async Task<DumpSummary> VerifyAsync(Stream backup, string objectName, long expectedSize, IReadOnlyList<AgeIdentity>? identities, CancellationToken ct)
     {
-        var compressed = new TrailerCapture(backup);
         var check = new DumpCheck(objectName);
-        var codec = BackupKey.CodecOf(objectName);
+        await using var layers = new BackupLayers(backup, objectName, identities);
         var buffer = new byte[1 << 16];
+        await layers.OpenAsync(ct).ConfigureAwait(false);
         try
         {
-            await using (var inflate = Codecs.Decompressor(codec, compressed))
-            {
-                int n;
-                while ((n = await inflate.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                    check.Sql(buffer.AsSpan(0, n));
-            }
-            // whatever follows the first gzip member or zstd frame counts too: a backup is exactly one
-            while (await compressed.ReadAsync(buffer, ct).ConfigureAwait(false) > 0) { }
+            int n;
+            while ((n = await layers.Sql.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                check.Sql(buffer.AsSpan(0, n));
         }
-        catch (Exception ex) when (Codecs.IsDamaged(ex))
+        catch (Exception ex) when (BackupLayers.IsDamaged(ex))
         {
-            throw DumpCheck.NotAValidStream(objectName, codec, ex);
+            throw layers.Explain(ex);
         }
-        return check.Finish(compressed.Bytes, expectedSize, compressed.Trailer, codec);
+        // whatever follows the first gzip member or zstd frame counts too: a backup is exactly one
+        await layers.ReadToEndAsync(ct).ConfigureAwait(false);
+        return layers.Finish(check, expectedSize);
     }
 
     /// <summary>A read-only pass-through that counts bytes and keeps the last eight: the gzip trailer.</summary>

@@ -42,14 +42,15 @@ public sealed class DumpCheck(string objectName)
     }
 
     /// <summary>After the whole object: every check, against what was read of it. Returns what the dump carried.</summary>
-    /// <param name="compressedBytes">Bytes of the object read.</param>
+    /// <param name="objectBytes">Bytes of the object read.</param>
     /// <param name="expectedSize">The size the store lists.</param>
-    /// <param name="trailer">The object's last eight bytes.</param>
+    /// <param name="compressedBytes">Bytes of the compressed stream (the object's, less age's where encrypted).</param>
+    /// <param name="trailer">The compressed stream's last eight bytes.</param>
     /// <param name="codec">gzip is checked against its trailer here; zstd's frame checksum was checked by its reader.</param>
-    public DumpSummary Finish(long compressedBytes, long expectedSize, ReadOnlySpan<byte> trailer, BackupCodec codec = BackupCodec.Gzip)
+    public DumpSummary Finish(long objectBytes, long expectedSize, long compressedBytes, ReadOnlySpan<byte> trailer, BackupCodec codec = BackupCodec.Gzip)
     {
-        if (compressedBytes != expectedSize)
-            throw Corrupt(ObjectName, $"{compressedBytes:N0} bytes arrived where the store lists {expectedSize:N0}");
+        if (objectBytes != expectedSize)
+            throw Corrupt(ObjectName, $"{objectBytes:N0} bytes arrived where the store lists {expectedSize:N0}");
         if (codec == BackupCodec.Gzip)
         {
             if (compressedBytes < 18)

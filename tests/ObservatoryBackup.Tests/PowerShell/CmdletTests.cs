@@ -40,7 +40,7 @@ public sealed class CmdletTests(Servers servers) : IDisposable
             .Select(a => $"{a!.VerbName}-{a.NounName}")
             .Order();
         Assert.Equal(implemented, exported);
-        Assert.Equal(["Get-ObsBackup", "Get-ObsBackupStatus", "Invoke-ObsBackup", "New-ObsCredentialKey", "Restore-ObsBackup", "Test-ObsBackup", "Update-ObsCredentialKey"], exported);
+        Assert.Equal(["Get-ObsBackup", "Get-ObsBackupStatus", "Invoke-ObsBackup", "New-ObsAgeKey", "New-ObsCredentialKey", "Restore-ObsBackup", "Test-ObsBackup", "Update-ObsCredentialKey"], exported);
     }
 
     [Fact]
@@ -292,7 +292,7 @@ public sealed class CmdletTests(Servers servers) : IDisposable
     {
         var view = XDocument.Load(Path.Combine(AppContext.BaseDirectory, "ObservatoryBackup.format.ps1xml"))
             .Descendants("View").Single(v => v.Element("Name")!.Value == "ObservatoryBackup.StoredBackup");
-        Assert.Equal(["Object name", "Size", "Last modified"], view.Descendants("Label").Select(l => l.Value));
+        Assert.Equal(["Object name", "Size", "Last modified", "Encrypted"], view.Descendants("Label").Select(l => l.Value));
         var blocks = view.Descendants("ScriptBlock").Select(b => b.Value).ToList();
         var backup = new StoredBackup("postgres/2026/02/16/observatory_20260216_020000.sql.gz", "b", 1_245_312,
             new DateTimeOffset(2026, 2, 16, 2, 0, 4, TimeSpan.Zero));

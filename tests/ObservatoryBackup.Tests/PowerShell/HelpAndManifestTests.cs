@@ -109,6 +109,7 @@ public sealed class HelpAndManifestTests : IDisposable
     [InlineData("Restore-ObsBackup")]
     [InlineData("Update-ObsCredentialKey")]
     [InlineData("New-ObsCredentialKey")]
+    [InlineData("New-ObsAgeKey")]
     public void Every_cmdlet_and_parameter_has_help(string cmdlet)
     {
         var help = Assert.Single(_ps.Invoke($"Get-Help {cmdlet} -Full"));
