@@ -227,7 +227,14 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         var pgDump = new PgDumpProcess(plan.PgDumpPath, plan.Database);
         var codec = settings.Compression;
         var encrypted = settings.Recipients.Count > 0;
-        var dump = new CompressionPipe(pgDump.DumpAsync, codec, Level, $"pg_dump | {codec.ToString().ToLowerInvariant()}{(encrypted ? " | age" : "")}", sink.Progress, cancel.Token, settings.Recipients);
+        // the manifest follows pg_dump's last line: what the dump carried, for verification to prove
+        DumpManifest? manifest = null;
+        async Task DumpWithManifestAsync(Stream output, CancellationToken token)
+        {
+            manifest = await pgDump.DumpAsync(output, token).ConfigureAwait(false);
+            await output.WriteAsync(manifest.ToLine(), token).ConfigureAwait(false);
+        }
+        var dump = new CompressionPipe(DumpWithManifestAsync, codec, Level, $"pg_dump | {codec.ToString().ToLowerInvariant()}{(encrypted ? " | age" : "")}", sink.Progress, cancel.Token, settings.Recipients);
 
         _log.Info("upload_start", ("bucket", settings.Storage.Bucket), ("object_name", plan.ObjectName));
         long size;
@@ -252,7 +259,8 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             throw;
         }
         await dump.Completion.ConfigureAwait(false);
-        _log.Info("pg_dump_complete", ("bytes", dump.UncompressedBytes));
+        _log.Info("pg_dump_complete", ("bytes", manifest!.SqlBytes), ("tables", manifest.RowsPerTable.Count),
+            ("rows", manifest.RowsPerTable.Values.Sum()), ("sql_sha256", Convert.ToHexStringLower(manifest.Sha256)));
         _log.Info("upload_complete", ("object_name", plan.ObjectName), ("size", size), ("dump_size", dump.UncompressedBytes));
         return (dump.UncompressedBytes, size);
     }

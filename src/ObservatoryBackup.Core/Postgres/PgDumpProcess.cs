@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using CliWrap;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
@@ -10,13 +11,15 @@ public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
 {
     /// <summary>
     /// Streams the dump into <paramref name="output"/> and returns once pg_dump has exited
-    /// successfully and its output ended with the completion line (checked in passing).
+    /// successfully and its output ended with the completion line (checked in passing), with what it
+    /// carried: rows per table and the SHA-256 of every byte (the backup's manifest).
     /// </summary>
     /// <exception cref="PgDumpFailedException">pg_dump exited non-zero, or its output is incomplete.</exception>
-    public async Task DumpAsync(Stream output, CancellationToken ct)
+    public async Task<DumpManifest> DumpAsync(Stream output, CancellationToken ct)
     {
         // pg_dump's format, parsed as it passes: the closing line counts only outside COPY data
         var reader = new PlainDumpReader();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long bytes = 0;
         // pg_dump writes 4 KiB at a time. Read asynchronously, each write woke a pool thread and queued
         // the next read to another: ~500,000 context switches per 1 GB dump. One thread of its own, in
@@ -31,6 +34,7 @@ public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
                 {
                     token.ThrowIfCancellationRequested();
                     reader.Read(buffer.AsSpan(0, n));
+                    sha.AppendData(buffer, 0, n);
                     bytes += n;
                     output.Write(buffer, 0, n);
                 }
@@ -45,5 +49,6 @@ public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
         if (exitCode != 0) throw new PgDumpFailedException(exitCode, stderr);
         reader.Complete();
         if (!reader.IsComplete) throw PgDumpFailedException.Incomplete(bytes, reader.OpenCopyTable, stderr);
+        return new DumpManifest(bytes, sha.GetHashAndReset(), reader.RowsPerTable);
     }
 }

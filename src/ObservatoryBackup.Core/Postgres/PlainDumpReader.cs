@@ -42,6 +42,15 @@ public sealed class PlainDumpReader
     /// <summary>Lines read so far.</summary>
     public long Lines { get; private set; }
 
+    /// <summary>Bytes read so far.</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>Where the first closing line read (outside COPY data) ends: the byte after its newline; null before one was read.</summary>
+    public long? CompletionMarkerEnd { get; private set; }
+
+    // the offset after the newline of the line being read
+    private long _lineEnd;
+
     /// <summary>The first meta-command line psql would run that is not pg_dump's own; null while there is none.</summary>
     public MetaCommandFinding? ForbiddenMetaCommand { get; private set; }
 
@@ -82,8 +91,11 @@ public sealed class PlainDumpReader
             if (newline < 0)
             {
                 Keep(chunk);
+                Bytes += chunk.Length;
                 return;
             }
+            Bytes += newline + 1;
+            _lineEnd = Bytes;
             if (_partial.Count == 0)
             {
                 Line(chunk[..newline]);
@@ -145,7 +157,11 @@ public sealed class PlainDumpReader
         }
 
         // after pg_dump's closing line only comments, blank lines and its \unrestrict may follow
-        if (atStart && line.SequenceEqual(CompletionMarkerBytes)) _markerLast = true;
+        if (atStart && line.SequenceEqual(CompletionMarkerBytes))
+        {
+            _markerLast = true;
+            CompletionMarkerEnd ??= _lineEnd;
+        }
         else if (wasMarkerLast && !(LastLineWasOwnMetaCommand || IsBlankOrComment(line))) _markerLast = false;
     }
 

@@ -56,6 +56,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
             {
                 ("status", result.Passed ? "success" : "failed"), ("object_name", objectName), ("tables", result.Tables),
                 ("rows", result.Rows), ("mismatches", result.Mismatches.Count), ("database", result.Database), ("verify_only", verifyOnly),
+                ("manifest", result.Manifest),
             };
             if (result.Passed) _log.Info("test_finished", fields);
             else _log.Error("test_finished", fields);
@@ -135,6 +136,8 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
         Rows = summary.Rows,
         Mismatches = mismatches,
         SqlSize = summary.SqlSize,
+        Manifest = summary.Manifest is null ? "none" : "verified",
+        Encrypted = stored.Encrypted,
         Duration = TimeSpan.Zero,
         Database = database,
         Kept = kept && database is not null,

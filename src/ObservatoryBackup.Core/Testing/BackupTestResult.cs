@@ -23,6 +23,12 @@ public sealed record BackupTestResult
     /// <summary>Tables whose restored row count differs from the rows the backup carries.</summary>
     public IReadOnlyList<TableMismatch> Mismatches { get; init; } = [];
     public required long SqlSize { get; init; }
+
+    /// <summary>"verified" when the backup's manifest (rows per table, SHA-256 of its SQL) matched what it carries; "none" for a backup without one (older ones, the scripts').</summary>
+    public string Manifest { get; init; } = "none";
+
+    /// <summary>Whether the backup is encrypted with age (and so its manifest authenticated).</summary>
+    public bool Encrypted { get; init; }
     public required TimeSpan Duration { get; init; }
 
     /// <summary>The scratch database restored into (dropped afterwards unless kept); null for -VerifyOnly.</summary>

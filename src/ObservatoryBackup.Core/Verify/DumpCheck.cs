@@ -1,6 +1,7 @@
 using ObservatoryBackup.Configuration;
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Security.Cryptography;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
@@ -15,7 +16,18 @@ namespace ObservatoryBackup.Verify;
 public sealed class DumpCheck(string objectName)
 {
     private readonly Crc32 _crc = new();
+    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _size;
+
+    // After pg_dump's closing line, each line is a candidate for the manifest: kept with the hash and
+    // size of the SQL before it. Before that line nothing is kept: a row of data can look like anything.
+    private bool _afterMarker;
+    private bool _atLineStart = true;
+    private List<byte>? _line;
+    private byte[]? _lineShaBefore;
+    private long _lineSizeBefore;
+    private (byte[] Line, byte[] ShaBefore, long SizeBefore)? _lastLine;
+    private bool _manifestNotLast;
 
     public string ObjectName { get; } = objectName;
 
@@ -26,8 +38,51 @@ public sealed class DumpCheck(string objectName)
     public void Sql(ReadOnlySpan<byte> sql)
     {
         _crc.Append(sql);
-        _size += sql.Length;
         Reader.Read(sql);
+        if (!_afterMarker)
+        {
+            if (Reader.CompletionMarkerEnd is not { } end)
+            {
+                _sha.AppendData(sql);
+                _size += sql.Length;
+                return;
+            }
+            // the closing line ended in this chunk: the lines after it are the dump's last
+            var split = (int)(end - _size);
+            _sha.AppendData(sql[..split]);
+            _size += split;
+            sql = sql[split..];
+            _afterMarker = true;
+        }
+        LastLines(sql);
+    }
+
+    /// <summary>The lines after pg_dump's closing line, hashed one by one, each kept as the manifest it may be.</summary>
+    private void LastLines(ReadOnlySpan<byte> sql)
+    {
+        while (sql.Length > 0)
+        {
+            var newline = sql.IndexOf((byte)'\n');
+            var part = newline < 0 ? sql : sql[..(newline + 1)];
+            if (_atLineStart)
+            {
+                if (_lastLine is { } previous && DumpManifest.IsManifestLine(previous.Line)) _manifestNotLast = true;
+                (_line, _lineShaBefore, _lineSizeBefore) = ([], _sha.GetCurrentHash(), _size);
+            }
+            if (_line is not null && _line.Count + part.Length <= DumpManifest.MaxLineLength) _line.AddRange(part);
+            else _line = null; // no manifest is this long: the line is only SQL
+            _sha.AppendData(part);
+            _size += part.Length;
+            _atLineStart = newline >= 0;
+            if (_atLineStart) EndLine();
+            sql = sql[part.Length..];
+        }
+    }
+
+    private void EndLine()
+    {
+        _lastLine = _line is null ? null : ([.. _line], _lineShaBefore!, _lineSizeBefore);
+        _line = null;
     }
 
     /// <summary>Throws as soon as the SQL fed so far holds a forbidden meta-command: before psql is given it.</summary>
@@ -66,8 +121,40 @@ public sealed class DumpCheck(string objectName)
             throw Corrupt(ObjectName, $"the SQL ends inside the COPY data of {table}, so the dump was cut short");
         if (!Reader.IsComplete)
             throw Corrupt(ObjectName, $"the SQL does not end with pg_dump's '{PlainDumpReader.CompletionMarker}' line, so the dump was cut short");
-        return new DumpSummary(_size, Reader.RowsPerTable);
+        return new DumpSummary(_size, Reader.RowsPerTable) { Manifest = CheckManifest() };
     }
+
+    /// <summary>
+    /// The backup's manifest, proven against what the SQL carried: the rows of every table, then the
+    /// SHA-256 of everything before the manifest line. Null for a backup without one (older backups,
+    /// the scripts'). A manifest anywhere but on the last line is refused: nothing may follow it.
+    /// </summary>
+    private DumpManifest? CheckManifest()
+    {
+        if (!_atLineStart)
+        {
+            if (_lastLine is { } previous && DumpManifest.IsManifestLine(previous.Line)) _manifestNotLast = true;
+            EndLine(); // a last line without its newline
+        }
+        if (_manifestNotLast)
+            throw Corrupt(ObjectName, "lines follow its manifest, which a backup writes as its last line");
+        if (_lastLine is not { } last || !DumpManifest.IsManifestLine(last.Line))
+            return null;
+        var manifest = DumpManifest.TryParse(last.Line, out var why)
+            ?? throw Corrupt(ObjectName, $"its manifest line cannot be read: {why}");
+        foreach (var name in manifest.RowsPerTable.Keys.Union(Reader.RowsPerTable.Keys).Order(StringComparer.Ordinal))
+        {
+            var recorded = manifest.RowsPerTable.GetValueOrDefault(name, -1);
+            var carried = Reader.RowsPerTable.GetValueOrDefault(name, -1);
+            if (recorded != carried)
+                throw Corrupt(ObjectName, $"table {name} carries {Rows(carried)} where its manifest records {Rows(recorded)}, so the backup was changed after it was taken");
+        }
+        if (last.SizeBefore != manifest.SqlBytes || !CryptographicOperations.FixedTimeEquals(last.ShaBefore, manifest.Sha256))
+            throw Corrupt(ObjectName, "its SQL does not match the SHA-256 its manifest records, so the backup was changed after it was taken");
+        return manifest;
+    }
+
+    private static string Rows(long n) => n < 0 ? "no COPY block" : $"{n:N0} rows";
 
     /// <summary>The object does not decompress: a damaged (or truncated, or not) gzip or zstd stream.</summary>
     public static BackupDataException NotAValidStream(string objectName, BackupCodec codec, Exception damage) =>

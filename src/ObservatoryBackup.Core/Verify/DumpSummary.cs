@@ -1,4 +1,5 @@
 using ObservatoryBackup.Logging;
+using ObservatoryBackup.Postgres;
 
 namespace ObservatoryBackup.Verify;
 
@@ -7,7 +8,11 @@ public sealed record DumpSummary(long SqlSize, IReadOnlyDictionary<string, long>
 {
     public long Rows => RowsPerTable.Values.Sum();
 
+    /// <summary>The manifest the backup carried, proven against its SQL; null for a backup without one (older ones, the scripts').</summary>
+    public DumpManifest? Manifest { get; init; }
+
     /// <summary>Logs that <paramref name="objectName"/> was proven whole, with what it carries.</summary>
     public void LogVerified(EventLog log, string objectName) =>
-        log.Info("backup_verified", ("object_name", objectName), ("sql_size", SqlSize), ("tables", RowsPerTable.Count), ("rows", Rows));
+        log.Info("backup_verified", ("object_name", objectName), ("sql_size", SqlSize), ("tables", RowsPerTable.Count), ("rows", Rows),
+            ("manifest", Manifest is null ? "none" : "verified"));
 }

@@ -21,4 +21,11 @@ public static class Dumps
         using var reader = new StreamReader(gzip, Encoding.UTF8);
         return reader.ReadToEnd();
     }
+
+    /// <summary>The SQL without the manifest line a backup appends: what the replaced scripts and older versions wrote.</summary>
+    public static string WithoutManifest(string sql)
+    {
+        var at = sql.IndexOf(Postgres.DumpManifest.LinePrefix, StringComparison.Ordinal);
+        return at < 0 ? sql : sql[..at];
+    }
 }
