@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH] [--recipient AGE1…]…</c></summary>
+/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH] [--recipient AGE1…]… [--lock-days N]</c></summary>
 internal static class BackupCommand
 {
     public static Command Create(Commands app)
@@ -26,12 +26,16 @@ internal static class BackupCommand
             Description = "Encrypt the backup with age to this recipient (age1…; repeat for more): the object is named ….sql.gz.age. Default: OBS_AGE_RECIPIENTS, then OBS_AGE_RECIPIENTS_FILE; unencrypted when none.",
             AllowMultipleArgumentsPerToken = false,
         };
+        var lockDays = new Option<int?>("--lock-days")
+        {
+            Description = "Write the backup under S3 Object Lock for this many days (GOVERNANCE, or OBS_OBJECT_LOCK_MODE=COMPLIANCE); the bucket must have Object Lock. Default: OBS_OBJECT_LOCK_DAYS.",
+        };
         var backup = new Command("backup", "Dump the database, compress it and upload it as postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (.sql.zst with --compression zstd; observatory_… for the observatory database), then delete that database's backups older than BACKUP_RETENTION_DAYS.")
         {
-            dryRun, level, compression, metricsFile, recipient,
+            dryRun, level, compression, metricsFile, recipient, lockDays,
         };
         backup.SetAction((r, ct) => app.BackupAsync(r.GetValue(dryRun), r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile),
-            r.GetValue(recipient) is { Length: > 0 } recipients ? recipients : null, ct));
+            r.GetValue(recipient) is { Length: > 0 } recipients ? recipients : null, r.GetValue(lockDays), ct));
         return backup;
     }
 }

@@ -20,9 +20,19 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
     public TextWriter Error => stderr;
     public SettingsResolver Resolver => resolver;
 
+    /// <summary>The root's help: every setting the environment gives (a test holds it to the resolver's list).</summary>
+    private const string Description = """
+        Back up PostgreSQL to MinIO/S3 and restore it. Configured by DATABASE_URL, MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_BUCKET, MINIO_SECURE and BACKUP_RETENTION_DAYS (MINIO_ROOT_USER and MINIO_ROOT_PASSWORD stand in for the keys).
+        Tools and runs: OBS_PG_DUMP, OBS_PSQL, OBS_COMPRESSION, OBS_LOG_FORMAT, OBS_METRICS_FILE, PGCONNECT_TIMEOUT, TMPDIR.
+        Encryption (age): OBS_AGE_RECIPIENTS or OBS_AGE_RECIPIENTS_FILE to back up encrypted; OBS_AGE_IDENTITY_FILE to read encrypted backups.
+        Immutable backups: OBS_OBJECT_LOCK_DAYS, OBS_OBJECT_LOCK_MODE (GOVERNANCE or COMPLIANCE).
+        S3 accounts: OBS_S3_REGION (else AWS_REGION), OBS_S3_ADDRESSING (path or virtual), OBS_S3_STORAGE_CLASS, OBS_S3_SSE (AES256 or aws:kms) with OBS_S3_SSE_KMS_KEY_ID, OBS_S3_SSE_C_KEY_FILE; without MinIO keys, the AWS SDK's credential chain when AWS_ACCESS_KEY_ID, AWS_PROFILE or AWS_WEB_IDENTITY_TOKEN_FILE is set, or OBS_S3_CREDENTIALS=aws.
+        Secrets may come from files: DATABASE_URL_FILE, MINIO_ACCESS_KEY_FILE, MINIO_SECRET_KEY_FILE, CREDENTIAL_ENCRYPTION_KEY_FILE (and _OLD_FILE, _NEW_FILE).
+        """;
+
     public RootCommand Build()
     {
-        var root = new RootCommand("Back up PostgreSQL to MinIO/S3 and restore it. Configured by DATABASE_URL, MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_BUCKET, MINIO_SECURE and BACKUP_RETENTION_DAYS.");
+        var root = new RootCommand(Description);
         ScriptSpellings.AddTo(root, this);
         root.Subcommands.Add(BackupCommand.Create(this));
         root.Subcommands.Add(ListCommand.Create(this));
@@ -36,7 +46,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         return root;
     }
 
-    public Task<int> BackupAsync(bool dryRun, int? level, string? compression, string? metricsFile, IReadOnlyList<string>? recipients, CancellationToken ct) =>
+    public Task<int> BackupAsync(bool dryRun, int? level, string? compression, string? metricsFile, IReadOnlyList<string>? recipients, int? lockDays, CancellationToken ct) =>
         RunAsync(needsDatabase: true, async (settings, log) =>
         {
             var engine = new BackupEngine(settings, log);
@@ -48,6 +58,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             MetricsPath = metricsFile,
             CompressionLevel = level,
             Recipients = recipients,
+            LockDays = lockDays,
             Compression = compression is { } c ? SettingsResolver.ParseCompression(c, variable: null) : null,
         });
 

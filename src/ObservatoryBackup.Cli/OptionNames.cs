@@ -16,6 +16,7 @@ internal static class OptionNames
         Setting.MetricsPath => "--metrics-file",
         Setting.Recipients => "--recipient",
         Setting.IdentityFile => "--identity-file",
+        Setting.LockDays => "--lock-days",
         Setting.OldCredentialKey => "The old credential key",
         Setting.NewCredentialKey => "The new credential key",
         _ => $"The {setting} setting",

@@ -27,7 +27,7 @@ internal static class ScriptSpellings
                 return Task.FromResult(app.Fail("use one of --dry-run, --list and --restore at a time.", ExitCodes.BadConfiguration));
             if (listing) return app.ListAsync(ct);
             if (name is not null) return app.RestoreAsync(name, yesGiven, inPlace: false, noOwner: false, noTablespaces: false, identityFile: null, ct);
-            if (dry) return app.BackupAsync(dryRun: true, null, null, null, null, ct);
+            if (dry) return app.BackupAsync(dryRun: true, null, null, null, null, null, ct);
             if (yesGiven)
                 return Task.FromResult(app.Fail("--yes goes with --restore OBJECT (or 'restore OBJECT --yes').", ExitCodes.BadConfiguration));
             new System.CommandLine.Help.HelpAction().Invoke(r);

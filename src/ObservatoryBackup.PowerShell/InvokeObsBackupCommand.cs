@@ -51,6 +51,11 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string[]? Recipient { get; set; }
 
+    /// <summary>Write the backup under S3 Object Lock for this many days: nobody can delete or overwrite it before then (GOVERNANCE mode, or COMPLIANCE with OBS_OBJECT_LOCK_MODE). The bucket must have been made with Object Lock; a missing bucket is created with it. Default: OBS_OBJECT_LOCK_DAYS; unlocked when unset.</summary>
+    [Parameter]
+    [ValidateRange(1, 36500)]
+    public int? LockDays { get; set; }
+
     protected override void Complete()
     {
         var settings = ResolveSettings(needsDatabase: true, new SettingOverrides
@@ -62,6 +67,7 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
             MetricsPath = MetricsPath,
             CompressionLevel = CompressionLevel,
             Recipients = Recipient,
+            LockDays = LockDays,
             Compression = Compression switch
             {
                 CompressionFormat.Zstd => BackupCodec.Zstd,

@@ -64,6 +64,8 @@ rgw frontends = beast endpoint=127.0.0.1:$port
 rgw data = $dir/rgw
 rgw dns name = localhost
 rgw enable usage log = false
+# SSE-C over plain HTTP on loopback: the tests have no TLS
+rgw crypt require ssl = false
 CONF
 export CEPH_CONF="$conf"
 log() { echo "radosgw.sh: $*" >&2; }

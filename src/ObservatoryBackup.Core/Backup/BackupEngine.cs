@@ -145,6 +145,12 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     {
         using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
         var bucketExists = await store.BucketExistsAsync(ct).ConfigureAwait(false);
+        // a locked backup needs a bucket made with Object Lock: known before the dump starts
+        if (bucketExists && settings.Storage.Lock is { } locked && !await store.ObjectLockEnabledAsync(ct).ConfigureAwait(false))
+            throw new StorageException(ObsErrorKind.InvalidConfiguration, ErrorIds.ObjectLockNotEnabled,
+                $"Backups are to be locked for {locked.Days} days ({locked.Mode.ToString().ToUpperInvariant()}), but bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint} " +
+                "was not made with Object Lock, which S3 can only turn on when a bucket is created. Use a bucket made with Object Lock (a missing bucket is created with it), or back up without a lock. Nothing was written.",
+                settings.Storage.Bucket);
         var existing = new List<StoredBackup>();
         if (bucketExists)
             await foreach (var item in store.ListAsync(ct).ConfigureAwait(false))

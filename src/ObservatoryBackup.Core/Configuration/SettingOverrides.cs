@@ -22,4 +22,7 @@ public sealed record SettingOverrides
 
     /// <summary>An age identity file, to read encrypted backups.</summary>
     public string? IdentityFile { get; init; }
+
+    /// <summary>Days every backup is locked (S3 Object Lock) after its upload.</summary>
+    public int? LockDays { get; init; }
 }

@@ -35,6 +35,19 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     public const string AgeRecipientsVariable = "OBS_AGE_RECIPIENTS";
     public const string AgeRecipientsFileVariable = "OBS_AGE_RECIPIENTS_FILE";
     public const string AgeIdentityFileVariable = "OBS_AGE_IDENTITY_FILE";
+    public const string ObjectLockDaysVariable = "OBS_OBJECT_LOCK_DAYS";
+    public const string ObjectLockModeVariable = "OBS_OBJECT_LOCK_MODE";
+    public const string RegionVariable = "OBS_S3_REGION";
+    public const string AwsRegionVariable = "AWS_REGION";
+    public const string AddressingVariable = "OBS_S3_ADDRESSING";
+    public const string StorageClassVariable = "OBS_S3_STORAGE_CLASS";
+    public const string SseVariable = "OBS_S3_SSE";
+    public const string SseKmsKeyIdVariable = "OBS_S3_SSE_KMS_KEY_ID";
+    public const string SseCustomerKeyFileVariable = "OBS_S3_SSE_C_KEY_FILE";
+    public const string CredentialsVariable = "OBS_S3_CREDENTIALS";
+    public const string AwsAccessKeyIdVariable = "AWS_ACCESS_KEY_ID";
+    public const string AwsProfileVariable = "AWS_PROFILE";
+    public const string AwsWebIdentityTokenFileVariable = "AWS_WEB_IDENTITY_TOKEN_FILE";
 
     /// <summary>libpq's connect timeout unless PGCONNECT_TIMEOUT or the URL says otherwise.</summary>
     public const int DefaultConnectTimeoutSeconds = 30;
@@ -195,14 +208,104 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         var bucketName = bucket.Text ?? StorageSettings.DefaultBucket;
         BucketName.Validate(bucketName, bucket.Variable);
 
+        var (accessKey, source) = overrides.AccessKey is { } given ? (given, "the credential given")
+            : Get(AccessKeyVariable) is { } fromVariable ? (fromVariable, AccessKeyVariable)
+            : Get(RootUserVariable) is { } root ? (root, RootUserVariable)
+            : ((string?)null, (string?)null);
+        var secretKey = overrides.SecretKey ?? Get(SecretKeyVariable) ?? Get(RootPasswordVariable);
+        var chain = accessKey is null && secretKey is null ? CredentialChainSource() : null;
+        var sse = Get(SseVariable)?.Trim();
+        if (sse is not null && sse != "AES256" && sse != "aws:kms")
+            throw new ConfigurationException(Setting.StorageOption, SseVariable, $"must be AES256 or aws:kms, not '{sse}'.");
+        var kmsKey = Get(SseKmsKeyIdVariable);
+        if (kmsKey is not null && sse != "aws:kms")
+            throw new ConfigurationException(Setting.StorageOption, SseKmsKeyIdVariable, $"is for {SseVariable}=aws:kms, which is not set.");
+        var storageClass = Get(StorageClassVariable)?.Trim().ToUpperInvariant();
+        if (storageClass is not null && !storageClass.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_'))
+            throw new ConfigurationException(Setting.StorageOption, StorageClassVariable, $"must be an S3 storage class such as STANDARD_IA or GLACIER_IR, not '{storageClass}'.");
+
         return new StorageSettings
         {
             Endpoint = host,
-            AccessKey = overrides.AccessKey ?? Get(AccessKeyVariable) ?? Get(RootUserVariable) ?? StorageSettings.DefaultAccessKey,
-            SecretKey = overrides.SecretKey ?? Get(SecretKeyVariable) ?? Get(RootPasswordVariable) ?? StorageSettings.DefaultAccessKey,
+            AccessKey = accessKey ?? StorageSettings.DefaultAccessKey,
+            SecretKey = secretKey ?? StorageSettings.DefaultAccessKey,
+            CredentialSource = chain ?? source ?? "default (minioadmin)",
+            UseCredentialChain = chain is not null,
             Bucket = bucketName,
             UseSsl = secure,
+            Lock = ResolveLock(overrides.LockDays),
+            Region = (Get(RegionVariable) ?? Get(AwsRegionVariable) ?? StorageSettings.DefaultRegion).Trim(),
+            VirtualHostedStyle = Get(AddressingVariable)?.Trim().ToLowerInvariant() switch
+            {
+                null or "path" => false,
+                "virtual" => true,
+                var other => throw new ConfigurationException(Setting.StorageOption, AddressingVariable, $"must be path or virtual, not '{other}'."),
+            },
+            StorageClass = storageClass,
+            ServerSideEncryption = sse,
+            KmsKeyId = kmsKey,
+            CustomerKey = ResolveCustomerKey(),
         };
+    }
+
+    /// <summary>
+    /// With no access key configured, where the AWS SDK's default chain is to find one, named for the
+    /// log: the AWS variables, a profile, a web identity (Kubernetes service accounts), or, only when
+    /// OBS_S3_CREDENTIALS=aws, the default profile and instance metadata. Null keeps the scripts' default.
+    /// </summary>
+    private string? CredentialChainSource()
+    {
+        var chain = Get(CredentialsVariable)?.Trim().ToLowerInvariant();
+        if (chain is not null && chain != "aws")
+            throw new ConfigurationException(Setting.AccessKey, CredentialsVariable, $"must be aws (the AWS SDK's credential chain), not '{chain}'.");
+        if (Get(AwsAccessKeyIdVariable) is not null) return $"AWS SDK chain: {AwsAccessKeyIdVariable}";
+        if (Get(AwsWebIdentityTokenFileVariable) is not null) return $"AWS SDK chain: web identity ({AwsWebIdentityTokenFileVariable})";
+        if (Get(AwsProfileVariable) is { } profile) return $"AWS SDK chain: profile '{profile}' ({AwsProfileVariable})";
+        return chain is not null ? "AWS SDK chain: default profile, container or instance metadata" : null;
+    }
+
+    /// <summary>The SSE-C key in the file OBS_S3_SSE_C_KEY_FILE names: 32 bytes, raw or in base64. Never quoted.</summary>
+    private byte[]? ResolveCustomerKey()
+    {
+        if (Raw(SseCustomerKeyFileVariable) is not { } path) return null;
+        byte[] content;
+        try
+        {
+            content = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException(Setting.StorageOption, SseCustomerKeyFileVariable, $"names a file that cannot be read ({path}: {ex.Message}).");
+        }
+        if (content.Length == 32) return content;
+        try
+        {
+            var key = Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(content).Trim());
+            if (key.Length == 32) return key;
+        }
+        catch (FormatException)
+        {
+        }
+        throw new ConfigurationException(Setting.StorageOption, SseCustomerKeyFileVariable, $"names {path}, which does not hold a 256-bit key (32 bytes, raw or in base64).");
+    }
+
+    /// <summary>Object Lock: the days given, else OBS_OBJECT_LOCK_DAYS, in OBS_OBJECT_LOCK_MODE (GOVERNANCE unless COMPLIANCE); null for none.</summary>
+    private ObjectLock? ResolveLock(int? givenDays)
+    {
+        var days = Value(Setting.LockDays, givenDays?.ToString(CultureInfo.InvariantCulture), ObjectLockDaysVariable);
+        var modeText = Get(ObjectLockModeVariable);
+        var mode = modeText?.Trim().ToUpperInvariant() switch
+        {
+            null or "GOVERNANCE" => ObjectLockMode.Governance,
+            "COMPLIANCE" => ObjectLockMode.Compliance,
+            _ => throw new ConfigurationException(Setting.LockMode, ObjectLockModeVariable, $"must be GOVERNANCE or COMPLIANCE, not '{modeText}'."),
+        };
+        if (days.Text is null)
+            return modeText is null ? null
+                : throw new ConfigurationException(Setting.LockDays, ObjectLockDaysVariable, $"is needed: {ObjectLockModeVariable} is set, and the lock needs a number of days.", missing: true);
+        if (!int.TryParse(days.Text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > ObjectLock.MaxDays)
+            throw new ConfigurationException(Setting.LockDays, days.Variable, $"must be a whole number of days from 1 to {ObjectLock.MaxDays}, not '{days.Text}'.");
+        return new ObjectLock(n, mode);
     }
 
     private ToolPath? ResolveToolPath(string? explicitPath, string variable) =>

@@ -49,6 +49,9 @@ public sealed class ConfigurationException(Setting setting, string? variable, st
         Setting.Compression => "The compression",
         Setting.Recipients => "The age recipients",
         Setting.IdentityFile => "The age identity file",
+        Setting.LockDays => "The object lock period",
+        Setting.LockMode => "The object lock mode",
+        Setting.StorageOption => "An object store option",
         _ => setting.ToString(),
     };
 }

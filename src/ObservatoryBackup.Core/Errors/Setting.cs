@@ -24,4 +24,7 @@ public enum Setting
     Compression,
     Recipients,
     IdentityFile,
+    LockDays,
+    LockMode,
+    StorageOption,
 }

@@ -49,11 +49,24 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
         _log.Info("prune_start", ("cutoff", cutoff), ("retention_days", settings.RetentionDays));
         var deleted = new List<string>();
         var failed = new List<string>();
+        var locked = new List<string>();
+        // in a bucket that keeps versions (Object Lock needs it) a plain delete only hides a backup
+        var versioned = expired.Count > 0 && await store.VersioningEnabledAsync(ct).ConfigureAwait(false);
         foreach (var name in expired)
         {
             try
             {
-                await store.DeleteAsync(name, ct).ConfigureAwait(false);
+                if (!versioned)
+                {
+                    await store.DeleteAsync(name, ct).ConfigureAwait(false);
+                }
+                else if (await store.RemoveVersionsAsync(name, TimeProvider.System.GetUtcNow(), ct).ConfigureAwait(false) is { Count: > 0 } kept)
+                {
+                    // the lock is the store's, by the store's clock: the backup stays until it expires
+                    locked.Add(name);
+                    _log.Info("prune_locked", ("object_name", name), ("versions", kept.Count), ("retain_until", kept.Max(k => k.RetainUntil)));
+                    continue;
+                }
                 deleted.Add(name);
                 _log.Info("deleted_old_backup", ("object_name", name));
             }
@@ -63,7 +76,7 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
                 _log.Warning("delete_failed", ("object_name", name), ("error", ex.Message));
             }
         }
-        _log.Info("prune_complete", ("deleted", deleted.Count));
-        return new PruneResult(settings.Storage.Bucket, settings.RetentionDays, cutoff, false, deleted, failed);
+        _log.Info("prune_complete", ("deleted", deleted.Count), ("locked", locked.Count));
+        return new PruneResult(settings.Storage.Bucket, settings.RetentionDays, cutoff, false, deleted, failed) { Locked = locked };
     }
 }

@@ -30,8 +30,12 @@ public sealed class BackupStore : IDisposable
     }
 
     /// <summary>A store of <paramref name="settings"/>: made by <paramref name="factory"/> when given (a test's), else the S3 one.</summary>
-    public static BackupStore Open(StorageSettings settings, EventLog log, ObjectStoreFactory? factory = null) =>
-        new(factory is null ? new S3ObjectStore(settings) : factory(settings), log);
+    public static BackupStore Open(StorageSettings settings, EventLog log, ObjectStoreFactory? factory = null)
+    {
+        // where credentials the SDK found came from, never what they are
+        if (settings.UseCredentialChain) log.Info("storage_credentials", ("source", settings.CredentialSource));
+        return new(factory is null ? new S3ObjectStore(settings) : factory(settings), log);
+    }
 
     /// <summary>The gated store, one request per method.</summary>
     internal IObjectStore Objects { get; }
@@ -52,6 +56,35 @@ public sealed class BackupStore : IDisposable
     public Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct) => Objects.StatAsync(objectName, ct);
 
     public Task DeleteAsync(string objectName, CancellationToken ct) => Objects.DeleteAsync(objectName, ct);
+
+    /// <summary>Whether the bucket has Object Lock enabled, so that locked backups can be written to it.</summary>
+    public Task<bool> ObjectLockEnabledAsync(CancellationToken ct) => Objects.ObjectLockEnabledAsync(ct);
+
+    /// <summary>Whether the bucket keeps versions: there deleting a backup means deleting its versions (<see cref="RemoveVersionsAsync"/>).</summary>
+    public Task<bool> VersioningEnabledAsync(CancellationToken ct) => Objects.VersioningEnabledAsync(ct);
+
+    /// <summary>
+    /// Removes a backup from a bucket that keeps versions, where a plain delete would only hide it
+    /// behind a delete marker: every version whose lock has expired (or that has none) is deleted;
+    /// a version still locked at <paramref name="now"/> is kept, and no delete marker is written over
+    /// it. Once no version is left, the object's delete markers go too. Returns the versions kept.
+    /// </summary>
+    public async Task<IReadOnlyList<(string VersionId, DateTimeOffset RetainUntil)>> RemoveVersionsAsync(string objectName, DateTimeOffset now, CancellationToken ct)
+    {
+        var versions = await Objects.ListVersionsAsync(objectName, ct).ConfigureAwait(false);
+        var locked = new List<(string, DateTimeOffset)>();
+        foreach (var version in versions.Where(v => !v.IsDeleteMarker))
+        {
+            if (await Objects.RetainUntilAsync(objectName, version.VersionId, ct).ConfigureAwait(false) is { } until && until > now)
+                locked.Add((version.VersionId, until));
+            else
+                await Objects.DeleteVersionAsync(objectName, version.VersionId, ct).ConfigureAwait(false);
+        }
+        if (locked.Count == 0)
+            foreach (var marker in versions.Where(v => v.IsDeleteMarker))
+                await Objects.DeleteVersionAsync(objectName, marker.VersionId, ct).ConfigureAwait(false);
+        return locked;
+    }
 
     /// <summary>
     /// Uploads a stream of unknown length under <paramref name="objectName"/>, never over an existing

@@ -13,8 +13,23 @@ public interface IObjectStore : IDisposable
 
     Task<bool> BucketExistsAsync(CancellationToken ct);
 
-    /// <summary>Creates the bucket; one that exists already (another run made it first) is no failure.</summary>
+    /// <summary>Creates the bucket (with Object Lock when the settings lock backups); one that exists already (another run made it first) is no failure.</summary>
     Task CreateBucketAsync(CancellationToken ct);
+
+    /// <summary>Whether the bucket has Object Lock enabled, so that objects can be written locked.</summary>
+    Task<bool> ObjectLockEnabledAsync(CancellationToken ct);
+
+    /// <summary>Whether the bucket keeps versions (versioning enabled or suspended): there a plain delete only hides an object behind a delete marker.</summary>
+    Task<bool> VersioningEnabledAsync(CancellationToken ct);
+
+    /// <summary>Every version of one object, delete markers included.</summary>
+    Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string objectName, CancellationToken ct);
+
+    /// <summary>The date until which one version is locked, or null when it has no retention.</summary>
+    Task<DateTimeOffset?> RetainUntilAsync(string objectName, string versionId, CancellationToken ct);
+
+    /// <summary>Deletes one version (or delete marker) for good; a locked version is refused by the store.</summary>
+    Task DeleteVersionAsync(string objectName, string versionId, CancellationToken ct);
 
     /// <summary>Every object under <paramref name="prefix"/>, in the store's order.</summary>
     IAsyncEnumerable<StoredBackup> ListAsync(string prefix, CancellationToken ct);
@@ -22,7 +37,7 @@ public interface IObjectStore : IDisposable
     /// <summary>Size, time and ETag of one object, or null when there is none.</summary>
     Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct);
 
-    /// <summary>Writes <paramref name="content"/> as the object, only if no object has that name (If-None-Match: *).</summary>
+    /// <summary>Writes <paramref name="content"/> as the object, only if no object has that name (If-None-Match: *); locked when the settings say so.</summary>
     Task PutIfAbsentAsync(string objectName, ReadOnlyMemory<byte> content, string contentType, CancellationToken ct);
 
     /// <summary>Starts a multipart upload; returns its id.</summary>
@@ -53,6 +68,9 @@ public interface IObjectStore : IDisposable
 
     Task DeleteAsync(string objectName, CancellationToken ct);
 }
+
+/// <summary>One version of an object in a versioned bucket, or a delete marker.</summary>
+public sealed record ObjectVersion(string VersionId, bool IsDeleteMarker);
 
 /// <summary>A sent part of a multipart upload.</summary>
 public sealed record UploadedPart(int PartNumber, string ETag);

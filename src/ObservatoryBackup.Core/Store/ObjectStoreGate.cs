@@ -21,6 +21,19 @@ public sealed class ObjectStoreGate(IObjectStore inner, EventLog log) : IObjectS
 
     public Task CreateBucketAsync(CancellationToken ct) => CallAsync(async t => { await inner.CreateBucketAsync(t).ConfigureAwait(false); return true; }, null, ct);
 
+    public Task<bool> ObjectLockEnabledAsync(CancellationToken ct) => CallAsync(inner.ObjectLockEnabledAsync, null, ct);
+
+    public Task<bool> VersioningEnabledAsync(CancellationToken ct) => CallAsync(inner.VersioningEnabledAsync, null, ct);
+
+    public Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string objectName, CancellationToken ct) =>
+        CallAsync(t => inner.ListVersionsAsync(objectName, t), objectName, ct);
+
+    public Task<DateTimeOffset?> RetainUntilAsync(string objectName, string versionId, CancellationToken ct) =>
+        CallAsync(t => inner.RetainUntilAsync(objectName, versionId, t), objectName, ct);
+
+    public Task DeleteVersionAsync(string objectName, string versionId, CancellationToken ct) =>
+        CallAsync(async t => { await inner.DeleteVersionAsync(objectName, versionId, t).ConfigureAwait(false); return true; }, objectName, ct);
+
     /// <summary>A listing that fails halfway is retried whole, then given out: what a retry lists is what the caller sees.</summary>
     public async IAsyncEnumerable<StoredBackup> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
     {

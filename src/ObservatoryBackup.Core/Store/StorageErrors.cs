@@ -37,6 +37,11 @@ internal static class StorageErrors
                     $"No backup '{objectName}' in bucket '{storage.Bucket}' at {storage.Endpoint}.", ex);
             case AmazonServiceException { StatusCode: HttpStatusCode.PreconditionFailed } when objectName is not null:
                 return AlreadyExists(storage, objectName, ex);
+            case AmazonServiceException { StatusCode: HttpStatusCode.BadRequest } when objectName is not null && storage.CustomerKey is null:
+                // what S3 answers a read of an object written with SSE-C that comes without its key
+                return new StorageException(ObsErrorKind.PermissionDenied, ErrorIds.StorageError,
+                    $"The object store at {where} refused to read '{objectName}': {Reason(ex)}. An object written with a customer key (SSE-C) " +
+                    $"is read only with that key: set {SettingsResolver.SseCustomerKeyFileVariable} to the file that holds it.", target, ex);
             case AmazonServiceException { StatusCode: not 0 } answered:
                 // the store was reached and said no (a full disk, a quota, a fault of its own): say what it answered
                 return new StorageException(ObsErrorKind.OperationFailed, ErrorIds.StorageError,

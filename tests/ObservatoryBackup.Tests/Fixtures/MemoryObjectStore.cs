@@ -44,6 +44,19 @@ public sealed class MemoryObjectStore(string bucket = "memory-bucket") : IObject
 
     public Task CreateBucketAsync(CancellationToken ct) => Run("CreateBucket", null, () => BucketCreated = true);
 
+    // an unversioned bucket without Object Lock: the radosgw tests cover the versioned, locked one
+    public Task<bool> ObjectLockEnabledAsync(CancellationToken ct) => Run("ObjectLockEnabled", null, () => false);
+
+    public Task<bool> VersioningEnabledAsync(CancellationToken ct) => Run("VersioningEnabled", null, () => false);
+
+    public Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string objectName, CancellationToken ct) =>
+        Run<IReadOnlyList<ObjectVersion>>("ListVersions", objectName, () => _objects.ContainsKey(objectName) ? [new ObjectVersion("null", false)] : []);
+
+    public Task<DateTimeOffset?> RetainUntilAsync(string objectName, string versionId, CancellationToken ct) =>
+        Run<DateTimeOffset?>("RetainUntil", objectName, () => null);
+
+    public Task DeleteVersionAsync(string objectName, string versionId, CancellationToken ct) => DeleteAsync(objectName, ct);
+
     public async IAsyncEnumerable<StoredBackup> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         var items = await Run("List", null, () => _objects

@@ -80,7 +80,7 @@ public partial class ArchitectureTests
     }
 
     [Fact]
-    public void Every_variable_the_code_reads_is_in_the_readmes_configuration_table()
+    public void Every_variable_the_code_reads_is_in_the_readmes_configuration_table_about_help_and_cli_help()
     {
         var variables = typeof(SettingsResolver).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.Name.EndsWith("Variable", StringComparison.Ordinal))
@@ -90,6 +90,16 @@ public partial class ArchitectureTests
         var table = readme[start..readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal)];
         Assert.Contains("DATABASE_URL", variables);
         Assert.All(variables, v => Assert.Contains($"`{v}", table));
+
+        var about = File.ReadAllText(Path.Combine(Root, "module", "en-US", "about_ObservatoryBackup.help.txt"));
+        var configuration = about[about.IndexOf("CONFIGURATION", StringComparison.Ordinal)..about.IndexOf("OBJECT NAMES", StringComparison.Ordinal)];
+        var cli = new ObservatoryBackup.Cli.Commands(TextWriter.Null, TextWriter.Null, TextReader.Null, false, new SettingsResolver(new Dictionary<string, string?>())).Build().Description!;
+        // PATH is everybody's; the credential keys belong to the rotation's own help
+        foreach (var v in variables.Where(v => v is not "PATH" && !v.StartsWith("CREDENTIAL_ENCRYPTION_KEY", StringComparison.Ordinal)))
+        {
+            Assert.True(configuration.Contains(v, StringComparison.Ordinal), $"about_ObservatoryBackup's CONFIGURATION does not name {v}");
+            Assert.True(cli.Contains(v, StringComparison.Ordinal), $"obs-backup --help does not name {v}");
+        }
     }
 
     [Fact]
