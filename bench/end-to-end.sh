@@ -2,7 +2,8 @@
 # bench/end-to-end.sh [GB]   the whole-backup benchmark of issue 11, one command.
 # Builds a sample database of about GB gigabytes (default 1), starts the tests' own PostgreSQL and
 # radosgw on loopback, and measures, in one run and on the same servers:
-#   pg_dump > /dev/null (the limit), pg_dump | gzip -6, obs-backup (native, and portable under dotnet) and
+#   pg_dump > /dev/null (the limit), pg_dump | gzip -6, obs-backup (native, and portable under dotnet; plain and
+#   encrypted with age) and
 #   Invoke-ObsBackup at each codec, gunzip | psql, and obs-backup restore (staged), with wall time and
 #   peak RSS (GNU time). Each row is the median of RUNS runs (default 3; gzip -6 runs once), and every
 #   measured backup is deleted at once, so the store holds one at a time.
@@ -92,6 +93,10 @@ gzip6=$(runs=1 measure gzip6 bash -c "'$pg_bin/pg_dump' -d bench | gzip -6 > '$w
 results+=("${gzip6% -} $(stat -c %s "$work/dump.sql.gz")")
 results+=("$(measure cli-gzip "$cli" backup)")
 results+=("$(measure cli-zstd "$cli" backup --compression zstd)")
+# encrypted with age (issue 19): the key pair the CLI makes; the identity file stays in $work
+recipient=$("$cli" new-age-key --output "$work/age.key")
+results+=("$(measure cli-gzip-age "$cli" backup --recipient "$recipient")")
+results+=("$(measure cli-zstd-age "$cli" backup --compression zstd --recipient "$recipient")")
 results+=("$(measure cli-portable dotnet "$portable" backup)")
 results+=("$(measure pwsh-alone "$pwsh" -NoProfile -NonInteractive -Command "Import-Module '$module'; 1")")
 results+=("$(measure cmdlet-gzip "$pwsh" -NoProfile -NonInteractive -Command "Import-Module '$module'; Invoke-ObsBackup | Out-Null")")
@@ -102,6 +107,9 @@ prepare='"$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored_plain" -c "CREAT
   results+=("$(measure restore-plain bash -c "gunzip < '$work/dump.sql.gz' | '$pg_bin/psql' -q -X -v ON_ERROR_STOP=1 -d restored_plain > /dev/null")")
 prepare='"$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored_obs"' \
   results+=("$(measure restore-obs env DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/restored_obs" "$cli" restore "$name" --yes)")
+"$cli" backup --recipient "$recipient" > "$work/out"; name_age=$(uploaded_name)
+prepare='"$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored_age"' \
+  results+=("$(measure restore-obs-age env DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/restored_age" OBS_AGE_IDENTITY_FILE="$work/age.key" "$cli" restore "$name_age" --yes)")
 
 row() { printf '%s\n' "${results[@]}" | awk -v label="$1" -v field="$2" '$1 == label {print $field}'; }
 limit=$(row limit 2)
@@ -117,12 +125,15 @@ for line in "${results[@]}"; do
     gzip6) what='pg_dump | gzip -6 > file'; base=$limit ;;
     cli-gzip) what='obs-backup backup (gzip 4)'; base=$limit ;;
     cli-zstd) what='obs-backup backup --compression zstd'; base=$limit ;;
+    cli-gzip-age) what='obs-backup backup --recipient (gzip 4, age)'; base=$limit ;;
+    cli-zstd-age) what='obs-backup backup --compression zstd --recipient'; base=$limit ;;
     cli-portable) what='dotnet obs-backup.dll backup (portable)'; base=$limit ;;
     pwsh-alone) what='pwsh importing the module'; base=$limit ;;
     cmdlet-gzip) what='Invoke-ObsBackup (gzip 4)'; base=$limit ;;
     cmdlet-zstd) what='Invoke-ObsBackup -Compression Zstd'; base=$limit ;;
     restore-plain) what='restore: gunzip | psql'; base=$plain ;;
     restore-obs) what='restore: obs-backup restore (staged)'; base=$plain ;;
+    restore-obs-age) what='restore: obs-backup restore (staged, age)'; base=$plain ;;
   esac
   out=$([ "$bytes" = - ] && echo - || echo $(( bytes / 1000000 )))
   printf '| %-40s | %8s | %7.2fx | %10s | %12s |\n' "$what" "$secs" "$(echo "$secs / $base" | bc -l)" "$out" "$(( rss / 1024 ))"

@@ -39,6 +39,7 @@ public sealed class S3ObjectStore : IObjectStore
             // each request is bounded by its IdleTimeout; this only backs it up
             Timeout = TimeSpan.FromHours(1),
         };
+        if (settings.UseCredentialChain) RegisterSecurityTokenService();
         _client = settings.UseCredentialChain
             ? new AmazonS3Client(Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials(config), config)
             : new AmazonS3Client(new BasicAWSCredentials(settings.AccessKey, settings.SecretKey), config);
@@ -46,6 +47,19 @@ public sealed class S3ObjectStore : IObjectStore
 
     public StorageSettings Settings { get; }
     private string Bucket => Settings.Bucket;
+
+    private static int _stsRegistered;
+
+    /// <summary>
+    /// Web identity (a Kubernetes service account's token) is exchanged for credentials through STS,
+    /// which the SDK otherwise finds by reflection: gone from a trimmed, native obs-backup.
+    /// </summary>
+    private static void RegisterSecurityTokenService()
+    {
+        if (Interlocked.Exchange(ref _stsRegistered, 1) == 1) return;
+        Amazon.RuntimeDependencies.GlobalRuntimeDependencyRegistry.Instance.RegisterSecurityTokenServiceClient(context =>
+            new Amazon.SecurityToken.AmazonSecurityTokenServiceClient(context.SecurityTokenServiceClientContextData.Region));
+    }
 
     private S3StorageClass? StorageClass => Settings.StorageClass is { } c ? S3StorageClass.FindValue(c) : null;
     private ServerSideEncryptionMethod? Sse => Settings.ServerSideEncryption is { } m ? ServerSideEncryptionMethod.FindValue(m) : null;
