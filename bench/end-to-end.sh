@@ -8,6 +8,7 @@
 #   peak RSS (GNU time). Each row is the median of RUNS runs (default 3; gzip -6 runs once), and every
 #   measured backup is deleted at once, so the store holds one at a time.
 # Prints a table with each ratio; removes everything it started and made. Measures; never fails a build.
+# AB=age RUNS=7 bash bench/end-to-end.sh measures only what encryption costs, in alternating pairs.
 set -euo pipefail
 gb=${1:-1}
 runs=${RUNS:-3}
@@ -15,7 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/obs-bench-XXXXXX)
 chmod 755 "$work" # the postgres user, which runs the server, must reach its data directory inside
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-pwsh=$(command -v pwsh || echo /opt/pwsh-7.6.5/pwsh)
+pwsh=$(command -v pwsh || ls -d "$HOME"/.nuget/packages/powershell/*/tools/net10.0/any/unix/pwsh 2>/dev/null | sort -V | tail -n 1)
 password="bench-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pg_port=$(free_port); s3_port=$(free_port)
@@ -86,6 +87,25 @@ measure() { # label, command...: prints "label median-seconds max-RSS-KiB bytes-
 
 # untimed: the first request creates the bucket (seconds on radosgw), which no measured run should pay
 DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/postgres" "$cli" backup > /dev/null
+
+# AB=age: only the cost of encryption, as alternating pairs (plain, then --recipient) at each codec:
+# one restore's or backup's aftermath (a checkpoint, radosgw's gc) slows whatever runs next, so
+# pairs run back to back and each side gets its median.
+if [ "${AB:-}" = age ]; then
+  recipient=$("$cli" new-age-key --output "$work/age.key")
+  for codec in gzip zstd; do
+    plain=(); sealed=()
+    for ((n = 0; n < runs; n++)); do
+      read -r secs _ < <(measure_once "$cli" backup --compression "$codec"); plain+=("$secs"); forget "$(uploaded_name)"; sleep 1
+      read -r secs _ < <(measure_once "$cli" backup --compression "$codec" --recipient "$recipient"); sealed+=("$secs"); forget "$(uploaded_name)"; sleep 1
+    done
+    p=$(printf '%s\n' "${plain[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+    a=$(printf '%s\n' "${sealed[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+    printf '%s: plain %s s, age %s s (median of %s pairs): %+.1f%%   plain runs: %s   age runs: %s\n' \
+      "$codec" "$p" "$a" "$runs" "$(echo "($a / $p - 1) * 100" | bc -l)" "${plain[*]}" "${sealed[*]}"
+  done
+  exit 0
+fi
 
 results=()
 results+=("$(measure limit bash -c "'$pg_bin/pg_dump' -d bench > /dev/null")")

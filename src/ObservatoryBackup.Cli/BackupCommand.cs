@@ -34,8 +34,10 @@ internal static class BackupCommand
         {
             dryRun, level, compression, metricsFile, recipient, lockDays,
         };
+        var keep = CommonOptions.Keep();
+        keep.AddTo(backup);
         backup.SetAction((r, ct) => app.BackupAsync(r.GetValue(dryRun), r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile),
-            r.GetValue(recipient) is { Length: > 0 } recipients ? recipients : null, r.GetValue(lockDays), ct));
+            r.GetValue(recipient) is { Length: > 0 } recipients ? recipients : null, r.GetValue(lockDays), ct, o => keep.Apply(r, o)));
         return backup;
     }
 }

@@ -23,7 +23,8 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
     /// <summary>The root's help: every setting the environment gives (a test holds it to the resolver's list).</summary>
     private const string Description = """
         Back up PostgreSQL to MinIO/S3 and restore it. Configured by DATABASE_URL, MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_BUCKET, MINIO_SECURE and BACKUP_RETENTION_DAYS (MINIO_ROOT_USER and MINIO_ROOT_PASSWORD stand in for the keys).
-        Tools and runs: OBS_PG_DUMP, OBS_PSQL, OBS_COMPRESSION, OBS_LOG_FORMAT, OBS_METRICS_FILE, PGCONNECT_TIMEOUT, TMPDIR.
+        Retention's keep rules: BACKUP_KEEP_LAST, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_YEARLY.
+        Tools and runs: OBS_PG_DUMP, OBS_PSQL, OBS_COMPRESSION, OBS_LOG_FORMAT, OBS_METRICS_FILE, OBS_NOTIFY_URL (pings /start, success, /fail), PGCONNECT_TIMEOUT, TMPDIR.
         Encryption (age): OBS_AGE_RECIPIENTS or OBS_AGE_RECIPIENTS_FILE to back up encrypted; OBS_AGE_IDENTITY_FILE to read encrypted backups.
         Immutable backups: OBS_OBJECT_LOCK_DAYS, OBS_OBJECT_LOCK_MODE (GOVERNANCE or COMPLIANCE).
         S3 accounts: OBS_S3_REGION (else AWS_REGION), OBS_S3_ADDRESSING (path or virtual), OBS_S3_STORAGE_CLASS, OBS_S3_SSE (AES256 or aws:kms) with OBS_S3_SSE_KMS_KEY_ID, OBS_S3_SSE_C_KEY_FILE; without MinIO keys, the AWS SDK's credential chain when AWS_ACCESS_KEY_ID, AWS_PROFILE or AWS_WEB_IDENTITY_TOKEN_FILE is set, or OBS_S3_CREDENTIALS=aws.
@@ -46,21 +47,22 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         return root;
     }
 
-    public Task<int> BackupAsync(bool dryRun, int? level, string? compression, string? metricsFile, IReadOnlyList<string>? recipients, int? lockDays, CancellationToken ct) =>
+    public Task<int> BackupAsync(bool dryRun, int? level, string? compression, string? metricsFile, IReadOnlyList<string>? recipients, int? lockDays, CancellationToken ct,
+        Func<SettingOverrides, SettingOverrides>? more = null) =>
         RunAsync(needsDatabase: true, async (settings, log) =>
         {
             var engine = new BackupEngine(settings, log);
             if (dryRun) engine.DescribeDryRun(await engine.PlanAsync(ct, dryRun: true));
             else await engine.ExecuteAsync(await engine.PlanAsync(ct), ct);
             return ExitCodes.Success;
-        }, overrides: () => new SettingOverrides
+        }, overrides: () => (more ?? (o => o))(new SettingOverrides
         {
             MetricsPath = metricsFile,
             CompressionLevel = level,
             Recipients = recipients,
             LockDays = lockDays,
             Compression = compression is { } c ? SettingsResolver.ParseCompression(c, variable: null) : null,
-        });
+        }));
 
     /// <summary>The scripts' table on stdout, alone, so that scripts can read it; the listing's events go to stderr.</summary>
     public Task<int> ListAsync(CancellationToken ct) =>

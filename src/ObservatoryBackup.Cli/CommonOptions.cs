@@ -16,4 +16,30 @@ internal static class CommonOptions
     public static Option<string?> MetricsFile() => new("--metrics-file") { Description = "Write node_exporter textfile metrics to this .prom file (default: OBS_METRICS_FILE)." };
 
     public static Option<string?> IdentityFile() => new("--identity-file") { Description = "The age identity file that opens encrypted backups (….age), as age-keygen writes it; default: OBS_AGE_IDENTITY_FILE." };
+
+    /// <summary>Retention's keep rules (restic's --keep-*), for backup and prune.</summary>
+    public static KeepOptions Keep() => new(
+        new Option<int?>("--keep-last") { Description = "Also keep the N newest backups of each database (default: BACKUP_KEEP_LAST)." },
+        new Option<int?>("--keep-daily") { Description = "Also keep the newest backup of each of the last N days that have one (default: BACKUP_KEEP_DAILY)." },
+        new Option<int?>("--keep-weekly") { Description = "Also keep the newest backup of each of the last N ISO weeks that have one (default: BACKUP_KEEP_WEEKLY)." },
+        new Option<int?>("--keep-monthly") { Description = "Also keep the newest backup of each of the last N months that have one (default: BACKUP_KEEP_MONTHLY)." },
+        new Option<int?>("--keep-yearly") { Description = "Also keep the newest backup of each of the last N years that have one (default: BACKUP_KEEP_YEARLY)." });
+}
+
+/// <summary>The keep-rule options of one command, and the overrides they give.</summary>
+internal sealed record KeepOptions(Option<int?> Last, Option<int?> Daily, Option<int?> Weekly, Option<int?> Monthly, Option<int?> Yearly)
+{
+    public void AddTo(Command command)
+    {
+        foreach (var option in new[] { Last, Daily, Weekly, Monthly, Yearly }) command.Options.Add(option);
+    }
+
+    public Configuration.SettingOverrides Apply(ParseResult r, Configuration.SettingOverrides overrides) => overrides with
+    {
+        KeepLast = r.GetValue(Last),
+        KeepDaily = r.GetValue(Daily),
+        KeepWeekly = r.GetValue(Weekly),
+        KeepMonthly = r.GetValue(Monthly),
+        KeepYearly = r.GetValue(Yearly),
+    };
 }

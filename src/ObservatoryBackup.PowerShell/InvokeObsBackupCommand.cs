@@ -56,6 +56,31 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateRange(1, 36500)]
     public int? LockDays { get; set; }
 
+    /// <summary>Retention also keeps the N newest backups of the database, whatever their age. Default: BACKUP_KEEP_LAST; off.</summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int? KeepLast { get; set; }
+
+    /// <summary>Retention also keeps the newest backup of each of the last N days that have one (UTC). Default: BACKUP_KEEP_DAILY; off.</summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int? KeepDaily { get; set; }
+
+    /// <summary>Retention also keeps the newest backup of each of the last N ISO weeks that have one. Default: BACKUP_KEEP_WEEKLY; off.</summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int? KeepWeekly { get; set; }
+
+    /// <summary>Retention also keeps the newest backup of each of the last N months that have one. Default: BACKUP_KEEP_MONTHLY; off.</summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int? KeepMonthly { get; set; }
+
+    /// <summary>Retention also keeps the newest backup of each of the last N years that have one. Default: BACKUP_KEEP_YEARLY; off.</summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int? KeepYearly { get; set; }
+
     protected override void Complete()
     {
         var settings = ResolveSettings(needsDatabase: true, new SettingOverrides
@@ -68,6 +93,11 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
             CompressionLevel = CompressionLevel,
             Recipients = Recipient,
             LockDays = LockDays,
+            KeepLast = KeepLast,
+            KeepDaily = KeepDaily,
+            KeepWeekly = KeepWeekly,
+            KeepMonthly = KeepMonthly,
+            KeepYearly = KeepYearly,
             Compression = Compression switch
             {
                 CompressionFormat.Zstd => BackupCodec.Zstd,
@@ -83,8 +113,9 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
         if (WhatIfRequested)
         {
             ShouldProcess(target, action);
-            foreach (var expired in plan.Expired)
-                ShouldProcess(expired, $"Delete backup older than {settings.RetentionDays} days");
+            // each backup with the rule that keeps it, or expired
+            foreach (var decision in plan.Decisions.Where(d => d.ObjectName != plan.ObjectName))
+                ShouldProcess(decision.ObjectName, decision.Expired ? "Delete expired backup (kept by no retention rule)" : $"Keep backup ({decision.KeptBy})");
             var dryRun = engine.DescribeDryRun(plan);
             Flush();
             WriteObject(dryRun);

@@ -6,6 +6,7 @@ using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Metrics;
 using ObservatoryBackup.Naming;
+using ObservatoryBackup.Notify;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Retention;
 using ObservatoryBackup.Store;
@@ -40,6 +41,9 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
 
+    // the run's pings (OBS_NOTIFY_URL): started with the real run's plan, ended by its outcome
+    private RunPing? _ping;
+
     private int Level => settings.CompressionLevel ?? CompressionLevels.Default(settings.Compression);
 
     private DatabaseUrl Db => settings.Database ?? throw new InvalidOperationException("A backup needs a database URL.");
@@ -53,11 +57,16 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     /// </summary>
     public async Task<BackupPlan> PlanAsync(CancellationToken ct, bool dryRun = false)
     {
+        if (!dryRun && settings.NotifyUrl is { } notify)
+        {
+            _ping = new RunPing(notify, _log, settings.NotifyTimeout);
+            _ping.Start();
+        }
         _log.Info("backup_start", ("database", Db.Database), ("host", Db.Host), ("port", Db.Port),
             ("endpoint", settings.Storage.Endpoint), ("bucket", settings.Storage.Bucket), ("retention_days", settings.RetentionDays));
         try
         {
-            var retention = new RetentionPolicy(settings.RetentionDays);
+            var retention = new RetentionPolicy(settings.RetentionDays, settings.Keep);
             // the name records whole seconds; the backup's time is what its name says
             var now = _clock.GetUtcNow();
             now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
@@ -83,6 +92,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
                 BucketExists = bucketExists,
                 Previous = existing.Where(b => b.Database == Db.Database).MaxBy(b => b.Timestamp),
                 DatabaseBackups = existing.Count(b => b.Database == Db.Database),
+                Decisions = retention.Decide(existing.Select(b => b.ObjectName), now, keep: objectName, database: Db.Database),
                 Expired = retention.SelectExpired(existing.Select(b => b.ObjectName), now, keep: objectName, database: Db.Database),
                 Cutoff = retention.CutoffIfEnabled(now),
             };
@@ -90,8 +100,14 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         catch (Exception ex) when (ex is ObsBackupException)
         {
             Failed(null, ex);
+            await PingFailedAsync(ex).ConfigureAwait(false);
             throw;
         }
+    }
+
+    private async Task PingFailedAsync(Exception ex)
+    {
+        if (_ping is { } ping) await ping.FailedAsync(ex is OperationCanceledException ? "the backup was cancelled" : ex.Message).ConfigureAwait(false);
     }
 
     /// <summary>One side of the plan; in a dry run its failure is logged and kept, not thrown, so the other side is checked too.</summary>
@@ -162,6 +178,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     public BackupResult DescribeDryRun(BackupPlan plan)
     {
         _log.Info(plan.BucketExists ? "bucket_exists" : "bucket_missing", ("bucket", settings.Storage.Bucket));
+        new Pruner(settings, sink, _clock).LogDecisions(plan.Decisions);
         _log.Info("dry_run", ("object_name", plan.ObjectName), ("would_delete", plan.Expired), ("cutoff", plan.Cutoff));
         return Result(plan, dryRun: true, pruned: plan.Expired);
     }
@@ -207,6 +224,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
                 ("obs_backup_last_status", 1), ("obs_backup_last_success_timestamp_seconds", _clock.GetUtcNow().ToUnixTimeSeconds()),
                 ("obs_backup_last_duration_seconds", stopwatch.Elapsed.TotalSeconds), ("obs_backup_last_size_bytes", size),
                 ("obs_backup_count", plan.DatabaseBackups + 1 - (prune?.Deleted.Count ?? 0)));
+            if (_ping is { } ping) await ping.SucceededAsync().ConfigureAwait(false);
             return Result(plan, dryRun: false, prune?.Deleted ?? []) with
             {
                 Size = size,
@@ -220,6 +238,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         {
             Failed(plan.ObjectName, ex);
             WriteMetrics(("obs_backup_last_duration_seconds", stopwatch.Elapsed.TotalSeconds));
+            await PingFailedAsync(ex).ConfigureAwait(false);
             throw;
         }
     }

@@ -21,6 +21,9 @@ public sealed record BackupPlan
     /// <summary>How many backups of the database the bucket held before this one.</summary>
     public int DatabaseBackups { get; init; }
 
+    /// <summary>Every backup of the database, this one included, with the rule that keeps it or expired.</summary>
+    public IReadOnlyList<Retention.RetentionDecision> Decisions { get; init; } = [];
+
     /// <summary>Backups retention deletes after a successful upload.</summary>
     public required IReadOnlyList<string> Expired { get; init; }
     public required DateTimeOffset? Cutoff { get; init; }

@@ -14,8 +14,11 @@ public sealed record ObsSettings
     public DatabaseUrl? Database { get; init; }
     public required StorageSettings Storage { get; init; }
 
-    /// <summary>Days to keep backups; 0 disables pruning.</summary>
+    /// <summary>Days to keep backups; 0 disables pruning (unless a keep rule is set).</summary>
     public int RetentionDays { get; init; } = DefaultRetentionDays;
+
+    /// <summary>Retention's keep rules beside the days (restic's --keep-*); none by default.</summary>
+    public KeepRules Keep { get; init; } = KeepRules.None;
 
     /// <summary>Configured pg_dump, or null to search.</summary>
     public ToolPath? PgDumpPath { get; init; }
@@ -37,6 +40,12 @@ public sealed record ObsSettings
 
     /// <summary>Directories searched for pg_dump and psql when none is configured (PATH).</summary>
     public string ToolSearchPath { get; init; } = "";
+
+    /// <summary>A healthchecks.io-style URL pinged when a backup starts, succeeds or fails; null for none.</summary>
+    public Uri? NotifyUrl { get; init; }
+
+    /// <summary>How long a ping may take before it is given up.</summary>
+    public TimeSpan NotifyTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The age recipients backups are encrypted to; empty for unencrypted backups.</summary>
     public IReadOnlyList<AgeRecipient> Recipients { get; init; } = [];

@@ -23,6 +23,12 @@ public sealed record SettingOverrides
     /// <summary>An age identity file, to read encrypted backups.</summary>
     public string? IdentityFile { get; init; }
 
+    public int? KeepLast { get; init; }
+    public int? KeepDaily { get; init; }
+    public int? KeepWeekly { get; init; }
+    public int? KeepMonthly { get; init; }
+    public int? KeepYearly { get; init; }
+
     /// <summary>Days every backup is locked (S3 Object Lock) after its upload.</summary>
     public int? LockDays { get; init; }
 }

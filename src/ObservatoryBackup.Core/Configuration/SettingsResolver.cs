@@ -37,6 +37,12 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     public const string AgeIdentityFileVariable = "OBS_AGE_IDENTITY_FILE";
     public const string ObjectLockDaysVariable = "OBS_OBJECT_LOCK_DAYS";
     public const string ObjectLockModeVariable = "OBS_OBJECT_LOCK_MODE";
+    public const string NotifyUrlVariable = "OBS_NOTIFY_URL";
+    public const string KeepLastVariable = "BACKUP_KEEP_LAST";
+    public const string KeepDailyVariable = "BACKUP_KEEP_DAILY";
+    public const string KeepWeeklyVariable = "BACKUP_KEEP_WEEKLY";
+    public const string KeepMonthlyVariable = "BACKUP_KEEP_MONTHLY";
+    public const string KeepYearlyVariable = "BACKUP_KEEP_YEARLY";
     public const string RegionVariable = "OBS_S3_REGION";
     public const string AwsRegionVariable = "AWS_REGION";
     public const string AddressingVariable = "OBS_S3_ADDRESSING";
@@ -79,9 +85,35 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         MetricsPath = overrides.MetricsPath ?? Get(MetricsVariable),
         Compression = compression,
         CompressionLevel = ResolveCompressionLevel(compression, overrides.CompressionLevel),
+        Keep = new KeepRules(
+            Count(Setting.KeepLast, overrides.KeepLast, KeepLastVariable),
+            Count(Setting.KeepDaily, overrides.KeepDaily, KeepDailyVariable),
+            Count(Setting.KeepWeekly, overrides.KeepWeekly, KeepWeeklyVariable),
+            Count(Setting.KeepMonthly, overrides.KeepMonthly, KeepMonthlyVariable),
+            Count(Setting.KeepYearly, overrides.KeepYearly, KeepYearlyVariable)),
+        NotifyUrl = ResolveNotifyUrl(),
         Recipients = ResolveRecipients(overrides.Recipients),
         Identities = ResolveIdentities(overrides.IdentityFile),
     };
+    }
+
+    /// <summary>OBS_NOTIFY_URL: an absolute http(s) URL. Never quoted: the URL is the check's key.</summary>
+    private Uri? ResolveNotifyUrl()
+    {
+        if (Get(NotifyUrlVariable) is not { } text) return null;
+        return Uri.TryCreate(text.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
+            ? url
+            : throw new ConfigurationException(Setting.NotifyUrl, NotifyUrlVariable, "must be an absolute http:// or https:// URL (the value is not repeated: it holds the check's key).");
+    }
+
+    /// <summary>A keep rule's count: the one given, else its variable's, else 0 (off).</summary>
+    private int Count(Setting setting, int? given, string variable)
+    {
+        var value = Value(setting, given?.ToString(CultureInfo.InvariantCulture), variable);
+        if (value.Text is null) return 0;
+        return int.TryParse(value.Text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= KeepRules.Max
+            ? n
+            : throw new ConfigurationException(setting, value.Variable, $"must be a whole number from 0 (off) to {KeepRules.Max}, not '{value.Text}'.");
     }
 
     /// <summary>

@@ -52,6 +52,8 @@ public sealed class ConfigurationException(Setting setting, string? variable, st
         Setting.LockDays => "The object lock period",
         Setting.LockMode => "The object lock mode",
         Setting.StorageOption => "An object store option",
+        Setting.NotifyUrl => "The notification URL",
+        Setting.KeepLast or Setting.KeepDaily or Setting.KeepWeekly or Setting.KeepMonthly or Setting.KeepYearly => $"The {setting} rule",
         _ => setting.ToString(),
     };
 }

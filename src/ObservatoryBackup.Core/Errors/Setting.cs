@@ -27,4 +27,10 @@ public enum Setting
     LockDays,
     LockMode,
     StorageOption,
+    KeepLast,
+    KeepDaily,
+    KeepWeekly,
+    KeepMonthly,
+    KeepYearly,
+    NotifyUrl,
 }

@@ -7,4 +7,7 @@ public sealed record PruneResult(
 {
     /// <summary>Expired backups kept because a version of theirs is still under Object Lock.</summary>
     public IReadOnlyList<string> Locked { get; init; } = [];
+
+    /// <summary>On a dry run, every backup with the rule that keeps it, or expired.</summary>
+    public IReadOnlyList<RetentionDecision> Decisions { get; init; } = [];
 }

@@ -23,30 +23,39 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
     /// </summary>
     public async Task<PruneResult> RunAsync(bool dryRun, CancellationToken ct)
     {
-        var policy = new RetentionPolicy(settings.RetentionDays);
+        var policy = new RetentionPolicy(settings.RetentionDays, settings.Keep);
         var now = _clock.GetUtcNow();
         using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
         var names = new List<string>();
         await foreach (var item in store.ListAsync(ct).ConfigureAwait(false)) names.Add(item.ObjectName);
-        var expired = policy.SelectExpiredSparingNewest(names, now);
+        var decisions = policy.DecideSparingNewest(names, now);
+        var expired = decisions.Where(d => d.Expired).Select(d => d.ObjectName).ToList();
         var cutoff = policy.CutoffIfEnabled(now);
         if (dryRun)
         {
+            LogDecisions(decisions);
             _log.Info("dry_run", ("would_delete", expired), ("cutoff", cutoff));
-            return new PruneResult(settings.Storage.Bucket, policy.Days, cutoff, true, expired, []);
+            return new PruneResult(settings.Storage.Bucket, policy.Days, cutoff, true, expired, []) { Decisions = decisions };
         }
         return await DeleteAsync(store, expired, cutoff, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A dry run's account: each backup with the rule that keeps it, or expired.</summary>
+    public void LogDecisions(IEnumerable<RetentionDecision> decisions)
+    {
+        foreach (var decision in decisions)
+            _log.Info("retention_decision", ("object_name", decision.ObjectName), ("database", decision.Database), ("keep", decision.Verdict));
     }
 
     /// <summary>Deletes <paramref name="expired"/>; a failed delete is logged and the rest go on.</summary>
     public async Task<PruneResult> DeleteAsync(BackupStore store, IReadOnlyList<string> expired, DateTimeOffset? cutoff, CancellationToken ct)
     {
-        if (cutoff is null)
+        if (!new RetentionPolicy(settings.RetentionDays, settings.Keep).Enabled)
         {
             _log.Info("prune_skipped", ("retention_days", 0));
             return new PruneResult(settings.Storage.Bucket, 0, null, false, [], []);
         }
-        _log.Info("prune_start", ("cutoff", cutoff), ("retention_days", settings.RetentionDays));
+        _log.Info("prune_start", ("cutoff", cutoff), ("retention_days", settings.RetentionDays), ("keep", settings.Keep.ToString()));
         var deleted = new List<string>();
         var failed = new List<string>();
         var locked = new List<string>();

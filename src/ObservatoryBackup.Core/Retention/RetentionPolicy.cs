@@ -1,46 +1,45 @@
+using System.Globalization;
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Naming;
 
 namespace ObservatoryBackup.Retention;
 
 /// <summary>
-/// Which backups are old enough to delete. Age is read from the timestamp in the object name, so
-/// only scheme-conforming objects are ever candidates, and copying a bucket does not make old backups young.
+/// Which backups are old enough to delete: a backup is deleted only when no rule keeps it: neither
+/// the days (younger than the cutoff) nor a keep rule (<see cref="KeepRules"/>, per database). Age is
+/// read from the timestamp in the object name, so only scheme-conforming objects are ever candidates,
+/// and copying a bucket does not make old backups young. 0 days with no keep rule keeps everything, as
+/// the scripts did; 0 days with keep rules lets the keep rules alone decide.
 /// </summary>
 public sealed class RetentionPolicy
 {
-    public RetentionPolicy(int days)
+    public RetentionPolicy(int days, KeepRules? keep = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(days);
         Days = days;
+        Keep = keep ?? KeepRules.None;
     }
 
     /// <summary>Days to keep; 0 keeps everything.</summary>
     public int Days { get; }
 
-    public bool Enabled => Days > 0;
+    public KeepRules Keep { get; }
+
+    /// <summary>Whether retention deletes anything: a number of days, or a keep rule.</summary>
+    public bool Enabled => Days > 0 || Keep.Any;
 
     public DateTimeOffset CutoffFor(DateTimeOffset nowUtc) => nowUtc.ToUniversalTime().AddDays(-Days);
 
-    /// <summary>The cutoff, or null when pruning is disabled.</summary>
-    public DateTimeOffset? CutoffIfEnabled(DateTimeOffset nowUtc) => Enabled ? CutoffFor(nowUtc) : null;
+    /// <summary>The cutoff of the days rule, or null when there is none.</summary>
+    public DateTimeOffset? CutoffIfEnabled(DateTimeOffset nowUtc) => Days > 0 ? CutoffFor(nowUtc) : null;
 
     /// <summary>
-    /// The names among <paramref name="objectNames"/> to delete: scheme-conforming, older than the cutoff,
-    /// of <paramref name="database"/> when given, never <paramref name="keep"/>.
+    /// The names among <paramref name="objectNames"/> to delete: scheme-conforming, of
+    /// <paramref name="database"/> when given, kept by no rule, never <paramref name="keep"/> (the
+    /// backup just taken, which counts as the newest for the keep rules).
     /// </summary>
-    public IReadOnlyList<string> SelectExpired(IEnumerable<string> objectNames, DateTimeOffset nowUtc, string? keep = null, string? database = null)
-    {
-        if (!Enabled) return [];
-        var cutoff = CutoffFor(nowUtc);
-        return objectNames
-            .Where(name => name != keep)
-            .Select(name => (name, parsed: BackupKey.TryParse(name)))
-            .Where(x => x.parsed is { } p && p.Timestamp < cutoff && (database is null || p.Database == database))
-            .Select(x => (x.name, at: x.parsed!.Value.Timestamp))
-            .OrderBy(x => x.at)
-            .Select(x => x.name)
-            .ToList();
-    }
+    public IReadOnlyList<string> SelectExpired(IEnumerable<string> objectNames, DateTimeOffset nowUtc, string? keep = null, string? database = null) =>
+        [.. Decide(objectNames, nowUtc, keep, database).Where(d => d.Expired).Select(d => d.ObjectName)];
 
     /// <summary>
     /// What a retention run on its own deletes (<c>obs-backup prune</c>): for every database with
@@ -48,11 +47,52 @@ public sealed class RetentionPolicy
     /// backups never leaves a database with none.
     /// </summary>
     public IReadOnlyList<string> SelectExpiredSparingNewest(IEnumerable<string> objectNames, DateTimeOffset nowUtc) =>
-        objectNames
+        [.. DecideSparingNewest(objectNames, nowUtc).Where(d => d.Expired).Select(d => d.ObjectName)];
+
+    /// <summary>Every scheme-conforming backup with its verdict, each database's newest always kept, oldest first.</summary>
+    public IReadOnlyList<RetentionDecision> DecideSparingNewest(IEnumerable<string> objectNames, DateTimeOffset nowUtc) =>
+        [.. Decide(objectNames, nowUtc, keep: null, database: null, spareNewest: true)];
+
+    /// <summary>Every scheme-conforming backup (of <paramref name="database"/> when given) with the rule that keeps it, or expired; oldest first.</summary>
+    public IReadOnlyList<RetentionDecision> Decide(IEnumerable<string> objectNames, DateTimeOffset nowUtc, string? keep = null, string? database = null, bool spareNewest = false)
+    {
+        var names = keep is null ? objectNames : objectNames.Append(keep);
+        var backups = names.Distinct(StringComparer.Ordinal)
             .Select(name => (name, parsed: BackupKey.TryParse(name)))
-            .Where(x => x.parsed is not null)
-            .GroupBy(x => x.parsed!.Value.Database, StringComparer.Ordinal)
-            .SelectMany(db => SelectExpired(db.Select(x => x.name), nowUtc, keep: db.MaxBy(x => x.parsed!.Value.Timestamp).name, database: db.Key))
-            .OrderBy(name => BackupKey.TryParse(name)!.Value.Timestamp)
-            .ToList();
+            .Where(x => x.parsed is { } p && (database is null || p.Database == database))
+            .Select(x => (Name: x.name, x.parsed!.Value.Database, x.parsed.Value.Timestamp));
+        var decisions = new List<RetentionDecision>();
+        foreach (var group in backups.GroupBy(b => b.Database, StringComparer.Ordinal))
+        {
+            // newest first: the order every keep rule counts in
+            var ordered = group.OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ToList();
+            var keptBy = ordered.Select(b => (string?)null).ToArray();
+            for (var i = 0; i < ordered.Count; i++)
+            {
+                if (ordered[i].Name == keep) keptBy[i] = "this backup";
+                else if (spareNewest && i == 0) keptBy[i] = "newest of its database";
+                else if (!Enabled) keptBy[i] = "retention off (0 days)";
+                else if (Days > 0 && ordered[i].Timestamp >= CutoffFor(nowUtc)) keptBy[i] = $"within {Days} days";
+                else if (i < Keep.Last) keptBy[i] = $"last {Keep.Last}";
+            }
+            KeepNewestPer(ordered, keptBy, Keep.Daily, "daily", t => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            KeepNewestPer(ordered, keptBy, Keep.Weekly, "weekly", t => $"{ISOWeek.GetYear(t.UtcDateTime)}-W{ISOWeek.GetWeekOfYear(t.UtcDateTime)}");
+            KeepNewestPer(ordered, keptBy, Keep.Monthly, "monthly", t => t.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+            KeepNewestPer(ordered, keptBy, Keep.Yearly, "yearly", t => t.ToString("yyyy", CultureInfo.InvariantCulture));
+            decisions.AddRange(ordered.Select((b, i) => new RetentionDecision(b.Name, b.Database, b.Timestamp, keptBy[i])));
+        }
+        return [.. decisions.OrderBy(d => d.Timestamp).ThenBy(d => d.ObjectName, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Keeps the newest backup of each of the newest <paramref name="count"/> periods that have one (restic's rule); a backup kept already keeps its first reason.</summary>
+    private static void KeepNewestPer(List<(string Name, string Database, DateTimeOffset Timestamp)> newestFirst, string?[] keptBy, int count, string rule, Func<DateTimeOffset, string> period)
+    {
+        if (count <= 0) return;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < newestFirst.Count && seen.Count < count; i++)
+        {
+            if (!seen.Add(period(newestFirst[i].Timestamp.ToUniversalTime()))) continue;
+            keptBy[i] ??= rule;
+        }
+    }
 }
