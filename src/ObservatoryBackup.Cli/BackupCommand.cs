@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH] [--recipient AGE1…]… [--lock-days N]</c></summary>
+/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH] [--recipient AGE1…]… [--lock-days N] [--keep-* N] [--exclude-table P]… [--exclude-table-data P]…</c></summary>
 internal static class BackupCommand
 {
     public static Command Create(Commands app)
@@ -36,8 +36,16 @@ internal static class BackupCommand
         };
         var keep = CommonOptions.Keep();
         keep.AddTo(backup);
+        var excludeTable = new Option<string[]>("--exclude-table") { Description = "Leave this table out, whole (pg_dump's pattern; repeat for more)." };
+        var excludeTableData = new Option<string[]>("--exclude-table-data") { Description = "Keep this table's definition, leave its rows out (pg_dump's pattern; repeat for more)." };
+        backup.Options.Add(excludeTable);
+        backup.Options.Add(excludeTableData);
         backup.SetAction((r, ct) => app.BackupAsync(r.GetValue(dryRun), r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile),
-            r.GetValue(recipient) is { Length: > 0 } recipients ? recipients : null, r.GetValue(lockDays), ct, o => keep.Apply(r, o)));
+            r.GetValue(recipient) is { Length: > 0 } recipients ? recipients : null, r.GetValue(lockDays), ct, o => keep.Apply(r, o) with
+            {
+                ExcludeTables = r.GetValue(excludeTable) is { Length: > 0 } tables ? tables : null,
+                ExcludeTableData = r.GetValue(excludeTableData) is { Length: > 0 } data ? data : null,
+            }));
         return backup;
     }
 }

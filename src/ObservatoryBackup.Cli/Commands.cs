@@ -24,6 +24,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
     private const string Description = """
         Back up PostgreSQL to MinIO/S3 and restore it. Configured by DATABASE_URL, MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_BUCKET, MINIO_SECURE and BACKUP_RETENTION_DAYS (MINIO_ROOT_USER and MINIO_ROOT_PASSWORD stand in for the keys).
         Retention's keep rules: BACKUP_KEEP_LAST, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_YEARLY.
+        A cluster's own place in a shared bucket: OBS_PREFIX (default postgres/).
         Tools and runs: OBS_PG_DUMP, OBS_PSQL, OBS_COMPRESSION, OBS_LOG_FORMAT, OBS_METRICS_FILE, OBS_NOTIFY_URL (pings /start, success, /fail), PGCONNECT_TIMEOUT, TMPDIR.
         Encryption (age): OBS_AGE_RECIPIENTS or OBS_AGE_RECIPIENTS_FILE to back up encrypted; OBS_AGE_IDENTITY_FILE to read encrypted backups.
         Immutable backups: OBS_OBJECT_LOCK_DAYS, OBS_OBJECT_LOCK_MODE (GOVERNANCE or COMPLIANCE).
@@ -64,27 +65,31 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             Compression = compression is { } c ? SettingsResolver.ParseCompression(c, variable: null) : null,
         }));
 
-    /// <summary>The scripts' table on stdout, alone, so that scripts can read it; the listing's events go to stderr.</summary>
-    public Task<int> ListAsync(CancellationToken ct) =>
+    /// <summary>The scripts' table (or JSON) on stdout, alone, so that scripts can read it; the listing's events go to stderr.</summary>
+    public Task<int> ListAsync(CancellationToken ct, BackupQuery? query = null, bool json = false) =>
         RunAsync(needsDatabase: false, async (settings, log) =>
         {
-            BackupTable.Write(stdout, await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).ListAsync(new BackupQuery(), ct));
+            var backups = await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).ListAsync(query ?? new BackupQuery(), ct);
+            if (json) BackupJson.Write(stdout, backups);
+            else BackupTable.Write(stdout, backups);
             return ExitCodes.Success;
         }, logTo: stderr);
 
-    public Task<int> RestoreAsync(string name, bool yes, bool inPlace, bool noOwner, bool noTablespaces, string? identityFile, CancellationToken ct) =>
+    /// <summary>Restores <see cref="RestoreChoice.Name"/>, or the newest backup (of a database) with --latest.</summary>
+    public Task<int> RestoreAsync(RestoreChoice which, RestoreOptions options, CancellationToken ct) =>
         RunAsync(needsDatabase: true, async (settings, log) =>
         {
-            var engine = new RestoreEngine(settings, log) { NoOwner = noOwner, NoTablespaces = noTablespaces };
+            var engine = new RestoreEngine(settings, log) { NoOwner = options.NoOwner, NoTablespaces = options.NoTablespaces };
+            var name = which.Name ?? (await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(which.Database, ct)).ObjectName;
             engine.ValidateObjectName(name);
-            if (!yes && !Confirm(engine.DescribeTarget(), $"'{name}'", "replaces"))
+            if (!options.Yes && !Confirm(engine.DescribeTarget(), $"'{name}'", "replaces"))
             {
                 engine.Aborted(name);
                 return ExitCodes.Declined;
             }
-            await engine.RunAsync(name, inPlace ? RestoreMode.InPlace : RestoreMode.Staged, ct);
+            await engine.RunAsync(name, options.InPlace ? RestoreMode.InPlace : RestoreMode.Staged, ct);
             return ExitCodes.Success;
-        }, overrides: () => new SettingOverrides { IdentityFile = identityFile });
+        }, overrides: () => new SettingOverrides { IdentityFile = options.IdentityFile });
 
     /// <param name="with">What replaces the target: a quoted object name, "the new key".</param>
     /// <param name="verb">"replaces" or "re-encrypts", for the message.</param>
@@ -158,3 +163,9 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         return code;
     }
 }
+
+/// <summary>Which backup a restore takes: a name, or the newest (of <see cref="Database"/> when given).</summary>
+internal sealed record RestoreChoice(string? Name, string? Database = null);
+
+/// <summary>How a restore runs.</summary>
+internal sealed record RestoreOptions(bool Yes, bool InPlace = false, bool NoOwner = false, bool NoTablespaces = false, string? IdentityFile = null);

@@ -17,6 +17,8 @@ internal static class OptionNames
         Setting.Recipients => "--recipient",
         Setting.IdentityFile => "--identity-file",
         Setting.LockDays => "--lock-days",
+        Setting.ExcludeTable => "--exclude-table",
+        Setting.ExcludeTableData => "--exclude-table-data",
         Setting.KeepLast => "--keep-last",
         Setting.KeepDaily => "--keep-daily",
         Setting.KeepWeekly => "--keep-weekly",

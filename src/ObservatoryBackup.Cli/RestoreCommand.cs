@@ -2,12 +2,14 @@ using System.CommandLine;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup restore OBJECT [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE]</c></summary>
+/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE]</c></summary>
 internal static class RestoreCommand
 {
     public static Command Create(Commands app)
     {
-        var objectName = new Argument<string>("object") { Description = "The backup's object name, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz." };
+        var objectName = new Argument<string?>("object") { Description = "The backup's object name, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz; or --latest.", Arity = ArgumentArity.ZeroOrOne };
+        var latest = new Option<bool>("--latest") { Description = "Restore the newest backup in the bucket (of --database when given)." };
+        var database = new Option<string?>("--database") { Description = "With --latest: the newest backup of this database (as backup names record it)." };
         var yes = CommonOptions.Yes();
         var inPlace = new Option<bool>("--in-place") { Description = "Drop and recreate the database, then restore into it, instead of restoring into a staging database and swapping it in." };
         var noOwner = CommonOptions.NoOwner();
@@ -15,9 +17,17 @@ internal static class RestoreCommand
         var identityFile = CommonOptions.IdentityFile();
         var restore = new Command("restore", "Download a backup, verify it, and restore it into the database of DATABASE_URL, replacing it.")
         {
-            objectName, yes, inPlace, noOwner, noTablespaces, identityFile,
+            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile,
         };
-        restore.SetAction((r, ct) => app.RestoreAsync(r.GetValue(objectName)!, r.GetValue(yes), r.GetValue(inPlace), r.GetValue(noOwner), r.GetValue(noTablespaces), r.GetValue(identityFile), ct));
+        restore.SetAction((r, ct) =>
+        {
+            var (named, newest, of) = (r.GetValue(objectName), r.GetValue(latest), r.GetValue(database));
+            if (named is not null && (newest || of is not null))
+                return Task.FromResult(app.Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration));
+            if (named is null && !newest)
+                return Task.FromResult(app.Fail(of is null ? "name the backup to restore, or pass --latest." : "--database goes with --latest.", ExitCodes.BadConfiguration));
+            return app.RestoreAsync(new RestoreChoice(named, of), new RestoreOptions(r.GetValue(yes), r.GetValue(inPlace), r.GetValue(noOwner), r.GetValue(noTablespaces), r.GetValue(identityFile)), ct);
+        });
         return restore;
     }
 }

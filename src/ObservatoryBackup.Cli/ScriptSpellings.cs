@@ -26,7 +26,7 @@ internal static class ScriptSpellings
             if ((dry ? 1 : 0) + (listing ? 1 : 0) + (name is null ? 0 : 1) > 1)
                 return Task.FromResult(app.Fail("use one of --dry-run, --list and --restore at a time.", ExitCodes.BadConfiguration));
             if (listing) return app.ListAsync(ct);
-            if (name is not null) return app.RestoreAsync(name, yesGiven, inPlace: false, noOwner: false, noTablespaces: false, identityFile: null, ct);
+            if (name is not null) return app.RestoreAsync(new RestoreChoice(name), new RestoreOptions(yesGiven), ct);
             if (dry) return app.BackupAsync(dryRun: true, null, null, null, null, null, ct);
             if (yesGiven)
                 return Task.FromResult(app.Fail("--yes goes with --restore OBJECT (or 'restore OBJECT --yes').", ExitCodes.BadConfiguration));

@@ -13,7 +13,8 @@ internal static class TestCommand
     public static Command Create(Commands app)
     {
         var testObject = new Argument<string?>("object") { Description = "The backup to test; or --latest.", Arity = ArgumentArity.ZeroOrOne };
-        var latest = new Option<bool>("--latest") { Description = "Test the newest backup in the bucket." };
+        var latest = new Option<bool>("--latest") { Description = "Test the newest backup in the bucket (of --database when given)." };
+        var database = new Option<string?>("--database") { Description = "With --latest: the newest backup of this database." };
         var verifyOnly = new Option<bool>("--verify-only") { Description = "Only check the backup as it downloads (size, the gzip or zstd stream, pg_dump's closing line, rows per table); restore nothing." };
         var keep = new Option<bool>("--keep") { Description = "Keep the scratch database afterwards." };
         var noOwner = CommonOptions.NoOwner();
@@ -22,14 +23,14 @@ internal static class TestCommand
         var identityFile = CommonOptions.IdentityFile();
         var test = new Command("test", "Prove a backup restores: restore it into a scratch database on the server of DATABASE_URL and check every table's row count; the scratch database is dropped afterwards.")
         {
-            testObject, latest, verifyOnly, keep, noOwner, noTablespaces, metricsFile, identityFile,
+            testObject, latest, database, verifyOnly, keep, noOwner, noTablespaces, metricsFile, identityFile,
         };
         test.SetAction((r, ct) => r.GetValue(latest) && r.GetValue(testObject) is { } named
             ? Task.FromResult(app.Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration))
             : app.RunAsync(needsDatabase: !r.GetValue(verifyOnly), async (settings, log) =>
             {
                 var name = r.GetValue(latest)
-                    ? (await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(null, ct)).ObjectName
+                    ? (await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(r.GetValue(database), ct)).ObjectName
                     : r.GetValue(testObject) ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, ErrorIds.InvalidObjectName, "", "Name the backup to test, or pass --latest.");
                 var result = await new BackupTestEngine(settings, log) { NoOwner = r.GetValue(noOwner), NoTablespaces = r.GetValue(noTablespaces) }
                     .RunAsync(name, r.GetValue(verifyOnly), r.GetValue(keep), ct);

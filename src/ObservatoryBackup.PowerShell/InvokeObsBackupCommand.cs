@@ -56,6 +56,16 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateRange(1, 36500)]
     public int? LockDays { get; set; }
 
+    /// <summary>Leave these tables out of the backup, whole: pg_dump's --exclude-table patterns (schema.table, * and ? wildcards), each passed as its own argument.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? ExcludeTable { get; set; }
+
+    /// <summary>Keep these tables' definitions but leave their rows out: pg_dump's --exclude-table-data patterns.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? ExcludeTableData { get; set; }
+
     /// <summary>Retention also keeps the N newest backups of the database, whatever their age. Default: BACKUP_KEEP_LAST; off.</summary>
     [Parameter]
     [ValidateRange(0, 100000)]
@@ -93,6 +103,8 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
             CompressionLevel = CompressionLevel,
             Recipients = Recipient,
             LockDays = LockDays,
+            ExcludeTables = ExcludeTable,
+            ExcludeTableData = ExcludeTableData,
             KeepLast = KeepLast,
             KeepDaily = KeepDaily,
             KeepWeekly = KeepWeekly,

@@ -66,11 +66,11 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             ("endpoint", settings.Storage.Endpoint), ("bucket", settings.Storage.Bucket), ("retention_days", settings.RetentionDays));
         try
         {
-            var retention = new RetentionPolicy(settings.RetentionDays, settings.Keep);
+            var retention = new RetentionPolicy(settings.RetentionDays, settings.Keep, settings.Storage.Prefix);
             // the name records whole seconds; the backup's time is what its name says
             var now = _clock.GetUtcNow();
             now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-            var objectName = BackupKey.For(Db.Database, now, settings.Compression, encrypted: settings.Recipients.Count > 0);
+            var objectName = BackupKey.For(Db.Database, now, settings.Compression, encrypted: settings.Recipients.Count > 0, prefix: settings.Storage.Prefix);
 
             var database = await CheckAsync("database", dryRun, () => CheckDatabaseAsync(ct)).ConfigureAwait(false);
             var storage = await CheckAsync("storage", dryRun, () => CheckStoreAsync(ct)).ConfigureAwait(false);
@@ -249,7 +249,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         _log.Info("pg_dump_start", ("database", plan.Database.Database), ("host", plan.Database.Host),
             ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression", settings.Compression.ToString().ToLowerInvariant()), ("compression_level", Level),
             ("encrypted_to", settings.Recipients.Count > 0 ? settings.Recipients.Select(r => r.ToString()).ToArray() : null));
-        var pgDump = new PgDumpProcess(plan.PgDumpPath, plan.Database);
+        var pgDump = new PgDumpProcess(plan.PgDumpPath, plan.Database) { ExcludeTables = settings.ExcludeTables, ExcludeTableData = settings.ExcludeTableData };
         var codec = settings.Compression;
         var encrypted = settings.Recipients.Count > 0;
         // the manifest follows pg_dump's last line: what the dump carried, for verification to prove

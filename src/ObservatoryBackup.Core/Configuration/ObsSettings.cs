@@ -41,6 +41,12 @@ public sealed record ObsSettings
     /// <summary>Directories searched for pg_dump and psql when none is configured (PATH).</summary>
     public string ToolSearchPath { get; init; } = "";
 
+    /// <summary>pg_dump's --exclude-table patterns for a backup: those tables are left out whole.</summary>
+    public IReadOnlyList<string> ExcludeTables { get; init; } = [];
+
+    /// <summary>pg_dump's --exclude-table-data patterns: those tables' rows are left out, their definitions kept.</summary>
+    public IReadOnlyList<string> ExcludeTableData { get; init; } = [];
+
     /// <summary>A healthchecks.io-style URL pinged when a backup starts, succeeds or fails; null for none.</summary>
     public Uri? NotifyUrl { get; init; }
 

@@ -23,6 +23,10 @@ public sealed record SettingOverrides
     /// <summary>An age identity file, to read encrypted backups.</summary>
     public string? IdentityFile { get; init; }
 
+    /// <summary>pg_dump's table patterns to leave out whole, and to leave out the rows of.</summary>
+    public IReadOnlyList<string>? ExcludeTables { get; init; }
+    public IReadOnlyList<string>? ExcludeTableData { get; init; }
+
     public int? KeepLast { get; init; }
     public int? KeepDaily { get; init; }
     public int? KeepWeekly { get; init; }

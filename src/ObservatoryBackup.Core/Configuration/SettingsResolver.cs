@@ -38,6 +38,7 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     public const string ObjectLockDaysVariable = "OBS_OBJECT_LOCK_DAYS";
     public const string ObjectLockModeVariable = "OBS_OBJECT_LOCK_MODE";
     public const string NotifyUrlVariable = "OBS_NOTIFY_URL";
+    public const string PrefixVariable = "OBS_PREFIX";
     public const string KeepLastVariable = "BACKUP_KEEP_LAST";
     public const string KeepDailyVariable = "BACKUP_KEEP_DAILY";
     public const string KeepWeeklyVariable = "BACKUP_KEEP_WEEKLY";
@@ -92,9 +93,20 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
             Count(Setting.KeepMonthly, overrides.KeepMonthly, KeepMonthlyVariable),
             Count(Setting.KeepYearly, overrides.KeepYearly, KeepYearlyVariable)),
         NotifyUrl = ResolveNotifyUrl(),
+        ExcludeTables = Patterns(Setting.ExcludeTable, overrides.ExcludeTables),
+        ExcludeTableData = Patterns(Setting.ExcludeTableData, overrides.ExcludeTableData),
         Recipients = ResolveRecipients(overrides.Recipients),
         Identities = ResolveIdentities(overrides.IdentityFile),
     };
+    }
+
+    /// <summary>pg_dump table patterns as given: each non-empty, without control characters (they reach pg_dump as arguments, never a shell).</summary>
+    private static IReadOnlyList<string> Patterns(Setting setting, IReadOnlyList<string>? given)
+    {
+        foreach (var pattern in given ?? [])
+            if (string.IsNullOrWhiteSpace(pattern) || pattern.Any(char.IsControl))
+                throw new ConfigurationException(setting, null, "takes pg_dump table patterns (schema.table, * and ? wildcards); an empty one, or one with control characters, is not one.");
+        return given ?? [];
     }
 
     /// <summary>OBS_NOTIFY_URL: an absolute http(s) URL. Never quoted: the URL is the check's key.</summary>
@@ -264,6 +276,7 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
             CredentialSource = chain ?? source ?? "default (minioadmin)",
             UseCredentialChain = chain is not null,
             Bucket = bucketName,
+            Prefix = Get(PrefixVariable) is { } prefix ? ObjectPrefix.Validate(prefix.Trim(), PrefixVariable) : ObjectPrefix.Default,
             UseSsl = secure,
             Lock = ResolveLock(overrides.LockDays),
             Region = (Get(RegionVariable) ?? Get(AwsRegionVariable) ?? StorageSettings.DefaultRegion).Trim(),

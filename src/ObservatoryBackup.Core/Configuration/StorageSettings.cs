@@ -11,6 +11,9 @@ public sealed record StorageSettings
     public required string AccessKey { get; init; }
     public required string SecretKey { get; init; }
     public string Bucket { get; init; } = DefaultBucket;
+
+    /// <summary>Where in the bucket this cluster's backups live (OBS_PREFIX): the spec's postgres/ by default.</summary>
+    public string Prefix { get; init; } = ObjectPrefix.Default;
     public bool UseSsl { get; init; }
 
     /// <summary>How long to wait for a TCP (and TLS) connection.</summary>

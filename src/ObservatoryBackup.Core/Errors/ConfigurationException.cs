@@ -53,6 +53,9 @@ public sealed class ConfigurationException(Setting setting, string? variable, st
         Setting.LockMode => "The object lock mode",
         Setting.StorageOption => "An object store option",
         Setting.NotifyUrl => "The notification URL",
+        Setting.Prefix => "The object prefix",
+        Setting.ExcludeTable => "The excluded tables",
+        Setting.ExcludeTableData => "The tables whose data is excluded",
         Setting.KeepLast or Setting.KeepDaily or Setting.KeepWeekly or Setting.KeepMonthly or Setting.KeepYearly => $"The {setting} rule",
         _ => setting.ToString(),
     };

@@ -33,4 +33,7 @@ public enum Setting
     KeepMonthly,
     KeepYearly,
     NotifyUrl,
+    ExcludeTable,
+    ExcludeTableData,
+    Prefix,
 }

@@ -7,7 +7,8 @@ using ObservatoryBackup.Errors;
 namespace ObservatoryBackup.Naming;
 
 /// <summary>
-/// The object naming scheme users depend on: <c>postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz</c>, in UTC
+/// The object naming scheme users depend on: <c>postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz</c>, in UTC,
+/// under <c>postgres/</c> or the prefix OBS_PREFIX gives
 /// (<c>.sql.zst</c> for the opt-in zstd codec; either followed by <c>.age</c> when encrypted with age).
 /// DATABASE is the database's name (so the spec's <c>observatory</c> database keeps the spec's names, and
 /// backups of two databases sharing a bucket never share a name), with every character other than
@@ -15,22 +16,23 @@ namespace ObservatoryBackup.Naming;
 /// </summary>
 public static partial class BackupKey
 {
-    public const string Prefix = "postgres/";
+    /// <summary>The spec's prefix, the default of OBS_PREFIX.</summary>
+    public const string Prefix = ObjectPrefix.Default;
     public const string Suffix = ".sql.gz";
     public const string ZstdSuffix = ".sql.zst";
 
     /// <summary>Follows the codec's suffix on a backup encrypted with age (after compression).</summary>
     public const string EncryptedSuffix = ".age";
 
-    [GeneratedRegex(@"^postgres/(\d{4})/(\d{2})/(\d{2})/([A-Za-z0-9_.%-]+)_(\d{8})_(\d{6})\.sql\.(gz|zst)(\.age)?$")]
+    [GeneratedRegex(@"^(?:[^/]+/)+?(\d{4})/(\d{2})/(\d{2})/([A-Za-z0-9_.%-]+)_(\d{8})_(\d{6})\.sql\.(gz|zst)(\.age)?$")]
     private static partial Regex Scheme();
 
     /// <summary>The object name for a backup of <paramref name="database"/> started at <paramref name="startedUtc"/>.</summary>
-    public static string For(string database, DateTimeOffset startedUtc, BackupCodec codec = BackupCodec.Gzip, bool encrypted = false)
+    public static string For(string database, DateTimeOffset startedUtc, BackupCodec codec = BackupCodec.Gzip, bool encrypted = false, string prefix = Prefix)
     {
         var t = startedUtc.ToUniversalTime();
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Prefix}{t:yyyy}/{t:MM}/{t:dd}/{Encode(database)}_{t:yyyyMMdd}_{t:HHmmss}{SuffixOf(codec)}{(encrypted ? EncryptedSuffix : "")}");
+            $"{prefix}{t:yyyy}/{t:MM}/{t:dd}/{Encode(database)}_{t:yyyyMMdd}_{t:HHmmss}{SuffixOf(codec)}{(encrypted ? EncryptedSuffix : "")}");
     }
 
     public static string SuffixOf(BackupCodec codec) => codec == BackupCodec.Zstd ? ZstdSuffix : Suffix;
@@ -45,9 +47,15 @@ public static partial class BackupKey
             ? BackupCodec.Zstd : BackupCodec.Gzip;
 
     /// <summary>The database and UTC time a scheme-conforming name records, or null for any other name.</summary>
-    public static (string Database, DateTimeOffset Timestamp)? TryParse(string objectName)
+    /// <param name="prefix">Where the cluster's backups live (OBS_PREFIX): only a name directly under it parses, not one under a prefix nested in it.</param>
+    public static (string Database, DateTimeOffset Timestamp)? TryParse(string objectName, string prefix = Prefix)
     {
         var m = Scheme().Match(objectName);
+        return m.Success && objectName.StartsWith(prefix, StringComparison.Ordinal) && m.Groups[1].Index == prefix.Length ? Parse(m) : null;
+    }
+
+    private static (string Database, DateTimeOffset Timestamp)? Parse(Match m)
+    {
         if (!m.Success) return null;
         if (m.Groups[5].Value != m.Groups[1].Value + m.Groups[2].Value + m.Groups[3].Value) return null;
         if (Decode(m.Groups[4].Value) is not { } database) return null;
@@ -58,10 +66,10 @@ public static partial class BackupKey
     }
 
     /// <summary>
-    /// Refuses, before any request, a name that a restore must not fetch: outside <c>postgres/</c>,
+    /// Refuses, before any request, a name that a restore must not fetch: outside <paramref name="prefix"/> (<c>postgres/</c> unless OBS_PREFIX says otherwise),
     /// absolute, with <c>..</c> or empty segments, control characters, or not a backup's suffix.
     /// </summary>
-    public static void ValidateForRestore(string? objectName)
+    public static void ValidateForRestore(string? objectName, string prefix = Prefix)
     {
         string Why()
         {
@@ -71,9 +79,9 @@ public static partial class BackupKey
             if (objectName.Split('/').Any(s => s is ".." or "." or ""))
                 return "it contains '.', '..' or an empty path segment";
             if (objectName.Any(char.IsControl)) return "it contains control characters";
-            if (!objectName.StartsWith(Prefix, StringComparison.Ordinal) ||
+            if (!objectName.StartsWith(prefix, StringComparison.Ordinal) ||
                 !(objectName.EndsWith(Suffix, StringComparison.Ordinal) || objectName.EndsWith(ZstdSuffix, StringComparison.Ordinal) || IsEncrypted(objectName)))
-                return $"backups are named {Prefix}YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS{Suffix} (or {ZstdSuffix}, either followed by {EncryptedSuffix} when encrypted)";
+                return $"backups are named {prefix}YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS{Suffix} (or {ZstdSuffix}, either followed by {EncryptedSuffix} when encrypted)";
             return "";
         }
 

@@ -9,6 +9,20 @@ namespace ObservatoryBackup.Postgres;
 /// <summary>pg_dump in plain SQL format, writing into a stream. CliWrap runs it: async pipes, cancellation kills it.</summary>
 public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
 {
+    /// <summary>pg_dump's --exclude-table patterns: those tables are left out whole.</summary>
+    public IReadOnlyList<string> ExcludeTables { get; init; } = [];
+
+    /// <summary>pg_dump's --exclude-table-data patterns: those tables' definitions are kept, their rows left out.</summary>
+    public IReadOnlyList<string> ExcludeTableData { get; init; } = [];
+
+    /// <summary>pg_dump's arguments: each pattern its own argument, never through a shell.</summary>
+    internal IReadOnlyList<string> Arguments =>
+    [
+        "--format=plain", "--no-password",
+        .. ExcludeTables.Select(p => "--exclude-table=" + p),
+        .. ExcludeTableData.Select(p => "--exclude-table-data=" + p),
+    ];
+
     /// <summary>
     /// Streams the dump into <paramref name="output"/> and returns once pg_dump has exited
     /// successfully and its output ended with the completion line (checked in passing), with what it
@@ -44,7 +58,7 @@ public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
-        var (exitCode, stderr) = await PgCommand.RunAsync(pgDumpPath, ["--format=plain", "--no-password"], database,
+        var (exitCode, stderr) = await PgCommand.RunAsync(pgDumpPath, [.. Arguments], database,
             PipeSource.Null, target, ct).ConfigureAwait(false);
         if (exitCode != 0) throw new PgDumpFailedException(exitCode, stderr);
         reader.Complete();

@@ -45,7 +45,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     {
         try
         {
-            BackupKey.ValidateForRestore(objectName);
+            BackupKey.ValidateForRestore(objectName, settings.Storage.Prefix);
         }
         catch (BackupDataException ex)
         {

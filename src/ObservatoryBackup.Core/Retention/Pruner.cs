@@ -23,7 +23,7 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
     /// </summary>
     public async Task<PruneResult> RunAsync(bool dryRun, CancellationToken ct)
     {
-        var policy = new RetentionPolicy(settings.RetentionDays, settings.Keep);
+        var policy = new RetentionPolicy(settings.RetentionDays, settings.Keep, settings.Storage.Prefix);
         var now = _clock.GetUtcNow();
         using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
         var names = new List<string>();
@@ -50,7 +50,7 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
     /// <summary>Deletes <paramref name="expired"/>; a failed delete is logged and the rest go on.</summary>
     public async Task<PruneResult> DeleteAsync(BackupStore store, IReadOnlyList<string> expired, DateTimeOffset? cutoff, CancellationToken ct)
     {
-        if (!new RetentionPolicy(settings.RetentionDays, settings.Keep).Enabled)
+        if (!new RetentionPolicy(settings.RetentionDays, settings.Keep, settings.Storage.Prefix).Enabled)
         {
             _log.Info("prune_skipped", ("retention_days", 0));
             return new PruneResult(settings.Storage.Bucket, 0, null, false, [], []);

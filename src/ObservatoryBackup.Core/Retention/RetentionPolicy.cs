@@ -13,12 +13,16 @@ namespace ObservatoryBackup.Retention;
 /// </summary>
 public sealed class RetentionPolicy
 {
-    public RetentionPolicy(int days, KeepRules? keep = null)
+    /// <param name="prefix">Where the cluster's backups live: only names directly under it are ever candidates (not a cluster's nested under it).</param>
+    public RetentionPolicy(int days, KeepRules? keep = null, string prefix = BackupKey.Prefix)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(days);
         Days = days;
         Keep = keep ?? KeepRules.None;
+        _prefix = prefix;
     }
+
+    private readonly string _prefix;
 
     /// <summary>Days to keep; 0 keeps everything.</summary>
     public int Days { get; }
@@ -58,7 +62,7 @@ public sealed class RetentionPolicy
     {
         var names = keep is null ? objectNames : objectNames.Append(keep);
         var backups = names.Distinct(StringComparer.Ordinal)
-            .Select(name => (name, parsed: BackupKey.TryParse(name)))
+            .Select(name => (name, parsed: BackupKey.TryParse(name, _prefix)))
             .Where(x => x.parsed is { } p && (database is null || p.Database == database))
             .Select(x => (Name: x.name, x.parsed!.Value.Database, x.parsed.Value.Timestamp));
         var decisions = new List<RetentionDecision>();

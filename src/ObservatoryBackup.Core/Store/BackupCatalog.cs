@@ -19,7 +19,7 @@ public sealed class BackupCatalog(StorageSettings storage, EventLog log)
 
     public async Task<IReadOnlyList<StoredBackup>> ListAsync(BackupQuery query, CancellationToken ct)
     {
-        if (LogsListing) log.Info("listing_backups", ("bucket", storage.Bucket), ("endpoint", storage.Endpoint), ("prefix", BackupKey.Prefix));
+        if (LogsListing) log.Info("listing_backups", ("bucket", storage.Bucket), ("endpoint", storage.Endpoint), ("prefix", storage.Prefix));
         try
         {
             return await ListQuietlyAsync(query, ct).ConfigureAwait(false);

@@ -50,7 +50,7 @@ public sealed class BackupStore : IDisposable
     public Task CreateBucketAsync(CancellationToken ct) => Objects.CreateBucketAsync(ct);
 
     /// <summary>Every object under <paramref name="prefix"/>, in the store's order.</summary>
-    public IAsyncEnumerable<StoredBackup> ListAsync(CancellationToken ct, string prefix = BackupKey.Prefix) => Objects.ListAsync(prefix, ct);
+    public IAsyncEnumerable<StoredBackup> ListAsync(CancellationToken ct, string? prefix = null) => Objects.ListAsync(prefix ?? Settings.Prefix, ct);
 
     /// <summary>Size, time and ETag of one object, or null when it does not exist.</summary>
     public Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct) => Objects.StatAsync(objectName, ct);
@@ -167,7 +167,7 @@ public sealed class BackupStore : IDisposable
     public async Task<IReadOnlyList<string>> RemoveStaleUploadsAsync(DateTimeOffset startedBefore, CancellationToken ct)
     {
         var removed = new List<string>();
-        await foreach (var upload in Objects.ListUploadsAsync(BackupKey.Prefix, ct).ConfigureAwait(false))
+        await foreach (var upload in Objects.ListUploadsAsync(Settings.Prefix, ct).ConfigureAwait(false))
         {
             if (upload.Initiated >= startedBefore) continue;
             await AbortMultipartAsync(upload.ObjectName, upload.UploadId).ConfigureAwait(false);

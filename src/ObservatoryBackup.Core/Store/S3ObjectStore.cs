@@ -71,7 +71,7 @@ public sealed class S3ObjectStore : IObjectStore
         {
             try
             {
-                await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = Naming.BackupKey.Prefix, MaxKeys = 1 }, idle.Token).ConfigureAwait(false);
+                await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = Settings.Prefix, MaxKeys = 1 }, idle.Token).ConfigureAwait(false);
                 return true;
             }
             catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket")
@@ -167,7 +167,7 @@ public sealed class S3ObjectStore : IObjectStore
             foreach (var item in page.S3Objects ?? [])
             {
                 if (item.Key.EndsWith('/')) continue;
-                yield return new StoredBackup(item.Key, Bucket, item.Size ?? 0, Utc(item.LastModified));
+                yield return new StoredBackup(item.Key, Bucket, item.Size ?? 0, Utc(item.LastModified)) { Prefix = Settings.Prefix };
             }
             continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
         }
@@ -183,7 +183,7 @@ public sealed class S3ObjectStore : IObjectStore
                 {
                     BucketName = Bucket, Key = objectName, ServerSideEncryptionCustomerMethod = CustomerMethod, ServerSideEncryptionCustomerProvidedKey = CustomerKey,
                 }, idle.Token).ConfigureAwait(false);
-                return new StoredBackup(objectName, Bucket, head.ContentLength, Utc(head.LastModified)) { ETag = head.ETag };
+                return new StoredBackup(objectName, Bucket, head.ContentLength, Utc(head.LastModified)) { ETag = head.ETag, Prefix = Settings.Prefix };
             }
             catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
             {

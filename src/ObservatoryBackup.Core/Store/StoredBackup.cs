@@ -5,13 +5,16 @@ namespace ObservatoryBackup.Store;
 /// <summary>A backup object as the store lists it.</summary>
 public sealed record StoredBackup(string ObjectName, string Bucket, long Size, DateTimeOffset LastModified)
 {
-    private readonly (string Database, DateTimeOffset Timestamp)? _name = BackupKey.TryParse(ObjectName);
+    /// <summary>Where the store's backups live (OBS_PREFIX): a name is read against it.</summary>
+    public string Prefix { get; init; } = BackupKey.Prefix;
+
+    private (string Database, DateTimeOffset Timestamp)? Parsed => BackupKey.TryParse(ObjectName, Prefix);
 
     /// <summary>The start time encoded in the name, or null for an object outside the naming scheme.</summary>
-    public DateTimeOffset? Timestamp => _name?.Timestamp;
+    public DateTimeOffset? Timestamp => Parsed?.Timestamp;
 
     /// <summary>The database the name records, or null for an object outside the naming scheme.</summary>
-    public string? Database => _name?.Database;
+    public string? Database => Parsed?.Database;
 
     /// <summary>Whether the backup is encrypted with age (its name ends in .age).</summary>
     public bool Encrypted => BackupKey.IsEncrypted(ObjectName);

@@ -42,7 +42,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
         _log.Info("test_start", ("object_name", objectName), ("bucket", settings.Storage.Bucket), ("verify_only", verifyOnly));
         try
         {
-            BackupKey.ValidateForRestore(objectName);
+            BackupKey.ValidateForRestore(objectName, settings.Storage.Prefix);
             using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
             var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
                 ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
@@ -86,7 +86,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
     {
         var server = settings.Database ?? throw new InvalidOperationException("A restore test needs a database URL.");
         // one backup, restore or test of a database at a time: the database the backup is of
-        await using var admin = await DatabaseLock.AcquireAsync(server, BackupKey.TryParse(stored.ObjectName)?.Database ?? server.Database, DatabaseLock.Run.Test, ct).ConfigureAwait(false);
+        await using var admin = await DatabaseLock.AcquireAsync(server, stored.Database ?? server.Database, DatabaseLock.Run.Test, ct).ConfigureAwait(false);
         var psql = await SqlLoader.LocatePsqlAsync(settings, _log, admin.ServerVersion, ct).ConfigureAwait(false);
         DumpSummary summary;
         var temp = RestoreTempFile.Create(settings.TempDirectory);
@@ -123,7 +123,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
     private void WriteMetrics(string objectName, (string Name, double Value)[] samples)
     {
         if (settings.MetricsPath is { } path)
-            MetricsWriter.Write(_log, path, BackupKey.TryParse(objectName)?.Database ?? "", settings.Storage.Bucket, samples);
+            MetricsWriter.Write(_log, path, BackupKey.TryParse(objectName, settings.Storage.Prefix)?.Database ?? "", settings.Storage.Bucket, samples);
     }
 
     private BackupTestResult Result(StoredBackup stored, DumpSummary summary, bool verifyOnly, IReadOnlyList<TableMismatch> mismatches, string? database, bool kept) => new()

@@ -62,14 +62,14 @@ public sealed class MemoryObjectStore(string bucket = "memory-bucket") : IObject
         var items = await Run("List", null, () => _objects
             .Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal))
             .OrderBy(o => o.Key, StringComparer.Ordinal)
-            .Select(o => new StoredBackup(o.Key, Settings.Bucket, o.Value.Data.Length, o.Value.Modified))
+            .Select(o => new StoredBackup(o.Key, Settings.Bucket, o.Value.Data.Length, o.Value.Modified) { Prefix = Settings.Prefix })
             .ToList());
         foreach (var item in items) yield return item;
     }
 
     public Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct) =>
         Run("Stat", objectName, () => _objects.TryGetValue(objectName, out var blob)
-            ? new StoredBackup(objectName, Settings.Bucket, blob.Data.Length, blob.Modified) { ETag = blob.ETag }
+            ? new StoredBackup(objectName, Settings.Bucket, blob.Data.Length, blob.Modified) { ETag = blob.ETag, Prefix = Settings.Prefix }
             : null);
 
     public Task PutIfAbsentAsync(string objectName, ReadOnlyMemory<byte> content, string contentType, CancellationToken ct) =>

@@ -73,7 +73,8 @@ public partial class ArchitectureTests
         foreach (var (file, text) in SourceFiles(CoreDir))
             foreach (var line in text.Split('\n').Where(l => !l.TrimStart().StartsWith("//", StringComparison.Ordinal)))
                 foreach (Match literal in StringLiteral().Matches(line))
-                    foreach (var name in names)
+                    // "--name=" is an argument of another program (pg_dump's --exclude-table=), not a message
+                    foreach (var name in names.Where(n => !literal.Value.Contains(n + "=", StringComparison.Ordinal)))
                         if (Regex.IsMatch(literal.Value, $@"(?<![\w-]){Regex.Escape(name)}(?![\w-])"))
                             found.Add($"{Path.GetRelativePath(CoreDir, file)}: {name} in {literal.Value}");
         Assert.Empty(found);
