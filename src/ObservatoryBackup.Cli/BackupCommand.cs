@@ -1,8 +1,10 @@
 using System.CommandLine;
+using ObservatoryBackup.Backup;
+using ObservatoryBackup.Configuration;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH] [--recipient AGE1…]… [--lock-days N] [--keep-* N] [--exclude-table P]… [--exclude-table-data P]…</c></summary>
+/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH] [--recipient AGE1…]… [--lock-days N] [--keep-* N] [--exclude-table P]… [--exclude-table-data P]… [--database NAME… | --all-databases] [--exclude-database PATTERN]… [--parallel N]</c></summary>
 internal static class BackupCommand
 {
     public static Command Create(Commands app)
@@ -40,12 +42,29 @@ internal static class BackupCommand
         var excludeTableData = new Option<string[]>("--exclude-table-data") { Description = "Keep this table's definition, leave its rows out (pg_dump's pattern; repeat for more)." };
         backup.Options.Add(excludeTable);
         backup.Options.Add(excludeTableData);
-        backup.SetAction((r, ct) => app.BackupAsync(r.GetValue(dryRun), r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile),
-            r.GetValue(recipient) is { Length: > 0 } recipients ? recipients : null, r.GetValue(lockDays), ct, o => keep.Apply(r, o) with
+        var databases = new Option<string[]>("--database") { Description = "Back up this database of DATABASE_URL's server (repeat for more), each to its own object; one failing does not stop the others." };
+        var allDatabases = new Option<bool>("--all-databases") { Description = "Back up every database of the server that can be connected to, templates left out." };
+        var excludeDatabase = new Option<string[]>("--exclude-database") { Description = "With --all-databases or --database: leave out the databases this name matches (* and ? wildcards; repeat for more)." };
+        var parallel = new Option<int>("--parallel") { Description = "With --all-databases or --database: how many databases at once (default 1).", DefaultValueFactory = _ => 1 };
+        foreach (var option in new Option[] { databases, allDatabases, excludeDatabase, parallel }) backup.Options.Add(option);
+        backup.SetAction((r, ct) =>
+        {
+            SettingOverrides More(SettingOverrides o) => keep.Apply(r, o) with
             {
                 ExcludeTables = r.GetValue(excludeTable) is { Length: > 0 } tables ? tables : null,
                 ExcludeTableData = r.GetValue(excludeTableData) is { Length: > 0 } data ? data : null,
-            }));
+            };
+            var (named, all) = (r.GetValue(databases) ?? [], r.GetValue(allDatabases));
+            if (named.Length > 0 && all)
+                return Task.FromResult(app.Fail("--database names databases and --all-databases takes them all; give one of them.", ExitCodes.BadConfiguration));
+            if (named.Length == 0 && !all && (r.GetValue(excludeDatabase) is { Length: > 0 } || r.GetValue(parallel) != 1))
+                return Task.FromResult(app.Fail("--exclude-database and --parallel go with --all-databases or --database.", ExitCodes.BadConfiguration));
+            var recipients = r.GetValue(recipient) is { Length: > 0 } given ? given : null;
+            if (named.Length > 0 || all)
+                return app.BackupServerAsync(new DatabaseSelection(named, all, r.GetValue(excludeDatabase) ?? []), r.GetValue(parallel), r.GetValue(dryRun),
+                    r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile), recipients, r.GetValue(lockDays), ct, More);
+            return app.BackupAsync(r.GetValue(dryRun), r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile), recipients, r.GetValue(lockDays), ct, More);
+        });
         return backup;
     }
 }

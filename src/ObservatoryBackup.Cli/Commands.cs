@@ -56,14 +56,30 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             if (dryRun) engine.DescribeDryRun(await engine.PlanAsync(ct, dryRun: true));
             else await engine.ExecuteAsync(await engine.PlanAsync(ct), ct);
             return ExitCodes.Success;
-        }, overrides: () => (more ?? (o => o))(new SettingOverrides
+        }, overrides: () => BackupOverrides(level, compression, metricsFile, recipients, lockDays, more));
+
+    /// <summary>Several databases of DATABASE_URL's server: each its own run; exit 1 when any failed, after all ran.</summary>
+    public Task<int> BackupServerAsync(DatabaseSelection selection, int parallel, bool dryRun, int? level, string? compression, string? metricsFile,
+        IReadOnlyList<string>? recipients, int? lockDays, CancellationToken ct, Func<SettingOverrides, SettingOverrides>? more = null) =>
+        RunAsync(needsDatabase: true, async (settings, log) =>
+        {
+            var server = new ServerBackup(settings, log) { Parallel = parallel };
+            var result = await server.RunAsync(await server.SelectAsync(selection, ct), dryRun, null, ct);
+            foreach (var failed in result.Databases.Where(d => !d.Succeeded))
+                stderr.WriteLine($"obs-backup: error: {failed.Database}: {failed.Failure!.Message}");
+            return result.Failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
+        }, overrides: () => BackupOverrides(level, compression, metricsFile, recipients, lockDays, more));
+
+    private static SettingOverrides BackupOverrides(int? level, string? compression, string? metricsFile, IReadOnlyList<string>? recipients, int? lockDays,
+        Func<SettingOverrides, SettingOverrides>? more) =>
+        (more ?? (o => o))(new SettingOverrides
         {
             MetricsPath = metricsFile,
             CompressionLevel = level,
             Recipients = recipients,
             LockDays = lockDays,
             Compression = compression is { } c ? SettingsResolver.ParseCompression(c, variable: null) : null,
-        }));
+        });
 
     /// <summary>The scripts' table (or JSON) on stdout, alone, so that scripts can read it; the listing's events go to stderr.</summary>
     public Task<int> ListAsync(CancellationToken ct, BackupQuery? query = null, bool json = false) =>

@@ -8,10 +8,36 @@ namespace ObservatoryBackup.PowerShell;
 /// <para type="synopsis">Backs up the PostgreSQL database to S3/MinIO: pg_dump, compress (gzip, or zstd), upload, then prune old backups.</para>
 /// <para type="description">Writes postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (UTC; DATABASE is observatory for the spec's database). -WhatIf is the dry run: it connects to PostgreSQL and the bucket and reports the object name and what retention would delete, writing nothing.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Invoke, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = OneDatabase)]
 [OutputType(typeof(BackupResult))]
 public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
 {
+    private const string OneDatabase = "OneDatabase";
+    private const string Named = "Named";
+    private const string All = "All";
+
+    /// <summary>Back up these databases of the server -DatabaseUrl points at, each to its own object, with its own lock and retention; one failing does not stop the others.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = Named)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatabaseNameCompleter))]
+    public string[]? Database { get; set; }
+
+    /// <summary>Back up every database of the server that can be connected to, templates left out.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = All)]
+    public SwitchParameter AllDatabases { get; set; }
+
+    /// <summary>With -AllDatabases or -Database: leave out the databases these names match (* and ? wildcards).</summary>
+    [Parameter(ParameterSetName = All)]
+    [Parameter(ParameterSetName = Named)]
+    [ValidateNotNullOrEmpty]
+    public string[]? ExcludeDatabase { get; set; }
+
+    /// <summary>With -AllDatabases or -Database: how many databases to back up at once. Default 1, one after another.</summary>
+    [Parameter(ParameterSetName = All)]
+    [Parameter(ParameterSetName = Named)]
+    [ValidateRange(1, 16)]
+    public int Parallel { get; set; } = 1;
+
     /// <summary>PostgreSQL URL of the database to back up, for example postgresql+asyncpg://user:password@host:5432/observatory. Missing parts default to localhost, 5432 and observatory.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -117,6 +143,11 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
                 _ => null,
             },
         });
+        if (ParameterSetName != OneDatabase)
+        {
+            BackUpServer(settings);
+            return;
+        }
         var engine = new BackupEngine(settings, Log);
         var plan = Run(ct => engine.PlanAsync(ct, dryRun: WhatIfRequested));
 
@@ -136,5 +167,24 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
         if (!ShouldProcess(target, action)) return;
 
         WriteObject(Run(ct => engine.ExecuteAsync(plan, ct)));
+    }
+
+    /// <summary>Several databases: each one's result as it is written, each failure an error record of its own.</summary>
+    private void BackUpServer(ObsSettings settings)
+    {
+        var server = new ServerBackup(settings, Log) { Parallel = Parallel };
+        var selection = new DatabaseSelection(Database ?? [], AllDatabases, ExcludeDatabase ?? []);
+        var databases = Run(ct => server.SelectAsync(selection, ct));
+        var host = $"{settings.Database!.Host}:{settings.Database.Port}";
+        if (!WhatIfRequested && !ShouldProcess($"{databases.Count} databases on {host} ({string.Join(", ", databases)})", "Back up")) return;
+        if (WhatIfRequested)
+            foreach (var database in databases) ShouldProcess($"database \"{database}\" on {host}", "Back up");
+        var result = Run(ct => server.RunAsync(databases, WhatIfRequested, null, ct));
+        Flush();
+        foreach (var outcome in result.Databases)
+        {
+            if (outcome.Result is { } written) WriteObject(written);
+            else WriteError(ErrorCategories.Record(outcome.Failure!));
+        }
     }
 }

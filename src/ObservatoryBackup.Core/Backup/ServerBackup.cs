@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Errors;
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Postgres;
+using ObservatoryBackup.Store;
+
+namespace ObservatoryBackup.Backup;
+
+/// <summary>
+/// Backs up several databases of one server: each its own <see cref="BackupEngine"/> run, with its own
+/// object, lock, retention, metrics and log lines. One database failing does not stop the others;
+/// the run ends with one <c>run_finished</c> line. <see cref="Parallel"/> databases run at once.
+/// </summary>
+public sealed class ServerBackup(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
+{
+    /// <summary>Makes the object store; null for the S3 server of the settings (tests give an in-memory one).</summary>
+    public ObjectStoreFactory? OpenStore { get; init; }
+
+    /// <summary>How many databases are backed up at once (1: one after another).</summary>
+    public int Parallel { get; init; } = 1;
+
+    private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
+
+    private DatabaseUrl Server => settings.Database ?? throw new InvalidOperationException("A backup needs a database URL.");
+
+    /// <summary>The databases <paramref name="selection"/> names on the server, connecting as the URL's user to the maintenance database.</summary>
+    public async Task<IReadOnlyList<string>> SelectAsync(DatabaseSelection selection, CancellationToken ct)
+    {
+        // the URL's own database need not exist: the server's maintenance database lists them all
+        await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(Server, ct, "backup").ConfigureAwait(false);
+        var databases = await selection.ResolveAsync(admin, ct).ConfigureAwait(false);
+        _log.Info("run_start", ("databases", databases.ToArray()), ("parallel", Parallel));
+        return databases;
+    }
+
+    /// <summary>Backs up each of <paramref name="databases"/> (or, on a dry run, plans it); calls <paramref name="done"/> as each ends.</summary>
+    public async Task<ServerBackupResult> RunAsync(IReadOnlyList<string> databases, bool dryRun, Action<DatabaseBackupOutcome>? done, CancellationToken ct)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        // one ping for the run, not one per database
+        var ping = !dryRun && settings.NotifyUrl is { } notify ? new Notify.RunPing(notify, _log, settings.NotifyTimeout) : null;
+        ping?.Start();
+        var outcomes = new DatabaseBackupOutcome[databases.Count];
+        await System.Threading.Tasks.Parallel.ForAsync(0, databases.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallel), CancellationToken = ct },
+            async (i, token) =>
+            {
+                outcomes[i] = await BackUpAsync(databases[i], dryRun, token).ConfigureAwait(false);
+                done?.Invoke(outcomes[i]);
+            }).ConfigureAwait(false);
+        var result = new ServerBackupResult(outcomes, stopwatch.Elapsed);
+        var fields = new (string, object?)[]
+        {
+            ("status", result.Failed == 0 ? "success" : "failed"), ("databases", databases.Count), ("failed", result.Failed),
+            ("failed_databases", outcomes.Where(o => !o.Succeeded).Select(o => o.Database).ToArray()), ("duration_seconds", Math.Round(stopwatch.Elapsed.TotalSeconds, 1)),
+        };
+        if (result.Failed == 0) _log.Info("run_finished", fields);
+        else _log.Error("run_finished", fields);
+        if (ping is not null)
+        {
+            if (result.Failed == 0) await ping.SucceededAsync().ConfigureAwait(false);
+            else await ping.FailedAsync($"{result.Failed} of {databases.Count} databases failed: " +
+                string.Join("; ", outcomes.Where(o => !o.Succeeded).Select(o => $"{o.Database}: {o.Failure!.Message}"))).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    private async Task<DatabaseBackupOutcome> BackUpAsync(string database, bool dryRun, CancellationToken ct)
+    {
+        var engine = new BackupEngine(settings with { Database = Server.WithDatabase(database), NotifyUrl = null }, sink, clock) { OpenStore = OpenStore };
+        try
+        {
+            var plan = await engine.PlanAsync(ct, dryRun).ConfigureAwait(false);
+            return new DatabaseBackupOutcome(database, dryRun ? engine.DescribeDryRun(plan) : await engine.ExecuteAsync(plan, ct).ConfigureAwait(false), null);
+        }
+        catch (ObsBackupException ex)
+        {
+            // logged by the engine (backup_finished failed); the other databases go on
+            return new DatabaseBackupOutcome(database, null, ex);
+        }
+    }
+}
