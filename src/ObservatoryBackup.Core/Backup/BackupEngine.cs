@@ -66,7 +66,6 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             ("endpoint", settings.Storage.Endpoint), ("bucket", settings.Storage.Bucket), ("retention_days", settings.RetentionDays));
         try
         {
-            var retention = new RetentionPolicy(settings.RetentionDays, settings.Keep, settings.Storage.Prefix);
             // the name records whole seconds; the backup's time is what its name says
             var now = _clock.GetUtcNow();
             now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
@@ -77,7 +76,8 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             var failure = database.Failure ?? storage.Failure;
             if (failure is not null) ExceptionDispatchInfo.Throw(failure);
             var (pgDump, toolVersion, serverVersion) = database.Value;
-            var (bucketExists, existing) = storage.Value;
+            var (bucketExists, existing, pinned) = storage.Value;
+            var retention = new RetentionPolicy(settings.RetentionDays, settings.Keep, settings.Storage.Prefix) { Pinned = pinned };
 
             if (existing.Any(b => b.ObjectName == objectName))
                 throw AlreadyExists(objectName);
@@ -157,7 +157,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     }
 
     /// <summary>The store reachable with these credentials; whether the bucket exists, and what it holds.</summary>
-    private async Task<(bool BucketExists, List<StoredBackup> Existing)> CheckStoreAsync(CancellationToken ct)
+    private async Task<(bool BucketExists, List<StoredBackup> Existing, IReadOnlySet<string> Pinned)> CheckStoreAsync(CancellationToken ct)
     {
         using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
         var bucketExists = await store.BucketExistsAsync(ct).ConfigureAwait(false);
@@ -168,17 +168,21 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
                 "was not made with Object Lock, which S3 can only turn on when a bucket is created. Use a bucket made with Object Lock (a missing bucket is created with it), or back up without a lock. Nothing was written.",
                 settings.Storage.Bucket);
         var existing = new List<StoredBackup>();
+        IReadOnlySet<string> pinned = new HashSet<string>();
         if (bucketExists)
+        {
             await foreach (var item in store.ListAsync(ct).ConfigureAwait(false))
                 existing.Add(item);
-        return (bucketExists, existing);
+            pinned = await store.PinnedAsync(ct).ConfigureAwait(false);
+        }
+        return (bucketExists, existing, pinned);
     }
 
     /// <summary>The dry run: logs and returns what <see cref="ExecuteAsync"/> would do.</summary>
     public BackupResult DescribeDryRun(BackupPlan plan)
     {
         _log.Info(plan.BucketExists ? "bucket_exists" : "bucket_missing", ("bucket", settings.Storage.Bucket));
-        new Pruner(settings, sink, _clock).LogDecisions(plan.Decisions);
+        new Pruner(settings, sink, _clock).LogDecisions(plan.Decisions.Where(d => d.ObjectName != plan.ObjectName));
         _log.Info("dry_run", ("object_name", plan.ObjectName), ("would_delete", plan.Expired), ("cutoff", plan.Cutoff));
         return Result(plan, dryRun: true, pruned: plan.Expired);
     }

@@ -23,9 +23,9 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
     /// </summary>
     public async Task<PruneResult> RunAsync(bool dryRun, CancellationToken ct)
     {
-        var policy = new RetentionPolicy(settings.RetentionDays, settings.Keep, settings.Storage.Prefix);
         var now = _clock.GetUtcNow();
         using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
+        var policy = new RetentionPolicy(settings.RetentionDays, settings.Keep, settings.Storage.Prefix) { Pinned = await store.PinnedAsync(ct).ConfigureAwait(false) };
         var names = new List<string>();
         await foreach (var item in store.ListAsync(ct).ConfigureAwait(false)) names.Add(item.ObjectName);
         var decisions = policy.DecideSparingNewest(names, now);

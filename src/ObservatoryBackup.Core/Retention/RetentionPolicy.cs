@@ -24,6 +24,9 @@ public sealed class RetentionPolicy
 
     private readonly string _prefix;
 
+    /// <summary>Backups pinned (Protect-ObsBackup): kept whatever the rules say.</summary>
+    public IReadOnlySet<string> Pinned { get; init; } = new HashSet<string>();
+
     /// <summary>Days to keep; 0 keeps everything.</summary>
     public int Days { get; }
 
@@ -60,6 +63,7 @@ public sealed class RetentionPolicy
     /// <summary>Every scheme-conforming backup (of <paramref name="database"/> when given) with the rule that keeps it, or expired; oldest first.</summary>
     public IReadOnlyList<RetentionDecision> Decide(IEnumerable<string> objectNames, DateTimeOffset nowUtc, string? keep = null, string? database = null, bool spareNewest = false)
     {
+        var pinned = Pinned;
         var names = keep is null ? objectNames : objectNames.Append(keep);
         var backups = names.Distinct(StringComparer.Ordinal)
             .Select(name => (name, parsed: BackupKey.TryParse(name, _prefix)))
@@ -74,6 +78,7 @@ public sealed class RetentionPolicy
             for (var i = 0; i < ordered.Count; i++)
             {
                 if (ordered[i].Name == keep) keptBy[i] = "this backup";
+                else if (pinned.Contains(ordered[i].Name)) keptBy[i] = "pinned";
                 else if (spareNewest && i == 0) keptBy[i] = "newest of its database";
                 else if (!Enabled) keptBy[i] = "retention off (0 days)";
                 else if (Days > 0 && ordered[i].Timestamp >= CutoffFor(nowUtc)) keptBy[i] = $"within {Days} days";

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Streams;
@@ -56,6 +57,37 @@ public sealed class BackupStore : IDisposable
     public Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct) => Objects.StatAsync(objectName, ct);
 
     public Task DeleteAsync(string objectName, CancellationToken ct) => Objects.DeleteAsync(objectName, ct);
+
+    /// <summary>
+    /// Where pins live: a marker object per pinned backup, <c>obs-pins/</c> followed by the backup's
+    /// name, outside every backup prefix (so no listing of backups shows them). Markers rather than
+    /// object tags: one listing finds every pin, and every S3-compatible store has objects.
+    /// </summary>
+    public const string PinPrefix = "obs-pins/";
+
+    /// <summary>Marks <paramref name="objectName"/> as pinned: retention never deletes it. Pinning twice is no failure.</summary>
+    public async Task PinAsync(string objectName, CancellationToken ct)
+    {
+        try
+        {
+            await Objects.PutIfAbsentAsync(PinPrefix + objectName, Array.Empty<byte>(), "application/octet-stream", ct).ConfigureAwait(false);
+        }
+        catch (BackupDataException ex) when (ex.ErrorId == ErrorIds.BackupAlreadyExists)
+        {
+            // pinned already
+        }
+    }
+
+    /// <summary>Removes the pin of <paramref name="objectName"/>; removing a pin that is not there is no failure.</summary>
+    public Task UnpinAsync(string objectName, CancellationToken ct) => Objects.DeleteAsync(PinPrefix + objectName, ct);
+
+    /// <summary>The names of every pinned backup (whether or not the backup still exists).</summary>
+    public async Task<IReadOnlySet<string>> PinnedAsync(CancellationToken ct)
+    {
+        var pinned = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var marker in Objects.ListAsync(PinPrefix, ct).ConfigureAwait(false)) pinned.Add(marker.ObjectName[PinPrefix.Length..]);
+        return pinned;
+    }
 
     /// <summary>Whether the bucket has Object Lock enabled, so that locked backups can be written to it.</summary>
     public Task<bool> ObjectLockEnabledAsync(CancellationToken ct) => Objects.ObjectLockEnabledAsync(ct);

@@ -110,6 +110,8 @@ public sealed class HelpAndManifestTests : IDisposable
     [InlineData("Update-ObsCredentialKey")]
     [InlineData("New-ObsCredentialKey")]
     [InlineData("New-ObsAgeKey")]
+    [InlineData("Protect-ObsBackup")]
+    [InlineData("Unprotect-ObsBackup")]
     public void Every_cmdlet_and_parameter_has_help(string cmdlet)
     {
         var help = Assert.Single(_ps.Invoke($"Get-Help {cmdlet} -Full"));
