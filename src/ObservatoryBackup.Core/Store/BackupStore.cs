@@ -51,7 +51,11 @@ public sealed class BackupStore : IDisposable
     public Task CreateBucketAsync(CancellationToken ct) => Objects.CreateBucketAsync(ct);
 
     /// <summary>Every object under <paramref name="prefix"/>, in the store's order.</summary>
-    public IAsyncEnumerable<StoredBackup> ListAsync(CancellationToken ct, string? prefix = null) => Objects.ListAsync(prefix ?? Settings.Prefix, ct);
+    public async IAsyncEnumerable<StoredBackup> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct, string? prefix = null)
+    {
+        await foreach (var item in Objects.ListAsync(prefix ?? Settings.Prefix, ct).ConfigureAwait(false))
+            if (!item.ObjectName.StartsWith(PinPrefix, StringComparison.Ordinal)) yield return item; // the pins' markers are not backups
+    }
 
     /// <summary>Size, time and ETag of one object, or null when it does not exist.</summary>
     public Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct) => Objects.StatAsync(objectName, ct);
@@ -59,18 +63,25 @@ public sealed class BackupStore : IDisposable
     public Task DeleteAsync(string objectName, CancellationToken ct) => Objects.DeleteAsync(objectName, ct);
 
     /// <summary>
-    /// Where pins live: a marker object per pinned backup, <c>obs-pins/</c> followed by the backup's
-    /// name, outside every backup prefix (so no listing of backups shows them). Markers rather than
-    /// object tags: one listing finds every pin, and every S3-compatible store has objects.
+    /// Where pins live: a marker object per pinned backup, <c>.pins/</c> under the cluster's prefix
+    /// followed by the backup's name relative to it. Under the prefix, because a bucket policy that
+    /// lets a backup job list only <c>postgres/</c> must not make the job fail; markers rather than
+    /// object tags, because one listing finds every pin and every S3-compatible store has objects.
+    /// Backup listings leave the markers out.
     /// </summary>
-    public const string PinPrefix = "obs-pins/";
+    public const string PinFolder = ".pins/";
+
+    private string PinPrefix => Settings.Prefix + PinFolder;
+
+    private string PinOf(string objectName) =>
+        PinPrefix + (objectName.StartsWith(Settings.Prefix, StringComparison.Ordinal) ? objectName[Settings.Prefix.Length..] : objectName);
 
     /// <summary>Marks <paramref name="objectName"/> as pinned: retention never deletes it. Pinning twice is no failure.</summary>
     public async Task PinAsync(string objectName, CancellationToken ct)
     {
         try
         {
-            await Objects.PutIfAbsentAsync(PinPrefix + objectName, Array.Empty<byte>(), "application/octet-stream", ct).ConfigureAwait(false);
+            await Objects.PutIfAbsentAsync(PinOf(objectName), Array.Empty<byte>(), "application/octet-stream", ct).ConfigureAwait(false);
         }
         catch (BackupDataException ex) when (ex.ErrorId == ErrorIds.BackupAlreadyExists)
         {
@@ -79,13 +90,14 @@ public sealed class BackupStore : IDisposable
     }
 
     /// <summary>Removes the pin of <paramref name="objectName"/>; removing a pin that is not there is no failure.</summary>
-    public Task UnpinAsync(string objectName, CancellationToken ct) => Objects.DeleteAsync(PinPrefix + objectName, ct);
+    public Task UnpinAsync(string objectName, CancellationToken ct) => Objects.DeleteAsync(PinOf(objectName), ct);
 
     /// <summary>The names of every pinned backup (whether or not the backup still exists).</summary>
     public async Task<IReadOnlySet<string>> PinnedAsync(CancellationToken ct)
     {
         var pinned = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var marker in Objects.ListAsync(PinPrefix, ct).ConfigureAwait(false)) pinned.Add(marker.ObjectName[PinPrefix.Length..]);
+        await foreach (var marker in Objects.ListAsync(PinPrefix, ct).ConfigureAwait(false))
+            pinned.Add(Settings.Prefix + marker.ObjectName[PinPrefix.Length..]);
         return pinned;
     }
 

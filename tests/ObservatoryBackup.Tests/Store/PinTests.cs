@@ -36,7 +36,8 @@ public sealed class PinTests
         Assert.Contains(Old, _memory.ObjectNames);
         var listed = await new BackupCatalog(_memory.Settings, new EventLog(_log, TimeProvider.System)) { OpenStore = _ => _memory }.ListAsync(new BackupQuery(), default);
         Assert.Equal([false, true], listed.Select(b => b.Pinned));
-        Assert.DoesNotContain(listed, b => b.ObjectName.StartsWith(BackupStore.PinPrefix, StringComparison.Ordinal));
+        Assert.Equal(2, listed.Count); // the pin's marker is no backup
+        Assert.Contains("postgres/.pins/2025/01/01/observatory_20250101_020000.sql.gz", _memory.ObjectNames);
 
         await Pins.UnpinAsync(Old, default);
         var pruned = await PruneAsync();
