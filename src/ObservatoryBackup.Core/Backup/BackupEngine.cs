@@ -57,11 +57,8 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     /// </summary>
     public async Task<BackupPlan> PlanAsync(CancellationToken ct, bool dryRun = false)
     {
-        if (!dryRun && settings.NotifyUrl is { } notify)
-        {
-            _ping = new RunPing(notify, _log, settings.NotifyTimeout);
-            _ping.Start();
-        }
+        // a real run's plan: its failure pings /fail; /start waits for the run itself (a declined prompt pings nothing)
+        if (!dryRun && settings.NotifyUrl is { } notify) _ping = new RunPing(notify, _log, settings.NotifyTimeout);
         _log.Info("backup_start", ("database", Db.Database), ("host", Db.Host), ("port", Db.Port),
             ("endpoint", settings.Storage.Endpoint), ("bucket", settings.Storage.Bucket), ("retention_days", settings.RetentionDays));
         try
@@ -189,6 +186,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
 
     public async Task<BackupResult> ExecuteAsync(BackupPlan plan, CancellationToken ct)
     {
+        _ping?.Start();
         var stopwatch = Stopwatch.StartNew();
         using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
         try
