@@ -73,8 +73,9 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             var failure = database.Failure ?? storage.Failure;
             if (failure is not null) ExceptionDispatchInfo.Throw(failure);
             var (pgDump, toolVersion, serverVersion) = database.Value;
-            var (bucketExists, existing, pinned) = storage.Value;
-            var retention = new RetentionPolicy(settings.RetentionDays, settings.Keep, settings.Storage.Prefix) { Pinned = pinned };
+            var (bucketExists, existing) = storage.Value;
+            var retention = new Pruner(settings, sink, _clock).Policy(existing);
+            var decisions = retention.Decide(existing.Select(b => b.ObjectName), now, keep: objectName, database: Db.Database);
 
             if (existing.Any(b => b.ObjectName == objectName))
                 throw AlreadyExists(objectName);
@@ -89,8 +90,8 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
                 BucketExists = bucketExists,
                 Previous = existing.Where(b => b.Database == Db.Database).MaxBy(b => b.Timestamp),
                 DatabaseBackups = existing.Count(b => b.Database == Db.Database),
-                Decisions = retention.Decide(existing.Select(b => b.ObjectName), now, keep: objectName, database: Db.Database),
-                Expired = retention.SelectExpired(existing.Select(b => b.ObjectName), now, keep: objectName, database: Db.Database),
+                Decisions = decisions,
+                Expired = [.. decisions.Where(d => d.Expired).Select(d => d.ObjectName)],
                 Cutoff = retention.CutoffIfEnabled(now),
             };
         }
@@ -154,7 +155,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     }
 
     /// <summary>The store reachable with these credentials; whether the bucket exists, and what it holds.</summary>
-    private async Task<(bool BucketExists, List<StoredBackup> Existing, IReadOnlySet<string> Pinned)> CheckStoreAsync(CancellationToken ct)
+    private async Task<(bool BucketExists, List<StoredBackup> Existing)> CheckStoreAsync(CancellationToken ct)
     {
         using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
         var bucketExists = await store.BucketExistsAsync(ct).ConfigureAwait(false);
@@ -165,14 +166,10 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
                 "was not made with Object Lock, which S3 can only turn on when a bucket is created. Use a bucket made with Object Lock (a missing bucket is created with it), or back up without a lock. Nothing was written.",
                 settings.Storage.Bucket);
         var existing = new List<StoredBackup>();
-        IReadOnlySet<string> pinned = new HashSet<string>();
         if (bucketExists)
-        {
             await foreach (var item in store.ListAsync(ct).ConfigureAwait(false))
                 existing.Add(item);
-            pinned = await store.PinnedAsync(ct).ConfigureAwait(false);
-        }
-        return (bucketExists, existing, pinned);
+        return (bucketExists, existing);
     }
 
     /// <summary>The dry run: logs and returns what <see cref="ExecuteAsync"/> would do.</summary>

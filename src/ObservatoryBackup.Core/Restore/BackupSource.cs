@@ -29,20 +29,7 @@ internal sealed class BackupSource : IAsyncDisposable
     public Task OpenAsync(CancellationToken ct) => _layers.OpenAsync(ct);
 
     /// <summary>Feeds the SQL nobody read into <paramref name="check"/>, then reads the object to its end: what a closed gate left.</summary>
-    public async Task ReadRestIntoAsync(DumpCheck check, CancellationToken ct)
-    {
-        try
-        {
-            var rest = new byte[1 << 16];
-            int n;
-            while ((n = await Sql.ReadAsync(rest, ct).ConfigureAwait(false)) > 0) check.Sql(rest.AsSpan(0, n));
-        }
-        catch (Exception ex) when (BackupLayers.IsDamaged(ex))
-        {
-            throw _layers.Explain(ex);
-        }
-        await _layers.ReadToEndAsync(ct).ConfigureAwait(false);
-    }
+    public Task ReadRestIntoAsync(DumpCheck check, CancellationToken ct) => _layers.FeedRestAsync(check, ct);
 
     /// <summary>Reads whatever follows the compressed stream (a backup is exactly one member or frame), then every check against what the store lists.</summary>
     public async Task<DumpSummary> FinishAsync(DumpCheck check, long expectedSize, CancellationToken ct)

@@ -25,10 +25,10 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
     {
         var now = _clock.GetUtcNow();
         using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
-        var policy = new RetentionPolicy(settings.RetentionDays, settings.Keep, settings.Storage.Prefix) { Pinned = await store.PinnedAsync(ct).ConfigureAwait(false) };
-        var names = new List<string>();
-        await foreach (var item in store.ListAsync(ct).ConfigureAwait(false)) names.Add(item.ObjectName);
-        var decisions = policy.DecideSparingNewest(names, now);
+        var listed = new List<StoredBackup>();
+        await foreach (var item in store.ListAsync(ct).ConfigureAwait(false)) listed.Add(item);
+        var policy = Policy(listed);
+        var decisions = policy.DecideSparingNewest(listed.Select(b => b.ObjectName), now);
         var expired = decisions.Where(d => d.Expired).Select(d => d.ObjectName).ToList();
         var cutoff = policy.CutoffIfEnabled(now);
         if (dryRun)
@@ -40,6 +40,10 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
         return await DeleteAsync(store, expired, cutoff, ct).ConfigureAwait(false);
     }
 
+    /// <summary>The retention rules of the settings over the store's prefix, with the pins among <paramref name="listed"/>.</summary>
+    public RetentionPolicy Policy(IEnumerable<StoredBackup> listed) =>
+        new(settings.RetentionDays, settings.Keep, settings.Storage.Prefix) { Pinned = listed.Where(b => b.Pinned).Select(b => b.ObjectName).ToHashSet(StringComparer.Ordinal) };
+
     /// <summary>A dry run's account: each backup with the rule that keeps it, or expired.</summary>
     public void LogDecisions(IEnumerable<RetentionDecision> decisions)
     {
@@ -50,7 +54,7 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
     /// <summary>Deletes <paramref name="expired"/>; a failed delete is logged and the rest go on.</summary>
     public async Task<PruneResult> DeleteAsync(BackupStore store, IReadOnlyList<string> expired, DateTimeOffset? cutoff, CancellationToken ct)
     {
-        if (!new RetentionPolicy(settings.RetentionDays, settings.Keep, settings.Storage.Prefix).Enabled)
+        if (!Policy([]).Enabled)
         {
             _log.Info("prune_skipped", ("retention_days", 0));
             return new PruneResult(settings.Storage.Bucket, 0, null, false, [], []);

@@ -43,11 +43,9 @@ public sealed class BackupCatalog(StorageSettings storage, EventLog log)
     private async Task<IReadOnlyList<StoredBackup>> ListQuietlyAsync(BackupQuery query, CancellationToken ct)
     {
         using var store = BackupStore.Open(storage, log, OpenStore);
-        var pinned = await store.PinnedAsync(ct).ConfigureAwait(false);
         var all = new List<StoredBackup>();
-        await foreach (var listed in store.ListAsync(ct).ConfigureAwait(false))
+        await foreach (var item in store.ListAsync(ct).ConfigureAwait(false))
         {
-            var item = pinned.Contains(listed.ObjectName) ? listed with { Pinned = true } : listed;
             var at = item.TakenAt;
             if (query.NameFilter is { } match && !match(item.ObjectName)) continue;
             if (query.Database is { } database && item.Database != database) continue;

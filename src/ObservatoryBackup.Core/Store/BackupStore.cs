@@ -50,11 +50,21 @@ public sealed class BackupStore : IDisposable
 
     public Task CreateBucketAsync(CancellationToken ct) => Objects.CreateBucketAsync(ct);
 
-    /// <summary>Every object under <paramref name="prefix"/>, in the store's order.</summary>
-    public async IAsyncEnumerable<StoredBackup> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct, string? prefix = null)
+    /// <summary>
+    /// Every object under the prefix, in the store's order, each marked <see cref="StoredBackup.Pinned"/>
+    /// when its pin's marker is there: the markers lie under the prefix too, so one listing finds both,
+    /// and they are left out of what it gives.
+    /// </summary>
+    public async IAsyncEnumerable<StoredBackup> ListAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var item in Objects.ListAsync(prefix ?? Settings.Prefix, ct).ConfigureAwait(false))
-            if (!item.ObjectName.StartsWith(PinPrefix, StringComparison.Ordinal)) yield return item; // the pins' markers are not backups
+        var listed = new List<StoredBackup>();
+        var pinned = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var item in Objects.ListAsync(Settings.Prefix, ct).ConfigureAwait(false))
+        {
+            if (item.ObjectName.StartsWith(PinPrefix, StringComparison.Ordinal)) pinned.Add(Settings.Prefix + item.ObjectName[PinPrefix.Length..]);
+            else listed.Add(item);
+        }
+        foreach (var item in listed) yield return pinned.Contains(item.ObjectName) ? item with { Pinned = true } : item;
     }
 
     /// <summary>Size, time and ETag of one object, or null when it does not exist.</summary>
@@ -67,7 +77,7 @@ public sealed class BackupStore : IDisposable
     /// followed by the backup's name relative to it. Under the prefix, because a bucket policy that
     /// lets a backup job list only <c>postgres/</c> must not make the job fail; markers rather than
     /// object tags, because one listing finds every pin and every S3-compatible store has objects.
-    /// Backup listings leave the markers out.
+    /// <see cref="ListAsync"/> reads them with the backups.
     /// </summary>
     public const string PinFolder = ".pins/";
 
@@ -91,15 +101,6 @@ public sealed class BackupStore : IDisposable
 
     /// <summary>Removes the pin of <paramref name="objectName"/>; removing a pin that is not there is no failure.</summary>
     public Task UnpinAsync(string objectName, CancellationToken ct) => Objects.DeleteAsync(PinOf(objectName), ct);
-
-    /// <summary>The names of every pinned backup (whether or not the backup still exists).</summary>
-    public async Task<IReadOnlySet<string>> PinnedAsync(CancellationToken ct)
-    {
-        var pinned = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var marker in Objects.ListAsync(PinPrefix, ct).ConfigureAwait(false))
-            pinned.Add(Settings.Prefix + marker.ObjectName[PinPrefix.Length..]);
-        return pinned;
-    }
 
     /// <summary>Whether the bucket has Object Lock enabled, so that locked backups can be written to it.</summary>
     public Task<bool> ObjectLockEnabledAsync(CancellationToken ct) => Objects.ObjectLockEnabledAsync(ct);

@@ -279,7 +279,7 @@ public sealed class S3ObjectStore : IObjectStore
             BucketName = Bucket,
             Key = objectName,
             VersionId = head.VersionId ?? versionId,
-            Retention = new ObjectLockRetention { Mode = locked.Mode == Configuration.ObjectLockMode.Compliance ? ObjectLockRetentionMode.Compliance : ObjectLockRetentionMode.Governance, RetainUntilDate = locked.RetainUntil(DateTimeOffset.UtcNow).UtcDateTime },
+            Retention = new ObjectLockRetention { Mode = RetentionMode(locked), RetainUntilDate = locked.RetainUntil(DateTimeOffset.UtcNow).UtcDateTime },
         }, idle.Token), ct).ConfigureAwait(false);
     }
 
@@ -358,8 +358,12 @@ public sealed class S3ObjectStore : IObjectStore
             ? new(new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false), idle.Touch, idle.Touch)
             : new(new MemoryStream(content.ToArray(), writable: false), idle.Touch, idle.Touch);
 
+    // the SDK names the same two modes with one type for uploads and another for retention
     private static Amazon.S3.ObjectLockMode LockMode(ObjectLock locked) =>
         locked.Mode == Configuration.ObjectLockMode.Compliance ? Amazon.S3.ObjectLockMode.Compliance : Amazon.S3.ObjectLockMode.Governance;
+
+    private static ObjectLockRetentionMode RetentionMode(ObjectLock locked) =>
+        locked.Mode == Configuration.ObjectLockMode.Compliance ? ObjectLockRetentionMode.Compliance : ObjectLockRetentionMode.Governance;
 
     private static string Md5(ReadOnlyMemory<byte> content) => Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(content.Span));
 

@@ -66,6 +66,25 @@ public sealed class BackupLayers : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Feeds the SQL not read yet into <paramref name="check"/>, then reads the object to its end: a
+    /// verification pass, or what a load that stopped early left. A damaged stream is <c>BackupCorrupt</c>.
+    /// </summary>
+    public async Task FeedRestAsync(DumpCheck check, CancellationToken ct)
+    {
+        try
+        {
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = await Sql.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0) check.Sql(buffer.AsSpan(0, n));
+        }
+        catch (Exception ex) when (IsDamaged(ex))
+        {
+            throw Explain(ex);
+        }
+        await ReadToEndAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Reads whatever follows the compressed stream (a backup is exactly one gzip member or zstd frame, and one age file).</summary>
     public async Task ReadToEndAsync(CancellationToken ct)
     {

@@ -22,20 +22,9 @@ public static class BackupVerifier
     {
         var check = new DumpCheck(objectName);
         await using var layers = new BackupLayers(backup, objectName, identities);
-        var buffer = new byte[1 << 16];
         await layers.OpenAsync(ct).ConfigureAwait(false);
-        try
-        {
-            int n;
-            while ((n = await layers.Sql.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                check.Sql(buffer.AsSpan(0, n));
-        }
-        catch (Exception ex) when (BackupLayers.IsDamaged(ex))
-        {
-            throw layers.Explain(ex);
-        }
         // whatever follows the first gzip member or zstd frame counts too: a backup is exactly one
-        await layers.ReadToEndAsync(ct).ConfigureAwait(false);
+        await layers.FeedRestAsync(check, ct).ConfigureAwait(false);
         return layers.Finish(check, expectedSize);
     }
 
