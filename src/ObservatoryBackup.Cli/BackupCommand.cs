@@ -4,7 +4,7 @@ using ObservatoryBackup.Configuration;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH] [--recipient AGE1…]… [--lock-days N] [--keep-* N] [--exclude-table P]… [--exclude-table-data P]… [--database NAME… | --all-databases] [--exclude-database PATTERN]… [--parallel N]</c></summary>
+/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH] [--recipient AGE1…]… [--lock-days N] [--keep-* N] [--exclude-table P]… [--exclude-table-data P]… [--database NAME… | --all-databases] [--exclude-database PATTERN]… [--parallel N] [--include-globals] [--include-role-passwords]</c></summary>
 internal static class BackupCommand
 {
     public static Command Create(Commands app)
@@ -46,7 +46,15 @@ internal static class BackupCommand
         var allDatabases = new Option<bool>("--all-databases") { Description = "Back up every database of the server that can be connected to, templates left out." };
         var excludeDatabase = new Option<string[]>("--exclude-database") { Description = "With --all-databases or --database: leave out the databases this name matches (* and ? wildcards; repeat for more)." };
         var parallel = new Option<int>("--parallel") { Description = "With --all-databases or --database: how many databases at once (default 1).", DefaultValueFactory = _ => 1 };
-        foreach (var option in new Option[] { databases, allDatabases, excludeDatabase, parallel }) backup.Options.Add(option);
+        var includeGlobals = new Option<bool>("--include-globals")
+        {
+            Description = "Also back up the server's roles, their memberships and settings, and its tablespaces (pg_dumpall --globals-only) to their own object, postgres/…/%globals_YYYYMMDD_HHMMSS.sql.gz, before the databases. --all-databases does this always.",
+        };
+        var includeRolePasswords = new Option<bool>("--include-role-passwords")
+        {
+            Description = "With the globals: keep the roles' password hashes (they are hashes of real logins; left out unless given, and restored roles then have no password).",
+        };
+        foreach (var option in new Option[] { databases, allDatabases, excludeDatabase, parallel, includeGlobals, includeRolePasswords }) backup.Options.Add(option);
         backup.SetAction((r, ct) =>
         {
             SettingOverrides More(SettingOverrides o) => keep.Apply(r, o) with
@@ -60,8 +68,11 @@ internal static class BackupCommand
             if (named.Length == 0 && !all && (r.GetValue(excludeDatabase) is { Length: > 0 } || r.GetValue(parallel) != 1))
                 return Task.FromResult(app.Fail("--exclude-database and --parallel go with --all-databases or --database.", ExitCodes.BadConfiguration));
             var recipients = r.GetValue(recipient) is { Length: > 0 } given ? given : null;
-            if (named.Length > 0 || all)
-                return app.BackupServerAsync(new DatabaseSelection(named, all, r.GetValue(excludeDatabase) ?? []), r.GetValue(parallel), r.GetValue(dryRun),
+            var globals = new GlobalsChoice(all || r.GetValue(includeGlobals), r.GetValue(includeRolePasswords));
+            if (r.GetValue(includeRolePasswords) && !globals.Include)
+                return Task.FromResult(app.Fail("--include-role-passwords goes with --include-globals or --all-databases.", ExitCodes.BadConfiguration));
+            if (named.Length > 0 || all || globals.Include)
+                return app.BackupServerAsync(new DatabaseSelection(named, all, r.GetValue(excludeDatabase) ?? []), globals, r.GetValue(parallel), r.GetValue(dryRun),
                     r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile), recipients, r.GetValue(lockDays), ct, More);
             return app.BackupAsync(r.GetValue(dryRun), r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile), recipients, r.GetValue(lockDays), ct, More);
         });

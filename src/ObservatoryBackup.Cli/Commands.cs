@@ -3,6 +3,7 @@ using ObservatoryBackup.Backup;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
+using ObservatoryBackup.Naming;
 using ObservatoryBackup.Restore;
 using ObservatoryBackup.Store;
 
@@ -60,14 +61,16 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         }, overrides: () => BackupOverrides(level, compression, metricsFile, recipients, lockDays, more));
 
     /// <summary>Several databases of DATABASE_URL's server: each its own run; exit 1 when any failed, after all ran.</summary>
-    public Task<int> BackupServerAsync(DatabaseSelection selection, int parallel, bool dryRun, int? level, string? compression, string? metricsFile,
+    public Task<int> BackupServerAsync(DatabaseSelection selection, GlobalsChoice globals, int parallel, bool dryRun, int? level, string? compression, string? metricsFile,
         IReadOnlyList<string>? recipients, int? lockDays, CancellationToken ct, Func<SettingOverrides, SettingOverrides>? more = null) =>
         RunAsync(needsDatabase: true, async (settings, log) =>
         {
-            var server = new ServerBackup(settings, log) { Parallel = parallel };
+            var server = new ServerBackup(settings, log) { Parallel = parallel, IncludeGlobals = globals.Include, IncludeRolePasswords = globals.RolePasswords };
+            // --include-globals alone: the globals and DATABASE_URL's database
+            if (selection.Names.Count == 0 && !selection.All) selection = selection with { Names = [settings.Database!.Database] };
             var result = await server.RunAsync(await server.SelectAsync(selection, ct), dryRun, null, ct);
             foreach (var failed in result.Databases.Where(d => !d.Succeeded))
-                stderr.WriteLine($"obs-backup: error: {failed.Database}: {failed.Failure!.Message}");
+                stderr.WriteLine($"obs-backup: error: {failed.Subject}: {failed.Failure!.Message}");
             return result.Failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
         }, overrides: () => BackupOverrides(level, compression, metricsFile, recipients, lockDays, more));
 
@@ -96,15 +99,20 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
     public Task<int> RestoreAsync(RestoreChoice which, RestoreOptions options, CancellationToken ct) =>
         RunAsync(needsDatabase: true, async (settings, log) =>
         {
-            var engine = new RestoreEngine(settings, log) { NoOwner = options.NoOwner, NoTablespaces = options.NoTablespaces };
+            var engine = new RestoreEngine(settings, log)
+            {
+                NoOwner = options.NoOwner, NoTablespaces = options.NoTablespaces, IncludeGlobals = options.IncludeGlobals, UpdateExistingRoles = options.UpdateExistingRoles,
+            };
             var name = which.Name ?? (await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(which.Database, ct)).ObjectName;
             engine.ValidateObjectName(name);
-            if (!options.Yes && !Confirm(engine.DescribeTarget(), $"'{name}'", "replaces"))
+            if (!options.Yes && !Confirm(engine.DescribeTarget(name), $"'{name}'", BackupKey.IsGlobals(name) ? "adds to" : "replaces"))
             {
                 engine.Aborted(name);
                 return ExitCodes.Declined;
             }
-            await engine.RunAsync(name, options.InPlace ? RestoreMode.InPlace : RestoreMode.Staged, ct);
+            var result = await engine.RunAsync(name, options.InPlace ? RestoreMode.InPlace : RestoreMode.Staged, ct);
+            if (result.Globals is not null)
+                stderr.WriteLine($"obs-backup: globals '{result.Globals}': created roles [{string.Join(", ", result.RolesCreated)}], left existing roles [{string.Join(", ", result.RolesLeft)}] as they were, created tablespaces [{string.Join(", ", result.TablespacesCreated)}].");
             return ExitCodes.Success;
         }, overrides: () => new SettingOverrides { IdentityFile = options.IdentityFile });
 
@@ -185,4 +193,8 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
 internal sealed record RestoreChoice(string? Name, string? Database = null);
 
 /// <summary>How a restore runs.</summary>
-internal sealed record RestoreOptions(bool Yes, bool InPlace = false, bool NoOwner = false, bool NoTablespaces = false, string? IdentityFile = null);
+internal sealed record RestoreOptions(bool Yes, bool InPlace = false, bool NoOwner = false, bool NoTablespaces = false, string? IdentityFile = null,
+    bool IncludeGlobals = false, bool UpdateExistingRoles = false);
+
+/// <summary>Whether a backup run also stores the server's globals, and with the roles' password hashes.</summary>
+internal sealed record GlobalsChoice(bool Include, bool RolePasswords);

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE]</c></summary>
+/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--include-globals] [--update-existing-roles]</c></summary>
 internal static class RestoreCommand
 {
     public static Command Create(Commands app)
@@ -15,9 +15,17 @@ internal static class RestoreCommand
         var noOwner = CommonOptions.NoOwner();
         var noTablespaces = CommonOptions.NoTablespaces();
         var identityFile = CommonOptions.IdentityFile();
-        var restore = new Command("restore", "Download a backup, verify it, and restore it into the database of DATABASE_URL, replacing it.")
+        var includeGlobals = new Option<bool>("--include-globals")
         {
-            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile,
+            Description = "First restore the newest globals backup taken at or before this one: the roles, memberships and tablespaces the server lacks, so that owners and grants restore too.",
+        };
+        var updateExistingRoles = new Option<bool>("--update-existing-roles")
+        {
+            Description = "A globals restore also applies the backup's attributes, settings and memberships to roles that exist already (they are left as they are otherwise).",
+        };
+        var restore = new Command("restore", "Download a backup, verify it, and restore it into the database of DATABASE_URL, replacing it. A globals backup (…/%globals_…) creates the roles, memberships and tablespaces DATABASE_URL's server lacks.")
+        {
+            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile, includeGlobals, updateExistingRoles,
         };
         restore.SetAction((r, ct) =>
         {
@@ -26,7 +34,8 @@ internal static class RestoreCommand
                 return Task.FromResult(app.Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration));
             if (named is null && !newest)
                 return Task.FromResult(app.Fail(of is null ? "name the backup to restore, or pass --latest." : "--database goes with --latest.", ExitCodes.BadConfiguration));
-            return app.RestoreAsync(new RestoreChoice(named, of), new RestoreOptions(r.GetValue(yes), r.GetValue(inPlace), r.GetValue(noOwner), r.GetValue(noTablespaces), r.GetValue(identityFile)), ct);
+            return app.RestoreAsync(new RestoreChoice(named, of), new RestoreOptions(r.GetValue(yes), r.GetValue(inPlace), r.GetValue(noOwner), r.GetValue(noTablespaces), r.GetValue(identityFile),
+                r.GetValue(includeGlobals), r.GetValue(updateExistingRoles)), ct);
         });
         return restore;
     }

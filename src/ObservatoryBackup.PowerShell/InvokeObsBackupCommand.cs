@@ -117,6 +117,14 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateRange(0, 100000)]
     public int? KeepYearly { get; set; }
 
+    /// <summary>Also back up the server's roles, their memberships and settings, and its tablespaces (pg_dumpall --globals-only) to their own object, …/%globals_YYYYMMDD_HHMMSS.sql.gz, before the databases. -AllDatabases does this always.</summary>
+    [Parameter]
+    public SwitchParameter IncludeGlobals { get; set; }
+
+    /// <summary>With the globals: keep the roles' password hashes. They are hashes of real logins, so they are left out unless asked; roles restored without them have no password.</summary>
+    [Parameter]
+    public SwitchParameter IncludeRolePasswords { get; set; }
+
     protected override void Complete()
     {
         var settings = ResolveSettings(needsDatabase: true, new SettingOverrides
@@ -143,7 +151,10 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
                 _ => null,
             },
         });
-        if (ParameterSetName != OneDatabase)
+        if (IncludeRolePasswords && !IncludeGlobals && !AllDatabases)
+            throw Fail(new ErrorRecord(new ArgumentException("-IncludeRolePasswords goes with -IncludeGlobals or -AllDatabases: role passwords are kept only in the globals."),
+                "RolePasswordsWithoutGlobals", ErrorCategory.InvalidArgument, null));
+        if (ParameterSetName != OneDatabase || IncludeGlobals)
         {
             BackUpServer(settings);
             return;
@@ -172,13 +183,18 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     /// <summary>Several databases: each one's result as it is written, each failure an error record of its own.</summary>
     private void BackUpServer(ObsSettings settings)
     {
-        var server = new ServerBackup(settings, Log) { Parallel = Parallel };
-        var selection = new DatabaseSelection(Database ?? [], AllDatabases, ExcludeDatabase ?? []);
+        var server = new ServerBackup(settings, Log) { Parallel = Parallel, IncludeGlobals = IncludeGlobals || AllDatabases, IncludeRolePasswords = IncludeRolePasswords };
+        // -IncludeGlobals alone: the globals and -DatabaseUrl's database
+        var selection = new DatabaseSelection(Database ?? (AllDatabases ? [] : [settings.Database!.Database]), AllDatabases, ExcludeDatabase ?? []);
         var databases = Run(ct => server.SelectAsync(selection, ct));
         var host = $"{settings.Database!.Host}:{settings.Database.Port}";
-        if (!WhatIfRequested && !ShouldProcess($"{databases.Count} databases on {host} ({string.Join(", ", databases)})", "Back up")) return;
+        var globals = server.IncludeGlobals ? "the globals and " : "";
+        if (!WhatIfRequested && !ShouldProcess($"{globals}{databases.Count} databases on {host} ({string.Join(", ", databases)})", "Back up")) return;
         if (WhatIfRequested)
+        {
+            if (server.IncludeGlobals) ShouldProcess($"the roles, memberships and tablespaces of {host}", "Back up");
             foreach (var database in databases) ShouldProcess($"database \"{database}\" on {host}", "Back up");
+        }
         var result = Run(ct => server.RunAsync(databases, WhatIfRequested, null, ct));
         Flush();
         foreach (var outcome in result.Databases)

@@ -1,6 +1,7 @@
 using ObservatoryBackup.Errors;
 using System.Management.Automation;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Naming;
 using ObservatoryBackup.Restore;
 
 namespace ObservatoryBackup.PowerShell;
@@ -21,6 +22,14 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>First restore the newest globals backup taken at or before this one (the roles, memberships and tablespaces the server lacks), so that owners and grants restore too.</summary>
+    [Parameter]
+    public SwitchParameter IncludeGlobals { get; set; }
+
+    /// <summary>A globals restore also applies the backup's attributes, settings and memberships to roles that exist already; without it they are left as they are.</summary>
+    [Parameter]
+    public SwitchParameter UpdateExistingRoles { get; set; }
+
     private readonly List<(string ObjectName, RestoreEngine Engine, string Bucket)> _requests = [];
 
     /// <summary>Collects: nothing is restored until every input is known (see <see cref="Complete"/>).</summary>
@@ -28,7 +37,10 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     {
         var settings = ResolveRestoreSettings(needsDatabase: true);
         var objectName = SelectedBackup(settings);
-        var engine = new RestoreEngine(settings, Log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces };
+        var engine = new RestoreEngine(settings, Log)
+        {
+            NoOwner = NoOwner, NoTablespaces = NoTablespaces, IncludeGlobals = IncludeGlobals, UpdateExistingRoles = UpdateExistingRoles,
+        };
         Check(() => engine.ValidateObjectName(objectName));
         _requests.Add((objectName, engine, settings.Storage.Bucket));
     }
@@ -39,7 +51,7 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     /// </summary>
     protected override void Complete()
     {
-        var clash = _requests.GroupBy(r => r.Engine.DescribeTarget()).FirstOrDefault(g => g.Count() > 1);
+        var clash = _requests.GroupBy(r => r.Engine.DescribeTarget(r.ObjectName)).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
         {
             throw Fail(new ErrorRecord(
@@ -49,14 +61,17 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
                 ErrorIds.MultipleBackupsForOneDatabase, ErrorCategory.InvalidArgument, clash.Key));
         }
 
-        foreach (var (objectName, engine, bucket) in _requests)
+        // the roles first, then the databases that name them
+        foreach (var (objectName, engine, bucket) in _requests.OrderBy(r => BackupKey.IsGlobals(r.ObjectName) ? 0 : 1))
         {
             var mode = InPlace ? RestoreMode.InPlace : RestoreMode.Staged;
-            var action = mode == RestoreMode.Staged
-                ? $"Restore '{objectName}' from bucket '{bucket}', replacing its contents (via a staging database)"
-                : $"Restore '{objectName}' from bucket '{bucket}', dropping and recreating it first";
+            var action = BackupKey.IsGlobals(objectName)
+                ? $"Restore globals '{objectName}' from bucket '{bucket}': create the roles and tablespaces the server lacks{(UpdateExistingRoles ? ", and update the existing ones" : "")}"
+                : mode == RestoreMode.Staged
+                ? $"Restore '{objectName}' from bucket '{bucket}', replacing its contents (via a staging database){(IncludeGlobals ? ", after its globals" : "")}"
+                : $"Restore '{objectName}' from bucket '{bucket}', dropping and recreating it first{(IncludeGlobals ? ", after its globals" : "")}";
 
-            if (!ShouldProcessUnlessForced(Force, engine.DescribeTarget(), action))
+            if (!ShouldProcessUnlessForced(Force, engine.DescribeTarget(objectName), action))
             {
                 if (!WhatIfRequested)
                 {

@@ -24,6 +24,19 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     /// <summary>Makes the object store; null for the S3 server of the settings (tests give an in-memory one).</summary>
     public ObjectStoreFactory? OpenStore { get; init; }
 
+    /// <summary>
+    /// Back up the server's globals (pg_dumpall --globals-only: roles, memberships, privileges on
+    /// parameters, tablespaces) instead of the URL's database, to the object of the empty database name
+    /// (<see cref="BackupKey.Globals"/>), with its own lock, retention and metrics.
+    /// </summary>
+    public bool Globals { get; init; }
+
+    /// <summary>With <see cref="Globals"/>: keep the roles' password hashes (they are hashes of real logins; left out unless asked).</summary>
+    public bool IncludeRolePasswords { get; init; }
+
+    /// <summary>The name this run's backups are filed under: the database's, or the globals' empty one.</summary>
+    private string Subject => Globals ? BackupKey.Globals : Db.Database;
+
     /// <summary>A backup smaller than the previous one divided by this is suspicious: it warns, and retention waits.</summary>
     public const int SuspiciousShrinkFactor = 10;
 
@@ -59,14 +72,14 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     {
         // a real run's plan: its failure pings /fail; /start waits for the run itself (a declined prompt pings nothing)
         if (!dryRun && settings.NotifyUrl is { } notify) _ping = new RunPing(notify, _log, settings.NotifyTimeout);
-        _log.Info("backup_start", ("database", Db.Database), ("host", Db.Host), ("port", Db.Port),
+        _log.Info("backup_start", ("database", Subject), ("globals", Globals), ("host", Db.Host), ("port", Db.Port),
             ("endpoint", settings.Storage.Endpoint), ("bucket", settings.Storage.Bucket), ("retention_days", settings.RetentionDays));
         try
         {
             // the name records whole seconds; the backup's time is what its name says
             var now = _clock.GetUtcNow();
             now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-            var objectName = BackupKey.For(Db.Database, now, settings.Compression, encrypted: settings.Recipients.Count > 0, prefix: settings.Storage.Prefix);
+            var objectName = BackupKey.For(Subject, now, settings.Compression, encrypted: settings.Recipients.Count > 0, prefix: settings.Storage.Prefix);
 
             var database = await CheckAsync("database", dryRun, () => CheckDatabaseAsync(ct)).ConfigureAwait(false);
             var storage = await CheckAsync("storage", dryRun, () => CheckStoreAsync(ct)).ConfigureAwait(false);
@@ -75,7 +88,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
             var (pgDump, toolVersion, serverVersion) = database.Value;
             var (bucketExists, existing) = storage.Value;
             var retention = new Pruner(settings, sink, _clock).Policy(existing);
-            var decisions = retention.Decide(existing.Select(b => b.ObjectName), now, keep: objectName, database: Db.Database);
+            var decisions = retention.Decide(existing.Select(b => b.ObjectName), now, keep: objectName, database: Subject);
 
             if (existing.Any(b => b.ObjectName == objectName))
                 throw AlreadyExists(objectName);
@@ -88,8 +101,8 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
                 PgDumpVersion = toolVersion,
                 ServerVersion = serverVersion,
                 BucketExists = bucketExists,
-                Previous = existing.Where(b => b.Database == Db.Database).MaxBy(b => b.Timestamp),
-                DatabaseBackups = existing.Count(b => b.Database == Db.Database),
+                Previous = existing.Where(b => b.Database == Subject).MaxBy(b => b.Timestamp),
+                DatabaseBackups = existing.Count(b => b.Database == Subject),
                 Decisions = decisions,
                 Expired = [.. decisions.Where(d => d.Expired).Select(d => d.ObjectName)],
                 Cutoff = retention.CutoffIfEnabled(now),
@@ -132,6 +145,8 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         try
         {
             pgDump = PgToolLocator.Locate("pg_dump", settings.PgDumpPath, settings.ToolSearchPath);
+            // the globals come from pg_dumpall of the same installation
+            if (Globals) pgDump = PgToolLocator.Beside(pgDump, "pg_dumpall");
         }
         catch (PgToolException ex)
         {
@@ -141,12 +156,14 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         var toolVersion = await PgVersion.OfToolAsync(pgDump, ct).ConfigureAwait(false);
 
         PgVersion serverVersion;
-        await using (var admin = await DatabaseAdmin.ConnectAsync(Db, ct).ConfigureAwait(false))
+        await using (var admin = Globals
+            ? await DatabaseAdmin.ConnectMaintenanceAsync(Db, ct, "backup").ConfigureAwait(false)
+            : await DatabaseAdmin.ConnectAsync(Db, ct).ConfigureAwait(false))
             serverVersion = admin.ServerVersion;
         if (toolVersion.Major < serverVersion.Major)
         {
             var ex = new PgToolException(ObsErrorKind.ToolVersionMismatch, ErrorIds.PgDumpTooOld, pgDump,
-                $"pg_dump {toolVersion} ({pgDump}) is older than the PostgreSQL {serverVersion} server and cannot dump it. " +
+                $"{(Globals ? "pg_dumpall" : "pg_dump")} {toolVersion} ({pgDump}) is older than the PostgreSQL {serverVersion} server and cannot dump it. " +
                 $"Install the PostgreSQL {serverVersion.Major} client (or newer) and use its pg_dump (first on PATH, or configured as {SettingsResolver.PgDumpVariable} does).");
             _log.Error("pg_dump_version_mismatch", ("pg_dump_version", toolVersion.ToString()), ("server_version", serverVersion.ToString()), ("error", ex.Message));
             throw ex;
@@ -189,7 +206,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         try
         {
             // One backup, restore or test of a database at a time; under the lock, the name is checked again.
-            await using var databaseLock = await DatabaseLock.AcquireAsync(Db, Db.Database, DatabaseLock.Run.Backup, ct).ConfigureAwait(false);
+            await using var databaseLock = await DatabaseLock.AcquireAsync(Db, Subject, DatabaseLock.Run.Backup, ct).ConfigureAwait(false);
             if (!plan.BucketExists && !await store.BucketExistsAsync(ct).ConfigureAwait(false))
             {
                 await store.CreateBucketAsync(ct).ConfigureAwait(false);
@@ -245,10 +262,12 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
     private async Task<(long DumpBytes, long Size)> DumpAndUploadAsync(BackupPlan plan, BackupStore store, CancellationToken ct)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        _log.Info("pg_dump_start", ("database", plan.Database.Database), ("host", plan.Database.Host),
+        _log.Info("pg_dump_start", ("database", Subject), ("globals", Globals), ("host", plan.Database.Host),
             ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression", settings.Compression.ToString().ToLowerInvariant()), ("compression_level", Level),
             ("encrypted_to", settings.Recipients.Count > 0 ? settings.Recipients.Select(r => r.ToString()).ToArray() : null));
-        var pgDump = new PgDumpProcess(plan.PgDumpPath, plan.Database) { ExcludeTables = settings.ExcludeTables, ExcludeTableData = settings.ExcludeTableData };
+        var pgDump = Globals
+            ? PgDumpProcess.Globals(plan.PgDumpPath, plan.Database, IncludeRolePasswords)
+            : new PgDumpProcess(plan.PgDumpPath, plan.Database) { ExcludeTables = settings.ExcludeTables, ExcludeTableData = settings.ExcludeTableData };
         var codec = settings.Compression;
         var encrypted = settings.Recipients.Count > 0;
         // the manifest follows pg_dump's last line: what the dump carried, for verification to prove
@@ -297,7 +316,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
 
     private void WriteMetrics(params (string Name, double Value)[] samples)
     {
-        if (settings.MetricsPath is { } path) MetricsWriter.Write(_log, path, Db.Database, settings.Storage.Bucket, samples);
+        if (settings.MetricsPath is { } path) MetricsWriter.Write(_log, path, Globals ? BackupKey.GlobalsToken : Db.Database, settings.Storage.Bucket, samples);
     }
 
     private BackupDataException AlreadyExists(string objectName) =>
@@ -309,7 +328,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         ObjectName = plan.ObjectName,
         Bucket = settings.Storage.Bucket,
         Endpoint = settings.Storage.Endpoint,
-        Database = plan.Database.Database,
+        Database = Subject,
         StartedAt = plan.StartedAt,
         DryRun = dryRun,
         Pruned = pruned,

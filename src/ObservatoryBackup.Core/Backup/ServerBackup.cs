@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
+using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Store;
 
@@ -20,6 +21,12 @@ public sealed class ServerBackup(ObsSettings settings, IBackupLog sink, TimeProv
     /// <summary>How many databases are backed up at once (1: one after another).</summary>
     public int Parallel { get; init; } = 1;
 
+    /// <summary>Also back up the server's globals (roles, memberships, tablespaces) to their own object, before the databases.</summary>
+    public bool IncludeGlobals { get; init; }
+
+    /// <summary>With <see cref="IncludeGlobals"/>: keep the roles' password hashes.</summary>
+    public bool IncludeRolePasswords { get; init; }
+
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
 
     private DatabaseUrl Server => settings.Database ?? throw new InvalidOperationException("A backup needs a database URL.");
@@ -30,19 +37,30 @@ public sealed class ServerBackup(ObsSettings settings, IBackupLog sink, TimeProv
         // the URL's own database need not exist: the server's maintenance database lists them all
         await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(Server, ct, "backup").ConfigureAwait(false);
         var databases = await selection.ResolveAsync(admin, ct).ConfigureAwait(false);
-        _log.Info("run_start", ("databases", databases.ToArray()), ("parallel", Parallel));
+        _log.Info("run_start", ("databases", databases.ToArray()), ("globals", IncludeGlobals), ("parallel", Parallel));
         return databases;
     }
 
-    /// <summary>Backs up each of <paramref name="databases"/> (or, on a dry run, plans it); calls <paramref name="done"/> as each ends.</summary>
-    public async Task<ServerBackupResult> RunAsync(IReadOnlyList<string> databases, bool dryRun, Action<DatabaseBackupOutcome>? done, CancellationToken ct)
+    /// <summary>
+    /// Backs up each of <paramref name="selected"/> (or, on a dry run, plans it); calls <paramref name="done"/> as each ends.
+    /// With <see cref="IncludeGlobals"/> the server's globals come first, as the outcome of <see cref="BackupKey.Globals"/>,
+    /// backed up before any database starts: a database's backup is never older than the roles it needs.
+    /// </summary>
+    public async Task<ServerBackupResult> RunAsync(IReadOnlyList<string> selected, bool dryRun, Action<DatabaseBackupOutcome>? done, CancellationToken ct)
     {
+        IReadOnlyList<string> databases = IncludeGlobals ? [BackupKey.Globals, .. selected] : selected;
         var stopwatch = Stopwatch.StartNew();
         // one ping for the run, not one per database
         var ping = !dryRun && settings.NotifyUrl is { } notify ? new Notify.RunPing(notify, _log, settings.NotifyTimeout) : null;
         ping?.Start();
         var outcomes = new DatabaseBackupOutcome[databases.Count];
-        await System.Threading.Tasks.Parallel.ForAsync(0, databases.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallel), CancellationToken = ct },
+        var first = IncludeGlobals ? 1 : 0;
+        if (IncludeGlobals)
+        {
+            outcomes[0] = await BackUpAsync(BackupKey.Globals, dryRun, ct).ConfigureAwait(false);
+            done?.Invoke(outcomes[0]);
+        }
+        await System.Threading.Tasks.Parallel.ForAsync(first, databases.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallel), CancellationToken = ct },
             async (i, token) =>
             {
                 outcomes[i] = await BackUpAsync(databases[i], dryRun, token).ConfigureAwait(false);
@@ -52,7 +70,7 @@ public sealed class ServerBackup(ObsSettings settings, IBackupLog sink, TimeProv
         var fields = new (string, object?)[]
         {
             ("status", result.Failed == 0 ? "success" : "failed"), ("databases", databases.Count), ("failed", result.Failed),
-            ("failed_databases", outcomes.Where(o => !o.Succeeded).Select(o => o.Database).ToArray()), ("duration_seconds", Math.Round(stopwatch.Elapsed.TotalSeconds, 1)),
+            ("failed_databases", outcomes.Where(o => !o.Succeeded).Select(o => o.Subject).ToArray()), ("duration_seconds", Math.Round(stopwatch.Elapsed.TotalSeconds, 1)),
         };
         if (result.Failed == 0) _log.Info("run_finished", fields);
         else _log.Error("run_finished", fields);
@@ -60,14 +78,20 @@ public sealed class ServerBackup(ObsSettings settings, IBackupLog sink, TimeProv
         {
             if (result.Failed == 0) await ping.SucceededAsync().ConfigureAwait(false);
             else await ping.FailedAsync($"{result.Failed} of {databases.Count} databases failed: " +
-                string.Join("; ", outcomes.Where(o => !o.Succeeded).Select(o => $"{o.Database}: {o.Failure!.Message}"))).ConfigureAwait(false);
+                string.Join("; ", outcomes.Where(o => !o.Succeeded).Select(o => $"{o.Subject}: {o.Failure!.Message}"))).ConfigureAwait(false);
         }
         return result;
     }
 
     private async Task<DatabaseBackupOutcome> BackUpAsync(string database, bool dryRun, CancellationToken ct)
     {
-        var engine = new BackupEngine(settings with { Database = Server.WithDatabase(database), NotifyUrl = null }, sink, clock) { OpenStore = OpenStore };
+        var globals = database == BackupKey.Globals;
+        var engine = new BackupEngine(settings with { Database = globals ? Server : Server.WithDatabase(database), NotifyUrl = null }, sink, clock)
+        {
+            OpenStore = OpenStore,
+            Globals = globals,
+            IncludeRolePasswords = IncludeRolePasswords,
+        };
         try
         {
             var plan = await engine.PlanAsync(ct, dryRun).ConfigureAwait(false);

@@ -2,10 +2,13 @@ using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Backup;
 
-/// <summary>One database's outcome in a run over several: its backup, or why it failed.</summary>
+/// <summary>One database's outcome in a run over several: its backup, or why it failed. The empty name is the server's globals.</summary>
 public sealed record DatabaseBackupOutcome(string Database, BackupResult? Result, ObsBackupException? Failure)
 {
     public bool Succeeded => Failure is null;
+
+    /// <summary>What the outcome is of, as logs and messages name it: the database, or "globals".</summary>
+    public string Subject => Database == Naming.BackupKey.Globals ? "globals" : Database;
 }
 
 /// <summary>A run over several databases: each one's outcome, in name order.</summary>

@@ -6,28 +6,29 @@ namespace ObservatoryBackup.Errors;
 /// </summary>
 public sealed class PgDumpFailedException : ObsBackupException
 {
-    public PgDumpFailedException(int exitCode, string standardError)
-        : base(ObsErrorKind.OperationFailed, ErrorIds.PgDumpFailed, $"pg_dump failed ({ExitStatus.Describe(exitCode)}): {standardError.Trim()}", "pg_dump")
+    /// <param name="tool">pg_dump, or pg_dumpall for the server's globals.</param>
+    public PgDumpFailedException(int exitCode, string standardError, string tool = "pg_dump")
+        : base(ObsErrorKind.OperationFailed, ErrorIds.PgDumpFailed, $"{tool} failed ({ExitStatus.Describe(exitCode)}): {standardError.Trim()}", tool)
     {
         ExitCode = exitCode;
         StandardError = standardError;
     }
 
-    private PgDumpFailedException(string errorId, string message, string standardError)
-        : base(ObsErrorKind.InvalidData, errorId, message, "pg_dump")
+    private PgDumpFailedException(string errorId, string message, string standardError, string tool)
+        : base(ObsErrorKind.InvalidData, errorId, message, tool)
     {
         StandardError = standardError;
     }
 
     /// <summary>pg_dump said it succeeded, but its output does not end with the completion line: it was cut short.</summary>
     /// <param name="openCopyTable">The table whose COPY data the output ends inside, if it does.</param>
-    public static PgDumpFailedException Incomplete(long bytes, string? openCopyTable, string standardError) =>
+    public static PgDumpFailedException Incomplete(long bytes, string? openCopyTable, string standardError, string tool = "pg_dump") =>
         new(ErrorIds.PgDumpIncomplete,
-            $"pg_dump exited successfully but its {bytes:N0} bytes of output "
+            $"{tool} exited successfully but its {bytes:N0} bytes of output "
             + (openCopyTable is null ? "do not end with its completion line" : $"end inside the COPY data of {openCopyTable}")
             + "; the dump is incomplete and was not stored."
-            + (string.IsNullOrWhiteSpace(standardError) ? "" : $" pg_dump said: {standardError.Trim()}"),
-            standardError);
+            + (string.IsNullOrWhiteSpace(standardError) ? "" : $" {tool} said: {standardError.Trim()}"),
+            standardError, tool);
 
     public int ExitCode { get; }
     public string StandardError { get; }

@@ -13,6 +13,9 @@ namespace ObservatoryBackup.Naming;
 /// DATABASE is the database's name (so the spec's <c>observatory</c> database keeps the spec's names, and
 /// backups of two databases sharing a bucket never share a name), with every character other than
 /// letters, digits, '_', '-' and '.' percent-encoded as UTF-8.
+/// The server's globals (roles, memberships, tablespaces: <c>pg_dumpall --globals-only</c>) are the
+/// backup of the empty database name, which no database can have, and their DATABASE is <c>%globals</c>,
+/// which no encoding of a name gives (a '%' is always followed by two hex digits): the two kinds never collide.
 /// </summary>
 public static partial class BackupKey
 {
@@ -21,19 +24,29 @@ public static partial class BackupKey
     public const string Suffix = ".sql.gz";
     public const string ZstdSuffix = ".sql.zst";
 
+    /// <summary>The DATABASE part of a globals backup's name.</summary>
+    public const string GlobalsToken = "%globals";
+
+    /// <summary>The database name a globals backup stands for: empty, the one name no database has.</summary>
+    public const string Globals = "";
+
     /// <summary>Follows the codec's suffix on a backup encrypted with age (after compression).</summary>
     public const string EncryptedSuffix = ".age";
 
     [GeneratedRegex(@"^(?:[^/]+/)+?(\d{4})/(\d{2})/(\d{2})/([A-Za-z0-9_.%-]+)_(\d{8})_(\d{6})\.sql\.(gz|zst)(\.age)?$")]
     private static partial Regex Scheme();
 
-    /// <summary>The object name for a backup of <paramref name="database"/> started at <paramref name="startedUtc"/>.</summary>
+    /// <summary>The object name for a backup of <paramref name="database"/> (<see cref="Globals"/>: the server's globals) started at <paramref name="startedUtc"/>.</summary>
     public static string For(string database, DateTimeOffset startedUtc, BackupCodec codec = BackupCodec.Gzip, bool encrypted = false, string prefix = Prefix)
     {
         var t = startedUtc.ToUniversalTime();
         return string.Create(CultureInfo.InvariantCulture,
-            $"{prefix}{t:yyyy}/{t:MM}/{t:dd}/{Encode(database)}_{t:yyyyMMdd}_{t:HHmmss}{SuffixOf(codec)}{(encrypted ? EncryptedSuffix : "")}");
+            $"{prefix}{t:yyyy}/{t:MM}/{t:dd}/{(database == Globals ? GlobalsToken : Encode(database))}_{t:yyyyMMdd}_{t:HHmmss}{SuffixOf(codec)}{(encrypted ? EncryptedSuffix : "")}");
     }
+
+    /// <summary>Whether the name is a globals backup's (roles, memberships, tablespaces), under any prefix.</summary>
+    public static bool IsGlobals(string objectName) =>
+        Scheme().Match(objectName) is { Success: true } m && m.Groups[4].Value == GlobalsToken;
 
     public static string SuffixOf(BackupCodec codec) => codec == BackupCodec.Zstd ? ZstdSuffix : Suffix;
 
@@ -58,7 +71,7 @@ public static partial class BackupKey
     {
         if (!m.Success) return null;
         if (m.Groups[5].Value != m.Groups[1].Value + m.Groups[2].Value + m.Groups[3].Value) return null;
-        if (Decode(m.Groups[4].Value) is not { } database) return null;
+        if ((m.Groups[4].Value == GlobalsToken ? Globals : Decode(m.Groups[4].Value)) is not { } database) return null;
         return DateTimeOffset.TryParseExact(m.Groups[5].Value + m.Groups[6].Value, "yyyyMMddHHmmss",
             CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
             ? (database, t)

@@ -164,6 +164,46 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         return values;
     }
 
+    /// <summary>Names of the server's roles.</summary>
+    public Task<IReadOnlyList<string>> RoleNamesAsync(CancellationToken ct) =>
+        StringsAsync("SELECT rolname FROM pg_roles", _connection.Database, ct);
+
+    /// <summary>Names of the server's tablespaces.</summary>
+    public Task<IReadOnlyList<string>> TablespaceNamesAsync(CancellationToken ct) =>
+        StringsAsync("SELECT spcname FROM pg_tablespace", _connection.Database, ct);
+
+    /// <summary>
+    /// Runs <paramref name="statements"/> one by one, in one transaction when <paramref name="atomic"/>
+    /// (all or none), else each on its own (CREATE TABLESPACE cannot run in a transaction). A failure
+    /// names the statement's line in <paramref name="source"/>.
+    /// </summary>
+    public async Task RunStatementsAsync(IReadOnlyList<(string Sql, long Line)> statements, bool atomic, string source, CancellationToken ct)
+    {
+        await using var transaction = atomic ? await _connection.BeginTransactionAsync(ct).ConfigureAwait(false) : null;
+        foreach (var (sql, line) in statements)
+        {
+            await using var cmd = new NpgsqlCommand(sql, _connection);
+            try
+            {
+                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            catch (PostgresException ex)
+            {
+                throw new DatabaseException(ObsErrorKind.OperationFailed, ErrorIds.DatabaseError,
+                    $"PostgreSQL at {Url.Host}:{Url.Port} failed on line {line:N0} of {source}: {ex.MessageText} ({ex.SqlState}).", source, ex);
+            }
+            catch (NpgsqlException ex)
+            {
+                throw Translate(ex, Url, _connection.Database);
+            }
+        }
+        if (transaction is not null)
+        {
+            try { await transaction.CommitAsync(ct).ConfigureAwait(false); }
+            catch (NpgsqlException ex) { throw Translate(ex, Url, _connection.Database); }
+        }
+    }
+
     public async Task<bool> DatabaseExistsAsync(string name, CancellationToken ct) =>
         await ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", ct, name).ConfigureAwait(false);
 

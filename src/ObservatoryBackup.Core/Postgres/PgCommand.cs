@@ -9,12 +9,12 @@ namespace ObservatoryBackup.Postgres;
 internal static class PgCommand
 {
     public static async Task<(int ExitCode, string StandardError)> RunAsync(string program, string[] arguments, DatabaseUrl database,
-        PipeSource input, PipeTarget output, CancellationToken ct)
+        PipeSource input, PipeTarget output, CancellationToken ct, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var stderr = new StandardErrorTail();
         var command = Cli.Wrap(program)
             .WithArguments(arguments)
-            .WithEnvironmentVariables(LibpqEnvironment.For(database))
+            .WithEnvironmentVariables(environment is null ? LibpqEnvironment.For(database) : LibpqEnvironment.For(database).Concat(environment).ToDictionary())
             .WithStandardInputPipe(input)
             .WithStandardOutputPipe(output)
             .WithStandardErrorPipe(stderr.Target)

@@ -6,9 +6,24 @@ using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Postgres;
 
-/// <summary>pg_dump in plain SQL format, writing into a stream. CliWrap runs it: async pipes, cancellation kills it.</summary>
+/// <summary>
+/// pg_dump in plain SQL format, writing into a stream; or, made by <see cref="Globals"/>, pg_dumpall of the
+/// server's globals (roles, memberships, tablespaces). CliWrap runs it: async pipes, cancellation kills it.
+/// </summary>
 public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
 {
+    private string Tool => _globals is null ? "pg_dump" : "pg_dumpall";
+
+    // null for pg_dump; for pg_dumpall --globals-only, whether role passwords (hashes of real logins) are kept
+    private bool? _globals;
+
+    /// <summary>
+    /// pg_dumpall --globals-only: the roles, their settings and memberships, privileges on parameters and
+    /// the tablespaces of <paramref name="server"/>, in UTF-8. Role passwords are left out unless <paramref name="includeRolePasswords"/>.
+    /// </summary>
+    public static PgDumpProcess Globals(string pgDumpAllPath, DatabaseUrl server, bool includeRolePasswords) =>
+        new(pgDumpAllPath, server) { _globals = includeRolePasswords };
+
     /// <summary>pg_dump's --exclude-table patterns: those tables are left out whole.</summary>
     public IReadOnlyList<string> ExcludeTables { get; init; } = [];
 
@@ -16,8 +31,9 @@ public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
     public IReadOnlyList<string> ExcludeTableData { get; init; } = [];
 
     /// <summary>pg_dump's arguments: each pattern its own argument, never through a shell.</summary>
-    internal IReadOnlyList<string> Arguments =>
-    [
+    internal IReadOnlyList<string> Arguments => _globals is { } passwords
+        ? ["--globals-only", "--no-password", .. passwords ? Array.Empty<string>() : ["--no-role-passwords"]]
+        : [
         "--format=plain", "--no-password",
         .. ExcludeTables.Select(p => "--exclude-table=" + p),
         .. ExcludeTableData.Select(p => "--exclude-table-data=" + p),
@@ -32,7 +48,7 @@ public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
     public async Task<DumpManifest> DumpAsync(Stream output, CancellationToken ct)
     {
         // pg_dump's format, parsed as it passes: the closing line counts only outside COPY data
-        var reader = new PlainDumpReader();
+        var reader = new PlainDumpReader(_globals is null ? PlainDumpReader.CompletionMarker : PlainDumpReader.ClusterCompletionMarker);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long bytes = 0;
         // pg_dump writes 4 KiB at a time. Read asynchronously, each write woke a pool thread and queued
@@ -58,11 +74,12 @@ public sealed class PgDumpProcess(string pgDumpPath, DatabaseUrl database)
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+        // the globals are read back by a restore that takes UTF-8 only
         var (exitCode, stderr) = await PgCommand.RunAsync(pgDumpPath, [.. Arguments], database,
-            PipeSource.Null, target, ct).ConfigureAwait(false);
-        if (exitCode != 0) throw new PgDumpFailedException(exitCode, stderr);
+            PipeSource.Null, target, ct, _globals is null ? null : new Dictionary<string, string?> { ["PGCLIENTENCODING"] = "UTF8" }).ConfigureAwait(false);
+        if (exitCode != 0) throw new PgDumpFailedException(exitCode, stderr, Tool);
         reader.Complete();
-        if (!reader.IsComplete) throw PgDumpFailedException.Incomplete(bytes, reader.OpenCopyTable, stderr);
+        if (!reader.IsComplete) throw PgDumpFailedException.Incomplete(bytes, reader.OpenCopyTable, stderr, Tool);
         return new DumpManifest(bytes, sha.GetHashAndReset(), reader.RowsPerTable);
     }
 }

@@ -44,4 +44,11 @@ public static class PgToolLocator
 
         throw PgToolException.NotFound(tool, $"searched PATH and {debianRoot}/*/bin");
     }
+
+    /// <summary>Another program of the installation <paramref name="found"/> belongs to (pg_dumpall beside pg_dump): the same version.</summary>
+    public static string Beside(string found, string tool)
+    {
+        var candidate = Path.Combine(Path.GetDirectoryName(found) ?? "", OperatingSystem.IsWindows() ? tool + ".exe" : tool);
+        return File.Exists(candidate) ? candidate : throw PgToolException.NotFound(tool, $"looked beside {Path.GetFileName(found)} at '{candidate}'");
+    }
 }

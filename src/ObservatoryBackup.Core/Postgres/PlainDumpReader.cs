@@ -12,12 +12,19 @@ namespace ObservatoryBackup.Postgres;
 /// dump ran to its end: pg_dump's closing line outside COPY data, then nothing but comments and
 /// <c>\unrestrict</c>. Memory is one line and one count per table.
 /// </summary>
-public sealed class PlainDumpReader
+/// <param name="completionMarker">The closing line to expect: pg_dump's, or pg_dumpall's (<see cref="ClusterCompletionMarker"/>).</param>
+public sealed class PlainDumpReader(string completionMarker = PlainDumpReader.CompletionMarker)
 {
     /// <summary>The comment line pg_dump writes when it has written everything.</summary>
     public const string CompletionMarker = "-- PostgreSQL database dump complete";
 
-    private static readonly byte[] CompletionMarkerBytes = Encoding.ASCII.GetBytes(CompletionMarker);
+    /// <summary>The comment line pg_dumpall writes when it has written everything (the globals backup's end).</summary>
+    public const string ClusterCompletionMarker = "-- PostgreSQL database cluster dump complete";
+
+    /// <summary>The closing line this reader expects.</summary>
+    public string Marker { get; } = completionMarker;
+
+    private readonly byte[] _markerBytes = Encoding.ASCII.GetBytes(completionMarker);
 
     /// <summary>One reading of the dump: a lexer, and the COPY blocks it sees begin and end.</summary>
     private sealed class Reading(bool backslashEscapesInStrings)
@@ -157,7 +164,7 @@ public sealed class PlainDumpReader
         }
 
         // after pg_dump's closing line only comments, blank lines and its \unrestrict may follow
-        if (atStart && line.SequenceEqual(CompletionMarkerBytes))
+        if (atStart && line.SequenceEqual(_markerBytes))
         {
             _markerLast = true;
             CompletionMarkerEnd ??= _lineEnd;

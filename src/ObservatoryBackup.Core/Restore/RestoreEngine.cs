@@ -34,8 +34,16 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     /// <summary>Restore every object into the database's default tablespace: for a server that lacks the backup's tablespaces.</summary>
     public bool NoTablespaces { get; init; }
 
-    /// <summary>For confirmation prompts: what gets replaced.</summary>
-    public string DescribeTarget() => $"database \"{Db.Database}\" on {Db.Host}:{Db.Port}";
+    /// <summary>Before restoring a database, restore the newest globals backup taken at or before it (roles, memberships, tablespaces the server lacks).</summary>
+    public bool IncludeGlobals { get; init; }
+
+    /// <summary>A globals restore also applies the backup's attributes, settings and memberships to roles that exist already (otherwise left as they are).</summary>
+    public bool UpdateExistingRoles { get; init; }
+
+    /// <summary>For confirmation prompts: what restoring <paramref name="objectName"/> changes.</summary>
+    public string DescribeTarget(string objectName) => BackupKey.IsGlobals(objectName)
+        ? $"the roles and tablespaces of {Db.Host}:{Db.Port}"
+        : $"database \"{Db.Database}\" on {Db.Host}:{Db.Port}";
 
     /// <summary>Logs a restore the user declined at the prompt.</summary>
     public void Aborted(string objectName) => _log.Warning("restore_aborted", ("object_name", objectName), ("database", Db.Database), ("reason", "not confirmed"));
@@ -57,6 +65,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     public async Task<RestoreResult> RunAsync(string objectName, RestoreMode mode, CancellationToken ct)
     {
         ValidateObjectName(objectName);
+        if (BackupKey.IsGlobals(objectName)) return await RestoreGlobalsAsync(objectName, ct).ConfigureAwait(false);
         var stopwatch = Stopwatch.StartNew();
         _log.Info("restore_requested", ("object_name", objectName), ("bucket", settings.Storage.Bucket),
             ("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner), ("no_tablespaces", NoTablespaces));
@@ -67,10 +76,10 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             var psql = await SqlLoader.LocatePsqlAsync(settings, _log, admin.ServerVersion, ct).ConfigureAwait(false);
             await RemoveLeftoversAsync(admin, ct).ConfigureAwait(false);
             using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
-            var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
-                ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
-                    $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
+            var stored = await StatAsync(store, objectName, ct).ConfigureAwait(false);
             await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
+            // the roles first, so that the database's owners and grants have someone to name
+            (string ObjectName, GlobalsOutcome Outcome)? globals = IncludeGlobals ? await RestoreGlobalsOfAsync(store, stored, ct).ConfigureAwait(false) : null;
 
             var (replaced, summary) = mode == RestoreMode.Staged
                 ? await RestoreStagedAsync(admin, psql, store, stored, ct).ConfigureAwait(false)
@@ -86,6 +95,10 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
                 Size = stored.Size,
                 SqlSize = summary.SqlSize,
                 Duration = stopwatch.Elapsed,
+                Globals = globals?.ObjectName,
+                RolesCreated = globals?.Outcome.RolesCreated ?? [],
+                RolesLeft = globals?.Outcome.RolesLeft ?? [],
+                TablespacesCreated = globals?.Outcome.TablespacesCreated ?? [],
             };
             _log.Info("restore_finished", ("status", "success"), ("object_name", objectName), ("database", Db.Database));
             return result;
@@ -95,6 +108,78 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             Failed(objectName, ex);
             throw;
         }
+    }
+
+    private async Task<StoredBackup> StatAsync(BackupStore store, string objectName, CancellationToken ct) =>
+        await store.StatAsync(objectName, ct).ConfigureAwait(false)
+        ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
+            $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
+
+    /// <summary>A globals backup on its own: the server's missing roles, memberships and tablespaces; no database is touched.</summary>
+    private async Task<RestoreResult> RestoreGlobalsAsync(string objectName, CancellationToken ct)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        _log.Info("restore_requested", ("object_name", objectName), ("bucket", settings.Storage.Bucket), ("host", Db.Host), ("port", Db.Port),
+            ("mode", "globals"), ("update_existing_roles", UpdateExistingRoles), ("no_tablespaces", NoTablespaces));
+        try
+        {
+            using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
+            var stored = await StatAsync(store, objectName, ct).ConfigureAwait(false);
+            var (size, sqlSize, outcome) = await ApplyGlobalsAsync(store, stored, ct).ConfigureAwait(false);
+            _log.Info("restore_finished", ("status", "success"), ("object_name", objectName), ("database", BackupKey.Globals));
+            return new RestoreResult
+            {
+                ObjectName = objectName,
+                Bucket = settings.Storage.Bucket,
+                Database = BackupKey.Globals,
+                Server = $"{Db.Host}:{Db.Port}",
+                Mode = RestoreMode.Globals,
+                Replaced = false,
+                Size = size,
+                SqlSize = sqlSize,
+                Duration = stopwatch.Elapsed,
+                Globals = objectName,
+                RolesCreated = outcome.RolesCreated,
+                RolesLeft = outcome.RolesLeft,
+                TablespacesCreated = outcome.TablespacesCreated,
+            };
+        }
+        catch (Exception ex) when (ex is ObsBackupException or OperationCanceledException)
+        {
+            Failed(objectName, ex);
+            throw;
+        }
+    }
+
+    /// <summary>The newest globals backup taken at or before <paramref name="database"/>'s backup, restored.</summary>
+    private async Task<(string ObjectName, GlobalsOutcome Outcome)> RestoreGlobalsOfAsync(BackupStore store, StoredBackup database, CancellationToken ct)
+    {
+        var catalog = new BackupCatalog(settings.Storage, _log) { OpenStore = OpenStore, LogsListing = false };
+        var taken = database.Timestamp ?? database.LastModified;
+        var globals = (await catalog.ListAsync(new BackupQuery { Database = BackupKey.Globals, Before = taken.AddSeconds(1) }, ct).ConfigureAwait(false)).FirstOrDefault()
+            ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.NoBackups, database.ObjectName,
+                $"There is no globals backup taken at or before '{database.ObjectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}, " +
+                "so its roles cannot be restored with it. Nothing was changed.");
+        _log.Info("globals_chosen", ("object_name", globals.ObjectName), ("for", database.ObjectName));
+        var (_, _, outcome) = await ApplyGlobalsAsync(store, globals, ct).ConfigureAwait(false);
+        return (globals.ObjectName, outcome);
+    }
+
+    /// <summary>Reads the globals backup whole, proving every statement is one pg_dumpall writes, then applies it under the globals' lock.</summary>
+    private async Task<(long Size, long SqlSize, GlobalsOutcome Outcome)> ApplyGlobalsAsync(BackupStore store, StoredBackup stored, CancellationToken ct)
+    {
+        await using var admin = await DatabaseLock.AcquireAsync(Db, BackupKey.Globals, DatabaseLock.Run.Restore, ct).ConfigureAwait(false);
+        await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
+        _log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
+        // small, and proven whole before a statement runs: nothing is changed by a damaged or crafted backup
+        var summary = await store.ReadAsync(stored.ObjectName, stored.Size, sink.Progress,
+            (stream, token) => BackupVerifier.VerifyAsync(stream, stored.ObjectName, stored.Size, settings.Identities, token), ct).ConfigureAwait(false);
+        summary.LogVerified(_log, stored.ObjectName);
+        var outcome = await new GlobalsRestore(_log) { UpdateExistingRoles = UpdateExistingRoles, NoTablespaces = NoTablespaces }
+            .ApplyAsync(admin, stored.ObjectName, summary.Globals!, ct).ConfigureAwait(false);
+        _log.Info("globals_restored", ("object_name", stored.ObjectName), ("roles_created", outcome.RolesCreated.ToArray()),
+            ("roles_left", outcome.RolesLeft.ToArray()), ("tablespaces_created", outcome.TablespacesCreated.ToArray()));
+        return (stored.Size, summary.SqlSize, outcome);
     }
 
     /// <summary>

@@ -14,4 +14,16 @@ public sealed record RestoreResult
     public required long Size { get; init; }
     public required long SqlSize { get; init; }
     public required TimeSpan Duration { get; init; }
+
+    /// <summary>The globals backup restored first (the object itself, for a globals restore); null when none was.</summary>
+    public string? Globals { get; init; }
+
+    /// <summary>Roles the globals restore created.</summary>
+    public IReadOnlyList<string> RolesCreated { get; init; } = [];
+
+    /// <summary>Roles of the globals backup that existed already and were left as they were.</summary>
+    public IReadOnlyList<string> RolesLeft { get; init; } = [];
+
+    /// <summary>Tablespaces the globals restore created.</summary>
+    public IReadOnlyList<string> TablespacesCreated { get; init; } = [];
 }

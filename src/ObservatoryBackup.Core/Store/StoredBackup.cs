@@ -16,6 +16,9 @@ public sealed record StoredBackup(string ObjectName, string Bucket, long Size, D
     /// <summary>The database the name records, or null for an object outside the naming scheme.</summary>
     public string? Database => Parsed?.Database;
 
+    /// <summary>Whether this is the server's globals backup (roles, memberships, tablespaces; <see cref="Database"/> is empty), not a database's.</summary>
+    public bool Globals => Database == BackupKey.Globals;
+
     /// <summary>Whether the backup is pinned (Protect-ObsBackup): retention never deletes it. Set by listings, which read the pins.</summary>
     public bool Pinned { get; init; }
 

@@ -48,7 +48,8 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
                 ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
                     $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
             await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
-            var result = (verifyOnly
+            // a globals backup is not loaded anywhere (its roles would be the server's): it is proven whole, every statement one pg_dumpall writes
+            var result = (verifyOnly || BackupKey.IsGlobals(objectName)
                 ? await VerifyAsync(store, stored, ct).ConfigureAwait(false)
                 : await RestoreAndCountAsync(store, stored, keep, ct).ConfigureAwait(false)) with { Duration = stopwatch.Elapsed };
 
@@ -123,7 +124,8 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
     private void WriteMetrics(string objectName, (string Name, double Value)[] samples)
     {
         if (settings.MetricsPath is { } path)
-            MetricsWriter.Write(_log, path, BackupKey.TryParse(objectName, settings.Storage.Prefix)?.Database ?? "", settings.Storage.Bucket, samples);
+            MetricsWriter.Write(_log, path, BackupKey.TryParse(objectName, settings.Storage.Prefix)?.Database switch { BackupKey.Globals => BackupKey.GlobalsToken, var d => d ?? "" },
+                settings.Storage.Bucket, samples);
     }
 
     private BackupTestResult Result(StoredBackup stored, DumpSummary summary, bool verifyOnly, IReadOnlyList<TableMismatch> mismatches, string? database, bool kept) => new()

@@ -32,13 +32,17 @@ public sealed class DumpCheck(string objectName)
     public string ObjectName { get; } = objectName;
 
     /// <summary>The reader of the SQL fed so far (statement or COPY data, rows per table).</summary>
-    public PlainDumpReader Reader { get; } = new();
+    public PlainDumpReader Reader { get; } = new(BackupKey.IsGlobals(objectName) ? PlainDumpReader.ClusterCompletionMarker : PlainDumpReader.CompletionMarker);
+
+    /// <summary>For a globals backup, its statements, each of a form pg_dumpall writes; null for a database's backup.</summary>
+    public GlobalsScript? Globals { get; } = BackupKey.IsGlobals(objectName) ? new GlobalsScript() : null;
 
     /// <summary>Feeds the next bytes of SQL.</summary>
     public void Sql(ReadOnlySpan<byte> sql)
     {
         _crc.Append(sql);
         Reader.Read(sql);
+        Globals?.Read(sql);
         if (!_afterMarker)
         {
             if (Reader.CompletionMarkerEnd is not { } end)
@@ -88,6 +92,10 @@ public sealed class DumpCheck(string objectName)
     /// <summary>Throws as soon as the SQL fed so far holds a forbidden meta-command: before psql is given it.</summary>
     public void ThrowIfUnsafe()
     {
+        if (Globals?.Refused is { } refused)
+            throw new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupUnsafe, ObjectName,
+                $"Globals backup '{ObjectName}' holds {refused.Why} on line {refused.Line:N0}. A globals restore runs only the statements " +
+                "pg_dumpall --globals-only writes (roles, their settings and memberships, privileges on parameters, tablespaces), each matched whole. Nothing was changed.");
         if (Reader.ForbiddenMetaCommand is { } found)
             throw new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupUnsafe, ObjectName,
                 $"Backup '{ObjectName}' holds the psql meta-command '{found.Command}' on line {found.Line:N0}, outside COPY data"
@@ -116,12 +124,13 @@ public sealed class DumpCheck(string objectName)
                 throw Corrupt(ObjectName, "its data does not match the gzip trailer (truncated or damaged)");
         }
         Reader.Complete();
+        Globals?.Complete();
         ThrowIfUnsafe();
         if (Reader.OpenCopyTable is { } table)
             throw Corrupt(ObjectName, $"the SQL ends inside the COPY data of {table}, so the dump was cut short");
         if (!Reader.IsComplete)
-            throw Corrupt(ObjectName, $"the SQL does not end with pg_dump's '{PlainDumpReader.CompletionMarker}' line, so the dump was cut short");
-        return new DumpSummary(_size, Reader.RowsPerTable) { Manifest = CheckManifest() };
+            throw Corrupt(ObjectName, $"the SQL does not end with {(Reader.Marker == PlainDumpReader.CompletionMarker ? "pg_dump" : "pg_dumpall")}'s '{Reader.Marker}' line, so the dump was cut short");
+        return new DumpSummary(_size, Reader.RowsPerTable) { Manifest = CheckManifest(), Globals = Globals?.Statements };
     }
 
     /// <summary>

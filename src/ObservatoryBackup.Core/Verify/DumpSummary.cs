@@ -11,6 +11,9 @@ public sealed record DumpSummary(long SqlSize, IReadOnlyDictionary<string, long>
     /// <summary>The manifest the backup carried, proven against its SQL; null for a backup without one (older ones, the scripts').</summary>
     public DumpManifest? Manifest { get; init; }
 
+    /// <summary>For a globals backup, its statements, each of a form pg_dumpall writes; null for a database's backup.</summary>
+    public IReadOnlyList<GlobalsStatement>? Globals { get; init; }
+
     /// <summary>Logs that <paramref name="objectName"/> was proven whole, with what it carries.</summary>
     public void LogVerified(EventLog log, string objectName) =>
         log.Info("backup_verified", ("object_name", objectName), ("sql_size", SqlSize), ("tables", RowsPerTable.Count), ("rows", Rows),

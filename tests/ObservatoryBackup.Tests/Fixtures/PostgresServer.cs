@@ -100,5 +100,13 @@ public sealed class PostgresServer : IAsyncDisposable
         return string.Join("\n", parts);
     }
 
+    /// <summary>pg_dump --schema-only of <paramref name="database"/>, its random \restrict key lines left out: owners, grants and every definition, comparable across servers.</summary>
+    public async Task<string> SchemaAsync(string database)
+    {
+        var sql = await Shell.RunAsync($"{BinDir}/pg_dump", ["--schema-only", "-h", "127.0.0.1", "-p", Port.ToString(), "-U", AdminUser, database],
+            env: new Dictionary<string, string?> { ["PGPASSWORD"] = AdminPassword });
+        return string.Join("\n", sql.Split('\n').Where(l => !l.StartsWith("\\restrict ", StringComparison.Ordinal) && !l.StartsWith("\\unrestrict ", StringComparison.Ordinal)));
+    }
+
     public async ValueTask DisposeAsync() => await Shell.RunAsync("bash", [Script, "stop", _dir], env: Env);
 }

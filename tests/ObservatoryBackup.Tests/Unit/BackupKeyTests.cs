@@ -84,4 +84,26 @@ public class BackupKeyTests
     [Fact]
     public void Accepts_scheme_names_for_restore() =>
         BackupKey.ValidateForRestore("postgres/2026/02/16/observatory_20260216_020000.sql.gz");
+
+    [Theory]
+    [InlineData("%globals")]
+    [InlineData("globals")]
+    [InlineData("_globals")]
+    [InlineData(".globals")]
+    [InlineData("%25globals")]
+    public void The_globals_backup_has_a_name_no_database_backup_can_have(string database)
+    {
+        var at = new DateTimeOffset(2026, 12, 2, 2, 0, 0, TimeSpan.Zero);
+        var globals = BackupKey.For(BackupKey.Globals, at, BackupCodec.Zstd, encrypted: true, prefix: "clusters/a/");
+
+        Assert.Equal("clusters/a/2026/12/02/%globals_20261202_020000.sql.zst.age", globals);
+        Assert.Equal((BackupKey.Globals, at), BackupKey.TryParse(globals, "clusters/a/"));
+        Assert.True(BackupKey.IsGlobals(globals));
+        BackupKey.ValidateForRestore(globals, "clusters/a/");
+
+        var named = BackupKey.For(database, at, BackupCodec.Zstd, encrypted: true, prefix: "clusters/a/");
+        Assert.NotEqual(globals, named);
+        Assert.False(BackupKey.IsGlobals(named));
+        Assert.Equal((database, at), BackupKey.TryParse(named, "clusters/a/"));
+    }
 }

@@ -1,0 +1,159 @@
+using System.Text;
+using ObservatoryBackup.Postgres;
+
+namespace ObservatoryBackup.Tests.Unit;
+
+/// <summary>The globals restore runs only statements of the forms pg_dumpall --globals-only writes, each matched whole.</summary>
+public class GlobalsScriptTests
+{
+    // pg_dumpall 15.x --globals-only, as it wrote a server with these roles (password hash and \restrict key shortened)
+    private const string Pg15Globals = """
+        --
+        -- PostgreSQL database cluster dump
+        --
+
+        \restrict aCwPE1am4j8Ux00Wvlfwe6UhXXLV0Dmf7sTq1GDgvR58
+
+        SET default_transaction_read_only = off;
+
+        SET client_encoding = 'UTF8';
+        SET standard_conforming_strings = on;
+
+        --
+        -- Roles
+        --
+
+        CREATE ROLE "Weird Role";
+        ALTER ROLE "Weird Role" WITH NOSUPERUSER INHERIT NOCREATEROLE NOCREATEDB NOLOGIN NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 3 VALID UNTIL '2030-01-01 00:00:00+00';
+        CREATE ROLE owner1;
+        ALTER ROLE owner1 WITH NOSUPERUSER INHERIT NOCREATEROLE CREATEDB LOGIN NOREPLICATION NOBYPASSRLS PASSWORD 'SCRAM-SHA-256$4096:L/jUlB56KIVRWMyngllZ/A==$dfQF95Ay:hqQYFIZn';
+        CREATE ROLE postgres;
+        ALTER ROLE postgres WITH SUPERUSER INHERIT CREATEROLE CREATEDB LOGIN REPLICATION BYPASSRLS;
+        CREATE ROLE reader;
+        ALTER ROLE reader WITH NOSUPERUSER INHERIT NOCREATEROLE NOCREATEDB NOLOGIN NOREPLICATION NOBYPASSRLS;
+        COMMENT ON ROLE reader IS 'multi
+        line ''comment''; DROP DATABASE x;';
+
+        --
+        -- User Configurations
+        --
+
+        --
+        -- User Config "owner1"
+        --
+
+        ALTER ROLE owner1 SET search_path TO 'a', 'public';
+
+
+        --
+        -- Role memberships
+        --
+
+        GRANT reader TO owner1 WITH ADMIN OPTION GRANTED BY postgres;
+
+
+        --
+        -- Role privileges on configuration parameters
+        --
+
+        GRANT SET ON PARAMETER work_mem TO reader;
+
+        --
+        -- Tablespaces
+        --
+
+        CREATE TABLESPACE fast OWNER postgres LOCATION '/srv/fast';
+        ALTER TABLESPACE fast SET (random_page_cost=1.1);
+        GRANT ALL ON TABLESPACE fast TO reader;
+
+
+        \unrestrict aCwPE1am4j8Ux00Wvlfwe6UhXXLV0Dmf7sTq1GDgvR58
+
+        --
+        -- PostgreSQL database cluster dump complete
+        --
+
+        -- ObservatoryBackup manifest: {"version":1}
+        """;
+
+    private static GlobalsScript Read(string sql, int chunk = 5)
+    {
+        var script = new GlobalsScript();
+        var bytes = Encoding.UTF8.GetBytes(sql);
+        for (var i = 0; i < bytes.Length; i += chunk) script.Read(bytes.AsSpan(i, Math.Min(chunk, bytes.Length - i)));
+        script.Complete();
+        return script;
+    }
+
+    [Fact]
+    public void Reads_what_pg_dumpall_writes_statement_by_statement_with_the_names_each_touches()
+    {
+        var script = Read(Pg15Globals);
+
+        Assert.Null(script.Refused);
+        Assert.Equal(
+        [
+            (GlobalsStatementKind.Setting, null, null, null), (GlobalsStatementKind.Setting, null, null, null), (GlobalsStatementKind.Setting, null, null, null),
+            (GlobalsStatementKind.CreateRole, "Weird Role", null, null), (GlobalsStatementKind.RoleAttributes, "Weird Role", null, null),
+            (GlobalsStatementKind.CreateRole, "owner1", null, null), (GlobalsStatementKind.RoleAttributes, "owner1", null, null),
+            (GlobalsStatementKind.CreateRole, "postgres", null, null), (GlobalsStatementKind.RoleAttributes, "postgres", null, null),
+            (GlobalsStatementKind.CreateRole, "reader", null, null), (GlobalsStatementKind.RoleAttributes, "reader", null, null),
+            (GlobalsStatementKind.RoleComment, "reader", null, null),
+            (GlobalsStatementKind.RoleSetting, "owner1", null, null),
+            (GlobalsStatementKind.Membership, "reader", "owner1", null),
+            (GlobalsStatementKind.ParameterPrivilege, "reader", null, null),
+            (GlobalsStatementKind.CreateTablespace, null, null, "fast"), (GlobalsStatementKind.TablespaceProperty, null, null, "fast"),
+            (GlobalsStatementKind.TablespaceProperty, null, null, "fast"),
+        ], script.Statements.Select(s => (s.Kind, s.Role, s.Member, s.Tablespace)));
+        // the comment's literal spans two lines and holds a ';' and a statement-like text: one statement, run as written
+        Assert.Equal("COMMENT ON ROLE reader IS 'multi\nline ''comment''; DROP DATABASE x;';", script.Statements[11].Sql);
+        Assert.Equal(24, script.Statements[11].Line);
+    }
+
+    [Theory]
+    [InlineData("DROP DATABASE observatory;")]
+    [InlineData("CREATE ROLE evil; DROP DATABASE observatory;")]
+    [InlineData("CREATE ROLE evil SUPERUSER;")]
+    [InlineData("ALTER ROLE evil WITH SUPERUSER; DROP DATABASE observatory;")]
+    [InlineData("ALTER ROLE evil WITH LOGIN PASSWORD 'x'; COPY t TO PROGRAM 'id';")]
+    [InlineData("COMMENT ON ROLE evil IS 'x'; SELECT pg_terminate_backend(1); --';")]
+    [InlineData("ALTER ROLE evil SET session_preload_libraries TO '/tmp/evil';")]
+    [InlineData("ALTER ROLE evil SET \"local_preload_libraries\" TO 'evil';")]
+    [InlineData("GRANT pg_read_server_files TO evil; DROP TABLE x;")]
+    [InlineData("SET standard_conforming_strings = off;")]
+    [InlineData("SET client_encoding = 'LATIN1';")]
+    [InlineData("SET role = postgres;")]
+    [InlineData("\\! touch /tmp/obs-pwned")]
+    [InlineData("\\connect observatory")]
+    [InlineData("\\restrict abc; \\! id")]
+    [InlineData("CREATE TABLESPACE t OWNER x LOCATION '/tmp'; DROP TABLESPACE u;")]
+    [InlineData("CREATE ROLE evil")]
+    public void Refuses_anything_pg_dumpall_does_not_write_wherever_it_stands(string line)
+    {
+        foreach (var sql in new[] { line + "\n" + Pg15Globals, Pg15Globals.Replace("CREATE ROLE reader;\n", "CREATE ROLE reader;\n" + line + "\n", StringComparison.Ordinal), Pg15Globals + "\n" + line })
+        {
+            var script = Read(sql);
+            Assert.NotNull(script.Refused);
+        }
+    }
+
+    [Fact]
+    public void A_refusal_names_its_line_and_never_shows_a_literal()
+    {
+        var script = Read("SET standard_conforming_strings = on;\n\nALTER ROLE x WITH LOGIN PASSWORD 'SCRAM-SHA-256$secret'; DROP ROLE y;\n");
+
+        Assert.Equal(3, script.Refused!.Value.Line);
+        Assert.DoesNotContain("secret", script.Refused.Value.Why, StringComparison.Ordinal);
+        Assert.Contains("DROP ROLE y", script.Refused.Value.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_UTF8_are_refused()
+    {
+        var script = new GlobalsScript();
+        script.Read([.. "CREATE ROLE "u8, 0xC3, 0x28, .. ";\n"u8]);
+        script.Complete();
+
+        Assert.Contains("UTF-8", script.Refused!.Value.Why, StringComparison.Ordinal);
+    }
+}
