@@ -29,4 +29,31 @@ public sealed class ServerBackupCliTests(Servers servers)
         var both = await ObsBackupCli.RunAsync(env, "backup", "--database", $"{stem}-a", "--all-databases");
         Assert.Equal(2, both.ExitCode);
     }
+
+    [Fact]
+    public async Task Globals_go_to_radosgw_under_their_percent_name_list_as_globals_test_and_restore_the_missing_role()
+    {
+        var stem = Servers.UniqueName("cli_gl").Replace('-', '_');
+        var bucket = Servers.UniqueName("cli-bkt");
+        await SampleDatabase.CreateAsync(servers.Postgres, stem, rows: 5);
+        await servers.Postgres.ExecuteAsync("postgres", $"CREATE ROLE {stem}_role NOLOGIN CONNECTION LIMIT 4");
+        var env = ObsBackupCli.Environment(servers, stem, bucket);
+
+        var backup = await ObsBackupCli.RunAsync(env, "backup", "--include-globals");
+        Assert.True(backup.ExitCode == 0, backup.StandardError);
+        var names = await servers.S3.ListAsync(bucket);
+        Assert.Equal(2, names.Count);
+        var globals = Assert.Single(names, n => n.Contains("/%globals_", StringComparison.Ordinal));
+
+        var list = await ObsBackupCli.RunAsync(env, "list", "--json");
+        Assert.Contains("\"globals\": true", list.StandardOutput.Replace("\"globals\":true", "\"globals\": true"));
+        var test = await ObsBackupCli.RunAsync(env, "test", globals);
+        Assert.True(test.ExitCode == 0, test.StandardError);
+
+        await servers.Postgres.ExecuteAsync("postgres", $"DROP ROLE {stem}_role");
+        var restore = await ObsBackupCli.RunAsync(env, "restore", globals, "--yes");
+        Assert.True(restore.ExitCode == 0, restore.StandardError);
+        Assert.Contains($"created roles [{stem}_role]", restore.StandardError);
+        Assert.Equal(4, await servers.Postgres.ScalarAsync<int>("postgres", $"SELECT rolconnlimit FROM pg_roles WHERE rolname = '{stem}_role'"));
+    }
 }
