@@ -17,7 +17,7 @@ internal static class RestoreCommand
         var identityFile = CommonOptions.IdentityFile();
         var includeGlobals = new Option<bool>("--include-globals")
         {
-            Description = "First restore the newest globals backup taken at or before this one: the roles, memberships and tablespaces the server lacks, so that owners and grants restore too.",
+            Description = "First restore the newest globals backup taken at or before this one: the roles, memberships and tablespaces the server lacks, so that owners and grants restore too; then give the database the owner, settings and privileges its backup recorded.",
         };
         var updateExistingRoles = new Option<bool>("--update-existing-roles")
         {

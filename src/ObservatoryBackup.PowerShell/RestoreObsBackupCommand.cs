@@ -22,7 +22,7 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>First restore the newest globals backup taken at or before this one (the roles, memberships and tablespaces the server lacks), so that owners and grants restore too.</summary>
+    /// <summary>First restore the newest globals backup taken at or before this one (the roles, memberships and tablespaces the server lacks), so that owners and grants restore too; then give the database the owner, settings and privileges its backup recorded.</summary>
     [Parameter]
     public SwitchParameter IncludeGlobals { get; set; }
 

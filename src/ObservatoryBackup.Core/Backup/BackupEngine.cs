@@ -272,9 +272,14 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
         var encrypted = settings.Recipients.Count > 0;
         // the manifest follows pg_dump's last line: what the dump carried, for verification to prove
         DumpManifest? manifest = null;
+        // what pg_dump's plain format leaves out of a database: its owner, settings and privileges, recorded as data
+        DatabaseProperties? properties = null;
+        if (!Globals)
+            await using (var session = await DatabaseAdmin.ConnectAsync(plan.Database, ct, purpose: "backup").ConfigureAwait(false))
+                properties = await session.DatabasePropertiesAsync(ct).ConfigureAwait(false);
         async Task DumpWithManifestAsync(Stream output, CancellationToken token)
         {
-            manifest = await pgDump.DumpAsync(output, token).ConfigureAwait(false);
+            manifest = await pgDump.DumpAsync(output, token).ConfigureAwait(false) with { Database = properties };
             await output.WriteAsync(manifest.ToLine(), token).ConfigureAwait(false);
         }
         var dump = new CompressionPipe(DumpWithManifestAsync, codec, Level, $"pg_dump | {codec.ToString().ToLowerInvariant()}{(encrypted ? " | age" : "")}", sink.Progress, cancel.Token, settings.Recipients);

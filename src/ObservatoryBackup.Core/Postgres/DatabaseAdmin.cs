@@ -164,6 +164,43 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         return values;
     }
 
+    /// <summary>This connection's database's owner, settings, roles' settings in it and privileges (null grants: the defaults).</summary>
+    public async Task<DatabaseProperties> DatabasePropertiesAsync(CancellationToken ct)
+    {
+        const string Self = "(SELECT oid FROM pg_database WHERE datname = current_database())";
+        var rows = await RowsAsync($"""
+            SELECT 'owner', pg_get_userbyid(datdba), (datacl IS NULL)::text FROM pg_database WHERE oid = {Self}
+            UNION ALL SELECT 'setting', NULL, c FROM pg_db_role_setting s, unnest(s.setconfig) c WHERE s.setdatabase = {Self} AND s.setrole = 0
+            UNION ALL SELECT 'role_setting', r.rolname, c FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole, unnest(s.setconfig) c WHERE s.setdatabase = {Self}
+            UNION ALL SELECT 'grant', CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee) END, a.privilege_type || ' ' || a.is_grantable::text
+                FROM pg_database d, aclexplode(d.datacl) a WHERE d.oid = {Self}
+            """, ct).ConfigureAwait(false);
+        static (string Name, string Value) Split(string config) => config.IndexOf('=') is var at and > 0 ? (config[..at], config[(at + 1)..]) : (config, "");
+        var owner = rows.Single(r => r.Kind == "owner");
+        return new DatabaseProperties(owner.Name!,
+            [.. rows.Where(r => r.Kind == "setting").Select(r => Split(r.Value)).Select(s => new DatabaseSetting(s.Name, s.Value))],
+            [.. rows.Where(r => r.Kind == "role_setting").Select(r => (Role: r.Name!, Config: Split(r.Value))).Select(s => new RoleSetting(s.Role, s.Config.Name, s.Config.Value))],
+            owner.Value == "true" ? null
+                : [.. rows.Where(r => r.Kind == "grant").Select(r => new DatabaseGrant(r.Name, r.Value.Split(' ')[0], r.Value.EndsWith(" true", StringComparison.Ordinal)))]);
+    }
+
+    private async Task<List<(string Kind, string? Name, string Value)>> RowsAsync(string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, _connection);
+        var rows = new List<(string, string?, string)>();
+        try
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2)));
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Translate(ex, Url, _connection.Database);
+        }
+        return rows;
+    }
+
     /// <summary>Names of the server's roles.</summary>
     public Task<IReadOnlyList<string>> RoleNamesAsync(CancellationToken ct) =>
         StringsAsync("SELECT rolname FROM pg_roles", _connection.Database, ct);
@@ -175,7 +212,7 @@ public sealed class DatabaseAdmin : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="statements"/> one by one, in one transaction when <paramref name="atomic"/>
     /// (all or none), else each on its own (CREATE TABLESPACE cannot run in a transaction). A failure
-    /// names the statement's line in <paramref name="source"/>.
+    /// names the statement's line (when above 0) in <paramref name="source"/>.
     /// </summary>
     public async Task RunStatementsAsync(IReadOnlyList<(string Sql, long Line)> statements, bool atomic, string source, CancellationToken ct)
     {
@@ -190,7 +227,7 @@ public sealed class DatabaseAdmin : IAsyncDisposable
             catch (PostgresException ex)
             {
                 throw new DatabaseException(ObsErrorKind.OperationFailed, ErrorIds.DatabaseError,
-                    $"PostgreSQL at {Url.Host}:{Url.Port} failed on line {line:N0} of {source}: {ex.MessageText} ({ex.SqlState}).", source, ex);
+                    $"PostgreSQL at {Url.Host}:{Url.Port} failed on {(line > 0 ? $"line {line:N0} of " : "")}{source}: {ex.MessageText} ({ex.SqlState}).", source, ex);
             }
             catch (NpgsqlException ex)
             {

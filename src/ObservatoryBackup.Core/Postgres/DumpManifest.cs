@@ -14,6 +14,9 @@ namespace ObservatoryBackup.Postgres;
 /// </summary>
 public sealed record DumpManifest(long SqlBytes, byte[] Sha256, IReadOnlyDictionary<string, long> RowsPerTable)
 {
+    /// <summary>The database's owner, settings and privileges when the backup was taken (a plain dump carries none of them); null in older backups and the globals'.</summary>
+    public DatabaseProperties? Database { get; init; }
+
     public const string LinePrefix = "-- ObservatoryBackup manifest: ";
     internal static readonly byte[] LinePrefixBytes = Encoding.ASCII.GetBytes(LinePrefix);
 
@@ -33,6 +36,7 @@ public sealed record DumpManifest(long SqlBytes, byte[] Sha256, IReadOnlyDiction
             json.WriteStartObject("rows");
             foreach (var (table, rows) in RowsPerTable.OrderBy(r => r.Key, StringComparer.Ordinal)) json.WriteNumber(table, rows);
             json.WriteEndObject();
+            Database?.Write(json);
             json.WriteEndObject();
         }
         return [.. LinePrefixBytes, .. buffer.WrittenSpan, (byte)'\n'];
@@ -64,7 +68,10 @@ public sealed record DumpManifest(long SqlBytes, byte[] Sha256, IReadOnlyDiction
             }
             var rows = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var table in root.GetProperty("rows").EnumerateObject()) rows[table.Name] = table.Value.GetInt64();
-            return new DumpManifest(root.GetProperty("sql_bytes").GetInt64(), hash, rows);
+            return new DumpManifest(root.GetProperty("sql_bytes").GetInt64(), hash, rows)
+            {
+                Database = root.TryGetProperty("database", out var database) ? DatabaseProperties.Read(database) : null,
+            };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -252,6 +252,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
                 summary = await Loader(psql, stored.ObjectName)
                     .LoadVerifiedAsync(download.Content, stored, staging, targetUntouched: true, ct).ConfigureAwait(false);
             await ProveLoadedAsync(staging, stored.ObjectName, summary, $"The staging database was dropped; \"{target}\" was left as it was.", ct).ConfigureAwait(false);
+            await ApplyPropertiesAsync(admin, staging, stored.ObjectName, summary, ct).ConfigureAwait(false);
             // the last point at which a signal stops the restore: the swap below runs to its end
             ct.ThrowIfCancellationRequested();
         }
@@ -342,6 +343,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             _log.Info("create_database", ("database", target));
             await Loader(psql, objectName).LoadAsync(file, file.Length, target, targetUntouched: false, ct).ConfigureAwait(false);
             await ProveLoadedAsync(target, objectName, verified, PartialRestoreException.Advice(target, objectName), ct).ConfigureAwait(false);
+            await ApplyPropertiesAsync(admin, target, objectName, verified, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex)
         {
@@ -363,6 +365,28 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         var mismatches = await LoadedDatabaseCheck.CompareAsync(Db, database, summary, _log, ct).ConfigureAwait(false);
         if (mismatches.Count > 0) throw LoadedDatabaseCheck.Mismatch(objectName, database, mismatches, outcome);
         _log.Info("restore_proven", ("database", database), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
+    }
+
+    /// <summary>
+    /// With <see cref="IncludeGlobals"/>: gives <paramref name="database"/> the owner, settings, roles'
+    /// settings and privileges the backup's manifest recorded (a plain dump carries none of them); with
+    /// <see cref="NoOwner"/>, its settings alone. In one transaction, before the database is swapped in.
+    /// </summary>
+    private async Task ApplyPropertiesAsync(DatabaseAdmin admin, string database, string objectName, DumpSummary summary, CancellationToken ct)
+    {
+        if (!IncludeGlobals) return;
+        if (summary.Manifest?.Database is not { } properties)
+        {
+            _log.Warning("database_properties_absent", ("object_name", objectName),
+                ("detail", "the backup records no database owner, settings or privileges (taken by an older version); the database is owned by the restoring user"));
+            return;
+        }
+        var statements = properties.Statements(database, withOwnership: !NoOwner, out var why)
+            ?? throw new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupUnsafe, objectName,
+                $"Backup '{objectName}' records database properties that cannot be restored: {why}. Nothing was changed.");
+        await admin.RunStatementsAsync([.. statements.Select(s => (s, 0L))], atomic: true, $"the database properties backup '{objectName}' records", ct).ConfigureAwait(false);
+        _log.Info("database_properties_restored", ("database", database), ("owner", NoOwner ? null : properties.Owner),
+            ("settings", properties.Settings.Count), ("role_settings", NoOwner ? 0 : properties.RoleSettings.Count), ("grants", NoOwner ? null : properties.Grants?.Count));
     }
 
     private static async Task DropQuietlyAsync(DatabaseAdmin admin, string database)

@@ -27,6 +27,16 @@ public class GlobalsTests(Servers servers) : IntegrationTest(servers)
         foreach (var db in new[] { db1, db2 })
         {
             await Pg.CreateDatabaseAsync(db);
+            // what a plain dump leaves out of a database: its owner, settings, roles' settings in it, privileges
+            await Pg.ExecuteAsync("postgres", $"""
+                ALTER DATABASE "{db}" OWNER TO "{owner}";
+                ALTER DATABASE "{db}" SET work_mem TO '12MB';
+                ALTER DATABASE "{db}" SET search_path TO 'app', "$user", public;
+                ALTER ROLE "{reader}" IN DATABASE "{db}" SET statement_timeout TO '5s';
+                REVOKE CONNECT, TEMPORARY ON DATABASE "{db}" FROM PUBLIC;
+                GRANT CONNECT ON DATABASE "{db}" TO "{reader}";
+                GRANT TEMPORARY ON DATABASE "{db}" TO "{auditor}" WITH GRANT OPTION;
+                """);
             await Pg.ExecuteAsync(db, $"""
                 CREATE SCHEMA app AUTHORIZATION "{owner}";
                 CREATE TABLE app.notes (id int PRIMARY KEY, body text, secret text);
@@ -57,6 +67,16 @@ public class GlobalsTests(Servers servers) : IntegrationTest(servers)
         return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The database's owner, privileges (each one, sorted) and settings, its roles' included.</summary>
+    private static Task<string> DatabasePropertiesAsync(PostgresServer server, string db) => server.ScalarAsync<string>("postgres", $"""
+        SELECT pg_get_userbyid(d.datdba)
+            || ' grants=' || coalesce((SELECT string_agg(coalesce(pg_get_userbyid(nullif(a.grantee, 0)), 'PUBLIC') || ':' || a.privilege_type || ':' || a.is_grantable, ',' ORDER BY 1)
+                                       FROM aclexplode(d.datacl) a), 'default')
+            || ' settings=' || coalesce((SELECT string_agg(coalesce(r.rolname, '*') || ':' || array_to_string(s.setconfig, ','), ';' ORDER BY 1)
+                                         FROM pg_db_role_setting s LEFT JOIN pg_roles r ON r.oid = s.setrole WHERE s.setdatabase = d.oid), '')
+        FROM pg_database d WHERE d.datname = '{db}'
+        """);
+
     [Fact]
     public async Task Disaster_path_globals_then_each_database_then_a_test_bring_a_server_back_with_owners_and_grants()
     {
@@ -85,13 +105,16 @@ public class GlobalsTests(Servers servers) : IntegrationTest(servers)
 
         foreach (var (db, outcome) in new[] { db1, db2 }.Zip(run.Databases.Skip(1)))
         {
-            await new RestoreEngine(onFresh with { Database = DatabaseUrl.Parse(fresh.Url(db)) }, new RecordingLog()) { OpenStore = _ => store }
+            // -IncludeGlobals: the roles again (all there now, so left as they are), and the database's own owner, settings and privileges
+            await new RestoreEngine(onFresh with { Database = DatabaseUrl.Parse(fresh.Url(db)) }, new RecordingLog()) { OpenStore = _ => store, IncludeGlobals = true }
                 .RunAsync(outcome.Result!.ObjectName, RestoreMode.Staged, default);
             var test = await new BackupTestEngine(onFresh, new RecordingLog()) { OpenStore = _ => store }.RunAsync(outcome.Result.ObjectName, verifyOnly: false, keep: false, default);
             Assert.True(test.Passed);
 
             Assert.Equal(await Pg.SchemaAsync(db), await fresh.SchemaAsync(db)); // owners and grants, column grants included
             Assert.Equal(await Pg.ContentDigestAsync(db), await fresh.ContentDigestAsync(db));
+            Assert.Equal(await DatabasePropertiesAsync(Pg, db), await DatabasePropertiesAsync(fresh, db));
+            Assert.Contains("work_mem=12MB", await DatabasePropertiesAsync(fresh, db), StringComparison.Ordinal);
         }
         Assert.Equal(await RolesAsync(Pg, stem), await RolesAsync(fresh, stem));
 
