@@ -26,7 +26,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         Back up PostgreSQL to MinIO/S3 and restore it. Configured by DATABASE_URL, MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_BUCKET, MINIO_SECURE and BACKUP_RETENTION_DAYS (MINIO_ROOT_USER and MINIO_ROOT_PASSWORD stand in for the keys).
         Retention's keep rules: BACKUP_KEEP_LAST, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_YEARLY.
         A cluster's own place in a shared bucket: OBS_PREFIX (default postgres/).
-        Tools and runs: OBS_PG_DUMP, OBS_PSQL, OBS_COMPRESSION, OBS_LOG_FORMAT, OBS_METRICS_FILE, OBS_NOTIFY_URL (pings /start, success, /fail), PGCONNECT_TIMEOUT, TMPDIR.
+        Tools and runs: OBS_PG_DUMP, OBS_PSQL, OBS_COMPRESSION, OBS_LOG_FORMAT, OBS_METRICS_FILE, OBS_NOTIFY_URL (pings /start, success, /fail), OBS_RESTORE_JOBS (connections a restore or test loads over), PGCONNECT_TIMEOUT, TMPDIR.
         Encryption (age): OBS_AGE_RECIPIENTS or OBS_AGE_RECIPIENTS_FILE to back up encrypted; OBS_AGE_IDENTITY_FILE to read encrypted backups.
         Immutable backups: OBS_OBJECT_LOCK_DAYS, OBS_OBJECT_LOCK_MODE (GOVERNANCE or COMPLIANCE).
         S3 accounts: OBS_S3_REGION (else AWS_REGION), OBS_S3_ADDRESSING (path or virtual), OBS_S3_STORAGE_CLASS, OBS_S3_SSE (AES256 or aws:kms) with OBS_S3_SSE_KMS_KEY_ID, OBS_S3_SSE_C_KEY_FILE; without MinIO keys, the AWS SDK's credential chain when AWS_ACCESS_KEY_ID, AWS_PROFILE or AWS_WEB_IDENTITY_TOKEN_FILE is set, or OBS_S3_CREDENTIALS=aws.
@@ -114,7 +114,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             if (result.Globals is not null)
                 stderr.WriteLine($"obs-backup: globals '{result.Globals}': created roles [{string.Join(", ", result.RolesCreated)}], left existing roles [{string.Join(", ", result.RolesLeft)}] as they were, created tablespaces [{string.Join(", ", result.TablespacesCreated)}].");
             return ExitCodes.Success;
-        }, overrides: () => new SettingOverrides { IdentityFile = options.IdentityFile });
+        }, overrides: () => new SettingOverrides { IdentityFile = options.IdentityFile, RestoreJobs = options.Jobs });
 
     /// <param name="with">What replaces the target: a quoted object name, "the new key".</param>
     /// <param name="verb">"replaces" or "re-encrypts", for the message.</param>
@@ -194,7 +194,7 @@ internal sealed record RestoreChoice(string? Name, string? Database = null);
 
 /// <summary>How a restore runs.</summary>
 internal sealed record RestoreOptions(bool Yes, bool InPlace = false, bool NoOwner = false, bool NoTablespaces = false, string? IdentityFile = null,
-    bool IncludeGlobals = false, bool UpdateExistingRoles = false);
+    bool IncludeGlobals = false, bool UpdateExistingRoles = false, int? Jobs = null);
 
 /// <summary>Whether a backup run also stores the server's globals, and with the roles' password hashes.</summary>
 internal sealed record GlobalsChoice(bool Include, bool RolePasswords);

@@ -13,6 +13,11 @@ internal static class CommonOptions
 
     public static Option<bool> NoTablespaces() => new("--no-tablespaces") { Description = "Leave pg_dump's tablespace choices out: every object in the database's default tablespace (a server that lacks the backup's tablespaces)." };
 
+    public static Option<int?> Jobs() => new("--jobs")
+    {
+        Description = "Connections to load the backup over: rows dealt across them, indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores (at most 8).",
+    };
+
     public static Option<string?> MetricsFile() => new("--metrics-file") { Description = "Write node_exporter textfile metrics to this .prom file (default: OBS_METRICS_FILE)." };
 
     public static Option<string?> IdentityFile() => new("--identity-file") { Description = "The age identity file that opens encrypted backups (….age), as age-keygen writes it; default: OBS_AGE_IDENTITY_FILE." };

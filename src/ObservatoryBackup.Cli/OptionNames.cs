@@ -20,6 +20,7 @@ internal static class OptionNames
         Setting.ExcludeTable => "--exclude-table",
         Setting.ExcludeTableData => "--exclude-table-data",
         Setting.KeepLast => "--keep-last",
+        Setting.RestoreJobs => "--jobs",
         Setting.KeepDaily => "--keep-daily",
         Setting.KeepWeekly => "--keep-weekly",
         Setting.KeepMonthly => "--keep-monthly",

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--include-globals] [--update-existing-roles]</c></summary>
+/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--include-globals] [--update-existing-roles] [--jobs N]</c></summary>
 internal static class RestoreCommand
 {
     public static Command Create(Commands app)
@@ -23,9 +23,10 @@ internal static class RestoreCommand
         {
             Description = "A globals restore also applies the backup's attributes, settings and memberships to roles that exist already (they are left as they are otherwise).",
         };
+        var jobs = CommonOptions.Jobs();
         var restore = new Command("restore", "Download a backup, verify it, and restore it into the database of DATABASE_URL, replacing it. A globals backup (…/%globals_…) creates the roles, memberships and tablespaces DATABASE_URL's server lacks.")
         {
-            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile, includeGlobals, updateExistingRoles,
+            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile, includeGlobals, updateExistingRoles, jobs,
         };
         restore.SetAction((r, ct) =>
         {
@@ -35,7 +36,7 @@ internal static class RestoreCommand
             if (named is null && !newest)
                 return Task.FromResult(app.Fail(of is null ? "name the backup to restore, or pass --latest." : "--database goes with --latest.", ExitCodes.BadConfiguration));
             return app.RestoreAsync(new RestoreChoice(named, of), new RestoreOptions(r.GetValue(yes), r.GetValue(inPlace), r.GetValue(noOwner), r.GetValue(noTablespaces), r.GetValue(identityFile),
-                r.GetValue(includeGlobals), r.GetValue(updateExistingRoles)), ct);
+                r.GetValue(includeGlobals), r.GetValue(updateExistingRoles), r.GetValue(jobs)), ct);
         });
         return restore;
     }

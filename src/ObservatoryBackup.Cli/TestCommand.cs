@@ -7,7 +7,7 @@ using ObservatoryBackup.Testing;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup test [OBJECT | --latest] [--verify-only] [--keep] [--no-owner] [--no-tablespaces] [--identity-file FILE]</c>: the spec's restore test.</summary>
+/// <summary><c>obs-backup test [OBJECT | --latest] [--verify-only] [--keep] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--jobs N]</c>: the spec's restore test.</summary>
 internal static class TestCommand
 {
     public static Command Create(Commands app)
@@ -21,9 +21,10 @@ internal static class TestCommand
         var noTablespaces = CommonOptions.NoTablespaces();
         var metricsFile = CommonOptions.MetricsFile();
         var identityFile = CommonOptions.IdentityFile();
+        var jobs = CommonOptions.Jobs();
         var test = new Command("test", "Prove a backup restores: restore it into a scratch database on the server of DATABASE_URL and check every table's row count; the scratch database is dropped afterwards.")
         {
-            testObject, latest, database, verifyOnly, keep, noOwner, noTablespaces, metricsFile, identityFile,
+            testObject, latest, database, verifyOnly, keep, noOwner, noTablespaces, metricsFile, identityFile, jobs,
         };
         test.SetAction((r, ct) => r.GetValue(latest) && r.GetValue(testObject) is { } named
             ? Task.FromResult(app.Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration))
@@ -38,7 +39,7 @@ internal static class TestCommand
                 foreach (var m in result.Mismatches)
                     app.Error.WriteLine($"obs-backup: error: {m}");
                 return ExitCodes.Failed;
-            }, overrides: () => new SettingOverrides { MetricsPath = r.GetValue(metricsFile), IdentityFile = r.GetValue(identityFile) }));
+            }, overrides: () => new SettingOverrides { MetricsPath = r.GetValue(metricsFile), IdentityFile = r.GetValue(identityFile), RestoreJobs = r.GetValue(jobs) }));
         return test;
     }
 }

@@ -70,8 +70,13 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? IdentityFile { get; set; }
 
+    /// <summary>Connections to load the backup over: rows are dealt across them and indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores (at most 8).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int? Jobs { get; set; }
+
     /// <summary>The settings these parameters, the storage parameters and the environment give.</summary>
     protected ObsSettings ResolveRestoreSettings(bool needsDatabase, string? metricsPath = null) =>
-        ResolveSettings(needsDatabase, new SettingOverrides { DatabaseUrl = DatabaseUrl, DatabaseCredential = CredentialFrom(DatabaseCredential), PsqlPath = PsqlPath, MetricsPath = metricsPath,
+        ResolveSettings(needsDatabase, new SettingOverrides { DatabaseUrl = DatabaseUrl, DatabaseCredential = CredentialFrom(DatabaseCredential), PsqlPath = PsqlPath, MetricsPath = metricsPath, RestoreJobs = Jobs,
             IdentityFile = IdentityFile is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityFile) });
 }

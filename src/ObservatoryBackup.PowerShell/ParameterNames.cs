@@ -10,6 +10,7 @@ internal static class ParameterNames
         Setting.AccessKey or Setting.SecretKey => "-Credential",
         Setting.OldCredentialKey => "-OldKey",
         Setting.NewCredentialKey => "-NewKey",
+        Setting.RestoreJobs => "-Jobs",
         _ => "-" + setting,
     };
 }

@@ -53,6 +53,15 @@ public sealed record ObsSettings
     /// <summary>How long a ping may take before it is given up.</summary>
     public TimeSpan NotifyTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Connections a restore (or test) loads a backup over: 1 is one psql in dump order; more load rows and build indexes in parallel.</summary>
+    public int RestoreJobs { get; init; } = 1;
+
+    /// <summary>The default number of restore connections is the number of cores, at most this.</summary>
+    public const int MaxDefaultRestoreJobs = 8;
+
+    /// <summary>More connections than this only queue on the server.</summary>
+    public const int MaxRestoreJobs = 64;
+
     /// <summary>The age recipients backups are encrypted to; empty for unencrypted backups.</summary>
     public IReadOnlyList<AgeRecipient> Recipients { get; init; } = [];
 

@@ -28,6 +28,9 @@ public sealed record SettingOverrides
     public IReadOnlyList<string>? ExcludeTableData { get; init; }
 
     public int? KeepLast { get; init; }
+
+    /// <summary>Connections a restore loads over (-Jobs, --jobs).</summary>
+    public int? RestoreJobs { get; init; }
     public int? KeepDaily { get; init; }
     public int? KeepWeekly { get; init; }
     public int? KeepMonthly { get; init; }

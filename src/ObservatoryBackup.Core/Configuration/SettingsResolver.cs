@@ -40,6 +40,7 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
     public const string NotifyUrlVariable = "OBS_NOTIFY_URL";
     public const string PrefixVariable = "OBS_PREFIX";
     public const string KeepLastVariable = "BACKUP_KEEP_LAST";
+    public const string RestoreJobsVariable = "OBS_RESTORE_JOBS";
     public const string KeepDailyVariable = "BACKUP_KEEP_DAILY";
     public const string KeepWeeklyVariable = "BACKUP_KEEP_WEEKLY";
     public const string KeepMonthlyVariable = "BACKUP_KEEP_MONTHLY";
@@ -97,6 +98,7 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         ExcludeTableData = Patterns(Setting.ExcludeTableData, overrides.ExcludeTableData),
         Recipients = ResolveRecipients(overrides.Recipients),
         Identities = ResolveIdentities(overrides.IdentityFile),
+        RestoreJobs = ResolveRestoreJobs(overrides.RestoreJobs),
     };
     }
 
@@ -116,6 +118,16 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
         return Uri.TryCreate(text.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
             ? url
             : throw new ConfigurationException(Setting.NotifyUrl, NotifyUrlVariable, "must be an absolute http:// or https:// URL (the value is not repeated: it holds the check's key).");
+    }
+
+    /// <summary>Connections a restore loads over: the number given, else OBS_RESTORE_JOBS, else the cores (at most <see cref="ObsSettings.MaxDefaultRestoreJobs"/>).</summary>
+    private int ResolveRestoreJobs(int? given)
+    {
+        var value = Value(Setting.RestoreJobs, given?.ToString(CultureInfo.InvariantCulture), RestoreJobsVariable);
+        if (value.Text is null) return Math.Clamp(Environment.ProcessorCount, 1, ObsSettings.MaxDefaultRestoreJobs);
+        return int.TryParse(value.Text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= ObsSettings.MaxRestoreJobs
+            ? n
+            : throw new ConfigurationException(Setting.RestoreJobs, value.Variable, $"must be a whole number of connections from 1 (one psql, in order) to {ObsSettings.MaxRestoreJobs}, not '{value.Text}'.");
     }
 
     /// <summary>A keep rule's count: the one given, else its variable's, else 0 (off).</summary>

@@ -36,4 +36,5 @@ public enum Setting
     ExcludeTable,
     ExcludeTableData,
     Prefix,
+    RestoreJobs,
 }

@@ -100,11 +100,12 @@ public sealed class DatabaseAdmin : IAsyncDisposable
 
     /// <summary>
     /// Rows in <paramref name="qualifiedTable"/>, a name as pg_dump writes it (schema-qualified, quoted
-    /// where needed); null when there is no such table.
+    /// where needed), not counting tables that inherit from it (their rows are in their own COPY
+    /// blocks); null when there is no such table.
     /// </summary>
     public async Task<long?> CountRowsAsync(string qualifiedTable, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM {qualifiedTable}", _connection);
+        await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM ONLY {qualifiedTable}", _connection);
         try
         {
             return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;

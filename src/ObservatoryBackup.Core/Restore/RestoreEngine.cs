@@ -357,7 +357,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     }
 
     private SqlLoader Loader(string psql, string objectName) =>
-        new(psql, Db, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, ObjectName = objectName, Identities = settings.Identities };
+        new(psql, Db, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, ObjectName = objectName, Identities = settings.Identities, Jobs = settings.RestoreJobs };
 
     /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried.</summary>
     private async Task ProveLoadedAsync(string database, string objectName, DumpSummary summary, string outcome, CancellationToken ct)

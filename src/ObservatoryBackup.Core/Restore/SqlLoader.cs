@@ -12,7 +12,7 @@ namespace ObservatoryBackup.Restore;
 
 /// <summary>
 /// Loads a backup into a database as a pipeline: decompress (<see cref="BackupSource"/>) → check
-/// (<see cref="DumpGate"/>) → load (<see cref="PsqlProcess"/>, ON_ERROR_STOP), reporting
+/// (<see cref="DumpGate"/>) → load (<see cref="PsqlProcess"/>, ON_ERROR_STOP; or over several connections, <see cref="ParallelLoad"/>), reporting
 /// progress. A forbidden psql meta-command never reaches psql. <see cref="LoadVerifiedAsync"/> verifies the
 /// backup on its way in (one pass instead of two). With
 /// <see cref="NoOwner"/>, ownership and privileges are left out.
@@ -61,6 +61,9 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
 
     /// <summary>The age identities that open an encrypted backup (its name says: <see cref="BackupKey.IsEncrypted"/>); null when none were configured.</summary>
     public IReadOnlyList<Encryption.AgeIdentity>? Identities { get; init; }
+
+    /// <summary>Connections to load over: 1 is one psql in dump order; more deal rows and build indexes in parallel (<see cref="ParallelLoad"/>).</summary>
+    public int Jobs { get; init; } = 1;
 
     /// <summary>The backup being loaded, for messages.</summary>
     public string? ObjectName { get; init; }
@@ -116,7 +119,9 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     {
         try
         {
-            return await new PsqlProcess(psqlPath, server.WithDatabase(database)).RunAsync(gate, ct).ConfigureAwait(false);
+            return Jobs > 1
+                ? await new ParallelLoad(psqlPath, server.WithDatabase(database), Jobs, log, sink.Progress).RunAsync(gate, ct).ConfigureAwait(false)
+                : await new PsqlProcess(psqlPath, server.WithDatabase(database)).RunAsync(gate, ct).ConfigureAwait(false);
         }
         catch (Exception) when (gate.Failure is not null)
         {
