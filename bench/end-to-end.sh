@@ -9,6 +9,10 @@
 #   measured backup is deleted at once, so the store holds one at a time.
 # Prints a table with each ratio; removes everything it started and made. Measures; never fails a build.
 # AB=age RUNS=7 bash bench/end-to-end.sh measures only what encryption costs, in alternating pairs.
+# AB=restore bash bench/end-to-end.sh measures the restores of issue 21 in alternating rounds (gunzip | psql,
+#   obs-backup restore --jobs 1, 2, 4, and pg_dump -Fc restored by pg_restore -j 2), after the backups (limit, gzip, zstd).
+# ENTROPY=realistic makes the database of research records (text bodies from a large vocabulary, URLs,
+#   JSON, hashes) that gzip -6 shrinks about 3.4:1, instead of the default's easier 5.5:1.
 set -euo pipefail
 gb=${1:-1}
 runs=${RUNS:-3}
@@ -48,8 +52,15 @@ export OBS_PG_DUMP=$pg_bin OBS_PSQL=$pg_bin OBS_LOG_FORMAT=json BACKUP_RETENTION
 unset OBS_COMPRESSION OBS_METRICS_FILE
 
 rows=$(( gb * 2200000 ))
-say "making a database of about $gb GB ($rows rows of dump-like content)"
 "$pg_bin/psql" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE bench"
+if [ "${ENTROPY:-}" = realistic ]; then
+rows=$(( gb * 1200000 ))
+say "making a database of about $gb GB ($rows rows of research records: realistic entropy, bench/research_records.py)"
+"$pg_bin/psql" -q -v ON_ERROR_STOP=1 -d bench -c "CREATE TABLE content (id bigint, uuid uuid, created timestamptz, url text, title text, body text, meta jsonb, sha text)"
+python3 "$root/bench/research_records.py" "$rows" | "$pg_bin/psql" -q -v ON_ERROR_STOP=1 -d bench -c "COPY content FROM STDIN"
+"$pg_bin/psql" -q -v ON_ERROR_STOP=1 -d bench -c "ALTER TABLE content ADD PRIMARY KEY (id)" -c "CREATE INDEX content_created ON content (created)"
+else
+say "making a database of about $gb GB ($rows rows of dump-like content)"
 "$pg_bin/psql" -q -v ON_ERROR_STOP=1 -d bench <<SQL
 CREATE TABLE content (id bigint PRIMARY KEY, uuid uuid, created timestamptz, url text, title text, body text, meta jsonb);
 INSERT INTO content
@@ -60,6 +71,7 @@ SELECT g, md5(g::text)::uuid, timestamptz '2026-01-01' + g * interval '7 seconds
        jsonb_build_object('lang', (ARRAY['da','en','de'])[1 + g % 3], 'score', g % 1000, 'tags', jsonb_build_array(g % 13, g % 17))
 FROM generate_series(1, $rows) g;
 SQL
+fi
 export DATABASE_URL="postgresql://observatory:$password@127.0.0.1:$pg_port/bench"
 db_size=$("$pg_bin/psql" -At -d bench -c "SELECT pg_database_size('bench')")
 
@@ -103,6 +115,60 @@ if [ "${AB:-}" = age ]; then
     a=$(printf '%s\n' "${sealed[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
     printf '%s: plain %s s, age %s s (median of %s pairs): %+.1f%%   plain runs: %s   age runs: %s\n' \
       "$codec" "$p" "$a" "$runs" "$(echo "($a / $p - 1) * 100" | bc -l)" "${plain[*]}" "${sealed[*]}"
+  done
+  exit 0
+fi
+
+# AB=restore: issue 21's restores, in alternating rounds (a restore's checkpoint slows the next one,
+# whichever it is), each the median of its rounds; the backups first, for the same data's figures.
+if [ "${AB:-}" = restore ]; then
+  backups=()
+  backups+=("$(measure limit bash -c "'$pg_bin/pg_dump' -d bench > /dev/null")")
+  gzip6=$(runs=1 measure gzip6 bash -c "'$pg_bin/pg_dump' -d bench | gzip -6 > '$work/dump.sql.gz'")
+  backups+=("$(measure cli-gzip "$cli" backup)")
+  backups+=("$(measure cli-zstd "$cli" backup --compression zstd)")
+  "$pg_bin/pg_dump" -Fc -d bench -f "$work/dump.custom"
+  "$cli" backup > "$work/out"; name=$(uploaded_name)
+  sql_bytes=$(gunzip < "$work/dump.sql.gz" | wc -c)
+  declare -A took=() peak=()
+  restore_with() { # label, command...: one timed run into a fresh database "restored"
+    "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" >/dev/null
+    local label=$1; shift
+    read -r secs kib < <(measure_once "$@")
+    took[$label]="${took[$label]:-} $secs"; (( kib > ${peak[$label]:-0} )) && peak[$label]=$kib
+    "$pg_bin/psql" -q -c "CHECKPOINT" >/dev/null
+  }
+  restore_url="postgresql://observatory:$password@127.0.0.1:$pg_port/restored"
+  for ((n = 0; n < runs; n++)); do
+    "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" -c "CREATE DATABASE restored" >/dev/null
+    restore_with plain bash -c "gunzip < '$work/dump.sql.gz' | '$pg_bin/psql' -q -X -v ON_ERROR_STOP=1 -d restored > /dev/null"
+    restore_with jobs1 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 1
+    restore_with jobs2 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 2
+    restore_with jobs4 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 4
+    "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" -c "CREATE DATABASE restored" >/dev/null
+    restore_with pgrestore2 "$pg_bin/pg_restore" -j 2 -d restored "$work/dump.custom"
+  done
+  restore_with jobs8 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 8 # memory at the most connections the default gives
+  median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | sed -n "$(( ($(tr ' ' '\n' <<<"$1" | grep -c .) + 1) / 2 ))p"; }
+  limit=$(awk '{print $2}' <<<"${backups[0]}")
+  printf '\nDatabase %s MB on disk (%s), dump %s MB, gzip -6 %.1f:1; %s cores; %s; medians of %s alternating rounds\n\n' \
+    "$(( db_size / 1000000 ))" "${ENTROPY:-default}" "$(( sql_bytes / 1000000 ))" "$(echo "$sql_bytes / $(stat -c %s "$work/dump.sql.gz")" | bc -l)" "$(nproc)" "$(date -u +%Y-%m-%d)" "$runs"
+  printf '| %-44s | %8s | %8s | %12s | %s\n' "" "wall s" "ratio" "peak RSS MB" "runs"
+  printf '|%s|%s|%s|%s|\n' "----------------------------------------------" "----------" "----------" "--------------"
+  for line in "${backups[@]}"; do
+    read -r label secs rss _ <<<"$line"
+    case $label in limit) what='backup: pg_dump > /dev/null (the limit)' ;; cli-gzip) what='backup: obs-backup backup (gzip 4)' ;; cli-zstd) what='backup: obs-backup backup --compression zstd' ;; esac
+    printf '| %-44s | %8s | %7.2fx | %12s |\n' "$what" "$secs" "$(echo "$secs / $limit" | bc -l)" "$(( rss / 1024 ))"
+  done
+  base=$(median "${took[plain]}")
+  for label in plain jobs1 jobs2 jobs4 jobs8 pgrestore2; do
+    case $label in
+      plain) what='restore: gunzip | psql' ;; jobs1) what='restore: obs-backup restore --jobs 1' ;;
+      jobs2) what='restore: obs-backup restore --jobs 2 (default)' ;; jobs4) what='restore: obs-backup restore --jobs 4' ;;
+      jobs8) what='restore: obs-backup restore --jobs 8 (1 run)' ;; pgrestore2) what='restore: pg_restore -j 2 (from pg_dump -Fc)' ;;
+    esac
+    m=$(median "${took[$label]}")
+    printf '| %-44s | %8s | %7.2fx | %12s |%s\n' "$what" "$m" "$(echo "$m / $base" | bc -l)" "$(( ${peak[$label]} / 1024 ))" "${took[$label]}"
   done
   exit 0
 fi

@@ -62,6 +62,22 @@ public static class DumpEntry
         return referenced is null ? null : (table, referenced);
     }
 
+    /// <summary>
+    /// The table an index's or a constraint's statement reads (<c>CREATE … INDEX … ON [ONLY] t</c>,
+    /// <c>ALTER TABLE [ONLY] t ADD …</c>), as written; null for any other statement.
+    /// </summary>
+    public static string? TableOf(string sql)
+    {
+        var alter = sql.IndexOf("ALTER TABLE ", StringComparison.Ordinal);
+        var create = sql.IndexOf("CREATE ", StringComparison.Ordinal);
+        string rest;
+        if (alter >= 0 && (create < 0 || alter < create)) rest = sql[(alter + "ALTER TABLE ".Length)..];
+        else if (create >= 0 && sql.IndexOf(" ON ", create, StringComparison.Ordinal) is var on and >= 0) rest = sql[(on + " ON ".Length)..];
+        else return null;
+        if (rest.StartsWith("ONLY ", StringComparison.Ordinal)) rest = rest["ONLY ".Length..];
+        return QualifiedName(rest);
+    }
+
     /// <summary>The name at the start of <paramref name="text"/>, up to a space or '(' outside double quotes.</summary>
     private static string? QualifiedName(string text)
     {

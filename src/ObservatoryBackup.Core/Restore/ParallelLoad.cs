@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Logging;
@@ -9,15 +8,17 @@ namespace ObservatoryBackup.Restore;
 
 /// <summary>
 /// Loads pg_dump's plain SQL over several psql connections as it streams, where one psql runs it in
-/// order. The statements before the data run in order on the first connection. Each COPY block's
-/// rows (a line each in pg_dump's text format) are dealt across every connection in runs of
-/// <see cref="BatchBytes"/>, each connection running its own <c>COPY … FROM stdin</c> into the table.
-/// What follows the data is held (it is DDL, small) and run in waves once the input ends: indexes and
+/// order. The statements before the data run in order on one connection. Each COPY block's rows (a
+/// line each in pg_dump's text format) are dealt across N connections in runs of
+/// <see cref="BatchBytes"/>, each running its own <c>COPY … FROM stdin</c> into the table. What
+/// follows the data is held (it is DDL, small) and run in waves once the input ends: indexes and
 /// constraints in parallel, then foreign keys in parallel (those sharing a table on one connection),
-/// then everything else in dump order on the first connection. A statement the load cannot place
-/// runs in order. Every connection starts with the dump's own session settings (the lines before
-/// its first entry, which hold the restore's <c>\restrict</c> line), and each dealt entry carries
-/// the <c>SET</c> lines in force where the dump wrote it. The first connection to fail stops all.
+/// then everything else in dump order on one connection; a statement the load cannot place runs in
+/// order. Each phase has connections of its own, and the next phase starts only when every one of
+/// them has exited 0: nothing waits on what psql prints. Every connection starts with the dump's
+/// session settings (the lines before its first entry, with the restore's <c>\restrict</c> line),
+/// and each entry dealt carries the <c>SET</c> lines in force where pg_dump wrote it. The first
+/// connection to fail stops all.
 /// </summary>
 internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jobs, EventLog log, Action<TransferProgress>? progress)
 {
@@ -33,24 +34,29 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
 
     private sealed record Entry(string Type, byte[] Sql);
 
-    private PsqlWorker[] _workers = [];
     private readonly CancellationTokenSource _abort = new();
+    private readonly List<PsqlWorker> _all = [];
     private PsqlWorker? _firstFailed;
+    private CancellationToken _ct;
+
+    // the connections of the phase running
+    private PsqlWorker[] _workers = [];
 
     // the dump as it is read
     private readonly PlainDumpReader _reader = new();
     private Phase _phase = Phase.Schema;
     private readonly MemoryStream _prelude = new();
     private bool _preludeDone;
-    private readonly bool[] _started = new bool[64];
-    private bool _inOrder; // the rest of the dump goes to the first connection, as it comes
-    private bool _firstDirty; // statements sent to the first connection since it last synced
+    private bool _inOrder; // the rest of the dump goes to one connection, as it comes
 
     // the COPY block being dealt
     private byte[]? _batch;
     private int _batchLength;
     private int _target;
     private bool _rowOpen;
+    private string _copyTable = "";
+    private long _copyRows;
+    private readonly Dictionary<string, long> _rowsPerTable = new(StringComparer.Ordinal);
 
     // the statements after the data, held
     private readonly List<Entry> _held = [];
@@ -65,17 +71,19 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     public async Task<(int ExitCode, string StandardError)> RunAsync(Stream sql, CancellationToken ct)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _abort.Token);
-        var marker = "obs-sync-" + RandomNumberGenerator.GetHexString(16, lowercase: true) + "-";
-        _workers = [.. Enumerable.Range(0, jobs).Select(i => new PsqlWorker(psqlPath, database, i, marker, Ended, linked.Token))];
-        _started[0] = true;
+        _ct = linked.Token;
         log.Info("restore_phase", ("phase", "schema"), ("connections", jobs));
         try
         {
-            await ReadAsync(sql, linked.Token).ConfigureAwait(false);
-            await RunHeldAsync(linked.Token).ConfigureAwait(false);
-            foreach (var worker in _workers) worker.Close();
-            var results = await Task.WhenAll(_workers.Select(w => w.Run)).ConfigureAwait(false);
-            return results.FirstOrDefault(r => r.ExitCode != 0) is { ExitCode: not 0 } failed ? failed : (0, "");
+            _workers = [Start()];
+            await ReadAsync(sql, _ct).ConfigureAwait(false);
+            if (await EndPhaseAsync().ConfigureAwait(false) is { } failed) return failed;
+            return await RunHeldAsync().ConfigureAwait(false) ?? (0, "");
+        }
+        catch (PhaseFailed phase)
+        {
+            await StopAllAsync().ConfigureAwait(false);
+            return phase.Result;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested && _firstFailed is { } failed)
         {
@@ -90,6 +98,14 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         }
     }
 
+    /// <summary>A new connection of the running phase, given the dump's session settings.</summary>
+    private PsqlWorker Start()
+    {
+        var worker = new PsqlWorker(psqlPath, database, Ended, _ct, _prelude.ToArray());
+        _all.Add(worker);
+        return worker;
+    }
+
     private void Ended(PsqlWorker worker)
     {
         if (worker.Closed && worker.Result is { ExitCode: 0 }) return;
@@ -97,10 +113,20 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         _abort.Cancel();
     }
 
+    /// <summary>Closes the running phase's connections and waits for each to exit; the first failure, or null when all exited 0.</summary>
+    private async Task<(int ExitCode, string StandardError)?> EndPhaseAsync()
+    {
+        await FlushBatchAsync(rotate: false).ConfigureAwait(false);
+        foreach (var worker in _workers) worker.Close();
+        var results = await Task.WhenAll(_workers.Select(w => w.Run)).ConfigureAwait(false);
+        _workers = [];
+        return results.FirstOrDefault(r => r.ExitCode != 0) is { ExitCode: not 0 } failed ? failed : null;
+    }
+
     private async Task StopAllAsync()
     {
         await _abort.CancelAsync().ConfigureAwait(false);
-        foreach (var worker in _workers)
+        foreach (var worker in _all)
         {
             worker.Close();
             try { await worker.Run.ConfigureAwait(false); }
@@ -122,8 +148,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             {
                 if (_reader.InCopyData && !_inOrder)
                 {
-                    var used = await CopyDataAsync(chunk[at..], carry, ct).ConfigureAwait(false);
-                    at += used;
+                    at += await CopyDataAsync(chunk[at..], carry).ConfigureAwait(false);
                     if (carry.Count > 0) break;
                     continue;
                 }
@@ -133,16 +158,16 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
                     carry.AddRange(chunk.Span[at..]);
                     break;
                 }
-                await LineAsync(chunk.Slice(at, newline + 1), ct).ConfigureAwait(false);
+                await LineAsync(chunk.Slice(at, newline + 1)).ConfigureAwait(false);
                 at += newline + 1;
             }
         }
-        if (carry.Count > 0) await LineAsync(carry.ToArray(), ct).ConfigureAwait(false);
+        if (carry.Count > 0) await LineAsync(carry.ToArray()).ConfigureAwait(false);
         _reader.Complete();
     }
 
     /// <summary>Rows of the open COPY block, dealt; returns how much of <paramref name="data"/> was used (up to the block's end).</summary>
-    private async Task<int> CopyDataAsync(ReadOnlyMemory<byte> data, List<byte> carry, CancellationToken ct)
+    private async Task<int> CopyDataAsync(ReadOnlyMemory<byte> data, List<byte> carry)
     {
         var span = data.Span;
         if (!_rowOpen)
@@ -157,7 +182,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             {
                 var end = span.IndexOf((byte)'\n');
                 if (end < 0) { carry.AddRange(span); return data.Length; }
-                await EndCopyAsync(data[..(end + 1)], ct).ConfigureAwait(false);
+                await EndCopyAsync(data[..(end + 1)]).ConfigureAwait(false);
                 return end + 1;
             }
         }
@@ -172,108 +197,102 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             if (last >= 0 && tail.Length is > 0 and < 3 && @"\."u8.StartsWith(tail)) take = last + 1;
         }
         if (take < rows) carry.AddRange(span[take..rows]);
-        await DealAsync(data[..take], ct).ConfigureAwait(false);
+        await DealAsync(data[..take]).ConfigureAwait(false);
         return rows;
     }
 
     /// <summary>Appends rows to the current connection's run; a run ends at a row's end once it is <see cref="BatchBytes"/> long.</summary>
-    private async Task DealAsync(ReadOnlyMemory<byte> rows, CancellationToken ct)
+    private async Task DealAsync(ReadOnlyMemory<byte> rows)
     {
         while (!rows.IsEmpty)
         {
             _batch ??= ArrayPool<byte>.Shared.Rent(BatchBytes + (1 << 16));
-            var room = _batch.Length - _batchLength;
-            var part = rows[..Math.Min(room, rows.Length)];
+            var part = rows[..Math.Min(_batch.Length - _batchLength, rows.Length)];
             part.CopyTo(_batch.AsMemory(_batchLength));
             _batchLength += part.Length;
             rows = rows[part.Length..];
-            var span = part.Span;
-            Rows += span.Count((byte)'\n');
-            _rowOpen = span[^1] != '\n';
+            var lines = part.Span.Count((byte)'\n');
+            (Rows, _copyRows) = (Rows + lines, _copyRows + lines);
+            _rowOpen = part.Span[^1] != '\n';
             if (_batchLength >= BatchBytes || _batchLength == _batch.Length)
-                await FlushBatchAsync(rotate: !_rowOpen, ct).ConfigureAwait(false);
+                await FlushBatchAsync(rotate: !_rowOpen).ConfigureAwait(false);
         }
     }
 
-    private async Task FlushBatchAsync(bool rotate, CancellationToken ct)
+    private async Task FlushBatchAsync(bool rotate)
     {
         if (_batch is not null && _batchLength > 0)
         {
-            await StartAsync(_target, ct).ConfigureAwait(false);
             var (batch, length) = (_batch, _batchLength);
             (_batch, _batchLength) = (null, 0);
-            await _workers[_target].SendAsync(batch, length, ct).ConfigureAwait(false);
+            await _workers[_target].SendAsync(batch, length, _ct).ConfigureAwait(false);
         }
-        if (rotate) _target = (_target + 1) % _workers.Length;
+        if (rotate && _workers.Length > 0) _target = (_target + 1) % _workers.Length;
     }
 
-    private async Task StartCopyAsync(ReadOnlyMemory<byte> copyLine, CancellationToken ct)
+    private async Task StartCopyAsync(ReadOnlyMemory<byte> copyLine)
     {
         if (_phase == Phase.Schema)
         {
+            // every table exists before any row is loaded: the schema's connection has exited 0
+            if (await EndPhaseAsync().ConfigureAwait(false) is { } failed) throw new PhaseFailed(failed);
             _phase = Phase.Data;
-            log.Info("restore_phase", ("phase", "data"), ("connections", _workers.Length));
+            _workers = [.. Enumerable.Range(0, jobs).Select(_ => Start())];
+            log.Info("restore_phase", ("phase", "data"), ("connections", jobs));
         }
-        // the table must exist for every connection: what the first one was given has run
-        if (_firstDirty)
-        {
-            await _workers[0].SyncAsync(ct).ConfigureAwait(false);
-            _firstDirty = false;
-        }
-        for (var i = 0; i < _workers.Length; i++)
-        {
-            await StartAsync(i, ct).ConfigureAwait(false);
-            await _workers[i].WriteAsync(copyLine, ct).ConfigureAwait(false);
-        }
-        _rowOpen = false;
+        _preludeDone = true;
+        (_copyTable, _copyRows, _rowOpen) = (_reader.OpenCopyTable ?? "", 0, false);
+        foreach (var worker in _workers) await worker.WriteAsync(copyLine, _ct).ConfigureAwait(false);
     }
 
-    private async Task EndCopyAsync(ReadOnlyMemory<byte> endLine, CancellationToken ct)
+    private async Task EndCopyAsync(ReadOnlyMemory<byte> endLine)
     {
         _reader.Read(endLine.Span);
-        await FlushBatchAsync(rotate: true, ct).ConfigureAwait(false);
-        foreach (var worker in _workers) await worker.WriteAsync(endLine, ct).ConfigureAwait(false);
+        _rowsPerTable[_copyTable] = _rowsPerTable.GetValueOrDefault(_copyTable) + _copyRows;
+        await FlushBatchAsync(rotate: true).ConfigureAwait(false);
+        foreach (var worker in _workers) await worker.WriteAsync(endLine, _ct).ConfigureAwait(false);
     }
 
     /// <summary>A whole line outside COPY data (with its newline, but for a last line without one).</summary>
-    private async Task LineAsync(ReadOnlyMemory<byte> line, CancellationToken ct)
+    private async Task LineAsync(ReadOnlyMemory<byte> line)
     {
         var atStatement = _reader.AtStatement;
         var wasInCopy = _reader.InCopyData;
         _reader.Read(line.Span);
         if (wasInCopy)
         {
-            // in order from here (a held-back dump): COPY data goes with its statement to the first connection
-            await ToFirstAsync(line, ct).ConfigureAwait(false);
+            // in order from here: COPY data goes with its statement to the one connection
+            await _workers[0].WriteAsync(line, _ct).ConfigureAwait(false);
             return;
         }
         var type = atStatement ? DumpEntry.TypeOf(line.Span) : null;
         if (type is not null)
         {
             _preludeDone = true;
-            if (_phase == Phase.Data && !DumpEntry.IsData(type) && !_inOrder) await BeginPostDataAsync(ct).ConfigureAwait(false);
+            if (_phase == Phase.Data && !DumpEntry.IsData(type) && !_inOrder) await BeginPostDataAsync().ConfigureAwait(false);
             if (_phase == Phase.PostData && !_inOrder) NewEntry(type);
         }
         if (atStatement) Session(line.Span);
 
         if (_reader.InCopyData && !_inOrder)
         {
-            await StartCopyAsync(line, ct).ConfigureAwait(false);
+            await StartCopyAsync(line).ConfigureAwait(false);
             return;
         }
         if (_phase == Phase.PostData && !_inOrder)
         {
             _entry!.Write(line.Span);
             _heldBytes += line.Length;
-            if (_heldBytes > MaxHeldBytes) await GoInOrderAsync(ct).ConfigureAwait(false);
+            if (_heldBytes > MaxHeldBytes) await GoInOrderAsync().ConfigureAwait(false);
             return;
         }
         if (!_preludeDone)
         {
-            if (_prelude.Length + line.Length > PreludeLimit) await GoInOrderAsync(ct).ConfigureAwait(false);
+            if (_prelude.Length + line.Length > PreludeLimit) _inOrder = _preludeDone = true;
             else _prelude.Write(line.Span);
         }
-        await ToFirstAsync(line, ct).ConfigureAwait(false);
+        // the schema, and the statements between COPY blocks, in order on one connection
+        await _workers[0].WriteAsync(line, _ct).ConfigureAwait(false);
     }
 
     /// <summary>Keeps the session settings the dump's SET lines give, for entries dealt to other connections.</summary>
@@ -286,26 +305,11 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         _sessionLines = string.Concat(_session.Values);
     }
 
-    private async Task ToFirstAsync(ReadOnlyMemory<byte> line, CancellationToken ct)
+    /// <summary>The data are in: every connection that loaded rows has exited 0 before an index reads them.</summary>
+    private async Task BeginPostDataAsync()
     {
-        _firstDirty = true;
-        await _workers[0].WriteAsync(line, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Gives connection <paramref name="i"/> the dump's session settings before its first statement.</summary>
-    private async Task StartAsync(int i, CancellationToken ct)
-    {
-        if (_started[i]) return;
-        _started[i] = true;
-        await _workers[i].WriteAsync(_prelude.ToArray(), ct).ConfigureAwait(false);
-    }
-
-    /// <summary>The data are in: every connection has loaded its rows before an index reads them.</summary>
-    private async Task BeginPostDataAsync(CancellationToken ct)
-    {
+        if (await EndPhaseAsync().ConfigureAwait(false) is { } failed) throw new PhaseFailed(failed);
         _phase = Phase.PostData;
-        await FlushBatchAsync(rotate: false, ct).ConfigureAwait(false);
-        await SyncAllAsync(ct).ConfigureAwait(false);
         log.Info("restore_phase", ("phase", "data_loaded"), ("rows", Rows));
         _entry = new MemoryStream();
         _entryType = "";
@@ -326,45 +330,40 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         _entry = null;
     }
 
-    /// <summary>Runs what is held, and everything after, in order on the first connection.</summary>
-    private async Task GoInOrderAsync(CancellationToken ct)
+    /// <summary>Runs what is held, and everything after, in order on one connection.</summary>
+    private async Task GoInOrderAsync()
     {
-        if (_inOrder) return;
         _inOrder = true;
-        _preludeDone = true;
         EndEntry();
-        log.Info("restore_phase", ("phase", "in_order"), ("reason", "more post-data SQL than a parallel load holds, or an unusually long prelude"));
-        foreach (var entry in _held) await ToFirstAsync(entry.Sql, ct).ConfigureAwait(false);
+        log.Info("restore_phase", ("phase", "in_order"), ("reason", "more post-data SQL than a parallel load holds"));
+        _workers = [Start()];
+        foreach (var entry in _held) await _workers[0].WriteAsync(entry.Sql, _ct).ConfigureAwait(false);
         _held.Clear();
     }
 
-    private async Task SyncAllAsync(CancellationToken ct)
-    {
-        await Task.WhenAll(_workers.Where((_, i) => _started[i]).Select(w => w.SyncAsync(ct))).ConfigureAwait(false);
-        _firstDirty = false;
-    }
-
     /// <summary>The statements after the data: indexes and constraints in parallel, then foreign keys, then the rest in order.</summary>
-    private async Task RunHeldAsync(CancellationToken ct)
+    private async Task<(int ExitCode, string StandardError)?> RunHeldAsync()
     {
-        if (_phase != Phase.PostData || _inOrder) return;
+        if (_phase != Phase.PostData || _inOrder) return null;
         EndEntry();
-        var indexes = _held.Where(e => DumpEntry.WaveOf(e.Type) == PostDataWave.Indexes).ToList();
-        await WaveAsync("indexes", [.. indexes.Select(e => new[] { e })], ct).ConfigureAwait(false);
+        var indexes = _held.Where(e => DumpEntry.WaveOf(e.Type) == PostDataWave.Indexes).Select(e => new[] { e }).ToList();
+        if (await WaveAsync("indexes", indexes).ConfigureAwait(false) is { } failed) return failed;
 
         // foreign keys sharing a table go to one connection, one after another: two locking the same tables in turn could deadlock
         var keys = _held.Where(e => DumpEntry.WaveOf(e.Type) == PostDataWave.ForeignKeys).ToList();
         var unplaced = keys.Where(k => DumpEntry.ForeignKeyTables(Encoding.UTF8.GetString(k.Sql)) is null).ToHashSet();
-        await WaveAsync("foreign_keys", GroupByTables(keys.Except(unplaced).ToList()), ct).ConfigureAwait(false);
+        if (await WaveAsync("foreign_keys", GroupByTables([.. keys.Except(unplaced)])).ConfigureAwait(false) is { } keyFailed) return keyFailed;
 
         var rest = _held.Where(e => DumpEntry.WaveOf(e.Type) == PostDataWave.InOrder || unplaced.Contains(e)).ToList();
         log.Info("restore_phase", ("phase", "in_order"), ("statements", rest.Count));
-        foreach (var entry in rest) await ToFirstAsync(entry.Sql, ct).ConfigureAwait(false);
+        _workers = [Start()];
+        foreach (var entry in rest) await _workers[0].WriteAsync(entry.Sql, _ct).ConfigureAwait(false);
+        return await EndPhaseAsync().ConfigureAwait(false);
     }
 
     private static List<Entry[]> GroupByTables(List<Entry> keys)
     {
-        var group = new Dictionary<string, int>(StringComparer.Ordinal);
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
         var parent = Enumerable.Range(0, keys.Count).ToArray();
         int Find(int i) => parent[i] == i ? i : parent[i] = Find(parent[i]);
         for (var i = 0; i < keys.Count; i++)
@@ -372,33 +371,51 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             var (table, referenced) = DumpEntry.ForeignKeyTables(Encoding.UTF8.GetString(keys[i].Sql))!.Value;
             foreach (var name in new[] { table, referenced })
             {
-                if (group.TryGetValue(name, out var other)) parent[Find(i)] = Find(other);
-                else group[name] = i;
+                if (first.TryGetValue(name, out var other)) parent[Find(i)] = Find(other);
+                else first[name] = i;
             }
         }
         return [.. Enumerable.Range(0, keys.Count).GroupBy(Find).Select(g => g.Select(i => keys[i]).ToArray())];
     }
 
-    /// <summary>Runs <paramref name="units"/> across every connection, each unit's entries in order on one; a connection takes the next unit when it is idle.</summary>
-    private async Task WaveAsync(string phase, List<Entry[]> units, CancellationToken ct)
+    /// <summary>What a unit costs, for sharing a wave out: the rows of the tables it reads, as the dump carried them.</summary>
+    private long Cost(Entry[] unit) => unit.Sum(e =>
     {
-        if (units.Count == 0) return;
-        log.Info("restore_phase", ("phase", phase), ("statements", units.Sum(u => u.Length)));
-        var next = -1;
-        var done = 0;
-        var total = units.Sum(u => u.Length);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await Task.WhenAll(_workers.Select(async (worker, i) =>
+        var sql = Encoding.UTF8.GetString(e.Sql);
+        var tables = DumpEntry.ForeignKeyTables(sql) is { } fk ? new[] { fk.Table, fk.Referenced } : [DumpEntry.TableOf(sql) ?? ""];
+        return 1 + tables.Sum(t => _rowsPerTable.GetValueOrDefault(t));
+    });
+
+    /// <summary>
+    /// Runs <paramref name="units"/> on connections of their own, each unit's entries in order on one:
+    /// the costliest first, each to the connection with the least so far, then waits for every one to exit.
+    /// </summary>
+    private async Task<(int ExitCode, string StandardError)?> WaveAsync(string phase, List<Entry[]> units)
+    {
+        if (units.Count == 0) return null;
+        var statements = units.Sum(u => u.Length);
+        log.Info("restore_phase", ("phase", phase), ("statements", statements), ("connections", Math.Min(jobs, units.Count)));
+        progress?.Invoke(new TransferProgress($"restore: {phase.Replace('_', ' ')} ({statements} statements on {Math.Min(jobs, units.Count)} connections)", 0, statements, TimeSpan.Zero));
+        var shares = new List<Entry[]>[Math.Min(jobs, units.Count)];
+        var load = new long[shares.Length];
+        for (var i = 0; i < shares.Length; i++) shares[i] = [];
+        foreach (var (unit, cost) in units.Select(u => (u, Cost(u))).OrderByDescending(x => x.Item2))
         {
-            int unit;
-            while ((unit = Interlocked.Increment(ref next)) < units.Count)
-            {
-                await StartAsync(i, ct).ConfigureAwait(false);
-                foreach (var entry in units[unit]) await worker.WriteAsync(entry.Sql, ct).ConfigureAwait(false);
-                await worker.SyncAsync(ct).ConfigureAwait(false);
-                var finished = Interlocked.Add(ref done, units[unit].Length);
-                progress?.Invoke(new TransferProgress($"restore: {phase.Replace('_', ' ')} ({finished} of {total} statements)", finished, total, clock.Elapsed, finished == total));
-            }
-        })).ConfigureAwait(false);
+            var least = Array.IndexOf(load, load.Min());
+            shares[least].Add(unit);
+            load[least] += cost;
+        }
+        _workers = [.. shares.Select(_ => Start())];
+        for (var i = 0; i < shares.Length; i++)
+            foreach (var entry in shares[i].SelectMany(u => u)) await _workers[i].WriteAsync(entry.Sql, _ct).ConfigureAwait(false);
+        var failed = await EndPhaseAsync().ConfigureAwait(false);
+        progress?.Invoke(new TransferProgress($"restore: {phase.Replace('_', ' ')}", statements, statements, TimeSpan.Zero, Completed: true));
+        return failed;
+    }
+
+    /// <summary>A phase's connection failed while the dump was being read: the load stops with its error.</summary>
+    private sealed class PhaseFailed((int ExitCode, string StandardError) result) : Exception("A phase of the parallel load failed.")
+    {
+        public (int ExitCode, string StandardError) Result { get; } = result;
     }
 }

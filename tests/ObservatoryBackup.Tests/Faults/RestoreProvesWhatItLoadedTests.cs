@@ -40,9 +40,10 @@ public class RestoreProvesWhatItLoadedTests(Servers servers) : IntegrationTest(s
     }
 
     [Theory]
-    [InlineData("cat > /dev/null; exit 0")] // reads everything, loads nothing
-    [InlineData("exit 0")]                  // stops reading at once: the rest of the stream is still checked, without a race
-    public async Task A_psql_that_exits_0_without_loading_swaps_nothing_in_and_fails_the_test(string body)
+    [InlineData("cat > /dev/null; exit 0", 1)] // reads everything, loads nothing
+    [InlineData("exit 0", 1)]                  // stops reading at once: the rest of the stream is still checked, without a race
+    [InlineData("cat > /dev/null; exit 0", 3)] // the same over three connections: each phase waits for its psqls to exit, never on their output
+    public async Task A_psql_that_exits_0_without_loading_swaps_nothing_in_and_fails_the_test(string body, int jobs)
     {
         var (source, target, bucket) = (Servers.UniqueName("src"), Servers.UniqueName("tgt"), Servers.UniqueName("bkt"));
         await SampleDatabase.CreateAsync(Pg, source, rows: 20);
@@ -50,7 +51,7 @@ public class RestoreProvesWhatItLoadedTests(Servers servers) : IntegrationTest(s
         var digest = await Pg.ContentDigestAsync(target);
         var backup = await BackupAsync(SettingsFor(source, bucket));
         using var psql = new FakeTool("psql", body);
-        var settings = SettingsFor(target, bucket) with { PsqlPath = new ToolPath(psql.Path) };
+        var settings = SettingsFor(target, bucket) with { PsqlPath = new ToolPath(psql.Path), RestoreJobs = jobs };
         var log = new RecordingLog();
 
         var ex = await Assert.ThrowsAsync<ObsBackupException>(() => RestoreAsync(settings, backup.ObjectName, log: log));
