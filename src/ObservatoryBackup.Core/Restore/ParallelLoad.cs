@@ -214,9 +214,29 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             var lines = part.Span.Count((byte)'\n');
             (Rows, _copyRows) = (Rows + lines, _copyRows + lines);
             _rowOpen = part.Span[^1] != '\n';
-            if (_batchLength >= BatchBytes || _batchLength == _batch.Length)
-                await FlushBatchAsync(rotate: !_rowOpen).ConfigureAwait(false);
+            if (_batchLength >= BatchBytes) await CutBatchAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Sends the run's whole rows to its connection and moves on to the next, the start of a row
+    /// still open carried into the next run (its rest goes where its start goes). A run without a
+    /// row's end (one huge row) goes as it is, and the row stays with its connection.
+    /// </summary>
+    private async Task CutBatchAsync()
+    {
+        var end = _batch.AsSpan(0, _batchLength).LastIndexOf((byte)'\n') + 1;
+        if (end == 0)
+        {
+            await FlushBatchAsync(rotate: false).ConfigureAwait(false);
+            return;
+        }
+        var (full, length) = (_batch!, _batchLength);
+        _batch = ArrayPool<byte>.Shared.Rent(BatchBytes + (1 << 16));
+        _batchLength = length - end;
+        full.AsSpan(end, _batchLength).CopyTo(_batch);
+        await _workers[_target].SendAsync(full, end, _ct).ConfigureAwait(false);
+        _target = (_target + 1) % _workers.Length;
     }
 
     private async Task FlushBatchAsync(bool rotate)
@@ -274,6 +294,13 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         }
         if (atStatement) Session(line.Span);
 
+        if (_reader.InCopyData && !_inOrder && _phase == Phase.PostData)
+        {
+            // data after the indexes is not how pg_dump writes: everything from here runs in order
+            await GoInOrderAsync().ConfigureAwait(false);
+            await _workers[0].WriteAsync(line, _ct).ConfigureAwait(false);
+            return;
+        }
         if (_reader.InCopyData && !_inOrder)
         {
             await StartCopyAsync(line).ConfigureAwait(false);
@@ -335,7 +362,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     {
         _inOrder = true;
         EndEntry();
-        log.Info("restore_phase", ("phase", "in_order"), ("reason", "more post-data SQL than a parallel load holds"));
+        log.Info("restore_phase", ("phase", "in_order"), ("reason", "more post-data SQL than a parallel load holds, or data after it"));
         _workers = [Start()];
         foreach (var entry in _held) await _workers[0].WriteAsync(entry.Sql, _ct).ConfigureAwait(false);
         _held.Clear();

@@ -1,0 +1,177 @@
+using System.Text;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Restore;
+using ObservatoryBackup.Tests.Fixtures;
+
+namespace ObservatoryBackup.Tests.Unit;
+
+/// <summary>
+/// How a parallel load shares a dump out, seen through psqls that only write down what they were
+/// given (one file per connection, in the order the connections started), whatever sizes the reads come in.
+/// </summary>
+public class ParallelLoadTests
+{
+    private static string Dump(int rows)
+    {
+        var sql = new StringBuilder("""
+            --
+            -- PostgreSQL database dump
+            --
+
+            \restrict KEY
+            SET statement_timeout = 0;
+            SELECT pg_catalog.set_config('search_path', '', false);
+
+            --
+            -- Name: t; Type: TABLE; Schema: public; Owner: o
+            --
+
+            CREATE TABLE public.t (id integer, body text);
+
+            --
+            -- Name: u; Type: TABLE; Schema: public; Owner: o
+            --
+
+            CREATE TABLE public.u (id integer);
+
+            --
+            -- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: o
+            --
+
+            COPY public.t (id, body) FROM stdin;
+
+            """);
+        for (var i = 0; i < rows; i++) sql.Append(i).Append('\t').Append(i % 7 == 0 ? @"\\." : "row\\t" + new string('x', i % 300)).Append('\n');
+        sql.Append("""
+            \.
+
+
+            --
+            -- Data for Name: u; Type: TABLE DATA; Schema: public; Owner: o
+            --
+
+            COPY public.u (id) FROM stdin;
+            \.
+
+
+            SELECT pg_catalog.setval('public.s', 5, true);
+
+            --
+            -- Name: t t_pkey; Type: CONSTRAINT; Schema: public; Owner: o
+            --
+
+            ALTER TABLE ONLY public.t
+                ADD CONSTRAINT t_pkey PRIMARY KEY (id);
+
+            --
+            -- Name: t_body; Type: INDEX; Schema: public; Owner: o
+            --
+
+            SET default_tablespace = fast;
+
+            CREATE INDEX t_body ON public.t USING btree (body);
+
+            --
+            -- Name: t_id2; Type: INDEX; Schema: public; Owner: o
+            --
+
+            CREATE INDEX t_id2 ON public.t USING btree (id);
+
+            --
+            -- Name: u u_t; Type: FK CONSTRAINT; Schema: public; Owner: o
+            --
+
+            ALTER TABLE ONLY public.u
+                ADD CONSTRAINT u_t FOREIGN KEY (id) REFERENCES public.t(id);
+
+            --
+            -- Name: TABLE t; Type: ACL; Schema: public; Owner: o
+            --
+
+            GRANT SELECT ON TABLE public.t TO reader;
+
+            --
+            -- PostgreSQL database dump complete
+            --
+
+            """);
+        return sql.ToString();
+    }
+
+    /// <summary>The rows of table t's COPY block in what a connection was given: the lines up to the one that is exactly "\.".</summary>
+    private static List<string> Block(string given) =>
+        given.Split('\n').SkipWhile(l => l != "COPY public.t (id, body) FROM stdin;").Skip(1).TakeWhile(l => l != "\\.").ToList();
+
+    /// <summary>Hands out its bytes in reads of 1 to 13 bytes: every line and marker split every way.</summary>
+    private sealed class TrickleStream(byte[] data) : Streams.ReadOnlyStream
+    {
+        private int _at;
+        private readonly Random _sizes = new(7);
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = Math.Min(Math.Min(count, _sizes.Next(1, 14)), data.Length - _at);
+            Array.Copy(data, _at, buffer, offset, n);
+            _at += n;
+            return n;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            var n = Math.Min(Math.Min(buffer.Length, _sizes.Next(1, 14)), data.Length - _at);
+            data.AsMemory(_at, n).CopyTo(buffer);
+            _at += n;
+            return ValueTask.FromResult(n);
+        }
+
+        public override long Position { get => _at; set => throw new NotSupportedException(); }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Schema_in_order_then_rows_dealt_then_waves_each_with_the_sessions_settings(bool trickle)
+    {
+        using var psql = new FakeTool("psql", """cat > "$(dirname "$0")/$(date +%s%N)-$$.sql" """);
+        var dump = Dump(rows: 8000); // about 1.3 MB of rows: runs of 256 KiB reach every connection
+        var bytes = Encoding.UTF8.GetBytes(dump);
+        var log = new RecordingLog();
+        var load = new ParallelLoad(psql.Path, DatabaseUrl.Parse("postgresql://u:p@127.0.0.1:1/db"), 3, new EventLog(log, TimeProvider.System), null);
+
+        var (exitCode, _) = await load.RunAsync(trickle ? new TrickleStream(bytes) : new MemoryStream(bytes), default);
+
+        Assert.Equal(0, exitCode);
+        var files = Directory.GetFiles(Path.GetDirectoryName(psql.Path)!, "*.sql").Order(StringComparer.Ordinal).Select(File.ReadAllText).ToList();
+        // one for the schema, three for the rows, three for the key and the two indexes, one for the foreign key, one for the rest
+        Assert.Equal(9, files.Count);
+        var (schema, data, rest) = (files[0], files[1..4], files[8]);
+        Assert.Contains("CREATE TABLE public.t", schema);
+        Assert.DoesNotContain("COPY", schema);
+        var prelude = "\\restrict KEY\nSET statement_timeout = 0;\nSELECT pg_catalog.set_config('search_path', '', false);\n";
+        Assert.All(files, f => Assert.Contains(prelude, f));
+
+        // every row once, each connection's COPY blocks whole
+        var expected = dump.Split('\n').SkipWhile(l => !l.StartsWith("COPY public.t", StringComparison.Ordinal)).Skip(1).TakeWhile(l => l != "\\.").ToList();
+        var dealt = new List<string>();
+        foreach (var part in data)
+        {
+            Assert.Contains("COPY public.t (id, body) FROM stdin;\n", part);
+            Assert.Contains("COPY public.u (id) FROM stdin;\n\\.\n", part);
+            dealt.AddRange(Block(part));
+        }
+        Assert.Equal(expected.Order(StringComparer.Ordinal), dealt.Order(StringComparer.Ordinal));
+        Assert.All(data, part => Assert.NotEmpty(Block(part)));
+        Assert.Single(data, part => part.Contains("SELECT pg_catalog.setval", StringComparison.Ordinal)); // between COPY blocks: one connection, in order
+
+        // the waves: the key and the index each with the SET lines in force where the dump wrote them
+        var waves = files[4..7];
+        Assert.Contains(waves, w => w.Contains("ADD CONSTRAINT t_pkey PRIMARY KEY") && !w.Contains("default_tablespace"));
+        Assert.Contains(waves, w => w.Contains("CREATE INDEX t_body") && w.Contains("SET default_tablespace = fast;\n"));
+        // pg_dump sets the tablespace only when it changes: the next entry inherits it, and carries it with it
+        Assert.Contains(waves, w => w.Contains("CREATE INDEX t_id2") && w.IndexOf("SET default_tablespace = fast;\n", StringComparison.Ordinal) is >= 0 and var at && at < w.IndexOf("CREATE INDEX t_id2", StringComparison.Ordinal));
+        Assert.Contains("ADD CONSTRAINT u_t FOREIGN KEY", files[7]);
+        Assert.Contains("GRANT SELECT ON TABLE public.t TO reader;", rest);
+        Assert.Equal(8000L, (long)log.Events.Single(e => e.Name == "restore_phase" && (string)e["phase"]! == "data_loaded")["rows"]!);
+    }
+}
