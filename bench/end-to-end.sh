@@ -51,10 +51,10 @@ export MINIO_ENDPOINT=127.0.0.1:$s3_port MINIO_ACCESS_KEY=BENCHACCESSKEY000001 M
 export OBS_PG_DUMP=$pg_bin OBS_PSQL=$pg_bin OBS_LOG_FORMAT=json BACKUP_RETENTION_DAYS=0
 unset OBS_COMPRESSION OBS_METRICS_FILE
 
-rows=$(( gb * 2200000 ))
+rows=${ROWS:-$(( gb * 2200000 ))} # ROWS: a smaller database, to try the script
 "$pg_bin/psql" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE bench"
 if [ "${ENTROPY:-}" = realistic ]; then
-rows=$(( gb * 1200000 ))
+rows=${ROWS:-$(( gb * 1200000 ))}
 say "making a database of about $gb GB ($rows rows of research records: realistic entropy, bench/research_records.py)"
 "$pg_bin/psql" -q -v ON_ERROR_STOP=1 -d bench -c "CREATE TABLE content (id bigint, uuid uuid, created timestamptz, url text, title text, body text, meta jsonb, sha text)"
 python3 "$root/bench/research_records.py" "$rows" | "$pg_bin/psql" -q -v ON_ERROR_STOP=1 -d bench -c "COPY content FROM STDIN"
@@ -130,22 +130,28 @@ if [ "${AB:-}" = restore ]; then
   "$pg_bin/pg_dump" -Fc -d bench -f "$work/dump.custom"
   "$cli" backup > "$work/out"; name=$(uploaded_name)
   sql_bytes=$(gunzip < "$work/dump.sql.gz" | wc -c)
-  declare -A took=() peak=()
+  declare -A took=() peak=() own=() all=()
+  busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; } # jiffies the machine spent working
   restore_with() { # label, command...: one timed run into a fresh database "restored"
-    "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" >/dev/null
     local label=$1; shift
-    read -r secs kib < <(measure_once "$@")
+    "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" >/dev/null
+    # gunzip | psql and pg_restore load into an existing database; obs-backup creates its own
+    case $label in plain|pgrestore2) "$pg_bin/psql" -q -c "CREATE DATABASE restored" >/dev/null ;; esac
+    local before; before=$(busy)
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > "$work/out" 2>"$work/err" || { say "$* failed:"; cat "$work/err" >&2; exit 1; }
+    local after; after=$(busy)
+    read -r secs kib user sys < "$work/time"
     took[$label]="${took[$label]:-} $secs"; (( kib > ${peak[$label]:-0} )) && peak[$label]=$kib
+    # CPU seconds: the command with its children (psql, gunzip), and the whole machine (so the server too)
+    own[$label]="${own[$label]:-} $(echo "$user + $sys" | bc -l)"; all[$label]="${all[$label]:-} $(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)"
     "$pg_bin/psql" -q -c "CHECKPOINT" >/dev/null
   }
   restore_url="postgresql://observatory:$password@127.0.0.1:$pg_port/restored"
   for ((n = 0; n < runs; n++)); do
-    "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" -c "CREATE DATABASE restored" >/dev/null
     restore_with plain bash -c "gunzip < '$work/dump.sql.gz' | '$pg_bin/psql' -q -X -v ON_ERROR_STOP=1 -d restored > /dev/null"
     restore_with jobs1 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 1
     restore_with jobs2 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 2
     restore_with jobs4 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 4
-    "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" -c "CREATE DATABASE restored" >/dev/null
     restore_with pgrestore2 "$pg_bin/pg_restore" -j 2 -d restored "$work/dump.custom"
   done
   restore_with jobs8 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 8 # memory at the most connections the default gives
@@ -164,11 +170,12 @@ if [ "${AB:-}" = restore ]; then
   for label in plain jobs1 jobs2 jobs4 jobs8 pgrestore2; do
     case $label in
       plain) what='restore: gunzip | psql' ;; jobs1) what='restore: obs-backup restore --jobs 1' ;;
-      jobs2) what='restore: obs-backup restore --jobs 2 (default)' ;; jobs4) what='restore: obs-backup restore --jobs 4' ;;
+      jobs2) what='restore: obs-backup restore --jobs 2' ;; jobs4) what='restore: obs-backup restore --jobs 4' ;;
       jobs8) what='restore: obs-backup restore --jobs 8 (1 run)' ;; pgrestore2) what='restore: pg_restore -j 2 (from pg_dump -Fc)' ;;
     esac
     m=$(median "${took[$label]}")
-    printf '| %-44s | %8s | %7.2fx | %12s |%s\n' "$what" "$m" "$(echo "$m / $base" | bc -l)" "$(( ${peak[$label]} / 1024 ))" "${took[$label]}"
+    printf '| %-44s | %8s | %7.2fx | %12s |%s (CPU s, command: %s; machine: %s)\n' "$what" "$m" "$(echo "$m / $base" | bc -l)" "$(( ${peak[$label]} / 1024 ))" "${took[$label]}" \
+      "$(printf '%.1f ' ${own[$label]})" "$(printf '%.1f ' ${all[$label]})"
   done
   exit 0
 fi
