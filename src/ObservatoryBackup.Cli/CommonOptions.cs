@@ -15,7 +15,7 @@ internal static class CommonOptions
 
     public static Option<int?> Jobs() => new("--jobs")
     {
-        Description = "Connections to load the backup over: rows dealt across them, indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores (at most 8).",
+        Description = "Connections to load the backup over: rows dealt across them, indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores less one (one is left for decompressing and checking), at most 8.",
     };
 
     public static Option<string?> MetricsFile() => new("--metrics-file") { Description = "Write node_exporter textfile metrics to this .prom file (default: OBS_METRICS_FILE)." };

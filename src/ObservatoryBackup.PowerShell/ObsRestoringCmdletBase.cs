@@ -70,7 +70,7 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? IdentityFile { get; set; }
 
-    /// <summary>Connections to load the backup over: rows are dealt across them and indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores (at most 8).</summary>
+    /// <summary>Connections to load the backup over: rows are dealt across them and indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores less one (one is left for decompressing and checking), at most 8.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
     public int? Jobs { get; set; }

@@ -56,7 +56,7 @@ public sealed record ObsSettings
     /// <summary>Connections a restore (or test) loads a backup over: 1 is one psql in dump order; more load rows and build indexes in parallel.</summary>
     public int RestoreJobs { get; init; } = 1;
 
-    /// <summary>The default number of restore connections is the number of cores, at most this.</summary>
+    /// <summary>The default number of restore connections is the number of cores less one, at most this.</summary>
     public const int MaxDefaultRestoreJobs = 8;
 
     /// <summary>More connections than this only queue on the server.</summary>

@@ -120,11 +120,15 @@ public sealed class SettingsResolver(IReadOnlyDictionary<string, string?> enviro
             : throw new ConfigurationException(Setting.NotifyUrl, NotifyUrlVariable, "must be an absolute http:// or https:// URL (the value is not repeated: it holds the check's key).");
     }
 
-    /// <summary>Connections a restore loads over: the number given, else OBS_RESTORE_JOBS, else the cores (at most <see cref="ObsSettings.MaxDefaultRestoreJobs"/>).</summary>
+    /// <summary>
+    /// Connections a restore loads over: the number given, else OBS_RESTORE_JOBS, else the cores less one (at least 1, at most
+    /// <see cref="ObsSettings.MaxDefaultRestoreJobs"/>): one core goes to decompressing and checking the dump, and on two cores a
+    /// second connection made realistic data slower to restore (bench/README.md).
+    /// </summary>
     private int ResolveRestoreJobs(int? given)
     {
         var value = Value(Setting.RestoreJobs, given?.ToString(CultureInfo.InvariantCulture), RestoreJobsVariable);
-        if (value.Text is null) return Math.Clamp(Environment.ProcessorCount, 1, ObsSettings.MaxDefaultRestoreJobs);
+        if (value.Text is null) return Math.Clamp(Environment.ProcessorCount - 1, 1, ObsSettings.MaxDefaultRestoreJobs);
         return int.TryParse(value.Text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= ObsSettings.MaxRestoreJobs
             ? n
             : throw new ConfigurationException(Setting.RestoreJobs, value.Variable, $"must be a whole number of connections from 1 (one psql, in order) to {ObsSettings.MaxRestoreJobs}, not '{value.Text}'.");

@@ -226,4 +226,17 @@ public class SettingsResolverTests
 
         Assert.Equal(("OLDKEY", "NEWKEY"), (oldKey.Text, newKey.Text));
     }
+
+    [Fact]
+    public void Restore_jobs_default_to_the_cores_less_one_and_a_bad_count_names_its_variable()
+    {
+        Assert.Equal(Math.Clamp(Environment.ProcessorCount - 1, 1, 8), Resolve(Minimal()).RestoreJobs);
+        Assert.Equal(3, Resolve(new(Minimal()) { ["OBS_RESTORE_JOBS"] = "3" }).RestoreJobs);
+        Assert.Equal(5, Resolve(new(Minimal()) { ["OBS_RESTORE_JOBS"] = "3" }, new SettingOverrides { RestoreJobs = 5 }).RestoreJobs);
+        foreach (var bad in new[] { "0", "65", "two" })
+        {
+            var ex = Assert.Throws<ConfigurationException>(() => Resolve(new(Minimal()) { ["OBS_RESTORE_JOBS"] = bad }));
+            Assert.Contains("OBS_RESTORE_JOBS", ex.Message, StringComparison.Ordinal);
+        }
+    }
 }
