@@ -66,8 +66,6 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         RunAsync(needsDatabase: true, async (settings, log) =>
         {
             var server = new ServerBackup(settings, log) { Parallel = parallel, IncludeGlobals = globals.Include, IncludeRolePasswords = globals.RolePasswords };
-            // --include-globals alone: the globals and DATABASE_URL's database
-            if (selection.Names.Count == 0 && !selection.All) selection = selection with { Names = [settings.Database!.Database] };
             var result = await server.RunAsync(await server.SelectAsync(selection, ct), dryRun, null, ct);
             foreach (var failed in result.Databases.Where(d => !d.Succeeded))
                 stderr.WriteLine($"obs-backup: error: {failed.Subject}: {failed.Failure!.Message}");

@@ -184,8 +184,8 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     private void BackUpServer(ObsSettings settings)
     {
         var server = new ServerBackup(settings, Log) { Parallel = Parallel, IncludeGlobals = IncludeGlobals || AllDatabases, IncludeRolePasswords = IncludeRolePasswords };
-        // -IncludeGlobals alone: the globals and -DatabaseUrl's database
-        var selection = new DatabaseSelection(Database ?? (AllDatabases ? [] : [settings.Database!.Database]), AllDatabases, ExcludeDatabase ?? []);
+        // -IncludeGlobals alone selects no database: the engine takes -DatabaseUrl's
+        var selection = new DatabaseSelection(Database ?? [], AllDatabases, ExcludeDatabase ?? []);
         var databases = Run(ct => server.SelectAsync(selection, ct));
         var host = $"{settings.Database!.Host}:{settings.Database.Port}";
         var globals = server.IncludeGlobals ? "the globals and " : "";

@@ -321,7 +321,7 @@ public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProv
 
     private void WriteMetrics(params (string Name, double Value)[] samples)
     {
-        if (settings.MetricsPath is { } path) MetricsWriter.Write(_log, path, Globals ? BackupKey.GlobalsToken : Db.Database, settings.Storage.Bucket, samples);
+        if (settings.MetricsPath is { } path) MetricsWriter.Write(_log, path, BackupKey.MetricsLabel(Subject), settings.Storage.Bucket, samples);
     }
 
     private BackupDataException AlreadyExists(string objectName) =>

@@ -31,9 +31,13 @@ public sealed class ServerBackup(ObsSettings settings, IBackupLog sink, TimeProv
 
     private DatabaseUrl Server => settings.Database ?? throw new InvalidOperationException("A backup needs a database URL.");
 
-    /// <summary>The databases <paramref name="selection"/> names on the server, connecting as the URL's user to the maintenance database.</summary>
+    /// <summary>
+    /// The databases <paramref name="selection"/> names on the server, connecting as the URL's user to the maintenance database;
+    /// a selection of none (a run for the globals) is the URL's own database.
+    /// </summary>
     public async Task<IReadOnlyList<string>> SelectAsync(DatabaseSelection selection, CancellationToken ct)
     {
+        if (selection.Names.Count == 0 && !selection.All) selection = selection with { Names = [Server.Database] };
         // the URL's own database need not exist: the server's maintenance database lists them all
         await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(Server, ct, "backup").ConfigureAwait(false);
         var databases = await selection.ResolveAsync(admin, ct).ConfigureAwait(false);

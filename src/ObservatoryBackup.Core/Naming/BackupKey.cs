@@ -44,6 +44,9 @@ public static partial class BackupKey
             $"{prefix}{t:yyyy}/{t:MM}/{t:dd}/{(database == Globals ? GlobalsToken : Encode(database))}_{t:yyyyMMdd}_{t:HHmmss}{SuffixOf(codec)}{(encrypted ? EncryptedSuffix : "")}");
     }
 
+    /// <summary>How metrics label a backup's database: its name, or <see cref="GlobalsToken"/> for the globals (an empty label is no label).</summary>
+    public static string MetricsLabel(string database) => database == Globals ? GlobalsToken : database;
+
     /// <summary>Whether the name is a globals backup's (roles, memberships, tablespaces), under any prefix.</summary>
     public static bool IsGlobals(string objectName) =>
         Scheme().Match(objectName) is { Success: true } m && m.Groups[4].Value == GlobalsToken;

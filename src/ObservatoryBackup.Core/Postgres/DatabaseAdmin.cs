@@ -149,14 +149,18 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         StringsAsync("SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate", Url.Database, ct);
 
     /// <summary>The first column of every row <paramref name="sql"/> returns.</summary>
-    private async Task<IReadOnlyList<string>> StringsAsync(string sql, string database, CancellationToken ct)
+    private async Task<IReadOnlyList<string>> StringsAsync(string sql, string database, CancellationToken ct) =>
+        await QueryAsync(sql, database, r => r.GetString(0), ct).ConfigureAwait(false);
+
+    /// <summary>Every row <paramref name="sql"/> returns, as <paramref name="row"/> reads it; a failure is translated naming <paramref name="database"/>.</summary>
+    private async Task<List<T>> QueryAsync<T>(string sql, string database, Func<NpgsqlDataReader, T> row, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, _connection);
-        var values = new List<string>();
+        var values = new List<T>();
         try
         {
             await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false)) values.Add(reader.GetString(0));
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) values.Add(row(reader));
         }
         catch (NpgsqlException ex)
         {
@@ -169,13 +173,13 @@ public sealed class DatabaseAdmin : IAsyncDisposable
     public async Task<DatabaseProperties> DatabasePropertiesAsync(CancellationToken ct)
     {
         const string Self = "(SELECT oid FROM pg_database WHERE datname = current_database())";
-        var rows = await RowsAsync($"""
+        var rows = await QueryAsync($"""
             SELECT 'owner', pg_get_userbyid(datdba), (datacl IS NULL)::text FROM pg_database WHERE oid = {Self}
             UNION ALL SELECT 'setting', NULL, c FROM pg_db_role_setting s, unnest(s.setconfig) c WHERE s.setdatabase = {Self} AND s.setrole = 0
             UNION ALL SELECT 'role_setting', r.rolname, c FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole, unnest(s.setconfig) c WHERE s.setdatabase = {Self}
             UNION ALL SELECT 'grant', CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee) END, a.privilege_type || ' ' || a.is_grantable::text
                 FROM pg_database d, aclexplode(d.datacl) a WHERE d.oid = {Self}
-            """, ct).ConfigureAwait(false);
+            """, _connection.Database, r => (Kind: r.GetString(0), Name: r.IsDBNull(1) ? null : r.GetString(1), Value: r.GetString(2)), ct).ConfigureAwait(false);
         static (string Name, string Value) Split(string config) => config.IndexOf('=') is var at and > 0 ? (config[..at], config[(at + 1)..]) : (config, "");
         var owner = rows.Single(r => r.Kind == "owner");
         return new DatabaseProperties(owner.Name!,
@@ -183,23 +187,6 @@ public sealed class DatabaseAdmin : IAsyncDisposable
             [.. rows.Where(r => r.Kind == "role_setting").Select(r => (Role: r.Name!, Config: Split(r.Value))).Select(s => new RoleSetting(s.Role, s.Config.Name, s.Config.Value))],
             owner.Value == "true" ? null
                 : [.. rows.Where(r => r.Kind == "grant").Select(r => new DatabaseGrant(r.Name, r.Value.Split(' ')[0], r.Value.EndsWith(" true", StringComparison.Ordinal)))]);
-    }
-
-    private async Task<List<(string Kind, string? Name, string Value)>> RowsAsync(string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, _connection);
-        var rows = new List<(string, string?, string)>();
-        try
-        {
-            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2)));
-        }
-        catch (NpgsqlException ex)
-        {
-            throw Translate(ex, Url, _connection.Database);
-        }
-        return rows;
     }
 
     /// <summary>Names of the server's roles.</summary>

@@ -11,6 +11,9 @@ namespace ObservatoryBackup.Postgres;
 /// </summary>
 public sealed class PsqlProcess(string psqlPath, DatabaseUrl database)
 {
+    /// <summary>How every restore runs psql: no psqlrc, no prompt for a password, and the first failing statement ends it.</summary>
+    internal static readonly string[] Options = ["--no-psqlrc", "--quiet", "--no-password", "--set", "ON_ERROR_STOP=1"];
+
     /// <summary>
     /// A key for psql's <c>\restrict</c>: once given it, psql refuses every meta-command but
     /// <c>\unrestrict</c> with this key, which no backup can know.
@@ -32,7 +35,7 @@ public sealed class PsqlProcess(string psqlPath, DatabaseUrl database)
             finally { pumped.TrySetResult(); }
         });
         // stdout is drained: psql dies of a broken pipe if nobody reads the results of the dump's SELECTs
-        var result = await PgCommand.RunAsync(psqlPath, ["--no-psqlrc", "--quiet", "--no-password", "--set", "ON_ERROR_STOP=1"], database,
+        var result = await PgCommand.RunAsync(psqlPath, [.. Options], database,
             input, PipeTarget.ToStream(Stream.Null), ct).ConfigureAwait(false);
         // psql ran, so the pump did: it ends at once when psql's stdin is closed, and only then is the stream the caller's again
         await pumped.Task.ConfigureAwait(false);

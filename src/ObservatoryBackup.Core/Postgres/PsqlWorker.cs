@@ -34,7 +34,7 @@ internal sealed class PsqlWorker
             try
             {
                 // stdout is drained: psql dies of a broken pipe if nobody reads the results of the dump's SELECTs
-                Result = await PgCommand.RunAsync(psqlPath, ["--no-psqlrc", "--quiet", "--no-password", "--set", "ON_ERROR_STOP=1"],
+                Result = await PgCommand.RunAsync(psqlPath, PsqlProcess.Options,
                     database, input, PipeTarget.ToStream(Stream.Null), ct).ConfigureAwait(false);
                 return Result.Value;
             }

@@ -32,7 +32,16 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
 
     private enum Phase { Schema, Data, PostData }
 
-    private sealed record Entry(string Type, byte[] Sql);
+    /// <summary>A held entry, and the tables its statement names: the foreign key's two it locks, or the one an index reads (its cost).</summary>
+    private sealed record Entry(string Type, byte[] Sql, (string Table, string Referenced)? ForeignKey, string[] Tables)
+    {
+        public static Entry Of(string type, byte[] sql)
+        {
+            var text = Encoding.UTF8.GetString(sql);
+            var key = DumpEntry.ForeignKeyTables(text);
+            return new(type, sql, key, key is { } fk ? [fk.Table, fk.Referenced] : [DumpEntry.TableOf(text) ?? ""]);
+        }
+    }
 
     private readonly CancellationTokenSource _abort = new();
     private readonly List<PsqlWorker> _all = [];
@@ -353,7 +362,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
 
     private void EndEntry()
     {
-        if (_entry is { Length: > 0 }) _held.Add(new Entry(_entryType, _entry.ToArray()));
+        if (_entry is { Length: > 0 }) _held.Add(Entry.Of(_entryType, _entry.ToArray()));
         _entry = null;
     }
 
@@ -378,7 +387,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
 
         // foreign keys sharing a table go to one connection, one after another: two locking the same tables in turn could deadlock
         var keys = _held.Where(e => DumpEntry.WaveOf(e.Type) == PostDataWave.ForeignKeys).ToList();
-        var unplaced = keys.Where(k => DumpEntry.ForeignKeyTables(Encoding.UTF8.GetString(k.Sql)) is null).ToHashSet();
+        var unplaced = keys.Where(k => k.ForeignKey is null).ToHashSet();
         if (await WaveAsync("foreign_keys", GroupByTables([.. keys.Except(unplaced)])).ConfigureAwait(false) is { } keyFailed) return keyFailed;
 
         var rest = _held.Where(e => DumpEntry.WaveOf(e.Type) == PostDataWave.InOrder || unplaced.Contains(e)).ToList();
@@ -395,7 +404,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         int Find(int i) => parent[i] == i ? i : parent[i] = Find(parent[i]);
         for (var i = 0; i < keys.Count; i++)
         {
-            var (table, referenced) = DumpEntry.ForeignKeyTables(Encoding.UTF8.GetString(keys[i].Sql))!.Value;
+            var (table, referenced) = keys[i].ForeignKey!.Value;
             foreach (var name in new[] { table, referenced })
             {
                 if (first.TryGetValue(name, out var other)) parent[Find(i)] = Find(other);
@@ -406,12 +415,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     }
 
     /// <summary>What a unit costs, for sharing a wave out: the rows of the tables it reads, as the dump carried them.</summary>
-    private long Cost(Entry[] unit) => unit.Sum(e =>
-    {
-        var sql = Encoding.UTF8.GetString(e.Sql);
-        var tables = DumpEntry.ForeignKeyTables(sql) is { } fk ? new[] { fk.Table, fk.Referenced } : [DumpEntry.TableOf(sql) ?? ""];
-        return 1 + tables.Sum(t => _rowsPerTable.GetValueOrDefault(t));
-    });
+    private long Cost(Entry[] unit) => unit.Sum(e => 1 + e.Tables.Sum(t => _rowsPerTable.GetValueOrDefault(t)));
 
     /// <summary>
     /// Runs <paramref name="units"/> on connections of their own, each unit's entries in order on one:

@@ -76,7 +76,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             var psql = await SqlLoader.LocatePsqlAsync(settings, _log, admin.ServerVersion, ct).ConfigureAwait(false);
             await RemoveLeftoversAsync(admin, ct).ConfigureAwait(false);
             using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
-            var stored = await StatAsync(store, objectName, ct).ConfigureAwait(false);
+            var stored = await store.RequireAsync(objectName, ct).ConfigureAwait(false);
             await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
             // the roles first, so that the database's owners and grants have someone to name
             (string ObjectName, GlobalsOutcome Outcome)? globals = IncludeGlobals ? await RestoreGlobalsOfAsync(store, stored, ct).ConfigureAwait(false) : null;
@@ -110,11 +110,6 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         }
     }
 
-    private async Task<StoredBackup> StatAsync(BackupStore store, string objectName, CancellationToken ct) =>
-        await store.StatAsync(objectName, ct).ConfigureAwait(false)
-        ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
-            $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
-
     /// <summary>A globals backup on its own: the server's missing roles, memberships and tablespaces; no database is touched.</summary>
     private async Task<RestoreResult> RestoreGlobalsAsync(string objectName, CancellationToken ct)
     {
@@ -124,7 +119,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         try
         {
             using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
-            var stored = await StatAsync(store, objectName, ct).ConfigureAwait(false);
+            var stored = await store.RequireAsync(objectName, ct).ConfigureAwait(false);
             var (size, sqlSize, outcome) = await ApplyGlobalsAsync(store, stored, ct).ConfigureAwait(false);
             _log.Info("restore_finished", ("status", "success"), ("object_name", objectName), ("database", BackupKey.Globals));
             return new RestoreResult
@@ -170,11 +165,8 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     {
         await using var admin = await DatabaseLock.AcquireAsync(Db, BackupKey.Globals, DatabaseLock.Run.Restore, ct).ConfigureAwait(false);
         await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
-        _log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
         // small, and proven whole before a statement runs: nothing is changed by a damaged or crafted backup
-        var summary = await store.ReadAsync(stored.ObjectName, stored.Size, sink.Progress,
-            (stream, token) => BackupVerifier.VerifyAsync(stream, stored.ObjectName, stored.Size, settings.Identities, token), ct).ConfigureAwait(false);
-        summary.LogVerified(_log, stored.ObjectName);
+        var summary = await BackupVerifier.VerifyStoredAsync(store, stored, settings.Identities, sink.Progress, _log, ct).ConfigureAwait(false);
         var outcome = await new GlobalsRestore(_log) { UpdateExistingRoles = UpdateExistingRoles, NoTablespaces = NoTablespaces }
             .ApplyAsync(admin, stored.ObjectName, summary.Globals!, ct).ConfigureAwait(false);
         _log.Info("globals_restored", ("object_name", stored.ObjectName), ("roles_created", outcome.RolesCreated.ToArray()),

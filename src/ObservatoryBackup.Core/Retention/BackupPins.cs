@@ -40,8 +40,6 @@ public sealed class BackupPins(StorageSettings storage, IBackupLog sink, TimePro
     private async Task<StoredBackup> ExistingAsync(BackupStore store, string objectName, CancellationToken ct)
     {
         BackupKey.ValidateForRestore(objectName, storage.Prefix);
-        return await store.StatAsync(objectName, ct).ConfigureAwait(false)
-            ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
-                $"No backup '{objectName}' in bucket '{storage.Bucket}' at {storage.Endpoint}: nothing to pin.");
+        return await store.RequireAsync(objectName, ct, ": nothing to pin").ConfigureAwait(false);
     }
 }

@@ -70,6 +70,13 @@ public sealed class BackupStore : IDisposable
     /// <summary>Size, time and ETag of one object, or null when it does not exist.</summary>
     public Task<StoredBackup?> StatAsync(string objectName, CancellationToken ct) => Objects.StatAsync(objectName, ct);
 
+    /// <summary>Size, time and ETag of a backup that must exist: <c>BackupNotFound</c> otherwise, naming it, the bucket and the endpoint.</summary>
+    /// <param name="consequence">What its absence means for the caller, said after the message (", nothing to pin").</param>
+    public async Task<StoredBackup> RequireAsync(string objectName, CancellationToken ct, string consequence = "") =>
+        await StatAsync(objectName, ct).ConfigureAwait(false)
+        ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
+            $"No backup '{objectName}' in bucket '{Settings.Bucket}' at {Settings.Endpoint}{consequence}.");
+
     public Task DeleteAsync(string objectName, CancellationToken ct) => Objects.DeleteAsync(objectName, ct);
 
     /// <summary>

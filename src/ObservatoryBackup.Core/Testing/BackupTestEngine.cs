@@ -44,9 +44,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
         {
             BackupKey.ValidateForRestore(objectName, settings.Storage.Prefix);
             using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
-            var stored = await store.StatAsync(objectName, ct).ConfigureAwait(false)
-                ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
-                    $"No backup '{objectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
+            var stored = await store.RequireAsync(objectName, ct).ConfigureAwait(false);
             await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
             // a globals backup is not loaded anywhere (its roles would be the server's): it is proven whole, every statement one pg_dumpall writes
             var result = (verifyOnly || BackupKey.IsGlobals(objectName)
@@ -76,10 +74,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
 
     private async Task<BackupTestResult> VerifyAsync(BackupStore store, StoredBackup stored, CancellationToken ct)
     {
-        _log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
-        var summary = await store.ReadAsync(stored.ObjectName, stored.Size, sink.Progress,
-            (stream, token) => BackupVerifier.VerifyAsync(stream, stored.ObjectName, stored.Size, settings.Identities, token), ct).ConfigureAwait(false);
-        summary.LogVerified(_log, stored.ObjectName);
+        var summary = await BackupVerifier.VerifyStoredAsync(store, stored, settings.Identities, sink.Progress, _log, ct).ConfigureAwait(false);
         return Result(stored, summary, verifyOnly: true, [], database: null, kept: false);
     }
 
@@ -124,7 +119,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
     private void WriteMetrics(string objectName, (string Name, double Value)[] samples)
     {
         if (settings.MetricsPath is { } path)
-            MetricsWriter.Write(_log, path, BackupKey.TryParse(objectName, settings.Storage.Prefix)?.Database switch { BackupKey.Globals => BackupKey.GlobalsToken, var d => d ?? "" },
+            MetricsWriter.Write(_log, path, BackupKey.TryParse(objectName, settings.Storage.Prefix) is { } parsed ? BackupKey.MetricsLabel(parsed.Database) : "",
                 settings.Storage.Bucket, samples);
     }
 

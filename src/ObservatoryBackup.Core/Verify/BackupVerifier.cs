@@ -1,7 +1,9 @@
 using ObservatoryBackup.Encryption;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
+using ObservatoryBackup.Store;
 using ObservatoryBackup.Streams;
 
 namespace ObservatoryBackup.Verify;
@@ -26,6 +28,17 @@ public static class BackupVerifier
         // whatever follows the first gzip member or zstd frame counts too: a backup is exactly one
         await layers.FeedRestAsync(check, ct).ConfigureAwait(false);
         return layers.Finish(check, expectedSize);
+    }
+
+    /// <summary>Reads <paramref name="stored"/> from the store and proves it whole as it streams (logged as download_start, backup_verified).</summary>
+    public static async Task<DumpSummary> VerifyStoredAsync(BackupStore store, StoredBackup stored, IReadOnlyList<AgeIdentity>? identities,
+        Action<TransferProgress>? progress, EventLog log, CancellationToken ct)
+    {
+        log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
+        var summary = await store.ReadAsync(stored.ObjectName, stored.Size, progress,
+            (stream, token) => VerifyAsync(stream, stored.ObjectName, stored.Size, identities, token), ct).ConfigureAwait(false);
+        summary.LogVerified(log, stored.ObjectName);
+        return summary;
     }
 
     /// <summary>A read-only pass-through that counts bytes and keeps the last eight: the gzip trailer.</summary>
