@@ -12,11 +12,8 @@ unset DATABASE_URL BACKUP_RETENTION_DAYS $(compgen -e | grep -E '^(PG|MINIO_|OBS
 say() { printf '\n==> %s\n' "$*"; }
 
 command -v dotnet >/dev/null || { echo "try.sh: the .NET SDK (dotnet) is required" >&2; exit 1; }
-if ! command -v radosgw >/dev/null; then
-  [ "$(id -u)" = 0 ] || { echo "try.sh: Ceph's radosgw is required: apt-get install ceph-mon ceph-osd radosgw ceph-common" >&2; exit 1; }
-  say "installing Ceph's radosgw (Debian packages)"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ceph-mon ceph-osd radosgw ceph-common >/dev/null
-fi
+# Ceph's radosgw from Debian's packages when missing (as root; otherwise it names the apt-get command)
+bash "$root/tests/provision.sh" radosgw
 pg_bin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 [ -x "$pg_bin/psql" ] || { echo "try.sh: PostgreSQL binaries not found (set PG_BIN)" >&2; exit 1; }
 
