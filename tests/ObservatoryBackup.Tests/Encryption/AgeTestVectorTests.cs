@@ -12,6 +12,7 @@ namespace ObservatoryBackup.Tests.Encryption;
 /// of a feature we implement reads exactly as it expects; the vectors of features we do not implement
 /// (scrypt passphrases, ASCII armor, post-quantum keys) are run too, and must be refused by name.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class AgeTestVectorTests(ITestOutputHelper output)
 {
     private static string Folder => Path.Combine(Shell.RepoRoot, "tests", "testdata", "age-cctv");

@@ -5,6 +5,7 @@ using System.Management.Automation;
 namespace ObservatoryBackup.Tests.PowerShell;
 
 /// <summary>What a user sees of the module before running anything: its manifest, its help.</summary>
+[Trait("Tier", "Fast")]
 public sealed class HelpAndManifestTests : IDisposable
 {
     private static readonly HashSet<string> CommonParameters = new(StringComparer.OrdinalIgnoreCase)

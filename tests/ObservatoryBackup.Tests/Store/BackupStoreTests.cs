@@ -15,6 +15,7 @@ namespace ObservatoryBackup.Tests.Store;
 /// shown. What only a real S3 shows (signatures, conditional writes on radosgw, resets mid-transfer)
 /// stays in Integration/ and Faults/.
 /// </summary>
+[Trait("Tier", "Fast")]
 public class BackupStoreTests
 {
     private const string Name = "postgres/2026/02/16/observatory_20260216_020000.sql.gz";

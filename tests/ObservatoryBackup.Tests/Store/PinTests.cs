@@ -8,6 +8,7 @@ using ObservatoryBackup.Tests.Integration;
 namespace ObservatoryBackup.Tests.Store;
 
 /// <summary>Pins, on the in-memory store: a pinned backup outlives every retention rule until it is unpinned.</summary>
+[Trait("Tier", "Fast")]
 public sealed class PinTests
 {
     private readonly MemoryObjectStore _memory = new("pins");

@@ -6,6 +6,7 @@ using ObservatoryBackup.Configuration;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>The engine's map (docs/ARCHITECTURE.md) checked against its source.</summary>
+[Trait("Tier", "Fast")]
 public partial class ArchitectureTests
 {
     // The layers of docs/ARCHITECTURE.md: a namespace may use only namespaces of a lower layer.

@@ -3,6 +3,7 @@ using ObservatoryBackup.Logging;
 
 namespace ObservatoryBackup.Tests.Unit;
 
+[Trait("Tier", "Fast")]
 public class BackupEventTests
 {
     [Fact]

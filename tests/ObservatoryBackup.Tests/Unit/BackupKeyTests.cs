@@ -4,6 +4,7 @@ using ObservatoryBackup.Naming;
 
 namespace ObservatoryBackup.Tests.Unit;
 
+[Trait("Tier", "Fast")]
 public class BackupKeyTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using ObservatoryBackup.Postgres;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>A database's owner, settings and privileges travel as data in the manifest; the restore writes the SQL, quoting everything.</summary>
+[Trait("Tier", "Fast")]
 public class DatabasePropertiesTests
 {
     private static readonly DatabaseProperties Sample = new(

@@ -3,6 +3,7 @@ using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Tests.Unit;
 
+[Trait("Tier", "Fast")]
 public class DatabaseUrlTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Tests.Unit;
 
+[Trait("Tier", "Fast")]
 public class DumpGateTests
 {
     private static string Filter(string sql)
@@ -55,6 +56,7 @@ public class DumpGateTests
     }
 }
 
+[Trait("Tier", "Fast")]
 public class DumpGateRefusalTests
 {
     [Fact]
@@ -78,6 +80,7 @@ public class DumpGateRefusalTests
 /// lines pass, and they are left out (psql gets our own key instead); any other meta-command line is
 /// <c>BackupUnsafe</c> before psql is given a byte of it, wherever it stands in the dump.
 /// </summary>
+[Trait("Tier", "Fast")]
 public class CraftedMetaCommandTests
 {
     private const string Head = "--\n-- PostgreSQL database dump\n--\n\n\\restrict AbC123\n\nSET client_encoding = 'UTF8';\nCREATE TABLE public.t (x int);\n";
@@ -157,6 +160,7 @@ public class CraftedMetaCommandTests
     }
 }
 
+[Trait("Tier", "Fast")]
 public class DumpGateStreamingTests
 {
     /// <summary>Guarantee: a restore's memory does not grow with a row's size; the row reaches psql byte for byte.</summary>

@@ -11,6 +11,7 @@ namespace ObservatoryBackup.Tests.Unit;
 /// The manifest a backup writes after pg_dump's last line (rows per table, SHA-256 of the SQL), proven
 /// by verification: fed to <see cref="DumpCheck"/> in pieces of every size, as a stream would.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class DumpManifestTests
 {
     private const string Dump = """"

@@ -6,6 +6,7 @@ using ObservatoryBackup.Errors;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>The Fernet specification's test vectors (generate.json, verify.json, invalid.json), written here as data.</summary>
+[Trait("Tier", "Fast")]
 public class FernetTests
 {
     private const string Secret = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";

@@ -4,6 +4,7 @@ using ObservatoryBackup.Postgres;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>The globals restore runs only statements of the forms pg_dumpall --globals-only writes, each matched whole.</summary>
+[Trait("Tier", "Fast")]
 public class GlobalsScriptTests
 {
     // pg_dumpall 15.x --globals-only, as it wrote a server with these roles (password hash and \restrict key shortened)

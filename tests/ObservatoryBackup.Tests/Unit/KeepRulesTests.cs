@@ -5,6 +5,7 @@ using ObservatoryBackup.Retention;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>Retention's keep rules with restic's meaning, over a year of nightly backups.</summary>
+[Trait("Tier", "Fast")]
 public sealed class KeepRulesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 31, 12, 0, 0, TimeSpan.Zero);

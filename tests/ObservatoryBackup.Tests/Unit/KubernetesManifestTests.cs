@@ -4,6 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>deploy/kubernetes: parsed, and held to what the tool reads: every variable in the README's table, secrets as files, one run at a time.</summary>
+[Trait("Tier", "Fast")]
 public sealed class KubernetesManifestTests
 {
     private static string Dir => Path.Combine(Shell.RepoRoot, "deploy", "kubernetes");

@@ -2,6 +2,7 @@ using ObservatoryBackup.Metrics;
 
 namespace ObservatoryBackup.Tests.Unit;
 
+[Trait("Tier", "Fast")]
 public class MetricsFileTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using ObservatoryBackup.Compress;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>The parallel codec writes one standard gzip member: every reader gets the input back, byte for byte.</summary>
+[Trait("Tier", "Fast")]
 public class ParallelGzipStreamTests
 {
     private const int Block = 4096; // small blocks, so that block boundaries are cheap to reach
@@ -79,6 +80,7 @@ public class ParallelGzipStreamTests
 }
 
 /// <summary>The pipe a backup uploads from: a producer that fails, even in the middle of a block, never lets the reader reach the end.</summary>
+[Trait("Tier", "Fast")]
 public class CompressionPipeTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace ObservatoryBackup.Tests.Unit;
 /// How a parallel load shares a dump out, seen through psqls that only write down what they were
 /// given (one file per connection, in the order the connections started), whatever sizes the reads come in.
 /// </summary>
+[Trait("Tier", "Fast")]
 public class ParallelLoadTests
 {
     private static string Dump(int rows)

@@ -3,6 +3,7 @@ using ObservatoryBackup.Postgres;
 
 namespace ObservatoryBackup.Tests.Unit;
 
+[Trait("Tier", "Fast")]
 public class PlainDumpReaderTests
 {
     private static PlainDumpReader Read(string sql, int chunk = 7)

@@ -2,6 +2,7 @@ using ObservatoryBackup.Retention;
 
 namespace ObservatoryBackup.Tests.Unit;
 
+[Trait("Tier", "Fast")]
 public class RetentionPolicyTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 31, 2, 0, 0, TimeSpan.Zero);

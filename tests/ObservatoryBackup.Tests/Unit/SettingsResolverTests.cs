@@ -3,6 +3,7 @@ using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Tests.Unit;
 
+[Trait("Tier", "Fast")]
 public class SettingsResolverTests
 {
     private static ObsSettings Resolve(Dictionary<string, string?> env, SettingOverrides? overrides = null, bool needsDatabase = true) =>

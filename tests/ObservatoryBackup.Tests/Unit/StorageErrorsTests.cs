@@ -8,6 +8,7 @@ using ObservatoryBackup.Store;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>What the store answered is what the error says: never the SDK's exception type, never "cannot reach" for an answer.</summary>
+[Trait("Tier", "Fast")]
 public class StorageErrorsTests
 {
     private static readonly StorageSettings Storage = new() { Endpoint = "minio:9000", AccessKey = "AKIA", SecretKey = "s3cr3t-value", Bucket = "observatory-backups" };

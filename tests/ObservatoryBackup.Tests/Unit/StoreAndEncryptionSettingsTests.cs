@@ -5,6 +5,7 @@ using ObservatoryBackup.Errors;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>The settings of issue 19 as the resolver reads them: age keys, Object Lock, and the S3 account's options.</summary>
+[Trait("Tier", "Fast")]
 public sealed class StoreAndEncryptionSettingsTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("obs-settings-").FullName;

@@ -3,6 +3,7 @@ using ObservatoryBackup.Compress;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>The parallel gzip's own threads: jobs run there, never on the pool, and their results and exceptions come back.</summary>
+[Trait("Tier", "Fast")]
 public class WorkerThreadsTests
 {
     [Fact]
