@@ -20,7 +20,7 @@ public sealed class EventLog(IBackupLog sink, TimeProvider clock)
         ("error_id", (error as ObsBackupException)?.ErrorId ?? "Cancelled"),
     ];
 
-    /// <summary>A retried S3 request (see Store/TransientFaults).</summary>
+    /// <summary>A retried store request (see Store/RetryingObjectStore).</summary>
     public void StorageRetry(int attempt, Exception error) => Warning("storage_retry", ("attempt", attempt), ("error", error.Message));
 
     /// <summary>

@@ -12,9 +12,9 @@ public delegate IObjectStore ObjectStoreFactory(StorageSettings settings);
 
 /// <summary>
 /// The bucket of backups as the use cases need it, on any <see cref="IObjectStore"/> and always
-/// through its <see cref="ObjectStoreGate"/> (retried, logged, translated): streamed uploads that
-/// never overwrite (<see cref="StreamingUpload"/>), whole and resumable reads, and the cleanup of
-/// what killed runs left.
+/// through the same decorators (<see cref="Stack"/>: retried and logged, then translated): streamed
+/// uploads that never overwrite (<see cref="StreamingUpload"/>), whole and resumable reads, and the
+/// cleanup of what killed runs left.
 /// </summary>
 public sealed class BackupStore : IDisposable
 {
@@ -23,12 +23,20 @@ public sealed class BackupStore : IDisposable
     /// <summary>The bucket of <paramref name="settings"/> on its S3 server.</summary>
     public BackupStore(StorageSettings settings, EventLog log) : this(new S3ObjectStore(settings), log) { }
 
-    /// <summary>The bucket of <paramref name="store"/>, used through its gate.</summary>
+    /// <summary>The bucket of <paramref name="store"/>, used through its decorators.</summary>
     public BackupStore(IObjectStore store, EventLog log)
     {
-        Objects = new ObjectStoreGate(store, log);
+        Objects = Stack(store, log);
         _log = log;
     }
+
+    /// <summary>
+    /// The one composition of the decorators every store is used through: each request retried while
+    /// the store calls its failure transient, each retry logged (<see cref="RetryingObjectStore"/>),
+    /// then what finally fails translated into the engine's exception (<see cref="TranslatingObjectStore"/>).
+    /// </summary>
+    private static IObjectStore Stack(IObjectStore store, EventLog log) =>
+        new TranslatingObjectStore(new RetryingObjectStore(store, RetryPolicy.For(store.Settings), log));
 
     /// <summary>A store of <paramref name="settings"/>: made by <paramref name="factory"/> when given (a test's), else the S3 one.</summary>
     public static BackupStore Open(StorageSettings settings, EventLog log, ObjectStoreFactory? factory = null)
@@ -38,7 +46,7 @@ public sealed class BackupStore : IDisposable
         return new(factory is null ? new S3ObjectStore(settings) : factory(settings), log);
     }
 
-    /// <summary>The gated store, one request per method.</summary>
+    /// <summary>The store through its decorators, one request per method.</summary>
     internal IObjectStore Objects { get; }
 
     /// <summary>How uploads are cut into parts: S3's, unless a test says otherwise.</summary>

@@ -2,14 +2,30 @@ namespace ObservatoryBackup.Store;
 
 /// <summary>
 /// What the engine needs of an object store: one bucket, one request per method, no retries of its
-/// own. <see cref="S3ObjectStore"/> is the real one (AWSSDK.S3); tests have an in-memory one. Every
-/// store is used through <see cref="ObjectStoreGate"/>, which retries, logs and translates its
-/// failures, and <see cref="BackupStore"/>, which builds streamed uploads and reads on it.
+/// own, and the store's own word on what its failures mean (<see cref="Classify"/>,
+/// <see cref="Translate"/>). <see cref="S3ObjectStore"/> is the real one (AWSSDK.S3); tests have an
+/// in-memory one. <see cref="BackupStore"/> uses every store through the same decorators
+/// (<see cref="RetryingObjectStore"/>, then <see cref="TranslatingObjectStore"/>), which ask the
+/// store instead of knowing its exceptions.
 /// </summary>
 public interface IObjectStore : IDisposable
 {
     /// <summary>Where the store is, and which bucket: for messages.</summary>
     Configuration.StorageSettings Settings { get; }
+
+    /// <summary>
+    /// What <paramref name="error"/>, which failed one of this store's requests (or a read's consumer),
+    /// means: whether a retry may help, or what is missing. The engine's own exceptions are never
+    /// <see cref="StoreFault.Transient"/>.
+    /// </summary>
+    StoreFault Classify(Exception error);
+
+    /// <summary>
+    /// The engine's exception for <paramref name="error"/>, which finally failed a request about
+    /// <paramref name="objectName"/> (null: about the bucket), naming endpoint, bucket or object and
+    /// saying what the store answered. The engine's own exceptions are given back as they are.
+    /// </summary>
+    Errors.ObsBackupException Translate(Exception error, string? objectName);
 
     Task<bool> BucketExistsAsync(CancellationToken ct);
 
@@ -48,7 +64,8 @@ public interface IObjectStore : IDisposable
 
     /// <summary>
     /// Completes the upload, only if no object has that name on stores that honour If-None-Match there.
-    /// An upload the store no longer knows (its completion already happened) is <c>BackupNotFound</c>.
+    /// An upload the store no longer knows (its completion already happened) fails as
+    /// <see cref="StoreFault.NotFound"/>, translated to <c>BackupNotFound</c>.
     /// </summary>
     Task CompleteMultipartAsync(string objectName, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken ct);
 

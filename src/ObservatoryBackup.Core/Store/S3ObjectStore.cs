@@ -10,9 +10,10 @@ namespace ObservatoryBackup.Store;
 /// <summary>
 /// The bucket on an S3-compatible server, through AWSSDK.S3: path-style addressing, checksums only
 /// where the operation requires them (what S3-compatible stores accept), the SDK's own retries off
-/// (<see cref="ObjectStoreGate"/> retries and logs), and an <see cref="IdleTimeout"/> on every
+/// (<see cref="RetryingObjectStore"/> retries and logs), and an <see cref="IdleTimeout"/> on every
 /// request, so that a silent server fails in bounded time. Its failures are the SDK's and the
-/// network's own exceptions; the gate translates them.
+/// network's own exceptions; it says what they mean (<see cref="S3Errors"/>), so that no code
+/// above it knows the SDK's exception types.
 /// </summary>
 public sealed class S3ObjectStore : IObjectStore
 {
@@ -30,7 +31,7 @@ public sealed class S3ObjectStore : IObjectStore
             IgnoreConfiguredEndpointUrls = true,
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            // no retries of the SDK's own: every retry goes through the gate, which logs it
+            // no retries of the SDK's own: every retry goes through RetryingObjectStore, which logs it
             MaxErrorRetry = 0,
             MaxStaleConnectionRetries = 0,
             // connections live and die with this store, not in a process-wide cache
@@ -47,6 +48,10 @@ public sealed class S3ObjectStore : IObjectStore
 
     public StorageSettings Settings { get; }
     private string Bucket => Settings.Bucket;
+
+    public StoreFault Classify(Exception error) => S3Errors.Classify(error);
+
+    public Errors.ObsBackupException Translate(Exception error, string? objectName) => S3Errors.Translate(error, Settings, objectName);
 
     private static int _stsRegistered;
 

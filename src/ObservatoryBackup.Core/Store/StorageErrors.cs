@@ -1,52 +1,43 @@
-using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using Amazon.Runtime;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Store;
 
-/// <summary>Turns the S3 client's and the network's exceptions into the engine's, naming endpoint, bucket or object.</summary>
+/// <summary>
+/// What any store's failures mean where the store's own client has no word of its own: the engine's
+/// exceptions, the network's (a dropped connection, a timeout, a TLS mismatch) and the rest. Each
+/// store's <see cref="IObjectStore.Classify"/> and <see cref="IObjectStore.Translate"/> end here
+/// after what only it knows (<see cref="S3Errors"/>: the S3 client's).
+/// </summary>
 internal static class StorageErrors
 {
-    private static readonly HashSet<string> RefusedCredentials = new(StringComparer.Ordinal)
+    /// <summary>
+    /// The engine's own exceptions (local failures such as a full disk, or what a store already said)
+    /// are never transient; a dropped connection or a timeout is, unless TLS failed under it: TLS
+    /// spoken to a plain-HTTP port, or the other way round, fails the same way on every retry.
+    /// </summary>
+    public static StoreFault Classify(Exception ex) => ex switch
     {
-        "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken",
+        ObsBackupException { Kind: ObsErrorKind.NotFound } => StoreFault.NotFound,
+        ObsBackupException { Kind: ObsErrorKind.AlreadyExists } => StoreFault.PreconditionFailed,
+        ObsBackupException or OperationCanceledException => StoreFault.Permanent,
+        _ => ex.Chain().FirstOrDefault(IsNetwork) switch
+        {
+            null or AuthenticationException => StoreFault.Permanent,
+            var network => network.Chain().Any(e => e is AuthenticationException) ? StoreFault.Permanent : StoreFault.Transient,
+        },
     };
 
-    public static ObsBackupException Translate(Exception ex, StorageSettings storage, string? objectName = null)
+    /// <summary>A failure of the network under the request (or of TLS on it).</summary>
+    public static bool IsNetwork(Exception ex) => ex is AuthenticationException or HttpRequestException or IOException or SocketException or TimeoutException;
+
+    /// <summary>The engine's exception for a failure no store client explained: an engine exception as it is, else unreachable (TLS, network) or failed.</summary>
+    public static ObsBackupException Translate(Exception ex, StorageSettings storage, string? objectName)
     {
-        var where = $"{storage.Endpoint} (bucket '{storage.Bucket}')";
-        var target = objectName ?? storage.Bucket;
-        switch (ex)
-        {
-            case ObsBackupException obs:
-                return obs;
-            case AmazonServiceException { ErrorCode: { } code } when RefusedCredentials.Contains(code):
-            case AmazonServiceException { StatusCode: HttpStatusCode.Forbidden }:
-                return new StorageException(ObsErrorKind.AuthenticationFailed, ErrorIds.StorageAccessDenied,
-                    $"The object store at {where} refused the credentials (access key '{storage.AccessKey}'): {Reason(ex)}. " +
-                    "Check the access key and secret key (MINIO_ACCESS_KEY, MINIO_SECRET_KEY).", target, ex);
-            case AmazonServiceException { ErrorCode: "NoSuchBucket" }:
-                return new StorageException(ObsErrorKind.NotFound, ErrorIds.BucketNotFound,
-                    $"Bucket '{storage.Bucket}' does not exist at {storage.Endpoint}.", storage.Bucket, ex);
-            case AmazonServiceException { StatusCode: HttpStatusCode.NotFound } when objectName is not null:
-                return new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName,
-                    $"No backup '{objectName}' in bucket '{storage.Bucket}' at {storage.Endpoint}.", ex);
-            case AmazonServiceException { StatusCode: HttpStatusCode.PreconditionFailed } when objectName is not null:
-                return AlreadyExists(storage, objectName, ex);
-            case AmazonServiceException { StatusCode: HttpStatusCode.BadRequest } when objectName is not null && storage.CustomerKey is null:
-                // what S3 answers a read of an object written with SSE-C that comes without its key
-                return new StorageException(ObsErrorKind.PermissionDenied, ErrorIds.StorageError,
-                    $"The object store at {where} refused to read '{objectName}': {Reason(ex)}. An object written with a customer key (SSE-C) " +
-                    $"is read only with that key: set {SettingsResolver.SseCustomerKeyFileVariable} to the file that holds it.", target, ex);
-            case AmazonServiceException { StatusCode: not 0 } answered:
-                // the store was reached and said no (a full disk, a quota, a fault of its own): say what it answered
-                return new StorageException(ObsErrorKind.OperationFailed, ErrorIds.StorageError,
-                    $"The object store at {where} answered: {Reason(answered)}", target, ex);
-        }
+        if (ex is ObsBackupException obs) return obs;
         if (ex.Chain().OfType<AuthenticationException>().FirstOrDefault() is { } tls)
             return new StorageException(ObsErrorKind.ConnectionFailed, ErrorIds.StorageUnreachable,
                 $"Cannot reach the object store at {storage}: the TLS handshake failed ({tls.Message.Trim()}). " +
@@ -55,7 +46,7 @@ internal static class StorageErrors
             return new StorageException(ObsErrorKind.ConnectionFailed, ErrorIds.StorageUnreachable,
                 $"Cannot reach the object store at {storage}: {Reason(ex)}. Check MINIO_ENDPOINT and MINIO_SECURE.", storage.Endpoint, ex);
         return new StorageException(ObsErrorKind.OperationFailed, ErrorIds.StorageError,
-            $"The object store at {where} failed: {Reason(ex)}", target, ex);
+            $"The object store at {Where(storage)} failed: {Reason(ex)}", objectName ?? storage.Bucket, ex);
     }
 
     /// <summary>The store already holds <paramref name="objectName"/>: a conditional write refused to overwrite it.</summary>
@@ -63,26 +54,12 @@ internal static class StorageErrors
         new(ObsErrorKind.AlreadyExists, ErrorIds.BackupAlreadyExists, objectName,
             $"A backup named '{objectName}' already exists in bucket '{storage.Bucket}'; nothing was overwritten.", inner);
 
-    /// <summary>What the store answered: HTTP status, its error code and message (a HEAD request's answer has no body to give them).</summary>
-    private static string Reason(AmazonServiceException ex)
-    {
-        var status = $"HTTP {(int)ex.StatusCode} {ex.StatusCode}";
-        var code = string.IsNullOrEmpty(ex.ErrorCode) || ex.ErrorCode == ex.StatusCode.ToString() ? null : ex.ErrorCode;
-        // the SDK's own words where the answer had no body (a HEAD request) say nothing the status does not
-        var message = string.IsNullOrWhiteSpace(ex.Message) || ex.Message.StartsWith("Exception of type ", StringComparison.Ordinal)
-            || ex.Message.StartsWith("Error making request with Error Code ", StringComparison.Ordinal) ? null : ex.Message.Trim().TrimEnd('.');
-        return (code, message) switch
-        {
-            (null, null) => $"{status}, with no error body",
-            (null, { } m) => $"{status}: {m}",
-            ({ } c, null) => $"{status} {c}",
-            var (c, m) => $"{status} {c}: {m}",
-        };
-    }
+    /// <summary>The endpoint and the bucket, as messages name them.</summary>
+    public static string Where(StorageSettings storage) => $"{storage.Endpoint} (bucket '{storage.Bucket}')";
 
-    private static string Reason(Exception ex)
+    /// <summary>The exception's own words, with its cause's when they add to them.</summary>
+    public static string Reason(Exception ex)
     {
-        if (ex is AmazonServiceException { StatusCode: not 0 } answered) return Reason(answered);
         var inner = ex;
         while (inner.InnerException is not null && string.IsNullOrWhiteSpace(inner.Message)) inner = inner.InnerException;
         var message = string.IsNullOrWhiteSpace(inner.Message) ? inner.GetType().Name : inner.Message.Trim();

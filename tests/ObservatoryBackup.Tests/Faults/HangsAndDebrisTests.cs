@@ -37,7 +37,7 @@ public class HangsAndDebrisTests(Servers servers) : IntegrationTest(servers)
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(15));
         Assert.Equal(("StorageUnreachable", ObsErrorKind.ConnectionFailed), (ex.ErrorId, ex.Kind));
         Assert.Contains("sent or took nothing for 1 s", ex.Message);
-        Assert.Equal(TransientFaults.MaxRetries, log.Events.Count(e => e.Name == "storage_retry"));
+        Assert.Equal(RetryPolicy.MaxRetries, log.Events.Count(e => e.Name == "storage_retry"));
         Assert.Equal("failed", log.Events[^1]["status"]);
     }
 

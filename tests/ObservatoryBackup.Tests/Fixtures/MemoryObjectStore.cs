@@ -10,8 +10,10 @@ namespace ObservatoryBackup.Tests.Fixtures;
 /// <summary>
 /// A bucket in memory that behaves as S3 does where the engine depends on it: conditional writes,
 /// multipart uploads with S3's ETags (MD5 of a part; MD5 of the parts' MD5s and "-N" for the whole),
-/// an upload that is gone once completed, ranged reads that must match an ETag. Its failures are
-/// what the gate makes of S3's. <see cref="Fault"/> injects a failure before or after a request.
+/// an upload that is gone once completed, ranged reads that must match an ETag. It fails with the
+/// engine's exceptions S3's failures are translated into, and says what its failures mean as any
+/// store does: an injected network failure (an <see cref="IOException"/>) is transient.
+/// <see cref="Fault"/> injects a failure before or after a request.
 /// </summary>
 public sealed class MemoryObjectStore(string bucket = "memory-bucket") : IObjectStore
 {
@@ -29,11 +31,18 @@ public sealed class MemoryObjectStore(string bucket = "memory-bucket") : IObject
     /// <summary>Called after a request ran; a returned exception is thrown as if its answer was lost.</summary>
     public Func<string, string?, Exception?>? LostAnswer { get; set; }
 
+    /// <summary>Wraps the body each read gives: a test's way to drop a download halfway.</summary>
+    public Func<Stream, Stream>? ReadBody { get; set; }
+
     public bool BucketCreated { get; set; } = true;
     public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
     public IReadOnlyCollection<string> ObjectNames => _objects.Keys.Order(StringComparer.Ordinal).ToList();
     public int PendingUploads => _uploads.Count;
     public ConcurrentQueue<string> Requests { get; } = new();
+
+    public StoreFault Classify(Exception error) => StorageErrors.Classify(error);
+
+    public ObsBackupException Translate(Exception error, string? objectName) => StorageErrors.Translate(error, Settings, objectName);
 
     public byte[] Get(string objectName) => _objects[objectName].Data;
 
@@ -136,7 +145,7 @@ public sealed class MemoryObjectStore(string bucket = "memory-bucket") : IObject
             var from = (int)Math.Min(offset(), blob.Data.Length);
             return new MemoryStream(blob.Data, from, blob.Data.Length - from, writable: false);
         });
-        return await consume(body, ct);
+        return await consume(ReadBody?.Invoke(body) ?? body, ct);
     }
 
     public Task DeleteAsync(string objectName, CancellationToken ct) => Run("Delete", objectName, () => _objects.TryRemove(objectName, out _));
@@ -144,7 +153,7 @@ public sealed class MemoryObjectStore(string bucket = "memory-bucket") : IObject
     private Upload UploadOf(string uploadId, string objectName) =>
         _uploads.TryGetValue(uploadId, out var upload) && upload.ObjectName == objectName
             ? upload
-            // what the gate makes of S3's NoSuchUpload
+            // what S3's NoSuchUpload is translated into
             : throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName, $"No upload '{uploadId}'.");
 
     private BackupDataException StorageErrorsAlreadyExists(string objectName) =>

@@ -50,12 +50,12 @@ public class TransientFaultTests(Servers servers) : IntegrationTest(servers)
     [Fact]
     public void Refusals_are_not_transient()
     {
-        Assert.True(TransientFaults.IsTransient(new HttpRequestException("reset")));
-        Assert.True(TransientFaults.IsTransient(new IOException("broken pipe")));
-        Assert.False(TransientFaults.IsTransient(new Amazon.S3.AmazonS3Exception("denied") { ErrorCode = "AccessDenied", StatusCode = System.Net.HttpStatusCode.Forbidden }));
-        Assert.False(TransientFaults.IsTransient(new Amazon.S3.AmazonS3Exception("gone") { ErrorCode = "NoSuchKey", StatusCode = System.Net.HttpStatusCode.NotFound }));
-        Assert.True(TransientFaults.IsTransient(new Amazon.S3.AmazonS3Exception("busy") { ErrorCode = "SlowDown", StatusCode = System.Net.HttpStatusCode.ServiceUnavailable }));
-        Assert.False(TransientFaults.IsTransient(new HttpRequestException("tls", new System.Security.Authentication.AuthenticationException("handshake"))));
-        Assert.False(TransientFaults.IsTransient(new OperationCanceledException()));
+        Assert.Equal(StoreFault.Transient, S3Errors.Classify(new HttpRequestException("reset")));
+        Assert.Equal(StoreFault.Transient, S3Errors.Classify(new IOException("broken pipe")));
+        Assert.Equal(StoreFault.Permanent, S3Errors.Classify(new Amazon.S3.AmazonS3Exception("denied") { ErrorCode = "AccessDenied", StatusCode = System.Net.HttpStatusCode.Forbidden }));
+        Assert.Equal(StoreFault.NotFound, S3Errors.Classify(new Amazon.S3.AmazonS3Exception("gone") { ErrorCode = "NoSuchKey", StatusCode = System.Net.HttpStatusCode.NotFound }));
+        Assert.Equal(StoreFault.Transient, S3Errors.Classify(new Amazon.S3.AmazonS3Exception("busy") { ErrorCode = "SlowDown", StatusCode = System.Net.HttpStatusCode.ServiceUnavailable }));
+        Assert.Equal(StoreFault.Permanent, S3Errors.Classify(new HttpRequestException("tls", new System.Security.Authentication.AuthenticationException("handshake"))));
+        Assert.Equal(StoreFault.Permanent, S3Errors.Classify(new OperationCanceledException()));
     }
 }

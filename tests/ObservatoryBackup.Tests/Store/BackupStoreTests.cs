@@ -11,7 +11,7 @@ using ObservatoryBackup.Tests.Integration;
 namespace ObservatoryBackup.Tests.Store;
 
 /// <summary>
-/// The streamed upload, the gate and retention on an in-memory store: what needs no server to be
+/// The streamed upload, the store's decorators and retention on an in-memory store: what needs no server to be
 /// shown. What only a real S3 shows (signatures, conditional writes on radosgw, resets mid-transfer)
 /// stays in Integration/ and Faults/.
 /// </summary>
@@ -135,7 +135,7 @@ public class BackupStoreTests
     }
 
     [Fact]
-    public async Task Every_store_request_is_retried_through_the_gate_and_each_retry_logged()
+    public async Task Every_store_request_is_retried_through_the_decorators_and_each_retry_logged()
     {
         var faults = 0;
         _memory.Fault = (request, _) => request is "UploadPart" or "List" or "Stat" && faults++ % 2 == 0 ? new IOException("connection reset") : null;

@@ -113,6 +113,23 @@ public partial class ArchitectureTests
         Assert.All(named, name => Assert.Contains(name, options));
     }
 
+    [Fact]
+    public void Only_the_S3_store_knows_the_S3_clients_exceptions()
+    {
+        // every other store, decorator and use case asks the store what a failure means (IObjectStore.Classify, Translate)
+        static bool S3Only(string relative) => relative.StartsWith("src/ObservatoryBackup.Core/Store/S3", StringComparison.Ordinal);
+        var naming = SourceFiles(Path.Combine(Root, "src"))
+            .Where(f => SdkException().IsMatch(f.Text))
+            .Select(f => Path.GetRelativePath(Root, f.File).Replace('\\', '/'))
+            .ToList();
+        Assert.Contains("src/ObservatoryBackup.Core/Store/S3Errors.cs", naming);
+        var elsewhere = naming.Where(f => !S3Only(f)).ToList();
+        Assert.Empty(elsewhere);
+    }
+
+    [GeneratedRegex(@"\bAmazon(Service|S3|Client)Exception\b")]
+    private static partial Regex SdkException();
+
     private static IEnumerable<string> CmdletParameterNames() =>
         typeof(ObservatoryBackup.PowerShell.ObsCmdletBase).Assembly.GetTypes()
             .Where(t => t.GetCustomAttribute<CmdletAttribute>() is not null)

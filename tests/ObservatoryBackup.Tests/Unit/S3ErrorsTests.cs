@@ -9,7 +9,7 @@ namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>What the store answered is what the error says: never the SDK's exception type, never "cannot reach" for an answer.</summary>
 [Trait("Tier", "Fast")]
-public class StorageErrorsTests
+public class S3ErrorsTests
 {
     private static readonly StorageSettings Storage = new() { Endpoint = "minio:9000", AccessKey = "AKIA", SecretKey = "s3cr3t-value", Bucket = "observatory-backups" };
 
@@ -19,7 +19,7 @@ public class StorageErrorsTests
         var head403 = new AmazonS3Exception("Exception of type 'Amazon.Runtime.Internal.HttpErrorResponseException' was thrown.",
             new Exception("Exception of type 'Amazon.Runtime.Internal.HttpErrorResponseException' was thrown."), ErrorType.Sender, null, "req", HttpStatusCode.Forbidden);
 
-        var ex = StorageErrors.Translate(head403, Storage, "postgres/2026/01/01/x_20260101_000000.sql.gz");
+        var ex = S3Errors.Translate(head403, Storage, "postgres/2026/01/01/x_20260101_000000.sql.gz");
 
         Assert.Equal(("StorageAccessDenied", ObsErrorKind.AuthenticationFailed), (ex.ErrorId, ex.Kind));
         Assert.Contains("HTTP 403 Forbidden, with no error body", ex.Message);
@@ -33,7 +33,7 @@ public class StorageErrorsTests
         var full = new AmazonS3Exception("Storage backend has reached its minimum free drive threshold. Please delete a few objects to proceed.",
             new HttpRequestException("507"), ErrorType.Receiver, "XMinioStorageFull", "req", (HttpStatusCode)507);
 
-        var ex = StorageErrors.Translate(full, Storage, "postgres/2026/01/01/x_20260101_000000.sql.gz");
+        var ex = S3Errors.Translate(full, Storage, "postgres/2026/01/01/x_20260101_000000.sql.gz");
 
         Assert.Equal("StorageError", ex.ErrorId);
         Assert.Contains("answered: HTTP 507 InsufficientStorage XMinioStorageFull: Storage backend has reached its minimum free drive threshold", ex.Message);

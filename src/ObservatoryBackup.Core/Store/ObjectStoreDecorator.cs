@@ -1,21 +1,26 @@
 using System.Runtime.CompilerServices;
 using ObservatoryBackup.Configuration;
-using ObservatoryBackup.Logging;
-using Polly;
+using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Store;
 
 /// <summary>
-/// The one way to an <see cref="IObjectStore"/>: every request is retried when it failed for a
-/// passing reason (<see cref="TransientFaults"/>), each retry is logged (<c>storage_retry</c>), and
-/// what finally fails is the engine's own exception, naming endpoint, bucket or object
-/// (<see cref="StorageErrors"/>). The caller's cancellation is never retried or translated.
+/// An <see cref="IObjectStore"/> around another that does one thing to every request
+/// (<see cref="CallAsync"/>) and passes the rest through: the store's settings, its word on its
+/// failures, its disposal. A listing is one request: read whole inside the call, then given out.
 /// </summary>
-public sealed class ObjectStoreGate(IObjectStore inner, EventLog log) : IObjectStore
+internal abstract class ObjectStoreDecorator(IObjectStore inner) : IObjectStore
 {
-    private readonly ResiliencePipeline _retries = TransientFaults.Pipeline(log.StorageRetry, inner.Settings.RetryBaseDelay);
+    protected IObjectStore Inner => inner;
+
+    /// <summary>Runs one request of the inner store, <paramref name="call"/>, about <paramref name="objectName"/> (null: the bucket).</summary>
+    protected abstract Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, string? objectName, CancellationToken ct);
 
     public StorageSettings Settings => inner.Settings;
+
+    public StoreFault Classify(Exception error) => inner.Classify(error);
+
+    public ObsBackupException Translate(Exception error, string? objectName) => inner.Translate(error, objectName);
 
     public Task<bool> BucketExistsAsync(CancellationToken ct) => CallAsync(inner.BucketExistsAsync, null, ct);
 
@@ -69,18 +74,6 @@ public sealed class ObjectStoreGate(IObjectStore inner, EventLog log) : IObjectS
 
     public Task DeleteAsync(string objectName, CancellationToken ct) =>
         CallAsync(async t => { await inner.DeleteAsync(objectName, t).ConfigureAwait(false); return true; }, objectName, ct);
-
-    private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, string? objectName, CancellationToken ct)
-    {
-        try
-        {
-            return await _retries.ExecuteAsync(async token => await call(token).ConfigureAwait(false), ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            throw StorageErrors.Translate(ex, Settings, objectName);
-        }
-    }
 
     private static async Task<List<T>> Collect<T>(IAsyncEnumerable<T> items, CancellationToken ct)
     {
