@@ -3,6 +3,10 @@ namespace ObservatoryBackup.Signing;
 /// <summary>A key pair's two files, as <c>minisign -G -W</c> writes them.</summary>
 public static class MinisignKeyFiles
 {
+    /// <summary>Where the public key goes when only the secret key's path is given: <c>x.key</c> → <c>x.pub</c>, else <c>x</c> → <c>x.pub</c>.</summary>
+    public static string DefaultPublicKeyPath(string secretKeyPath) =>
+        secretKeyPath.EndsWith(".key", StringComparison.Ordinal) ? secretKeyPath[..^4] + ".pub" : secretKeyPath + ".pub";
+
     /// <summary>
     /// Writes <paramref name="key"/>'s unencrypted secret key file (readable and writable by its owner only
     /// from the moment it exists) and its public key file. Existing files are replaced only with

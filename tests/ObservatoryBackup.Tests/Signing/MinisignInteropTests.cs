@@ -1,7 +1,5 @@
-using System.Text;
-using CliWrap;
-using CliWrap.Buffered;
 using ObservatoryBackup.Signing;
+using ObservatoryBackup.Tests.Fixtures;
 
 namespace ObservatoryBackup.Tests.Signing;
 
@@ -18,17 +16,7 @@ public sealed class MinisignInteropTests : IDisposable
 
     private string At(string name) => Path.Combine(_dir, name);
 
-    private static readonly Lazy<string> Tool = new(() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "minisign")).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("minisign is not installed: these tests check our signatures against Debian's minisign 0.11 (apt-get install minisign)"));
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> MinisignAsync(string[] args, string stdin = "")
-    {
-        var result = await CliWrap.Cli.Wrap(Tool.Value).WithArguments(args)
-            .WithStandardInputPipe(PipeSource.FromString(stdin))
-            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-        return (result.ExitCode, result.StandardOutput, result.StandardError);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> MinisignAsync(string[] args, string stdin = "") => Minisign.RunAsync(args, stdin);
 
     private async Task<(string Secret, string Public)> MinisignKeyPairAsync(string name)
     {
