@@ -40,9 +40,10 @@ internal static class MinisignText
         if (line.Length != (length + 2) / 3 * 4) return null;
         foreach (var b in line)
             if (!(char.IsAsciiLetterOrDigit((char)b) || b is (byte)'+' or (byte)'/' or (byte)'=')) return null;
+        var text = Encoding.ASCII.GetString(line);
         var bytes = new byte[length];
-        return Convert.TryFromBase64Chars(Encoding.ASCII.GetString(line), bytes, out var written) && written == length
-            && Convert.ToBase64String(bytes).AsSpan().SequenceEqual(Encoding.ASCII.GetString(line))
+        // only the canonical encoding: unused bits set would be a second text for the same bytes
+        return Convert.TryFromBase64String(text, bytes, out var written) && written == length && Convert.ToBase64String(bytes) == text
             ? bytes
             : null;
     }
@@ -63,7 +64,7 @@ internal static class MinisignText
             return null;
         }
         foreach (var c in text)
-            if (c != '\t' && (char.IsControl(c))) return null;
+            if (c != '\t' && char.IsControl(c)) return null;
         return text;
     }
 
