@@ -46,6 +46,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         root.Subcommands.Add(RotateCredentialKeyCommand.Create(this));
         root.Subcommands.Add(NewCredentialKeyCommand.Create(this));
         root.Subcommands.Add(NewAgeKeyCommand.Create(this));
+        root.Subcommands.Add(NewSigningKeyCommand.Create(this));
         foreach (var pin in PinCommands.Create(this)) root.Subcommands.Add(pin);
         return root;
     }

@@ -111,6 +111,7 @@ public sealed class HelpAndManifestTests : IDisposable
     [InlineData("Update-ObsCredentialKey")]
     [InlineData("New-ObsCredentialKey")]
     [InlineData("New-ObsAgeKey")]
+    [InlineData("New-ObsSigningKey")]
     [InlineData("Protect-ObsBackup")]
     [InlineData("Unprotect-ObsBackup")]
     public void Every_cmdlet_and_parameter_has_help(string cmdlet)

@@ -12,7 +12,7 @@ public partial class ArchitectureTests
     // The layers of docs/ARCHITECTURE.md: a namespace may use only namespaces of a lower layer.
     private static readonly Dictionary<string, int> Layer = new()
     {
-        ["Errors"] = 0, ["Encryption"] = 0,
+        ["Errors"] = 0, ["Encryption"] = 0, ["Signing"] = 0,
         ["Configuration"] = 1, ["Logging"] = 1,
         ["Streams"] = 2, ["Naming"] = 2, ["Metrics"] = 2,
         ["Postgres"] = 3, ["Compress"] = 3, ["Store"] = 3, ["Notify"] = 3,
