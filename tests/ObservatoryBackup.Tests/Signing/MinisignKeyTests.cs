@@ -4,6 +4,7 @@ using ObservatoryBackup.Signing;
 namespace ObservatoryBackup.Tests.Signing;
 
 /// <summary>minisign's key files as we read and write them, server-free.</summary>
+[Trait("Tier", "Fast")]
 public sealed class MinisignKeyTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("obs-minisign-").FullName;

@@ -5,6 +5,7 @@ using ObservatoryBackup.Signing;
 namespace ObservatoryBackup.Tests.Signing;
 
 /// <summary>Our minisign signatures among themselves: round trips, streaming, and every way to tamper with a file or its signature.</summary>
+[Trait("Tier", "Fast")]
 public sealed class MinisignSignatureTests
 {
     private static readonly MinisignSecretKey Key = MinisignSecretKey.Generate();
