@@ -17,6 +17,11 @@ public static class Program
             return 2;
         }
         var (assemblyPath, docPath, referencesPath, outputPath) = (args[0], args[1], args[2], args[3]);
+        if (!File.Exists(docPath))
+        {
+            Console.Error.WriteLine($"{docPath}: error HELP002: no XML documentation, the help's only source (is GenerateDocumentationFile false?)");
+            return 1;
+        }
         var references = File.ReadAllLines(referencesPath).Where(l => l.Length > 0).Append(assemblyPath).Distinct(StringComparer.Ordinal);
         using var context = new MetadataLoadContext(new PathAssemblyResolver(references));
         var assembly = context.LoadFromAssemblyPath(Path.GetFullPath(assemblyPath));
