@@ -8,7 +8,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 RUN apt-get update && apt-get install -y --no-install-recommends clang && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/ObservatoryBackup.PowerShell -c Release -o /out/module/ObservatoryBackup/0.1.0 -p:DebugType=none -p:GenerateDocumentationFile=false \
+RUN dotnet publish src/ObservatoryBackup.PowerShell -c Release -o /out/module/ObservatoryBackup/0.1.0 -p:DebugType=none \
  && dotnet publish src/ObservatoryBackup.Cli -c Release --use-current-runtime -o /out/cli -p:DebugType=none \
  && dotnet tool install PowerShell --version '7.6.*' --tool-path /out/pwsh
 

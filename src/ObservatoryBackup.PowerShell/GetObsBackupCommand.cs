@@ -7,13 +7,33 @@ namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
 /// <para type="synopsis">Lists the backups in the bucket, newest first.</para>
-/// <para type="description">Outputs one object per backup (ObjectName, Bucket, Size, LastModified, Timestamp) that pipes into Restore-ObsBackup.</para>
+/// <para type="description">Lists the objects under postgres/ in the bucket as objects with ObjectName, Bucket, Size, LastModified (UTC), Timestamp (the time in the object name) and Pinned. The default view is a table: Object name, Size with thousands separators, and Last modified as yyyy-MM-dd HH:mm:ss UTC.</para>
+/// <para type="description">The output pipes into Restore-ObsBackup, Test-ObsBackup, Protect-ObsBackup and Unprotect-ObsBackup, which bind ObjectName and Bucket by property name.</para>
 /// </summary>
+/// <output>One object per backup, newest first.</output>
+/// <example title="List backups">
+/// <code>Get-ObsBackup</code>
+/// <para>Object name                                              Size      Last modified</para>
+/// <para>postgres/2026/02/16/observatory_20260216_020000.sql.gz   1,245,312 2026-02-16 02:00:04 UTC</para>
+/// </example>
+/// <example title="The newest backup">
+/// <code>Get-ObsBackup -Latest</code>
+/// </example>
+/// <example title="February's backups">
+/// <code>Get-ObsBackup 'postgres/2026/02/*'</code>
+/// </example>
+/// <example title="Backups of the last week">
+/// <code>Get-ObsBackup -After (Get-Date).AddDays(-7)</code>
+/// </example>
+/// <seealso cref="RestoreObsBackupCommand"/>
+/// <seealso cref="TestObsBackupCommand"/>
+/// <seealso href="about_ObservatoryBackup">about_ObservatoryBackup</seealso>
 [Cmdlet(VerbsCommon.Get, "ObsBackup")]
 [OutputType(typeof(StoredBackup))]
 public sealed class GetObsBackupCommand : ObsStorageCmdletBase
 {
     /// <summary>Object names to list; wildcards are allowed.</summary>
+    /// <default>all</default>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -21,6 +41,7 @@ public sealed class GetObsBackupCommand : ObsStorageCmdletBase
     public string[]? Name { get; set; }
 
     /// <summary>Only backups of this database, as their object names record it (postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz).</summary>
+    /// <default>all databases</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DatabaseNameCompleter))]

@@ -6,24 +6,38 @@ namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
 /// <para type="synopsis">Tells whether backups are still being taken: the newest and oldest backup, their ages, count and total size.</para>
-/// <para type="description">Writes the status, and an error when there is no backup or the newest is older than -MaxAge (default 26 hours: a daily job plus slack), so that a scheduled check or a CI step can run it as it is.</para>
+/// <para type="description">Lists the bucket (or one database's backups) and reports Count, TotalSize, Newest, Oldest, NewestAge, OldestAge, MaxAge and Fresh. When there is no backup (NoBackups) or the newest is older than -MaxAge (BackupStale; default 26 hours: a daily job plus slack), it also writes an error, so that a scheduled check or a CI step fails as it is. The JSON log line is backup_status, at level ERROR when not fresh.</para>
 /// </summary>
+/// <output>Bucket, Database, Count, TotalSize, Newest, Oldest, NewestAge, OldestAge, MaxAge and Fresh.</output>
+/// <example title="Is the nightly backup running?">
+/// <code>Get-ObsBackupStatus</code>
+/// <para>Shows the newest and oldest backup and their ages; an error when the newest is older than 26 hours.</para>
+/// </example>
+/// <example title="A monitoring check">
+/// <code>Get-ObsBackupStatus -Database observatory -MaxAge (New-TimeSpan -Hours 30) -MetricsPath /var/lib/node_exporter/textfile/obs_backup.prom -ErrorAction Stop | Out-Null</code>
+/// <para>Fails when the observatory database has no backup younger than 30 hours, and refreshes the metrics node_exporter serves.</para>
+/// </example>
+/// <seealso cref="GetObsBackupCommand"/>
+/// <seealso href="about_ObservatoryBackup">about_ObservatoryBackup</seealso>
 [Cmdlet(VerbsCommon.Get, "ObsBackupStatus")]
 [OutputType(typeof(BackupStatus))]
 public sealed class GetObsBackupStatusCommand : ObsStorageCmdletBase
 {
     /// <summary>Only backups of this database, as their object names record it. Default: every backup in the bucket.</summary>
+    /// <default>all databases</default>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DatabaseNameCompleter))]
     public string? Database { get; set; }
 
     /// <summary>How old the newest backup may be before the status is an error. Default: 26 hours (a daily job plus slack).</summary>
+    /// <default>26 hours (1.02:00:00)</default>
     [Parameter]
     [DurationTransformation]
     public TimeSpan MaxAge { get; set; } = StatusEngine.DefaultMaxAge;
 
     /// <summary>Also write node_exporter textfile metrics (obs_backup_count, obs_backup_newest_timestamp_seconds) to this .prom file. Default: OBS_METRICS_FILE.</summary>
+    /// <default>OBS_METRICS_FILE</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? MetricsPath { get; set; }

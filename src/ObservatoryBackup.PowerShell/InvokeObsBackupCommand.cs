@@ -6,8 +6,51 @@ namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
 /// <para type="synopsis">Backs up the PostgreSQL database to S3/MinIO: pg_dump, compress (gzip, or zstd), upload, then prune old backups.</para>
-/// <para type="description">Writes postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (UTC; DATABASE is observatory for the spec's database). -WhatIf is the dry run: it connects to PostgreSQL and the bucket and reports the object name and what retention would delete, writing nothing.</para>
+/// <para type="description">Runs pg_dump (plain SQL) against DATABASE_URL, compresses its output with gzip (or zstd, -Compression Zstd: .sql.zst) and streams it to the bucket as postgres/YYYY/MM/DD/observatory_YYYYMMDD_HHMMSS.sql.gz (UTC), where observatory is the database's name. The backup holds a lock on its database, so two never run at once; it completes only when pg_dump succeeded and its output ran to its end (its completion line outside COPY data), and never overwrites an existing object. Nothing is written to a temporary file, and memory does not grow with the size of the database.</para>
+/// <para type="description">The upload completes only after pg_dump has exited successfully; a failed dump leaves no object and no incomplete upload, and stops with an error carrying pg_dump's messages. The bucket is created when missing. A backup whose name already exists (two backups in the same second) is refused; the existing one is never overwritten.</para>
+/// <para type="description">After a successful upload, backups under postgres/ that follow the naming scheme and are older than -RetentionDays are deleted, unless a keep rule (-KeepLast, -KeepDaily, ...) or a pin (Protect-ObsBackup) keeps them. -RetentionDays 0 keeps everything.</para>
+/// <para type="description">-Database, -AllDatabases and -IncludeGlobals back up several databases of one server, and its roles and tablespaces, each to its own object; one failing stops no other.</para>
+/// <para type="description">-WhatIf is the dry run: it connects to PostgreSQL, checks pg_dump against the server version, lists the bucket with the given credentials, and reports the object name it would write and what retention would delete, without writing anything. The database password reaches pg_dump through its environment, never its command line, and appears in no output.</para>
 /// </summary>
+/// <output>ObjectName, Bucket, Database, Size, DumpSize, Duration, Pruned and DryRun. It pipes into Restore-ObsBackup.</output>
+/// <example title="Take a backup">
+/// <code>
+/// $env:DATABASE_URL = 'postgresql+asyncpg://observatory:observatory@localhost:5432/observatory'
+/// $env:MINIO_ENDPOINT = 'localhost:9000'
+/// Invoke-ObsBackup
+/// </code>
+/// <para>Dumps the database, uploads postgres/YYYY/MM/DD/observatory_YYYYMMDD_HHMMSS.sql.gz and deletes backups older than 30 days.</para>
+/// </example>
+/// <example title="Dry run">
+/// <code>Invoke-ObsBackup -WhatIf</code>
+/// <para>Connects to PostgreSQL and the bucket and reports the object name it would write and the backups retention would delete. Nothing is written.</para>
+/// </example>
+/// <example title="Check new object-store credentials before switching to them">
+/// <code>Invoke-ObsBackup -WhatIf -Credential (Get-Credential new_access_key)</code>
+/// <para>The credential-rotation check: fails with an AuthenticationError if the new keys are refused.</para>
+/// </example>
+/// <example title="Run nightly from cron with JSON log lines">
+/// <code>0 2 * * * OBS_LOG_FORMAT=json pwsh -NoProfile -Command 'Invoke-ObsBackup | Out-Null' &gt;&gt; /var/log/obs_backup.log 2&gt;&amp;1</code>
+/// <para>A crontab line: one backup at 02:00 every day. A successful run ends with {"event": "backup_finished", "status": "success", ...}.</para>
+/// </example>
+/// <example title="Keep two weeks in another bucket">
+/// <code>Invoke-ObsBackup -Bucket observatory-weekly -RetentionDays 14</code>
+/// <para>Parameters override the environment variables for one run.</para>
+/// </example>
+/// <example title="A password kept out of the script">
+/// <code>
+/// $cred = Get-Credential observatory   # or Get-Secret from a vault
+/// Invoke-ObsBackup -DatabaseUrl 'postgresql://db.example:5432/observatory' -DatabaseCredential $cred
+/// </code>
+/// <para>The URL carries no password, so no script line, error view or history shows one.</para>
+/// </example>
+/// <example title="Every database of the server, and its roles">
+/// <code>Invoke-ObsBackup -AllDatabases -ExcludeDatabase 'scratch_*' -Parallel 2</code>
+/// <para>Backs up the globals (roles, memberships, tablespaces), then each database but the excluded ones, two at a time, each to its own object with its own retention.</para>
+/// </example>
+/// <seealso cref="GetObsBackupCommand"/>
+/// <seealso cref="RestoreObsBackupCommand"/>
+/// <seealso href="about_ObservatoryBackup">about_ObservatoryBackup</seealso>
 [Cmdlet(VerbsLifecycle.Invoke, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = OneDatabase)]
 [OutputType(typeof(BackupResult))]
 public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
@@ -17,67 +60,80 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     private const string All = "All";
 
     /// <summary>Back up these databases of the server -DatabaseUrl points at, each to its own object, with its own lock and retention; one failing does not stop the others.</summary>
+    /// <default>none</default>
     [Parameter(Mandatory = true, ParameterSetName = Named)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DatabaseNameCompleter))]
     public string[]? Database { get; set; }
 
     /// <summary>Back up every database of the server that can be connected to, templates left out.</summary>
+    /// <default>False</default>
     [Parameter(Mandatory = true, ParameterSetName = All)]
     public SwitchParameter AllDatabases { get; set; }
 
     /// <summary>With -AllDatabases or -Database: leave out the databases these names match (* and ? wildcards).</summary>
+    /// <default>none</default>
     [Parameter(ParameterSetName = All)]
     [Parameter(ParameterSetName = Named)]
     [ValidateNotNullOrEmpty]
     public string[]? ExcludeDatabase { get; set; }
 
     /// <summary>With -AllDatabases or -Database: how many databases to back up at once. Default 1, one after another.</summary>
+    /// <default>1</default>
     [Parameter(ParameterSetName = All)]
     [Parameter(ParameterSetName = Named)]
     [ValidateRange(1, 16)]
     public int Parallel { get; set; } = 1;
 
     /// <summary>PostgreSQL URL of the database to back up, for example postgresql+asyncpg://user:password@host:5432/observatory. Missing parts default to localhost, 5432 and observatory.</summary>
+    /// <default>DATABASE_URL</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? DatabaseUrl { get; set; }
 
     /// <summary>User and password for PostgreSQL, in place of any in the URL: no password needs to be written into a script. Get-Credential, or a secret vault's.</summary>
+    /// <default>the URL's user and password</default>
     [Parameter]
     [Credential]
     public PSCredential? DatabaseCredential { get; set; }
 
     /// <summary>Delete scheme-conforming backups older than this many days after a successful backup. 0 keeps everything.</summary>
+    /// <default>BACKUP_RETENTION_DAYS, then 30</default>
     [Parameter]
     [ValidateRange(0, 36500)]
     public int? RetentionDays { get; set; }
 
     /// <summary>gzip level from 1 (fastest) to 9 (smallest); the default, 4, compresses 2.8 times as fast as 9 for about 5% more size. With -Compression Zstd, 1 to 19; the default, 1, is both faster and smaller than gzip 4 on dumps.</summary>
+    /// <default>4 for gzip, 1 for zstd</default>
     [Parameter]
     [ValidateRange(1, 19)]
     public int? CompressionLevel { get; set; }
 
     /// <summary>The pg_dump executable, or the directory that holds it. It must be at least as new as the server.</summary>
+    /// <default>OBS_PG_DUMP, then PATH, then the newest /usr/lib/postgresql/*/bin</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? PgDumpPath { get; set; }
 
     /// <summary>Gzip (the default: postgres/…/DATABASE_YYYYMMDD_HHMMSS.sql.gz, what the replaced scripts wrote and gunzip reads) or Zstd (….sql.zst: faster and smaller, read by zstd and by this module). Listing, retention, verification, restore and tests understand both. Default: OBS_COMPRESSION, then Gzip.</summary>
+    /// <default>OBS_COMPRESSION, then Gzip</default>
     [Parameter]
     public CompressionFormat? Compression { get; set; }
 
     /// <summary>Write node_exporter textfile metrics (obs_backup_last_success_timestamp_seconds, obs_backup_last_duration_seconds, obs_backup_last_size_bytes, obs_backup_last_status, obs_backup_count) to this .prom file, atomically. Default: OBS_METRICS_FILE; none when unset.</summary>
+    /// <default>OBS_METRICS_FILE</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? MetricsPath { get; set; }
 
     /// <summary>Encrypt the backup with age to these recipients (public keys, age1…): the object is named ….sql.gz.age and only the holder of a matching identity file can read it. Default: OBS_AGE_RECIPIENTS (comma-separated), then the lines of OBS_AGE_RECIPIENTS_FILE; unencrypted when none.</summary>
+    /// <default>OBS_AGE_RECIPIENTS, then OBS_AGE_RECIPIENTS_FILE</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Recipient { get; set; }
 
     /// <summary>Write the backup under S3 Object Lock for this many days: nobody can delete or overwrite it before then (GOVERNANCE mode, or COMPLIANCE with OBS_OBJECT_LOCK_MODE). The bucket must have been made with Object Lock; a missing bucket is created with it. Default: OBS_OBJECT_LOCK_DAYS; unlocked when unset.</summary>
+    /// <default>OBS_OBJECT_LOCK_DAYS</default>
     [Parameter]
     [ValidateRange(1, 36500)]
     public int? LockDays { get; set; }
@@ -93,26 +149,31 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     public string[]? ExcludeTableData { get; set; }
 
     /// <summary>Retention also keeps the N newest backups of the database, whatever their age. Default: BACKUP_KEEP_LAST; off.</summary>
+    /// <default>BACKUP_KEEP_LAST, then off</default>
     [Parameter]
     [ValidateRange(0, 100000)]
     public int? KeepLast { get; set; }
 
     /// <summary>Retention also keeps the newest backup of each of the last N days that have one (UTC). Default: BACKUP_KEEP_DAILY; off.</summary>
+    /// <default>BACKUP_KEEP_DAILY, then off</default>
     [Parameter]
     [ValidateRange(0, 100000)]
     public int? KeepDaily { get; set; }
 
     /// <summary>Retention also keeps the newest backup of each of the last N ISO weeks that have one. Default: BACKUP_KEEP_WEEKLY; off.</summary>
+    /// <default>BACKUP_KEEP_WEEKLY, then off</default>
     [Parameter]
     [ValidateRange(0, 100000)]
     public int? KeepWeekly { get; set; }
 
     /// <summary>Retention also keeps the newest backup of each of the last N months that have one. Default: BACKUP_KEEP_MONTHLY; off.</summary>
+    /// <default>BACKUP_KEEP_MONTHLY, then off</default>
     [Parameter]
     [ValidateRange(0, 100000)]
     public int? KeepMonthly { get; set; }
 
     /// <summary>Retention also keeps the newest backup of each of the last N years that have one. Default: BACKUP_KEEP_YEARLY; off.</summary>
+    /// <default>BACKUP_KEEP_YEARLY, then off</default>
     [Parameter]
     [ValidateRange(0, 100000)]
     public int? KeepYearly { get; set; }

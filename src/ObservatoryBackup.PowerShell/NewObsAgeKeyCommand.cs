@@ -5,13 +5,32 @@ namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
 /// <para type="synopsis">Makes an age key pair for encrypted backups: writes the identity file (owner-only) and returns its recipient.</para>
-/// <para type="description">The identity file is what age-keygen writes and what Restore-ObsBackup -IdentityFile and age -d -i read. The recipient (age1…) is the public key that Invoke-ObsBackup -Recipient encrypts to.</para>
+/// <para type="description">Generates an X25519 key pair in the age v1 format. The identity file (the private key) is written as age-keygen writes it, with owner-only permissions from the moment it exists; an existing file is left alone unless -Force is given. The output's Recipient (age1…) is the public key: give it to Invoke-ObsBackup -Recipient (or OBS_AGE_RECIPIENTS) on the backup host, which then needs no secret to encrypt.</para>
+/// <para type="description">Keep the identity file off the backup host and away from the bucket: whoever holds it reads every backup encrypted to its recipient. Restore-ObsBackup and Test-ObsBackup read it with -IdentityFile (or OBS_AGE_IDENTITY_FILE), and so does the reference tool: age -d -i FILE.</para>
 /// </summary>
+/// <parameter name="WhatIf">Shows the file that would be written, without writing it.</parameter>
+/// <parameter name="Confirm">Prompts for confirmation before writing the file.</parameter>
+/// <output>IdentityFile, the full path written; Recipient, the public key (age1…).</output>
+/// <example title="encrypted backups from now on">
+/// <code>
+/// $key = New-ObsAgeKey -Path ~/observatory-backups.agekey
+/// Invoke-ObsBackup -Recipient $key.Recipient
+/// </code>
+/// <para>Writes the identity file, then backs up encrypted to its recipient: the object is named ….sql.gz.age. Move the identity file somewhere safe, off the backup host.</para>
+/// </example>
+/// <example title="restore an encrypted backup">
+/// <code>Get-ObsBackup -Latest | Restore-ObsBackup -IdentityFile ~/observatory-backups.agekey -Confirm:$false</code>
+/// <para>Decrypts as it streams: every 64 KiB chunk is authenticated before any of it reaches psql. The same file works with the reference tool: age -d -i ~/observatory-backups.agekey FILE.sql.gz.age | gunzip | psql.</para>
+/// </example>
+/// <seealso cref="InvokeObsBackupCommand"/>
+/// <seealso cref="RestoreObsBackupCommand"/>
+/// <seealso href="about_ObservatoryBackup">about_ObservatoryBackup</seealso>
 [Cmdlet(VerbsCommon.New, "ObsAgeKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(AgeKeyResult))]
 public sealed class NewObsAgeKeyCommand : PSCmdlet
 {
     /// <summary>Where to write the identity file (the private key), readable by its owner only.</summary>
+    /// <default>None</default>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";

@@ -5,18 +5,41 @@ namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
 /// <para type="synopsis">Makes a minisign key pair for signed backups: writes the secret key file (owner-only, unencrypted) and the public key file, and returns the public key.</para>
-/// <para type="description">The files are those minisign -G -W writes: minisign -S -s signs with the secret key, and minisign -V -p verifies with the public key file. Keep the secret key on the backup host only; restore hosts need only the public key.</para>
+/// <para type="description">Generates an Ed25519 key pair in minisign's format. The files are those minisign -G -W writes: the secret key file, unencrypted so that a scheduled backup needs no password, with owner-only permissions from the moment it exists; and the public key file. Existing files are left alone unless -Force is given: without it, neither file is written when either exists.</para>
+/// <para type="description">Keep the secret key on the backup host only, away from the bucket: whoever holds it can sign. Restore hosts need only the public key (the output's PublicKey, the line minisign -P takes, or the public key file), and so does the reference tool: minisign -V -m FILE -p PUBLIC-KEY-FILE. Key pairs made by minisign -G -W are the same kind of key.</para>
 /// </summary>
+/// <parameter name="WhatIf">Shows the files that would be written, without writing them.</parameter>
+/// <parameter name="Confirm">Prompts for confirmation before writing the files.</parameter>
+/// <output>SecretKeyFile and PublicKeyFile, the full paths written; KeyId, the key id as minisign prints it; PublicKey, the public key line (safe to share).</output>
+/// <example title="a key pair for the backup host">
+/// <code>
+/// $key = New-ObsSigningKey -Path /etc/observatory-backup/signing.key
+/// $key.PublicKey
+/// </code>
+/// <para>Writes signing.key (owner-only) and signing.pub beside it, and shows the public key to give to the restore hosts.</para>
+/// </example>
+/// <example title="the reference tool reads the same files">
+/// <code>
+/// New-ObsSigningKey -Path ./obs.key -PublicKeyPath ./obs.pub
+/// minisign -S -s ./obs.key -m ./file
+/// minisign -V -m ./file -p ./obs.pub
+/// </code>
+/// <para>minisign signs with the secret key without asking a password, and verifies with the public key file.</para>
+/// </example>
+/// <seealso cref="NewObsAgeKeyCommand"/>
+/// <seealso href="about_ObservatoryBackup">about_ObservatoryBackup</seealso>
 [Cmdlet(VerbsCommon.New, "ObsSigningKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(SigningKeyResult))]
 public sealed class NewObsSigningKeyCommand : PSCmdlet
 {
     /// <summary>Where to write the secret key file, readable by its owner only.</summary>
+    /// <default>None</default>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
     /// <summary>Where to write the public key file. Default: -Path with .key replaced by .pub (or .pub added).</summary>
+    /// <default>-Path with .key replaced by .pub</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? PublicKeyPath { get; set; }

@@ -14,6 +14,7 @@ public abstract class ObsPinCmdletBase : ObsStorageCmdletBase
     public string ObjectName { get; set; } = "";
 
     /// <summary>Bucket holding the backup; binds from Get-ObsBackup output. Default: MINIO_BUCKET, then observatory-backups.</summary>
+    /// <default>MINIO_BUCKET, then observatory-backups</default>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public override string? Bucket { get; set; }

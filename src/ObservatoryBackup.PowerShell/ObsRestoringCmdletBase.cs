@@ -22,10 +22,12 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     public string ObjectName { get; set; } = "";
 
     /// <summary>The newest backup in the bucket (of -Database, when given), as Get-ObsBackup -Latest names it.</summary>
+    /// <default>False</default>
     [Parameter(ParameterSetName = Newest)]
     public SwitchParameter Latest { get; set; }
 
     /// <summary>The newest backup of this database (as Get-ObsBackup -Database selects them); not where to restore, which -DatabaseUrl says.</summary>
+    /// <default>all databases</default>
     [Parameter(ParameterSetName = Newest)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DatabaseNameCompleter))]
@@ -38,16 +40,19 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
             : ObjectName;
 
     /// <summary>Bucket holding the backup; binds from Get-ObsBackup output. Default: MINIO_BUCKET, then observatory-backups.</summary>
+    /// <default>MINIO_BUCKET, then observatory-backups</default>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public override string? Bucket { get; set; }
 
     /// <summary>PostgreSQL URL to restore into (Restore-ObsBackup) or whose server the scratch database is made on (Test-ObsBackup). Default: DATABASE_URL.</summary>
+    /// <default>DATABASE_URL</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? DatabaseUrl { get; set; }
 
     /// <summary>User and password for PostgreSQL, in place of any in the URL: no password needs to be written into a script. Get-Credential, or a secret vault's.</summary>
+    /// <default>the URL's user and password</default>
     [Parameter]
     [Credential]
     public PSCredential? DatabaseCredential { get; set; }
@@ -61,16 +66,19 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     public SwitchParameter NoTablespaces { get; set; }
 
     /// <summary>psql to use (file or directory). Default: OBS_PSQL, then PATH, then the newest /usr/lib/postgresql/*/bin.</summary>
+    /// <default>OBS_PSQL, then PATH, then the newest /usr/lib/postgresql/*/bin</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? PsqlPath { get; set; }
 
     /// <summary>The age identity file (as age-keygen or New-ObsAgeKey writes it) that opens encrypted backups (….age). Default: OBS_AGE_IDENTITY_FILE.</summary>
+    /// <default>OBS_AGE_IDENTITY_FILE</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? IdentityFile { get; set; }
 
     /// <summary>Connections to load the backup over: rows are dealt across them and indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores less one (one is left for decompressing and checking), at most 8.</summary>
+    /// <default>OBS_RESTORE_JOBS, then the cores less one, at most 8</default>
     [Parameter]
     [ValidateRange(1, 64)]
     public int? Jobs { get; set; }

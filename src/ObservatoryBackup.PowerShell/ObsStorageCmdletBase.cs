@@ -6,22 +6,26 @@ namespace ObservatoryBackup.PowerShell;
 /// <summary>Cmdlets that work with the bucket: the storage parameters and settings resolution.</summary>
 public abstract class ObsStorageCmdletBase : ObsCmdletBase
 {
-    /// <summary>S3/MinIO endpoint as host:port (optionally http:// or https://). Default: MINIO_ENDPOINT.</summary>
+    /// <summary>S3/MinIO endpoint as host:port, for example minio:9000. An http:// or https:// prefix is accepted and decides TLS. Default: MINIO_ENDPOINT.</summary>
+    /// <default>MINIO_ENDPOINT</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Endpoint { get; set; }
 
-    /// <summary>Access key (user name) and secret key (password). Default: MINIO_ACCESS_KEY/MINIO_SECRET_KEY, then MINIO_ROOT_USER/MINIO_ROOT_PASSWORD, then minioadmin.</summary>
+    /// <summary>Access key (user name) and secret key (password) for the object store. Default: MINIO_ACCESS_KEY/MINIO_SECRET_KEY, then MINIO_ROOT_USER/MINIO_ROOT_PASSWORD, then minioadmin.</summary>
+    /// <default>MINIO_ACCESS_KEY and MINIO_SECRET_KEY, then MINIO_ROOT_USER and MINIO_ROOT_PASSWORD, then minioadmin</default>
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    /// <summary>Bucket. Default: MINIO_BUCKET, then observatory-backups.</summary>
+    /// <summary>Bucket that holds the backups. Default: MINIO_BUCKET, then observatory-backups.</summary>
+    /// <default>MINIO_BUCKET, then observatory-backups</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public virtual string? Bucket { get; set; }
 
-    /// <summary>Use TLS. Default: MINIO_SECURE, then false.</summary>
+    /// <summary>Connect to the object store over HTTPS; -UseSsl:$false forces plain HTTP. Default: MINIO_SECURE, then false.</summary>
+    /// <default>MINIO_SECURE, then false</default>
     [Parameter]
     public SwitchParameter UseSsl { get; set; }
 

@@ -8,13 +8,52 @@ namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
 /// <para type="synopsis">Restores a backup into the PostgreSQL database, replacing it.</para>
-/// <para type="description">Downloads the backup, verifies it is a complete compressed dump, restores it into a staging database and swaps that in by rename, so a failed restore leaves the existing database untouched. -InPlace drops and recreates the database instead. Prompts for confirmation unless -Force or -Confirm:$false.</para>
+/// <para type="description">Checks that the backup is whole (its size, a complete gzip or zstd stream with a valid checksum, pg_dump's 'dump complete' line outside COPY data, no psql meta-command but pg_dump's own) and, before the swap, that the staging database holds every table's rows as the backup carried them, before the database users see changes. By default the backup streams from the store into psql, checked on its way in, with no temporary file; with -InPlace it is downloaded to a private temporary file and verified before the database is dropped.</para>
+/// <para type="description">By default the backup is restored with psql (ON_ERROR_STOP, so the first failing statement fails the restore) into a staging database, which is swapped in by rename only when psql succeeded; other sessions on the database are terminated for the swap. A failed restore leaves the existing database untouched. -InPlace instead terminates connections, drops and recreates the database (owned by the connecting user), and restores into it.</para>
+/// <para type="description">The target database is the one in DATABASE_URL (or -DatabaseUrl) and is created when it does not exist, so a backup can be restored into a test database. Object names outside postgres/, absolute or containing '..' are refused before any request. A globals backup (…/%globals_…) creates the roles and tablespaces the server lacks; -IncludeGlobals restores the one a database's backup goes with first. The cmdlet asks for confirmation unless -Force or -Confirm:$false is given.</para>
 /// </summary>
+/// <parameter name="ObjectName">The backup to restore, for example postgres/2026/02/16/observatory_20260216_020000.sql.gz; binds from Get-ObsBackup output. Tab completes from the bucket.</parameter>
+/// <parameter name="DatabaseUrl">PostgreSQL URL of the database to restore into; it is created when it does not exist.</parameter>
+/// <parameter name="NoOwner">Leave ownership and privileges out: pg_dump's OWNER TO, GRANT and REVOKE statements are dropped as the dump streams into psql (never lines of COPY data), so every object is owned by the connecting user. For restoring onto a new server that lacks the backup's roles; without it, a missing role fails the restore, naming the role.</parameter>
+/// <input type="ObservatoryBackup.Store.StoredBackup">Output of Get-ObsBackup: ObjectName and Bucket bind by property name.</input>
+/// <input type="System.String">An object name.</input>
+/// <output>ObjectName, Database, Server, Mode, Replaced, Size and Duration.</output>
+/// <example title="Restore interactively">
+/// <code>Restore-ObsBackup postgres/2026/02/16/observatory_20260216_020000.sql.gz</code>
+/// <para>Asks for confirmation, then replaces the database of DATABASE_URL.</para>
+/// </example>
+/// <example title="Restore unattended (CI, automation)">
+/// <code>Restore-ObsBackup postgres/2026/02/16/observatory_20260216_020000.sql.gz -Force</code>
+/// </example>
+/// <example title="Restore the newest backup">
+/// <code>
+/// Get-ObsBackup | Select-Object -First 1 | Restore-ObsBackup -Confirm:$false
+/// Get-ObsBackup -Latest | Restore-ObsBackup -Force
+/// </code>
+/// </example>
+/// <example title="Test a backup by restoring it into a test database">
+/// <code>
+/// $test = 'postgresql://observatory:observatory@localhost:5432/observatory_restore_test'
+/// Get-ObsBackup -Latest | Restore-ObsBackup -DatabaseUrl $test -Force
+/// </code>
+/// <para>The spec's restore test: the database is created when missing; compare row counts with production afterwards (Test-ObsBackup does both).</para>
+/// </example>
+/// <example title="See the plan">
+/// <code>Get-ObsBackup -Latest | Restore-ObsBackup -WhatIf</code>
+/// </example>
+/// <example title="The newest backup of one database, with a credential">
+/// <code>Restore-ObsBackup -Database observatory -DatabaseUrl 'postgresql://db.example:5432/observatory_restore_test' -DatabaseCredential (Get-Credential observatory)</code>
+/// <para>-Database picks the newest backup of that database, as Get-ObsBackup -Database -Latest does; -DatabaseUrl says where it is restored.</para>
+/// </example>
+/// <seealso cref="GetObsBackupCommand"/>
+/// <seealso cref="TestObsBackupCommand"/>
+/// <seealso href="about_ObservatoryBackup">about_ObservatoryBackup</seealso>
 [Cmdlet(VerbsData.Restore, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByName)]
 [OutputType(typeof(RestoreResult))]
 public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
 {
     /// <summary>Drop and recreate the database, then restore into it. Needs no room for a second copy, but a failed restore leaves the database partial.</summary>
+    /// <default>False</default>
     [Parameter]
     public SwitchParameter InPlace { get; set; }
 

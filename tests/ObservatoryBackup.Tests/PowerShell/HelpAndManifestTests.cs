@@ -48,36 +48,68 @@ public sealed class HelpAndManifestTests : IDisposable
     }
 
     /// <summary>
-    /// The help users read (module/en-US MAML) and the doc comments beside the code say the same: each
-    /// cmdlet's synopsis, and each parameter a cmdlet declares itself. Parameters a base class declares
-    /// for several cmdlets may be worded for each cmdlet in the MAML.
+    /// Help has one source: the MAML the module loads is the one the build writes from the doc comments
+    /// beside the code (no hand-kept copy in module/en-US), and says what they say: each cmdlet's synopsis
+    /// and description, and each parameter's text, a base class's unless the cmdlet words it its own way
+    /// (a &lt;parameter name="…"&gt; in its doc comment).
     /// </summary>
     [Fact]
     public void The_help_says_what_the_doc_comments_say()
     {
+        Assert.Empty(Directory.GetFiles(Path.Combine(Fixtures.Shell.RepoRoot, "module", "en-US"), "*.xml"));
         System.Xml.Linq.XNamespace maml = "http://schemas.microsoft.com/maml/2004/10", command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
-        var help = System.Xml.Linq.XDocument.Load(Path.Combine(Fixtures.Shell.RepoRoot, "module", "en-US", "ObservatoryBackup.PowerShell.dll-Help.xml"));
+        var help = System.Xml.Linq.XDocument.Load(Path.Combine(AppContext.BaseDirectory, "en-US", "ObservatoryBackup.PowerShell.dll-Help.xml"));
         var assembly = typeof(ObservatoryBackup.PowerShell.ObsCmdletBase).Assembly;
         var docs = System.Xml.Linq.XDocument.Load(Path.ChangeExtension(assembly.Location, ".xml")).Descendants("member")
             .ToDictionary(m => (string)m.Attribute("name")!);
         static string Text(System.Xml.Linq.XElement? e) => e is null ? "" : System.Text.RegularExpressions.Regex.Replace(
             string.Concat(e.Nodes().Select(n => n is System.Xml.Linq.XElement x ? (string?)x.Attribute("cref")?.Value.Split('.')[^1] ?? x.Value : n.ToString())), @"\s+", " ").Trim();
+        static string Paras(System.Xml.Linq.XElement? e, System.Xml.Linq.XName para) => string.Join(" | ", e?.Elements(para).Select(Text) ?? []);
         var disagree = new List<string>();
-        foreach (var type in assembly.GetTypes().Where(t => t.GetCustomAttribute<CmdletAttribute>() is not null))
+        var cmdlets = assembly.GetTypes().Where(t => t.GetCustomAttribute<CmdletAttribute>() is not null).ToList();
+        Assert.Equal(cmdlets.Count, help.Descendants(command + "command").Count());
+        foreach (var type in cmdlets)
         {
             var attr = type.GetCustomAttribute<CmdletAttribute>()!;
             var entry = help.Descendants(command + "command").Single(c => c.Element(command + "details")!.Element(command + "name")!.Value == $"{attr.VerbName}-{attr.NounName}");
+            var doc = docs[$"T:{type.FullName}"];
             var synopsis = Text(entry.Element(command + "details")!.Element(maml + "description")!.Element(maml + "para"));
-            var docSynopsis = Text(docs[$"T:{type.FullName}"].Descendants("para").FirstOrDefault(p => (string?)p.Attribute("type") == "synopsis"));
-            if (synopsis != docSynopsis) disagree.Add($"{type.Name} synopsis: help '{synopsis}', doc comment '{docSynopsis}'");
-            foreach (var property in type.GetProperties().Where(p => p.DeclaringType == type && p.GetCustomAttributes<ParameterAttribute>().Any()))
+            var docSynopsis = Text(doc.Descendants("para").FirstOrDefault(p => (string?)p.Attribute("type") == "synopsis"));
+            if (synopsis != docSynopsis || synopsis.Length == 0) disagree.Add($"{type.Name} synopsis: help '{synopsis}', doc comment '{docSynopsis}'");
+            var description = Paras(entry.Element(maml + "description"), maml + "para");
+            var docDescription = string.Join(" | ", doc.Descendants("para").Where(p => (string?)p.Attribute("type") == "description").Select(Text));
+            if (description != docDescription || description.Length == 0) disagree.Add($"{type.Name} description: help '{description}', doc comment '{docDescription}'");
+            foreach (var property in type.GetProperties().Where(p => p.GetCustomAttributes<ParameterAttribute>().Any()))
             {
                 var parameter = entry.Element(command + "parameters")!.Elements(command + "parameter").SingleOrDefault(p => p.Element(maml + "name")!.Value == property.Name);
                 var described = parameter is null ? "(none)" : string.Join(" ", parameter.Element(maml + "description")!.Elements(maml + "para").Select(Text));
-                var documented = Text(docs.GetValueOrDefault($"P:{type.FullName}.{property.Name}")?.Element("summary"));
-                if (described != documented) disagree.Add($"{type.Name} -{property.Name}: help '{described}', doc comment '{documented}'");
+                var own = doc.Elements("parameter").SingleOrDefault(p => (string?)p.Attribute("name") == property.Name);
+                var documented = Text(own ?? docs.GetValueOrDefault($"P:{property.DeclaringType!.FullName}.{property.Name}")?.Element("summary"));
+                if (described != documented || documented.Length == 0) disagree.Add($"{type.Name} -{property.Name}: help '{described}', doc comment '{documented}'");
             }
         }
+        Assert.Empty(disagree);
+    }
+
+    /// <summary>The help says how each parameter binds as the cmdlet itself does: mandatory, position, pipeline input.</summary>
+    [Fact]
+    public void The_help_binds_parameters_as_the_cmdlets_do()
+    {
+        var disagree = _ps.Invoke("""
+            foreach ($command in Get-Command -Module ObservatoryBackup) {
+                foreach ($parameter in $command.Parameters.Values) {
+                    $help = Get-Help $command.Name -Parameter $parameter.Name -ErrorAction SilentlyContinue
+                    if (-not $help) { continue }  # a common parameter
+                    $sets = $parameter.ParameterSets.Values
+                    $required = [bool]($sets | Where-Object { -not $_.IsMandatory }) -eq $false
+                    $pipeline = [bool]($sets | Where-Object { $_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName })
+                    $position = @($sets | Where-Object Position -ge 0)[0].Position  # Select-Object is not in this host
+                    if ("$($help.required)" -ne "$required".ToLower()) { "$($command.Name) -$($parameter.Name) required: help $($help.required), cmdlet $required" }
+                    if (($help.pipelineInput -like 'True*') -ne $pipeline) { "$($command.Name) -$($parameter.Name) pipeline input: help $($help.pipelineInput), cmdlet $pipeline" }
+                    if ("$($help.position)" -ne $(if ($null -eq $position) { 'named' } else { "$position" })) { "$($command.Name) -$($parameter.Name) position: help $($help.position), cmdlet $position" }
+                }
+            }
+            """).Select(o => o.ToString());
         Assert.Empty(disagree);
     }
 
@@ -143,6 +175,19 @@ public sealed class HelpAndManifestTests : IDisposable
         Assert.Contains("-Force", all);                                            // unattended restore
         Assert.Contains("observatory_restore_test", all);                          // restore into a test database
         Assert.Contains("0 2 * * *", all);                                         // cron line
+    }
+
+    [Fact]
+    public void The_about_topic_lists_every_exported_cmdlet()
+    {
+        var text = string.Join("\n", _ps.Invoke("Get-Help about_ObservatoryBackup").Select(o => o.ToString()));
+        var exported = _ps.Invoke("(Get-Module ObservatoryBackup).ExportedCmdlets.Keys").Select(o => o.ToString()!).ToList();
+        Assert.NotEmpty(exported);
+        var start = text.IndexOf("LONG DESCRIPTION", StringComparison.Ordinal);
+        var list = text[start..text.IndexOf("SEVERAL DATABASES", start, StringComparison.Ordinal)];
+        Assert.All(exported, cmdlet => Assert.Matches($@"(?m)^\s+{cmdlet}\b", list));
+        var seeAlso = text[text.IndexOf("SEE ALSO", StringComparison.Ordinal)..];
+        Assert.All(exported, cmdlet => Assert.Contains(cmdlet, seeAlso));
     }
 
     [Fact]
