@@ -92,7 +92,7 @@ public sealed partial class GlobalsScript
     [GeneratedRegex($@"\A(?<verb>GRANT|REVOKE) (?<privileges>(?:ALL|SET|ALTER SYSTEM)(?:, ?(?:SET|ALTER SYSTEM))*) ON PARAMETER (?<param>{Parameter}) (?:TO|FROM) (?<grantee>{GranteeName})(?: WITH GRANT OPTION)?(?: GRANTED BY (?<grantor>{Ident}))?;\z")]
     private static partial Regex ParameterPrivilege();
 
-    [GeneratedRegex($@"\ACREATE TABLESPACE (?<ts>{Ident}) OWNER (?<grantor>{Ident}) LOCATION {Literal};\z")]
+    [GeneratedRegex($@"\ACREATE TABLESPACE (?<ts>{Ident}) OWNER (?<owner>{Ident}) LOCATION {Literal};\z")]
     private static partial Regex CreateTablespace();
 
     [GeneratedRegex($@"\A(?:ALTER TABLESPACE (?<ts>{Ident}) SET \([a-z_]+=[0-9.]+(?:, ?[a-z_]+=[0-9.]+)*\)|(?:GRANT|REVOKE) (?:ALL|CREATE) ON TABLESPACE (?<ts>{Ident}) (?:TO|FROM) (?<grantee>{GranteeName})(?: WITH GRANT OPTION)?(?: GRANTED BY (?<grantor>{Ident}))?|COMMENT ON TABLESPACE (?<ts>{Ident}) IS {Literal}|SECURITY LABEL FOR {Ident} ON TABLESPACE (?<ts>{Ident}) IS {Literal});\z")]
@@ -277,7 +277,7 @@ public sealed partial class GlobalsScript
     /// <summary>A role's place in <paramref name="m"/> holding a word PostgreSQL reads as other than that role, as written, or null.</summary>
     private static string? RoleKeyword(Match m)
     {
-        foreach (var group in new[] { "role", "member", "grantor", "grantee" })
+        foreach (var group in new[] { "role", "member", "grantor", "grantee", "owner" })
             foreach (var c in m.Groups[group].Captures.Cast<Capture>())
             {
                 var quoted = c.Value.StartsWith('"');

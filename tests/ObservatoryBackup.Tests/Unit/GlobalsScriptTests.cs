@@ -215,6 +215,7 @@ public class GlobalsScriptTests
     [InlineData("GRANT SET ON PARAMETER work_mem TO \"public\";")]
     [InlineData("GRANT ALL ON TABLESPACE fast TO public;")]
     [InlineData("CREATE ROLE \"none\";")]
+    [InlineData("CREATE TABLESPACE t2 OWNER current_user LOCATION '/srv/t2';")]
     public void A_keyword_where_a_role_is_named_is_refused(string statement)
     {
         var script = Read($"SET standard_conforming_strings = on;\n{statement}\n");
