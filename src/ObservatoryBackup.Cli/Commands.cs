@@ -101,6 +101,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
             var engine = new RestoreEngine(settings, log)
             {
                 NoOwner = options.NoOwner, NoTablespaces = options.NoTablespaces, IncludeGlobals = options.IncludeGlobals, UpdateExistingRoles = options.UpdateExistingRoles,
+                AllowPrivilegedRoles = options.AllowPrivilegedRoles,
             };
             var name = which.Name ?? (await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(which.Database, ct)).ObjectName;
             engine.ValidateObjectName(name);
@@ -193,7 +194,7 @@ internal sealed record RestoreChoice(string? Name, string? Database = null);
 
 /// <summary>How a restore runs.</summary>
 internal sealed record RestoreOptions(bool Yes, bool InPlace = false, bool NoOwner = false, bool NoTablespaces = false, string? IdentityFile = null,
-    bool IncludeGlobals = false, bool UpdateExistingRoles = false, int? Jobs = null);
+    bool IncludeGlobals = false, bool UpdateExistingRoles = false, int? Jobs = null, bool AllowPrivilegedRoles = false);
 
 /// <summary>Whether a backup run also stores the server's globals, and with the roles' password hashes.</summary>
 internal sealed record GlobalsChoice(bool Include, bool RolePasswords);

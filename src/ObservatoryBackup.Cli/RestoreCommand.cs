@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--include-globals] [--update-existing-roles] [--jobs N]</c></summary>
+/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--include-globals] [--update-existing-roles] [--allow-privileged-roles] [--jobs N]</c></summary>
 internal static class RestoreCommand
 {
     public static Command Create(Commands app)
@@ -23,10 +23,14 @@ internal static class RestoreCommand
         {
             Description = "A globals restore also applies the backup's attributes, settings and memberships to roles that exist already (they are left as they are otherwise).",
         };
+        var allowPrivilegedRoles = new Option<bool>("--allow-privileged-roles")
+        {
+            Description = "A globals restore may give roles privileged rights: SUPERUSER, CREATEROLE, REPLICATION, BYPASSRLS, membership in a built-in pg_ role or in a role holding such rights, a privilege on a parameter (otherwise a globals backup that would is refused before anything changes). Only for a backup you trust.",
+        };
         var jobs = CommonOptions.Jobs();
         var restore = new Command("restore", "Download a backup, verify it, and restore it into the database of DATABASE_URL, replacing it. A globals backup (…/%globals_…) creates the roles, memberships and tablespaces DATABASE_URL's server lacks.")
         {
-            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile, includeGlobals, updateExistingRoles, jobs,
+            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile, includeGlobals, updateExistingRoles, allowPrivilegedRoles, jobs,
         };
         restore.SetAction((r, ct) =>
         {
@@ -36,7 +40,7 @@ internal static class RestoreCommand
             if (named is null && !newest)
                 return Task.FromResult(app.Fail(of is null ? "name the backup to restore, or pass --latest." : "--database goes with --latest.", ExitCodes.BadConfiguration));
             return app.RestoreAsync(new RestoreChoice(named, of), new RestoreOptions(r.GetValue(yes), r.GetValue(inPlace), r.GetValue(noOwner), r.GetValue(noTablespaces), r.GetValue(identityFile),
-                r.GetValue(includeGlobals), r.GetValue(updateExistingRoles), r.GetValue(jobs)), ct);
+                r.GetValue(includeGlobals), r.GetValue(updateExistingRoles), r.GetValue(jobs), r.GetValue(allowPrivilegedRoles)), ct);
         });
         return restore;
     }

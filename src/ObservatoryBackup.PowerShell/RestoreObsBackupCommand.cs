@@ -69,6 +69,10 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     [Parameter]
     public SwitchParameter UpdateExistingRoles { get; set; }
 
+    /// <summary>A globals restore may give roles privileged rights: SUPERUSER, CREATEROLE, REPLICATION, BYPASSRLS, membership in a built-in pg_ role or in a role holding such rights, a privilege on a parameter. Without it a globals backup that would is refused before anything changes. Only for a backup you trust.</summary>
+    [Parameter]
+    public SwitchParameter AllowPrivilegedRoles { get; set; }
+
     private readonly List<(string ObjectName, RestoreEngine Engine, string Bucket)> _requests = [];
 
     /// <summary>Collects: nothing is restored until every input is known (see <see cref="Complete"/>).</summary>
@@ -79,6 +83,7 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
         var engine = new RestoreEngine(settings, Log)
         {
             NoOwner = NoOwner, NoTablespaces = NoTablespaces, IncludeGlobals = IncludeGlobals, UpdateExistingRoles = UpdateExistingRoles,
+            AllowPrivilegedRoles = AllowPrivilegedRoles,
         };
         Check(() => engine.ValidateObjectName(objectName));
         _requests.Add((objectName, engine, settings.Storage.Bucket));

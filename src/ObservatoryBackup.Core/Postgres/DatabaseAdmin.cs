@@ -189,9 +189,20 @@ public sealed class DatabaseAdmin : IAsyncDisposable
                 : [.. rows.Where(r => r.Kind == "grant").Select(r => new DatabaseGrant(r.Name, r.Value.Split(' ')[0], r.Value.EndsWith(" true", StringComparison.Ordinal)))]);
     }
 
-    /// <summary>Names of the server's roles.</summary>
-    public Task<IReadOnlyList<string>> RoleNamesAsync(CancellationToken ct) =>
-        StringsAsync("SELECT rolname FROM pg_roles", _connection.Database, ct);
+    /// <summary>The server's roles, with their privileged attributes and memberships (see <see cref="ServerRole"/>).</summary>
+    public async Task<IReadOnlyList<ServerRole>> RolesAsync(CancellationToken ct) =>
+        await QueryAsync("""
+            WITH RECURSIVE privileged AS (
+                SELECT oid FROM pg_roles WHERE rolsuper OR rolcreaterole OR rolreplication OR rolbypassrls OR rolname LIKE 'pg\_%'
+                UNION SELECT m.member FROM pg_auth_members m JOIN privileged p ON p.oid = m.roleid)
+            SELECT r.rolname,
+                   array_remove(ARRAY[CASE WHEN r.rolsuper THEN 'SUPERUSER' END, CASE WHEN r.rolcreaterole THEN 'CREATEROLE' END,
+                                      CASE WHEN r.rolreplication THEN 'REPLICATION' END, CASE WHEN r.rolbypassrls THEN 'BYPASSRLS' END], NULL),
+                   r.oid IN (SELECT oid FROM privileged),
+                   ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid)
+            FROM pg_roles r
+            """, _connection.Database, r => new ServerRole(r.GetString(0), r.GetFieldValue<string[]>(1).ToHashSet(StringComparer.Ordinal),
+                r.GetBoolean(2), r.GetFieldValue<string[]>(3).ToHashSet(StringComparer.Ordinal)), ct).ConfigureAwait(false);
 
     /// <summary>Names of the server's tablespaces.</summary>
     public Task<IReadOnlyList<string>> TablespaceNamesAsync(CancellationToken ct) =>

@@ -29,7 +29,13 @@ public enum GlobalsStatementKind
 /// <param name="Role">The role it creates or changes, or the grantee; null for a tablespace's statement or PUBLIC.</param>
 /// <param name="Member">For a membership, the role granted to.</param>
 /// <param name="Tablespace">The tablespace it creates or changes.</param>
-public sealed record GlobalsStatement(GlobalsStatementKind Kind, string Sql, long Line, string? Role = null, string? Member = null, string? Tablespace = null);
+/// <param name="What">What it does to <see cref="Role"/> (or, for a membership, to <see cref="Member"/>), for the log: never a literal.</param>
+/// <param name="Privileges">The privileged rights it grants of itself: SUPERUSER, CREATEROLE, REPLICATION, BYPASSRLS, a privilege on a parameter.</param>
+public sealed record GlobalsStatement(GlobalsStatementKind Kind, string Sql, long Line, string? Role = null, string? Member = null, string? Tablespace = null,
+    string What = "", IReadOnlyList<string>? Privileges = null)
+{
+    public IReadOnlyList<string> Privileges { get; } = Privileges ?? [];
+}
 
 /// <summary>
 /// The globals backup's SQL (<c>pg_dumpall --globals-only</c>) read as a list of statements, each of
@@ -49,35 +55,47 @@ public sealed partial class GlobalsScript
     private const string GranteeName = $"(?:{Ident}|PUBLIC)";
     private const string Parameter = $"{Ident}(?:\\.{Ident})*";
 
+    /// <summary>PostgreSQL keeps 63 bytes of a name (NAMEDATALEN less one) and cuts a longer one to them.</summary>
+    public const int MaxNameBytes = 63;
+
     // Settings no role may carry from a backup: they load server libraries into every session of the role.
-    [GeneratedRegex(@"\A""?(?:session_preload_libraries|local_preload_libraries|shared_preload_libraries|dynamic_library_path)""?\z")]
-    private static partial Regex LibrarySetting();
+    private static readonly HashSet<string> LibrarySettings = new(StringComparer.Ordinal)
+        { "session_preload_libraries", "local_preload_libraries", "shared_preload_libraries", "dynamic_library_path" };
+
+    // Words PostgreSQL reads as something else than a role where a role is named (ALTER ROLE ALL, CURRENT_USER,
+    // PUBLIC...): pg_dumpall quotes a role so named, and "public" and "none" are no role's name even quoted.
+    private static readonly HashSet<string> RoleKeywords = new(StringComparer.Ordinal)
+        { "all", "current_role", "current_user", "session_user", "user", "public", "none" };
+
+    /// <summary>The attributes that make a role privileged: a restore gives them only when allowed.</summary>
+    public static readonly IReadOnlySet<string> PrivilegedAttributes = new HashSet<string>(StringComparer.Ordinal)
+        { "SUPERUSER", "CREATEROLE", "REPLICATION", "BYPASSRLS" };
 
     [GeneratedRegex(@"\ASET (?:default_transaction_read_only = off|client_encoding = 'UTF8'|standard_conforming_strings = on);\z")]
     private static partial Regex Setting();
 
-    [GeneratedRegex($@"\ACREATE ROLE ({Ident});\z")]
+    [GeneratedRegex($@"\ACREATE ROLE (?<role>{Ident});\z")]
     private static partial Regex CreateRole();
 
-    [GeneratedRegex($@"\AALTER ROLE ({Ident}) WITH(?: (?:NO)?(?:SUPERUSER|INHERIT|CREATEROLE|CREATEDB|LOGIN|REPLICATION|BYPASSRLS)| CONNECTION LIMIT -?\d+| PASSWORD {Literal}| VALID UNTIL {Literal})+;\z")]
+    [GeneratedRegex($@"\AALTER ROLE (?<role>{Ident}) WITH(?: (?<attr>(?:NO)?(?:SUPERUSER|INHERIT|CREATEROLE|CREATEDB|LOGIN|REPLICATION|BYPASSRLS))| (?<attr>CONNECTION LIMIT) -?\d+| (?<attr>PASSWORD) {Literal}| (?<attr>VALID UNTIL) {Literal})+;\z")]
     private static partial Regex RoleAttributes();
 
-    [GeneratedRegex($@"\AALTER ROLE ({Ident})(?: IN DATABASE {Ident})? SET ({Parameter}) TO {Literal}(?:, {Literal})*;\z")]
+    [GeneratedRegex($@"\AALTER ROLE (?<role>{Ident})(?: IN DATABASE (?<db>{Ident}))? SET (?<param>{Parameter}) TO {Literal}(?:, {Literal})*;\z")]
     private static partial Regex RoleSetting();
 
-    [GeneratedRegex($@"\A(?:COMMENT ON ROLE ({Ident})|SECURITY LABEL FOR {Ident} ON ROLE ({Ident})) IS {Literal};\z")]
+    [GeneratedRegex($@"\A(?:(?<what>COMMENT) ON ROLE (?<role>{Ident})|(?<what>SECURITY LABEL) FOR {Ident} ON ROLE (?<role>{Ident})) IS {Literal};\z")]
     private static partial Regex RoleComment();
 
-    [GeneratedRegex($@"\AGRANT ({Ident}) TO ({Ident})(?: WITH (?:ADMIN|INHERIT|SET) (?:OPTION|TRUE|FALSE)(?:, (?:ADMIN|INHERIT|SET) (?:OPTION|TRUE|FALSE))*)?(?: GRANTED BY {Ident})?;\z")]
+    [GeneratedRegex($@"\AGRANT (?<role>{Ident}) TO (?<member>{Ident})(?<options> WITH (?:ADMIN|INHERIT|SET) (?:OPTION|TRUE|FALSE)(?:, (?:ADMIN|INHERIT|SET) (?:OPTION|TRUE|FALSE))*)?(?: GRANTED BY (?<grantor>{Ident}))?;\z")]
     private static partial Regex Membership();
 
-    [GeneratedRegex($@"\A(?:GRANT|REVOKE) (?:ALL|SET|ALTER SYSTEM)(?:, ?(?:SET|ALTER SYSTEM))* ON PARAMETER {Parameter} (?:TO|FROM) ({GranteeName})(?: WITH GRANT OPTION)?(?: GRANTED BY {Ident})?;\z")]
+    [GeneratedRegex($@"\A(?<verb>GRANT|REVOKE) (?<privileges>(?:ALL|SET|ALTER SYSTEM)(?:, ?(?:SET|ALTER SYSTEM))*) ON PARAMETER (?<param>{Parameter}) (?:TO|FROM) (?<grantee>{GranteeName})(?: WITH GRANT OPTION)?(?: GRANTED BY (?<grantor>{Ident}))?;\z")]
     private static partial Regex ParameterPrivilege();
 
-    [GeneratedRegex($@"\ACREATE TABLESPACE ({Ident}) OWNER {Ident} LOCATION {Literal};\z")]
+    [GeneratedRegex($@"\ACREATE TABLESPACE (?<ts>{Ident}) OWNER (?<owner>{Ident}) LOCATION {Literal};\z")]
     private static partial Regex CreateTablespace();
 
-    [GeneratedRegex($@"\A(?:ALTER TABLESPACE ({Ident}) SET \([a-z_]+=[0-9.]+(?:, ?[a-z_]+=[0-9.]+)*\)|(?:GRANT|REVOKE) (?:ALL|CREATE) ON TABLESPACE ({Ident}) (?:TO|FROM) {GranteeName}(?: WITH GRANT OPTION)?(?: GRANTED BY {Ident})?|COMMENT ON TABLESPACE ({Ident}) IS {Literal}|SECURITY LABEL FOR {Ident} ON TABLESPACE ({Ident}) IS {Literal});\z")]
+    [GeneratedRegex($@"\A(?:ALTER TABLESPACE (?<ts>{Ident}) SET \([a-z_]+=[0-9.]+(?:, ?[a-z_]+=[0-9.]+)*\)|(?:GRANT|REVOKE) (?:ALL|CREATE) ON TABLESPACE (?<ts>{Ident}) (?:TO|FROM) (?<grantee>{GranteeName})(?: WITH GRANT OPTION)?(?: GRANTED BY (?<grantor>{Ident}))?|COMMENT ON TABLESPACE (?<ts>{Ident}) IS {Literal}|SECURITY LABEL FOR {Ident} ON TABLESPACE (?<ts>{Ident}) IS {Literal});\z")]
     private static partial Regex TablespaceProperty();
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
@@ -180,37 +198,97 @@ public sealed partial class GlobalsScript
 
     private void Classify(string sql)
     {
-        Match m;
+        var line = _statementLine;
+        var m = Match.Empty;
         GlobalsStatement? statement =
-            Setting().IsMatch(sql) ? new(GlobalsStatementKind.Setting, sql, _statementLine)
-            : (m = CreateRole().Match(sql)).Success ? new(GlobalsStatementKind.CreateRole, sql, _statementLine, Role: Name(m.Groups[1]))
-            : (m = RoleAttributes().Match(sql)).Success ? new(GlobalsStatementKind.RoleAttributes, sql, _statementLine, Role: Name(m.Groups[1]))
-            : (m = RoleSetting().Match(sql)).Success ? RoleSettingStatement(sql, m)
-            : (m = RoleComment().Match(sql)).Success ? new(GlobalsStatementKind.RoleComment, sql, _statementLine, Role: Name(First(m)))
-            : (m = Membership().Match(sql)).Success ? new(GlobalsStatementKind.Membership, sql, _statementLine, Role: Name(m.Groups[1]), Member: Name(m.Groups[2]))
-            : (m = ParameterPrivilege().Match(sql)).Success ? new(GlobalsStatementKind.ParameterPrivilege, sql, _statementLine, Role: Grantee(m.Groups[1]))
-            : (m = CreateTablespace().Match(sql)).Success ? new(GlobalsStatementKind.CreateTablespace, sql, _statementLine, Tablespace: Name(m.Groups[1]))
-            : (m = TablespaceProperty().Match(sql)).Success ? new(GlobalsStatementKind.TablespaceProperty, sql, _statementLine, Tablespace: Name(First(m)))
+            Setting().IsMatch(sql) ? new(GlobalsStatementKind.Setting, sql, line)
+            : (m = CreateRole().Match(sql)).Success ? new(GlobalsStatementKind.CreateRole, sql, line, Role(m), What: "created")
+            : (m = RoleAttributes().Match(sql)).Success ? new(GlobalsStatementKind.RoleAttributes, sql, line, Role(m),
+                What: "attributes " + string.Join(' ', Captures(m, "attr")),
+                Privileges: [.. Captures(m, "attr").Where(PrivilegedAttributes.Contains)])
+            : (m = RoleSetting().Match(sql)).Success ? new(GlobalsStatementKind.RoleSetting, sql, line, Role(m),
+                What: $"setting {m.Groups["param"].Value}" + (m.Groups["db"].Success ? $" in database {m.Groups["db"].Value}" : ""))
+            : (m = RoleComment().Match(sql)).Success ? new(GlobalsStatementKind.RoleComment, sql, line, Role(m), What: m.Groups["what"].Value.ToLowerInvariant())
+            : (m = Membership().Match(sql)).Success ? new(GlobalsStatementKind.Membership, sql, line, Role(m), Member: Name(m.Groups["member"]),
+                What: $"member of {Role(m)}{m.Groups["options"].Value}")
+            : (m = ParameterPrivilege().Match(sql)).Success ? ParameterPrivilegeStatement(sql, line, m)
+            : (m = CreateTablespace().Match(sql)).Success ? new(GlobalsStatementKind.CreateTablespace, sql, line, Tablespace: Name(m.Groups["ts"]))
+            : (m = TablespaceProperty().Match(sql)).Success ? new(GlobalsStatementKind.TablespaceProperty, sql, line, Tablespace: Name(m.Groups["ts"]))
             : null;
         if (statement is null)
         {
-            Refuse(_statementLine, $"'{Shorten(sql)}', which is not a statement pg_dumpall --globals-only writes");
+            Refuse(line, $"'{Shorten(sql)}', which is not a statement pg_dumpall --globals-only writes");
             return;
         }
-        _statements.Add(statement);
+        if (LongName(sql) is { } longName)
+            Refuse(line, $"the name {longName}, longer than the {MaxNameBytes} bytes PostgreSQL keeps of a name: it would cut it to another, " +
+                "maybe an existing role's, and pg_dumpall never writes a name longer than the catalog holds");
+        else if (RoleKeyword(m) is { } keyword)
+            Refuse(line, $"'{Shorten(sql)}', where PostgreSQL reads {keyword} as a keyword rather than a role's name (pg_dumpall writes a role so named quoted, and no role is named \"public\" or \"none\")");
+        else if (m.Groups["param"] is { Success: true } param && LibrarySettings.Contains(Folded(param.Value)))
+            Refuse(line, $"'{Shorten(sql)}', which would load server libraries into a role's sessions");
+        else
+            _statements.Add(statement);
     }
 
-    private GlobalsStatement? RoleSettingStatement(string sql, Match m)
+    private static GlobalsStatement ParameterPrivilegeStatement(string sql, long line, Match m)
     {
-        if (!LibrarySetting().IsMatch(m.Groups[2].Value))
-            return new(GlobalsStatementKind.RoleSetting, sql, _statementLine, Role: Name(m.Groups[1]));
-        Refuse(_statementLine, $"'{Shorten(sql)}', which would load server libraries into the role's sessions");
+        var grant = m.Groups["verb"].Value == "GRANT";
+        var what = $"{m.Groups["privileges"].Value} on parameter {m.Groups["param"].Value}";
+        return new(GlobalsStatementKind.ParameterPrivilege, sql, line, m.Groups["grantee"].Value == "PUBLIC" ? null : Name(m.Groups["grantee"]),
+            What: (grant ? "granted " : "revoked ") + what, Privileges: grant ? [what] : []);
+    }
+
+    private static string Role(Match m) => Name(m.Groups["role"]);
+
+    private static IEnumerable<string> Captures(Match m, string group) => m.Groups[group].Captures.Select(c => c.Value);
+
+    /// <summary>A name in <paramref name="sql"/>, quoted or not, longer than PostgreSQL keeps (shown shortened), or null.</summary>
+    private static string? LongName(string sql)
+    {
+        for (var i = 0; i < sql.Length; i++)
+        {
+            var start = i;
+            if (sql[i] == '\'')
+            {
+                // a literal, which sql holds only as the statement's forms do: '' inside, closed
+                for (i++; i < sql.Length && !(sql[i] == '\'' && (i + 1 == sql.Length || sql[i + 1] != '\'')); i++)
+                    if (sql[i] == '\'') i++;
+                continue;
+            }
+            string name;
+            if (sql[i] == '"')
+            {
+                for (i++; i < sql.Length && !(sql[i] == '"' && (i + 1 == sql.Length || sql[i + 1] != '"')); i++)
+                    if (sql[i] == '"') i++;
+                name = sql[(start + 1)..Math.Min(i, sql.Length)].Replace("\"\"", "\"", StringComparison.Ordinal);
+            }
+            else if (char.IsAsciiLetter(sql[i]) || sql[i] == '_')
+            {
+                while (i + 1 < sql.Length && (char.IsAsciiLetterOrDigit(sql[i + 1]) || sql[i + 1] is '_' or '$')) i++;
+                name = sql[start..(i + 1)];
+            }
+            else continue;
+            if (Encoding.UTF8.GetByteCount(name) > MaxNameBytes) return $"'{name[..Math.Min(name.Length, 20)]}…' ({Encoding.UTF8.GetByteCount(name)} bytes)";
+        }
         return null;
     }
 
-    private static Group First(Match m) => m.Groups.Values.Skip(1).First(g => g.Success);
+    /// <summary>A role's place in <paramref name="m"/> holding a word PostgreSQL reads as other than that role, as written, or null.</summary>
+    private static string? RoleKeyword(Match m)
+    {
+        foreach (var group in new[] { "role", "member", "grantor", "grantee", "owner" })
+            foreach (var c in m.Groups[group].Captures.Cast<Capture>())
+            {
+                var quoted = c.Value.StartsWith('"');
+                var name = quoted ? c.Value[1..^1] : c.Value;
+                if (quoted ? name is "public" or "none" : RoleKeywords.Contains(name)) return c.Value;
+            }
+        return null;
+    }
 
-    private static string? Grantee(Group g) => g.Value == "PUBLIC" ? null : Name(g);
+    /// <summary>A parameter's name as PostgreSQL looks it up: quotes off, case folded (a setting's name is case-insensitive, quoted or not).</summary>
+    private static string Folded(string parameter) => parameter.Replace("\"", "", StringComparison.Ordinal).ToLowerInvariant();
 
     /// <summary>An identifier as PostgreSQL names it: unquoted and lower case as written, or quoted with "" for ".</summary>
     internal static string Name(Group g) =>

@@ -5,7 +5,8 @@ namespace ObservatoryBackup.Postgres;
 
 /// <summary>
 /// The connection as libpq environment variables for pg_dump and psql: the password travels in
-/// PGPASSWORD, never on a command line where `ps` would show it.
+/// PGPASSWORD, never on a command line where `ps` would show it; without one in the URL, libpq looks in
+/// the password file. Set over what <see cref="ToolEnvironment"/> lets through, so these always win.
 /// </summary>
 public static class LibpqEnvironment
 {
@@ -18,9 +19,6 @@ public static class LibpqEnvironment
             ["PGUSER"] = url.User,
             ["PGDATABASE"] = url.Database,
             ["PGPASSWORD"] = url.Password,
-            // a service file or options from the caller's environment must not redirect the connection
-            ["PGSERVICE"] = null,
-            ["PGOPTIONS"] = null,
             ["PGCONNECT_TIMEOUT"] = url.ConnectTimeoutOrDefault.ToString(CultureInfo.InvariantCulture),
         };
         if (url.SslMode is not null) env["PGSSLMODE"] = url.SslMode;

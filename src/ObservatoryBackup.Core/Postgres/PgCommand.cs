@@ -14,14 +14,21 @@ internal static class PgCommand
         var stderr = new StandardErrorTail();
         var command = Cli.Wrap(program)
             .WithArguments(arguments)
-            .WithEnvironmentVariables(environment is null ? LibpqEnvironment.For(database) : LibpqEnvironment.For(database).Concat(environment).ToDictionary())
             .WithStandardInputPipe(input)
             .WithStandardOutputPipe(output)
             .WithStandardErrorPipe(stderr.Target)
             .WithValidation(CommandResultValidation.None);
-        var result = await StartAsync(program, async () => await command.ExecuteAsync(ct)).ConfigureAwait(false);
+        var ours = environment is null ? LibpqEnvironment.For(database) : LibpqEnvironment.For(database).Concat(environment).ToDictionary();
+        var result = await StartAsync(program, () => ExecuteAsync(command, ours, ct)).ConfigureAwait(false);
         return (result.ExitCode, stderr.ToString());
     }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> with the environment <see cref="ToolEnvironment"/> builds and
+    /// <paramref name="ours"/>: a PostgreSQL client program never inherits our process's environment whole.
+    /// </summary>
+    public static async Task<CommandResult> ExecuteAsync(Command command, IReadOnlyDictionary<string, string?> ours, CancellationToken ct) =>
+        await command.ExecuteAsync(start => ToolEnvironment.Restrict(start.Environment, ours), null, ct, CancellationToken.None).ConfigureAwait(false);
 
     /// <summary>Runs <paramref name="run"/>; a program that cannot be started (not executable, wrong format) is a <see cref="PgToolException"/>.</summary>
     public static async Task<T> StartAsync<T>(string program, Func<Task<T>> run)

@@ -1,7 +1,7 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using CliWrap;
-using CliWrap.Buffered;
 using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Postgres;
@@ -23,10 +23,12 @@ public sealed partial record PgVersion(int Major, int Minor)
 
     public static async Task<PgVersion> OfToolAsync(string toolPath, CancellationToken ct)
     {
-        var result = await PgCommand.StartAsync(toolPath, () => Cli.Wrap(toolPath).WithArguments(["--version"])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(ct).Task).ConfigureAwait(false);
-        return TryParseToolOutput(result.StandardOutput)
+        var stdout = new StringBuilder();
+        var command = Cli.Wrap(toolPath).WithArguments(["--version"])
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+            .WithValidation(CommandResultValidation.None);
+        var result = await PgCommand.StartAsync(toolPath, () => PgCommand.ExecuteAsync(command, new Dictionary<string, string?>(), ct)).ConfigureAwait(false);
+        return TryParseToolOutput(stdout.ToString())
             ?? throw new PgToolException(ObsErrorKind.ToolNotFound, ErrorIds.PgToolUnrecognised, toolPath,
                 $"'{toolPath} --version' did not print a PostgreSQL version (exit code {result.ExitCode}).");
     }

@@ -40,6 +40,9 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     /// <summary>A globals restore also applies the backup's attributes, settings and memberships to roles that exist already (otherwise left as they are).</summary>
     public bool UpdateExistingRoles { get; init; }
 
+    /// <summary>A globals restore may give roles privileged rights (SUPERUSER, REPLICATION, BYPASSRLS, CREATEROLE, membership in pg_ roles...; see <see cref="GlobalsRestore.AllowPrivilegedRoles"/>); otherwise such a backup is refused.</summary>
+    public bool AllowPrivilegedRoles { get; init; }
+
     /// <summary>For confirmation prompts: what restoring <paramref name="objectName"/> changes.</summary>
     public string DescribeTarget(string objectName) => BackupKey.IsGlobals(objectName)
         ? $"the roles and tablespaces of {Db.Host}:{Db.Port}"
@@ -115,7 +118,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     {
         var stopwatch = Stopwatch.StartNew();
         _log.Info("restore_requested", ("object_name", objectName), ("bucket", settings.Storage.Bucket), ("host", Db.Host), ("port", Db.Port),
-            ("mode", "globals"), ("update_existing_roles", UpdateExistingRoles), ("no_tablespaces", NoTablespaces));
+            ("mode", "globals"), ("update_existing_roles", UpdateExistingRoles), ("allow_privileged_roles", AllowPrivilegedRoles), ("no_tablespaces", NoTablespaces));
         try
         {
             using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
@@ -167,7 +170,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
         await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
         // small, and proven whole before a statement runs: nothing is changed by a damaged or crafted backup
         var summary = await BackupVerifier.VerifyStoredAsync(store, stored, settings.Identities, sink.Progress, _log, ct).ConfigureAwait(false);
-        var outcome = await new GlobalsRestore(_log) { UpdateExistingRoles = UpdateExistingRoles, NoTablespaces = NoTablespaces }
+        var outcome = await new GlobalsRestore(_log) { UpdateExistingRoles = UpdateExistingRoles, AllowPrivilegedRoles = AllowPrivilegedRoles, NoTablespaces = NoTablespaces }
             .ApplyAsync(admin, stored.ObjectName, summary.Globals!, ct).ConfigureAwait(false);
         _log.Info("globals_restored", ("object_name", stored.ObjectName), ("roles_created", outcome.RolesCreated.ToArray()),
             ("roles_left", outcome.RolesLeft.ToArray()), ("tablespaces_created", outcome.TablespacesCreated.ToArray()));

@@ -56,4 +56,40 @@ public sealed class ServerBackupCliTests(Servers servers)
         Assert.Contains($"created roles [{stem}_role]", restore.StandardError);
         Assert.Equal(4, await servers.Postgres.ScalarAsync<int>("postgres", $"SELECT rolconnlimit FROM pg_roles WHERE rolname = '{stem}_role'"));
     }
+
+    [Fact]
+    public async Task A_globals_bringing_a_new_superuser_restores_only_with_allow_privileged_roles()
+    {
+        var stem = Servers.UniqueName("cli_priv").Replace('-', '_');
+        var bucket = Servers.UniqueName("cli-bkt");
+        var name = ObservatoryBackup.Naming.BackupKey.For(ObservatoryBackup.Naming.BackupKey.Globals, DateTimeOffset.UtcNow);
+        await servers.S3.PutAsync(bucket, name, Dumps.Gzip($"""
+            SET default_transaction_read_only = off;
+            SET client_encoding = 'UTF8';
+            SET standard_conforming_strings = on;
+            CREATE ROLE {stem}_boss;
+            ALTER ROLE {stem}_boss WITH SUPERUSER NOLOGIN;
+
+            --
+            -- PostgreSQL database cluster dump complete
+            --
+
+            """));
+        var env = ObsBackupCli.Environment(servers, "postgres", bucket);
+        try
+        {
+            var refused = await ObsBackupCli.RunAsync(env, "restore", name, "--yes");
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains($"SUPERUSER to role \"{stem}_boss\"", refused.StandardError);
+            Assert.Equal(0L, await servers.Postgres.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_roles WHERE rolname = '{stem}_boss'"));
+
+            var allowed = await ObsBackupCli.RunAsync(env, "restore", name, "--yes", "--allow-privileged-roles");
+            Assert.True(allowed.ExitCode == 0, allowed.StandardError);
+            Assert.True(await servers.Postgres.ScalarAsync<bool>("postgres", $"SELECT rolsuper FROM pg_roles WHERE rolname = '{stem}_boss'"));
+        }
+        finally
+        {
+            await servers.Postgres.ExecuteAsync("postgres", $"DROP ROLE IF EXISTS {stem}_boss");
+        }
+    }
 }

@@ -8,18 +8,27 @@ public sealed class FakeTool : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("obs-fake-").FullName;
 
-    public FakeTool(string name, string body)
+    /// <param name="everyRun">Shell run first, --version included.</param>
+    public FakeTool(string name, string body, string everyRun = "")
     {
-        Path = System.IO.Path.Combine(_dir, name);
-        File.WriteAllText(Path, $"""
-            #!/usr/bin/env bash
-            if [ "$1" = "--version" ]; then echo "{name} (PostgreSQL) 15.14"; exit 0; fi
-            {body}
-            """);
-        File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Path = Beside(name, body, everyRun);
     }
 
     public string Path { get; }
+
+    /// <summary>Another fake program in the same directory (pg_dumpall beside pg_dump); returns its path.</summary>
+    public string Beside(string name, string body, string everyRun = "")
+    {
+        var path = System.IO.Path.Combine(_dir, name);
+        File.WriteAllText(path, $"""
+            #!/usr/bin/env bash
+            {everyRun}
+            if [ "$1" = "--version" ]; then echo "{name} (PostgreSQL) 15.14"; exit 0; fi
+            {body}
+            """);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
 
     /// <summary>A file in the tool's own directory, for the script and the test to signal each other.</summary>
     public string FileNamed(string name) => System.IO.Path.Combine(_dir, name);

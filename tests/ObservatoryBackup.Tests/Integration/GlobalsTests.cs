@@ -162,6 +162,11 @@ public class GlobalsTests(Servers servers) : IntegrationTest(servers)
         // the recreated role gets its membership back: the membership names a role that did not exist
         Assert.True(await Pg.ScalarAsync<bool>("postgres", $"SELECT pg_has_role('{temp}', '{reader}', 'MEMBER')"));
         Assert.Equal(DBNull.Value, await Pg.ScalarAsync<object>("postgres", $"SELECT rolpassword FROM pg_authid WHERE rolname = '{temp}'"));
+        // the log names the one role changed, and how
+        var changed = Assert.Single(log.Events, e => e.Name == "role_changed");
+        Assert.Equal(temp, changed["role"]);
+        Assert.Contains("created", (string[])changed["changes"]!);
+        Assert.Contains($"member of {reader}", (string[])changed["changes"]!);
 
         await new RestoreEngine(settings, new RecordingLog()) { OpenStore = _ => store, UpdateExistingRoles = true }.RunAsync(backup.ObjectName, RestoreMode.Staged, default);
         Assert.Equal(before, await RolesAsync(Pg, stem));

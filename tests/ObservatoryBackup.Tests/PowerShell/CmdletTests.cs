@@ -99,6 +99,40 @@ public sealed class CmdletTests(Servers servers) : IDisposable
     }
 
     [Fact]
+    public async Task A_globals_bringing_a_new_superuser_restores_only_with_AllowPrivilegedRoles()
+    {
+        var stem = Servers.UniqueName("ps_priv").Replace('-', '_');
+        var bucket = Servers.UniqueName("ps-bkt");
+        var name = ObservatoryBackup.Naming.BackupKey.For(ObservatoryBackup.Naming.BackupKey.Globals, DateTimeOffset.UtcNow);
+        await S3.PutAsync(bucket, name, Dumps.Gzip($"""
+            SET standard_conforming_strings = on;
+            CREATE ROLE {stem}_boss;
+            ALTER ROLE {stem}_boss WITH NOLOGIN BYPASSRLS;
+
+            --
+            -- PostgreSQL database cluster dump complete
+            --
+
+            """));
+        var vars = Vars("postgres", bucket);
+        try
+        {
+            var refused = _ps.InvokeFailing($"Restore-ObsBackup '{name}' -DatabaseUrl $url {Storage} -Force", vars);
+            Assert.StartsWith("BackupUnsafe", refused.FullyQualifiedErrorId, StringComparison.Ordinal);
+            Assert.Contains($"BYPASSRLS to role \"{stem}_boss\"", refused.Exception.Message, StringComparison.Ordinal);
+            Assert.Equal(0L, await Pg.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_roles WHERE rolname = '{stem}_boss'"));
+
+            var restored = (RestoreResult)_ps.Invoke($"Restore-ObsBackup '{name}' -DatabaseUrl $url {Storage} -Force -AllowPrivilegedRoles", vars)[0].BaseObject;
+            Assert.Equal([$"{stem}_boss"], restored.RolesCreated);
+            Assert.True(await Pg.ScalarAsync<bool>("postgres", $"SELECT rolbypassrls FROM pg_roles WHERE rolname = '{stem}_boss'"));
+        }
+        finally
+        {
+            await Pg.ExecuteAsync("postgres", $"DROP ROLE IF EXISTS {stem}_boss");
+        }
+    }
+
+    [Fact]
     public async Task WhatIf_on_restore_shows_the_plan_and_changes_nothing()
     {
         var db = Servers.UniqueName("ps-live");

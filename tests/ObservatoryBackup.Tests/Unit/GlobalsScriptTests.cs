@@ -157,4 +157,113 @@ public class GlobalsScriptTests
 
         Assert.Contains("UTF-8", script.Refused!.Value.Why, StringComparison.Ordinal);
     }
+
+    private static readonly string Long64 = new('n', 64);
+    private static readonly string Long63 = new('n', 63);
+    // 32 two-byte characters: 64 bytes in UTF-8, as PostgreSQL counts a name
+    private static readonly string LongUtf8 = new('é', 32);
+
+    public static TheoryData<string> NamesLongerThanPostgreSqlKeeps => new(
+        $"ALTER ROLE {Long64} WITH SUPERUSER LOGIN PASSWORD 'SCRAM-SHA-256$x';",
+        $"ALTER ROLE \"{Long63}x\" WITH SUPERUSER;",
+        $"ALTER ROLE \"{LongUtf8}\" WITH SUPERUSER;",
+        $"CREATE ROLE \"{Long64}\";",
+        $"GRANT reader TO {Long64};",
+        $"GRANT {Long64} TO owner1;",
+        $"GRANT reader TO owner1 GRANTED BY {Long64};",
+        $"COMMENT ON ROLE {Long64} IS 'x';",
+        $"SECURITY LABEL FOR selinux ON ROLE {Long64} IS 'x';",
+        $"ALTER ROLE {Long64} SET search_path TO 'x';",
+        $"ALTER ROLE owner1 IN DATABASE {Long64} SET search_path TO 'x';",
+        $"GRANT SET ON PARAMETER work_mem TO {Long64};",
+        $"CREATE TABLESPACE {Long64} OWNER postgres LOCATION '/srv/x';",
+        $"CREATE TABLESPACE t2 OWNER \"{LongUtf8}\" LOCATION '/srv/x';",
+        $"GRANT ALL ON TABLESPACE fast TO {Long64};");
+
+    [Theory]
+    [MemberData(nameof(NamesLongerThanPostgreSqlKeeps))]
+    public void A_name_longer_than_PostgreSQL_keeps_is_refused_naming_its_line(string statement)
+    {
+        var script = Read($"SET standard_conforming_strings = on;\n{statement}\n");
+
+        Assert.Equal(2, script.Refused!.Value.Line);
+        Assert.Contains("63 bytes", script.Refused.Value.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Names_of_63_bytes_are_read_as_written()
+    {
+        var utf8Of63 = new string('é', 31) + "a";
+        var script = Read($"CREATE ROLE {Long63};\nALTER ROLE \"{utf8Of63}\" WITH LOGIN;\nGRANT \"{utf8Of63}\" TO {Long63};\nCOMMENT ON ROLE {Long63} IS '{Long64}{Long64}';\n");
+
+        Assert.Null(script.Refused);
+        Assert.Equal([Long63, utf8Of63, utf8Of63, Long63], script.Statements.Select(s => s.Role));
+        Assert.Equal(Long63, script.Statements[2].Member);
+    }
+
+    [Theory]
+    [InlineData("ALTER ROLE all SET search_path TO 'evil';")]
+    [InlineData("ALTER ROLE all IN DATABASE observatory SET search_path TO 'evil';")]
+    [InlineData("ALTER ROLE current_user WITH PASSWORD 'SCRAM-SHA-256$x';")]
+    [InlineData("ALTER ROLE session_user WITH SUPERUSER;")]
+    [InlineData("ALTER ROLE current_role SET work_mem TO '1GB';")]
+    [InlineData("COMMENT ON ROLE current_user IS 'x';")]
+    [InlineData("GRANT reader TO current_user;")]
+    [InlineData("GRANT reader TO public;")]
+    [InlineData("GRANT reader TO \"public\";")]
+    [InlineData("GRANT reader TO owner1 GRANTED BY current_user;")]
+    [InlineData("GRANT SET ON PARAMETER work_mem TO public;")]
+    [InlineData("GRANT SET ON PARAMETER work_mem TO \"public\";")]
+    [InlineData("GRANT ALL ON TABLESPACE fast TO public;")]
+    [InlineData("CREATE ROLE \"none\";")]
+    [InlineData("CREATE TABLESPACE t2 OWNER current_user LOCATION '/srv/t2';")]
+    public void A_keyword_where_a_role_is_named_is_refused(string statement)
+    {
+        var script = Read($"SET standard_conforming_strings = on;\n{statement}\n");
+
+        Assert.Equal(2, script.Refused!.Value.Line);
+        Assert.Contains("keyword", script.Refused.Value.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_role_named_as_a_keyword_is_read_when_quoted_as_pg_dumpall_writes_it()
+    {
+        var script = Read("CREATE ROLE \"current_user\";\nGRANT \"all\" TO \"current_user\";\nGRANT SET ON PARAMETER work_mem TO PUBLIC;\nCREATE ROLE \"PUBLIC\";\n");
+
+        Assert.Null(script.Refused);
+        Assert.Equal(["current_user", "all", null, "PUBLIC"], script.Statements.Select(s => s.Role));
+    }
+
+    [Theory]
+    [InlineData("ALTER ROLE evil SET \"Session_Preload_Libraries\" TO '/tmp/evil';")]
+    [InlineData("ALTER ROLE evil SET \"SESSION_PRELOAD_LIBRARIES\" TO '/tmp/evil';")]
+    [InlineData("ALTER ROLE evil IN DATABASE observatory SET \"Local_Preload_Libraries\" TO 'evil';")]
+    [InlineData("ALTER ROLE evil SET \"dynamic_library_PATH\" TO '/tmp';")]
+    [InlineData("GRANT SET ON PARAMETER session_preload_libraries TO evil;")]
+    [InlineData("GRANT ALL ON PARAMETER \"Session_Preload_Libraries\" TO evil;")]
+    public void A_setting_that_loads_libraries_is_refused_however_its_name_is_cased(string statement)
+    {
+        var script = Read($"SET standard_conforming_strings = on;\n{statement}\n");
+
+        Assert.Equal(2, script.Refused!.Value.Line);
+        Assert.Contains("libraries", script.Refused.Value.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_statement_says_what_it_does_and_which_privileged_rights_it_grants_without_a_literal()
+    {
+        var script = Read(Pg15Globals + "\nREVOKE SET ON PARAMETER work_mem FROM reader;\n");
+
+        var postgres = script.Statements.Single(s => s.Kind == GlobalsStatementKind.RoleAttributes && s.Role == "postgres");
+        Assert.Equal(["SUPERUSER", "CREATEROLE", "REPLICATION", "BYPASSRLS"], postgres.Privileges);
+        var owner = script.Statements.Single(s => s.Kind == GlobalsStatementKind.RoleAttributes && s.Role == "owner1");
+        Assert.Empty(owner.Privileges);
+        Assert.Equal("attributes NOSUPERUSER INHERIT NOCREATEROLE CREATEDB LOGIN NOREPLICATION NOBYPASSRLS PASSWORD", owner.What);
+        Assert.Equal("member of reader WITH ADMIN OPTION", script.Statements.Single(s => s.Kind == GlobalsStatementKind.Membership).What);
+        Assert.Equal("setting search_path", script.Statements.Single(s => s.Kind == GlobalsStatementKind.RoleSetting).What);
+        var grant = script.Statements.Where(s => s.Kind == GlobalsStatementKind.ParameterPrivilege).ToList();
+        Assert.Equal(["SET on parameter work_mem"], grant[0].Privileges);
+        Assert.Empty(grant[1].Privileges);
+        Assert.All(script.Statements, s => Assert.DoesNotContain("SCRAM", s.What, StringComparison.Ordinal));
+    }
 }
