@@ -4,6 +4,7 @@ using ObservatoryBackup.Postgres;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>A PostgreSQL client program's environment: an allow-list of the caller's, then the connection over it.</summary>
+[Trait("Tier", "Fast")]
 public class ToolEnvironmentTests
 {
     [Fact]
