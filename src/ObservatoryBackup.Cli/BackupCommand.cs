@@ -55,27 +55,43 @@ internal static class BackupCommand
             Description = "With the globals: keep the roles' password hashes (they are hashes of real logins; left out unless given, and restored roles then have no password).",
         };
         foreach (var option in new Option[] { databases, allDatabases, excludeDatabase, parallel, includeGlobals, includeRolePasswords }) backup.Options.Add(option);
-        backup.SetAction((r, ct) =>
+        backup.SetAction((r, ct) => RunAsync(app, () => keep.Apply(r, new SettingOverrides
         {
-            SettingOverrides More(SettingOverrides o) => keep.Apply(r, o) with
-            {
-                ExcludeTables = r.GetValue(excludeTable) is { Length: > 0 } tables ? tables : null,
-                ExcludeTableData = r.GetValue(excludeTableData) is { Length: > 0 } data ? data : null,
-            };
-            var (named, all) = (r.GetValue(databases) ?? [], r.GetValue(allDatabases));
-            if (named.Length > 0 && all)
-                return Task.FromResult(app.Fail("--database names databases and --all-databases takes them all; give one of them.", ExitCodes.BadConfiguration));
-            if (named.Length == 0 && !all && (r.GetValue(excludeDatabase) is { Length: > 0 } || r.GetValue(parallel) != 1))
-                return Task.FromResult(app.Fail("--exclude-database and --parallel go with --all-databases or --database.", ExitCodes.BadConfiguration));
-            var recipients = r.GetValue(recipient) is { Length: > 0 } given ? given : null;
-            var globals = new GlobalsChoice(all || r.GetValue(includeGlobals), r.GetValue(includeRolePasswords));
-            if (r.GetValue(includeRolePasswords) && !globals.Include)
-                return Task.FromResult(app.Fail("--include-role-passwords goes with --include-globals or --all-databases.", ExitCodes.BadConfiguration));
-            if (named.Length > 0 || all || globals.Include)
-                return app.BackupServerAsync(new DatabaseSelection(named, all, r.GetValue(excludeDatabase) ?? []), globals, r.GetValue(parallel), r.GetValue(dryRun),
-                    r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile), recipients, r.GetValue(lockDays), ct, More);
-            return app.BackupAsync(r.GetValue(dryRun), r.GetValue(level), r.GetValue(compression), r.GetValue(metricsFile), recipients, r.GetValue(lockDays), ct, More);
-        });
+            MetricsPath = r.GetValue(metricsFile),
+            CompressionLevel = r.GetValue(level),
+            Recipients = r.GetValue(recipient) is { Length: > 0 } given ? given : null,
+            LockDays = r.GetValue(lockDays),
+            Compression = r.GetValue(compression) is { } c ? SettingsResolver.ParseCompression(c, variable: null) : null,
+            ExcludeTables = r.GetValue(excludeTable) is { Length: > 0 } tables ? tables : null,
+            ExcludeTableData = r.GetValue(excludeTableData) is { Length: > 0 } data ? data : null,
+            Databases = r.GetValue(databases),
+            AllDatabases = r.GetValue(allDatabases),
+            ExcludeDatabases = r.GetValue(excludeDatabase),
+            Parallel = r.GetValue(parallel),
+            IncludeGlobals = r.GetValue(includeGlobals),
+            IncludeRolePasswords = r.GetValue(includeRolePasswords),
+        }), r.GetValue(dryRun), ct));
         return backup;
+    }
+
+    /// <summary>The backup <paramref name="overrides"/> ask for: of one database, or (several of them, or the globals) of its server.</summary>
+    public static Task<int> RunAsync(Commands app, Func<SettingOverrides> overrides, bool dryRun, CancellationToken ct) =>
+        app.RunAsync(resolver => resolver.ResolveBackup(overrides()), async (options, log) =>
+        {
+            if (options.Server is not null) return await BackUpServerAsync(app, options, log, dryRun, ct);
+            var engine = new BackupEngine(options, log);
+            if (dryRun) engine.DescribeDryRun(await engine.PlanAsync(ct, dryRun: true));
+            else await engine.ExecuteAsync(await engine.PlanAsync(ct), ct);
+            return ExitCodes.Success;
+        });
+
+    /// <summary>Several databases of DATABASE_URL's server: each its own run; exit 1 when any failed, after all ran.</summary>
+    private static async Task<int> BackUpServerAsync(Commands app, BackupOptions options, Logging.IBackupLog log, bool dryRun, CancellationToken ct)
+    {
+        var server = new ServerBackup(options, log);
+        var result = await server.RunAsync(await server.SelectAsync(ct), dryRun, null, ct);
+        foreach (var failed in result.Databases.Where(d => !d.Succeeded))
+            app.Error.WriteLine($"obs-backup: error: {failed.Subject}: {failed.Failure!.Message}");
+        return result.Failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
 }

@@ -1,19 +1,14 @@
 using System.CommandLine;
-using ObservatoryBackup.Backup;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
-using ObservatoryBackup.Naming;
-using ObservatoryBackup.Restore;
-using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.Cli;
 
 /// <summary>
-/// The CLI's shared ground: the command tree (one file per command, each adding itself), running an
-/// action with settings resolved from the environment, and turning the engine's exceptions into an
-/// exit code and a one-line error. What more than one command does (a backup, the listing, a
-/// restore: the scripts' spellings on the root do them too) is here once.
+/// The CLI's shared ground: the command tree (one file per command, each holding its options and its
+/// run), running an action with options resolved from the environment, confirming, and turning the
+/// engine's exceptions into an exit code and a one-line error.
 /// </summary>
 internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader stdin, bool inputIsTerminal, SettingsResolver resolver)
 {
@@ -51,71 +46,6 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         return root;
     }
 
-    public Task<int> BackupAsync(bool dryRun, int? level, string? compression, string? metricsFile, IReadOnlyList<string>? recipients, int? lockDays, CancellationToken ct,
-        Func<SettingOverrides, SettingOverrides>? more = null) =>
-        RunAsync(needsDatabase: true, async (settings, log) =>
-        {
-            var engine = new BackupEngine(settings, log);
-            if (dryRun) engine.DescribeDryRun(await engine.PlanAsync(ct, dryRun: true));
-            else await engine.ExecuteAsync(await engine.PlanAsync(ct), ct);
-            return ExitCodes.Success;
-        }, overrides: () => BackupOverrides(level, compression, metricsFile, recipients, lockDays, more));
-
-    /// <summary>Several databases of DATABASE_URL's server: each its own run; exit 1 when any failed, after all ran.</summary>
-    public Task<int> BackupServerAsync(DatabaseSelection selection, GlobalsChoice globals, int parallel, bool dryRun, int? level, string? compression, string? metricsFile,
-        IReadOnlyList<string>? recipients, int? lockDays, CancellationToken ct, Func<SettingOverrides, SettingOverrides>? more = null) =>
-        RunAsync(needsDatabase: true, async (settings, log) =>
-        {
-            var server = new ServerBackup(settings, log) { Parallel = parallel, IncludeGlobals = globals.Include, IncludeRolePasswords = globals.RolePasswords };
-            var result = await server.RunAsync(await server.SelectAsync(selection, ct), dryRun, null, ct);
-            foreach (var failed in result.Databases.Where(d => !d.Succeeded))
-                stderr.WriteLine($"obs-backup: error: {failed.Subject}: {failed.Failure!.Message}");
-            return result.Failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
-        }, overrides: () => BackupOverrides(level, compression, metricsFile, recipients, lockDays, more));
-
-    private static SettingOverrides BackupOverrides(int? level, string? compression, string? metricsFile, IReadOnlyList<string>? recipients, int? lockDays,
-        Func<SettingOverrides, SettingOverrides>? more) =>
-        (more ?? (o => o))(new SettingOverrides
-        {
-            MetricsPath = metricsFile,
-            CompressionLevel = level,
-            Recipients = recipients,
-            LockDays = lockDays,
-            Compression = compression is { } c ? SettingsResolver.ParseCompression(c, variable: null) : null,
-        });
-
-    /// <summary>The scripts' table (or JSON) on stdout, alone, so that scripts can read it; the listing's events go to stderr.</summary>
-    public Task<int> ListAsync(CancellationToken ct, BackupQuery? query = null, bool json = false) =>
-        RunAsync(needsDatabase: false, async (settings, log) =>
-        {
-            var backups = await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).ListAsync(query ?? new BackupQuery(), ct);
-            if (json) BackupJson.Write(stdout, backups);
-            else BackupTable.Write(stdout, backups);
-            return ExitCodes.Success;
-        }, logTo: stderr);
-
-    /// <summary>Restores <see cref="RestoreChoice.Name"/>, or the newest backup (of a database) with --latest.</summary>
-    public Task<int> RestoreAsync(RestoreChoice which, RestoreOptions options, CancellationToken ct) =>
-        RunAsync(needsDatabase: true, async (settings, log) =>
-        {
-            var engine = new RestoreEngine(settings, log)
-            {
-                NoOwner = options.NoOwner, NoTablespaces = options.NoTablespaces, IncludeGlobals = options.IncludeGlobals, UpdateExistingRoles = options.UpdateExistingRoles,
-                AllowPrivilegedRoles = options.AllowPrivilegedRoles,
-            };
-            var name = which.Name ?? (await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(which.Database, ct)).ObjectName;
-            engine.ValidateObjectName(name);
-            if (!options.Yes && !Confirm(engine.DescribeTarget(name), $"'{name}'", BackupKey.IsGlobals(name) ? "adds to" : "replaces"))
-            {
-                engine.Aborted(name);
-                return ExitCodes.Declined;
-            }
-            var result = await engine.RunAsync(name, options.InPlace ? RestoreMode.InPlace : RestoreMode.Staged, ct);
-            if (result.Globals is not null)
-                stderr.WriteLine($"obs-backup: globals '{result.Globals}': created roles [{string.Join(", ", result.RolesCreated)}], left existing roles [{string.Join(", ", result.RolesLeft)}] as they were, created tablespaces [{string.Join(", ", result.TablespacesCreated)}].");
-            return ExitCodes.Success;
-        }, overrides: () => new SettingOverrides { IdentityFile = options.IdentityFile, RestoreJobs = options.Jobs });
-
     /// <param name="with">What replaces the target: a quoted object name, "the new key".</param>
     /// <param name="verb">"replaces" or "re-encrypts", for the message.</param>
     public bool Confirm(string target, string with, string verb)
@@ -148,17 +78,27 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });
     }
 
-    /// <param name="overrides">The command's options as settings; parsed inside, so a bad one is a configuration error too.</param>
+    /// <summary>Runs <paramref name="action"/> with the settings the environment and <paramref name="overrides"/> give.</summary>
+    /// <param name="overrides">The command's options as settings; made inside, so a bad one is a configuration error too.</param>
     /// <param name="logTo">Where the JSON lines go: stdout, as the scripts wrote them, unless the command's output is there.</param>
-    public async Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, TextWriter? logTo = null, Func<SettingOverrides>? overrides = null)
+    public Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, TextWriter? logTo = null, Func<SettingOverrides>? overrides = null) =>
+        RunAsync(r => r.Resolve(overrides?.Invoke() ?? new SettingOverrides(), needsDatabase), action, logTo);
+
+    /// <summary>Runs <paramref name="action"/> with the options <paramref name="resolve"/> builds (one of the resolver's use cases).</summary>
+    /// <param name="resolve">Builds the options, with the command's options as settings; inside, so a bad one is a configuration error too.</param>
+    /// <param name="logTo">Where the JSON lines go: stdout, as the scripts wrote them, unless the command's output is there.</param>
+    public async Task<int> RunAsync<TOptions>(Func<SettingsResolver, TOptions> resolve, Func<TOptions, IBackupLog, Task<int>> action, TextWriter? logTo = null)
     {
         IBackupLog log = new JsonLineLog(logTo ?? stdout);
         try
         {
             // the CLI writes the scripts' JSON lines whatever OBS_LOG_FORMAT says, but a value the cmdlets refuse is refused here too
             resolver.ResolveLogFormat(null);
-            var settings = resolver.Resolve(overrides?.Invoke() ?? new SettingOverrides(), needsDatabase);
-            return await action(settings, log);
+            return await action(resolve(resolver), log);
+        }
+        catch (OptionConflictException ex)
+        {
+            return Fail(OptionNames.Conflict(ex.Rule), ExitCodes.BadConfiguration);
         }
         catch (ConfigurationException ex)
         {
@@ -188,13 +128,3 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         return code;
     }
 }
-
-/// <summary>Which backup a restore takes: a name, or the newest (of <see cref="Database"/> when given).</summary>
-internal sealed record RestoreChoice(string? Name, string? Database = null);
-
-/// <summary>How a restore runs.</summary>
-internal sealed record RestoreOptions(bool Yes, bool InPlace = false, bool NoOwner = false, bool NoTablespaces = false, string? IdentityFile = null,
-    bool IncludeGlobals = false, bool UpdateExistingRoles = false, int? Jobs = null, bool AllowPrivilegedRoles = false);
-
-/// <summary>Whether a backup run also stores the server's globals, and with the roles' password hashes.</summary>
-internal sealed record GlobalsChoice(bool Include, bool RolePasswords);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ObservatoryBackup.Logging;
 using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.Cli;
@@ -12,7 +13,17 @@ internal static class ListCommand
         var latest = new Option<bool>("--latest") { Description = "Only the newest backup (of --database when given)." };
         var json = new Option<bool>("--json") { Description = "A JSON array of the backups (object_name, bucket, size, last_modified, timestamp, database, encrypted) instead of the table." };
         var list = new Command("list", "List the backups in the bucket, newest first.") { database, latest, json };
-        list.SetAction((r, ct) => app.ListAsync(ct, new BackupQuery { Database = r.GetValue(database), Latest = r.GetValue(latest) }, r.GetValue(json)));
+        list.SetAction((r, ct) => RunAsync(app, ct, new BackupQuery { Database = r.GetValue(database), Latest = r.GetValue(latest) }, r.GetValue(json)));
         return list;
     }
+
+    /// <summary>The scripts' table (or JSON) on stdout, alone, so that scripts can read it; the listing's events go to stderr.</summary>
+    public static Task<int> RunAsync(Commands app, CancellationToken ct, BackupQuery? query = null, bool json = false) =>
+        app.RunAsync(needsDatabase: false, async (settings, log) =>
+        {
+            var backups = await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).ListAsync(query ?? new BackupQuery(), ct);
+            if (json) BackupJson.Write(app.Out, backups);
+            else BackupTable.Write(app.Out, backups);
+            return ExitCodes.Success;
+        }, logTo: app.Error);
 }

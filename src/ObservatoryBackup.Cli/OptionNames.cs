@@ -29,4 +29,13 @@ internal static class OptionNames
         Setting.NewCredentialKey => "The new credential key",
         _ => $"The {setting} setting",
     };
+
+    /// <summary>A rule the options broke, in the CLI's words.</summary>
+    public static string Conflict(OptionRule rule) => rule switch
+    {
+        OptionRule.DatabasesAndAll => "--database names databases and --all-databases takes them all; give one of them.",
+        OptionRule.SelectionWithoutDatabases => "--exclude-database and --parallel go with --all-databases or --database.",
+        OptionRule.RolePasswordsWithoutGlobals => "--include-role-passwords goes with --include-globals or --all-databases.",
+        _ => rule.ToString(),
+    };
 }

@@ -1,4 +1,9 @@
 using System.CommandLine;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Naming;
+using ObservatoryBackup.Restore;
+using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.Cli;
 
@@ -39,9 +44,38 @@ internal static class RestoreCommand
                 return Task.FromResult(app.Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration));
             if (named is null && !newest)
                 return Task.FromResult(app.Fail(of is null ? "name the backup to restore, or pass --latest." : "--database goes with --latest.", ExitCodes.BadConfiguration));
-            return app.RestoreAsync(new RestoreChoice(named, of), new RestoreOptions(r.GetValue(yes), r.GetValue(inPlace), r.GetValue(noOwner), r.GetValue(noTablespaces), r.GetValue(identityFile),
-                r.GetValue(includeGlobals), r.GetValue(updateExistingRoles), r.GetValue(jobs), r.GetValue(allowPrivilegedRoles)), ct);
+            return RunAsync(app, new RestoreChoice(named, of), r.GetValue(yes), r.GetValue(inPlace), new SettingOverrides
+            {
+                IdentityFile = r.GetValue(identityFile),
+                RestoreJobs = r.GetValue(jobs),
+                NoOwner = r.GetValue(noOwner),
+                NoTablespaces = r.GetValue(noTablespaces),
+                IncludeGlobals = r.GetValue(includeGlobals),
+                UpdateExistingRoles = r.GetValue(updateExistingRoles),
+                AllowPrivilegedRoles = r.GetValue(allowPrivilegedRoles),
+            }, ct);
         });
         return restore;
     }
+
+    /// <summary>Restores <see cref="RestoreChoice.Name"/>, or the newest backup (of a database) with --latest; asks first unless <paramref name="yes"/>.</summary>
+    public static Task<int> RunAsync(Commands app, RestoreChoice which, bool yes, bool inPlace, SettingOverrides overrides, CancellationToken ct) =>
+        app.RunAsync(resolver => resolver.ResolveRestore(overrides), async (options, log) =>
+        {
+            var engine = new RestoreEngine(options, log);
+            var name = which.Name ?? (await new BackupCatalog(options.Settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(which.Database, ct)).ObjectName;
+            engine.ValidateObjectName(name);
+            if (!yes && !app.Confirm(engine.DescribeTarget(name), $"'{name}'", BackupKey.KindOf(name) == BackupKind.Globals ? "adds to" : "replaces"))
+            {
+                engine.Aborted(name);
+                return ExitCodes.Declined;
+            }
+            var result = await engine.RunAsync(name, inPlace ? RestoreMode.InPlace : RestoreMode.Staged, ct);
+            if (result.Globals is not null)
+                app.Error.WriteLine($"obs-backup: globals '{result.Globals}': created roles [{string.Join(", ", result.RolesCreated)}], left existing roles [{string.Join(", ", result.RolesLeft)}] as they were, created tablespaces [{string.Join(", ", result.TablespacesCreated)}].");
+            return ExitCodes.Success;
+        });
 }
+
+/// <summary>Which backup a restore takes: a name, or the newest (of <see cref="Database"/> when given).</summary>
+internal sealed record RestoreChoice(string? Name, string? Database = null);

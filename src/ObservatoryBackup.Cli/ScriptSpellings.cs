@@ -25,9 +25,9 @@ internal static class ScriptSpellings
             var (dry, listing, name, yesGiven) = (r.GetValue(dryRun), r.GetValue(list), r.GetValue(restore), r.GetValue(yes));
             if ((dry ? 1 : 0) + (listing ? 1 : 0) + (name is null ? 0 : 1) > 1)
                 return Task.FromResult(app.Fail("use one of --dry-run, --list and --restore at a time.", ExitCodes.BadConfiguration));
-            if (listing) return app.ListAsync(ct);
-            if (name is not null) return app.RestoreAsync(new RestoreChoice(name), new RestoreOptions(yesGiven), ct);
-            if (dry) return app.BackupAsync(dryRun: true, null, null, null, null, null, ct);
+            if (listing) return ListCommand.RunAsync(app, ct);
+            if (name is not null) return RestoreCommand.RunAsync(app, new RestoreChoice(name), yesGiven, inPlace: false, new Configuration.SettingOverrides(), ct);
+            if (dry) return BackupCommand.RunAsync(app, () => new Configuration.SettingOverrides(), dryRun: true, ct);
             if (yesGiven)
                 return Task.FromResult(app.Fail("--yes goes with --restore OBJECT (or 'restore OBJECT --yes').", ExitCodes.BadConfiguration));
             new System.CommandLine.Help.HelpAction().Invoke(r);

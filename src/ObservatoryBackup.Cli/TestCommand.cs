@@ -28,18 +28,21 @@ internal static class TestCommand
         };
         test.SetAction((r, ct) => r.GetValue(latest) && r.GetValue(testObject) is { } named
             ? Task.FromResult(app.Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration))
-            : app.RunAsync(needsDatabase: !r.GetValue(verifyOnly), async (settings, log) =>
+            : app.RunAsync(resolver => resolver.ResolveTest(new SettingOverrides
+            {
+                MetricsPath = r.GetValue(metricsFile), IdentityFile = r.GetValue(identityFile), RestoreJobs = r.GetValue(jobs),
+                NoOwner = r.GetValue(noOwner), NoTablespaces = r.GetValue(noTablespaces),
+            }, verifyOnly: r.GetValue(verifyOnly)), async (options, log) =>
             {
                 var name = r.GetValue(latest)
-                    ? (await new BackupCatalog(settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(r.GetValue(database), ct)).ObjectName
+                    ? (await new BackupCatalog(options.Settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(r.GetValue(database), ct)).ObjectName
                     : r.GetValue(testObject) ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, ErrorIds.InvalidObjectName, "", "Name the backup to test, or pass --latest.");
-                var result = await new BackupTestEngine(settings, log) { NoOwner = r.GetValue(noOwner), NoTablespaces = r.GetValue(noTablespaces) }
-                    .RunAsync(name, r.GetValue(verifyOnly), r.GetValue(keep), ct);
+                var result = await new BackupTestEngine(options, log).RunAsync(name, r.GetValue(verifyOnly), r.GetValue(keep), ct);
                 if (result.Passed) return ExitCodes.Success;
                 foreach (var m in result.Mismatches)
                     app.Error.WriteLine($"obs-backup: error: {m}");
                 return ExitCodes.Failed;
-            }, overrides: () => new SettingOverrides { MetricsPath = r.GetValue(metricsFile), IdentityFile = r.GetValue(identityFile), RestoreJobs = r.GetValue(jobs) }));
+            }));
         return test;
     }
 }

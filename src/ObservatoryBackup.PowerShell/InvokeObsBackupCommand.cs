@@ -188,7 +188,7 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
 
     protected override void Complete()
     {
-        var settings = ResolveSettings(needsDatabase: true, new SettingOverrides
+        var options = Configure(() => Resolver.ResolveBackup(WithStorage(new SettingOverrides
         {
             DatabaseUrl = DatabaseUrl,
             DatabaseCredential = CredentialFrom(DatabaseCredential),
@@ -211,16 +211,20 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
                 CompressionFormat.Gzip => BackupCodec.Gzip,
                 _ => null,
             },
-        });
-        if (IncludeRolePasswords && !IncludeGlobals && !AllDatabases)
-            throw Fail(new ErrorRecord(new ArgumentException("-IncludeRolePasswords goes with -IncludeGlobals or -AllDatabases: role passwords are kept only in the globals."),
-                "RolePasswordsWithoutGlobals", ErrorCategory.InvalidArgument, null));
-        if (ParameterSetName != OneDatabase || IncludeGlobals)
+            Databases = Database,
+            AllDatabases = AllDatabases,
+            ExcludeDatabases = ExcludeDatabase,
+            Parallel = Parallel,
+            IncludeGlobals = IncludeGlobals,
+            IncludeRolePasswords = IncludeRolePasswords,
+        })));
+        if (options.Server is not null)
         {
-            BackUpServer(settings);
+            BackUpServer(options);
             return;
         }
-        var engine = new BackupEngine(settings, Log);
+        var settings = options.Settings;
+        var engine = new BackupEngine(options, Log);
         var plan = Run(ct => engine.PlanAsync(ct, dryRun: WhatIfRequested));
 
         var target = $"{plan.ObjectName} in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}";
@@ -242,13 +246,12 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     }
 
     /// <summary>Several databases: each one's result as it is written, each failure an error record of its own.</summary>
-    private void BackUpServer(ObsSettings settings)
+    private void BackUpServer(BackupOptions options)
     {
-        var server = new ServerBackup(settings, Log) { Parallel = Parallel, IncludeGlobals = IncludeGlobals || AllDatabases, IncludeRolePasswords = IncludeRolePasswords };
+        var server = new ServerBackup(options, Log);
         // -IncludeGlobals alone selects no database: the engine takes -DatabaseUrl's
-        var selection = new DatabaseSelection(Database ?? [], AllDatabases, ExcludeDatabase ?? []);
-        var databases = Run(ct => server.SelectAsync(selection, ct));
-        var host = $"{settings.Database!.Host}:{settings.Database.Port}";
+        var databases = Run(server.SelectAsync);
+        var host = $"{options.Settings.Database!.Host}:{options.Settings.Database.Port}";
         var globals = server.IncludeGlobals ? "the globals and " : "";
         if (!WhatIfRequested && !ShouldProcess($"{globals}{databases.Count} databases on {host} ({string.Join(", ", databases)})", "Back up")) return;
         if (WhatIfRequested)

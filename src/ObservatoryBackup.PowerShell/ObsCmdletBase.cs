@@ -76,7 +76,10 @@ public abstract class ObsCmdletBase : PSCmdlet
         }
     }
 
-    /// <summary>Runs <paramref name="resolve"/>; a configuration error is logged (missing_required_env_var / invalid_configuration) and written as an error.</summary>
+    /// <summary>
+    /// Runs <paramref name="resolve"/>; a configuration error is logged (missing_required_env_var / invalid_configuration)
+    /// and written as an error, parameters that do not go together only written.
+    /// </summary>
     protected T Configure<T>(Func<T> resolve)
     {
         try
@@ -86,6 +89,10 @@ public abstract class ObsCmdletBase : PSCmdlet
         catch (ConfigurationException ex)
         {
             new EventLog(Log, TimeProvider.System).ConfigurationFailed(ex, ParameterNames.For);
+            throw Fail(ex);
+        }
+        catch (OptionConflictException ex)
+        {
             throw Fail(ex);
         }
     }

@@ -83,8 +83,11 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     [ValidateRange(1, 64)]
     public int? Jobs { get; set; }
 
-    /// <summary>The settings these parameters, the storage parameters and the environment give.</summary>
-    protected ObsSettings ResolveRestoreSettings(bool needsDatabase, string? metricsPath = null) =>
-        ResolveSettings(needsDatabase, new SettingOverrides { DatabaseUrl = DatabaseUrl, DatabaseCredential = CredentialFrom(DatabaseCredential), PsqlPath = PsqlPath, MetricsPath = metricsPath, RestoreJobs = Jobs,
-            IdentityFile = IdentityFile is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityFile) });
+    /// <summary>What these parameters and the storage parameters give, for the resolver.</summary>
+    protected SettingOverrides RestoreOverrides(string? metricsPath = null) =>
+        WithStorage(new SettingOverrides
+        {
+            DatabaseUrl = DatabaseUrl, DatabaseCredential = CredentialFrom(DatabaseCredential), PsqlPath = PsqlPath, MetricsPath = metricsPath, RestoreJobs = Jobs,
+            IdentityFile = IdentityFile is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityFile), NoOwner = NoOwner, NoTablespaces = NoTablespaces,
+        });
 }

@@ -31,8 +31,9 @@ public abstract class ObsStorageCmdletBase : ObsCmdletBase
 
     /// <summary>Settings from parameters, then environment, then defaults.</summary>
     protected ObsSettings ResolveSettings(bool needsDatabase, SettingOverrides overrides) =>
-        Configure(() => Resolver.Resolve(
-            StorageParameters.Apply(overrides, Endpoint, Bucket,
-                MyInvocation.BoundParameters.ContainsKey(nameof(UseSsl)) ? UseSsl.IsPresent : null, Credential),
-            needsDatabase));
+        Configure(() => Resolver.Resolve(WithStorage(overrides), needsDatabase));
+
+    /// <summary><paramref name="overrides"/> with the storage parameters given.</summary>
+    protected SettingOverrides WithStorage(SettingOverrides overrides) =>
+        StorageParameters.Apply(overrides, Endpoint, Bucket, MyInvocation.BoundParameters.ContainsKey(nameof(UseSsl)) ? UseSsl.IsPresent : null, Credential);
 }

@@ -13,4 +13,13 @@ internal static class ParameterNames
         Setting.RestoreJobs => "-Jobs",
         _ => "-" + setting,
     };
+
+    /// <summary>A rule the parameters broke, in the cmdlets' words.</summary>
+    public static string Conflict(OptionRule rule) => rule switch
+    {
+        OptionRule.RolePasswordsWithoutGlobals => "-IncludeRolePasswords goes with -IncludeGlobals or -AllDatabases: role passwords are kept only in the globals.",
+        OptionRule.DatabasesAndAll => "-Database names databases and -AllDatabases takes them all; give one of them.",
+        OptionRule.SelectionWithoutDatabases => "-ExcludeDatabase and -Parallel go with -AllDatabases or -Database.",
+        _ => rule.ToString(),
+    };
 }

@@ -78,15 +78,11 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     /// <summary>Collects: nothing is restored until every input is known (see <see cref="Complete"/>).</summary>
     protected override void ProcessInput()
     {
-        var settings = ResolveRestoreSettings(needsDatabase: true);
-        var objectName = SelectedBackup(settings);
-        var engine = new RestoreEngine(settings, Log)
-        {
-            NoOwner = NoOwner, NoTablespaces = NoTablespaces, IncludeGlobals = IncludeGlobals, UpdateExistingRoles = UpdateExistingRoles,
-            AllowPrivilegedRoles = AllowPrivilegedRoles,
-        };
+        var options = Configure(() => Resolver.ResolveRestore(RestoreOverrides() with { IncludeGlobals = IncludeGlobals, UpdateExistingRoles = UpdateExistingRoles, AllowPrivilegedRoles = AllowPrivilegedRoles }));
+        var objectName = SelectedBackup(options.Settings);
+        var engine = new RestoreEngine(options, Log);
         Check(() => engine.ValidateObjectName(objectName));
-        _requests.Add((objectName, engine, settings.Storage.Bucket));
+        _requests.Add((objectName, engine, options.Settings.Storage.Bucket));
     }
 
     /// <summary>
@@ -106,10 +102,10 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
         }
 
         // the roles first, then the databases that name them
-        foreach (var (objectName, engine, bucket) in _requests.OrderBy(r => BackupKey.IsGlobals(r.ObjectName) ? 0 : 1))
+        foreach (var (objectName, engine, bucket) in _requests.OrderBy(r => BackupKey.KindOf(r.ObjectName) == BackupKind.Globals ? 0 : 1))
         {
             var mode = InPlace ? RestoreMode.InPlace : RestoreMode.Staged;
-            var action = BackupKey.IsGlobals(objectName)
+            var action = BackupKey.KindOf(objectName) == BackupKind.Globals
                 ? $"Restore globals '{objectName}' from bucket '{bucket}': create the roles and tablespaces the server lacks{(UpdateExistingRoles ? ", and update the existing ones" : "")}"
                 : mode == RestoreMode.Staged
                 ? $"Restore '{objectName}' from bucket '{bucket}', replacing its contents (via a staging database){(IncludeGlobals ? ", after its globals" : "")}"

@@ -56,9 +56,9 @@ public sealed class TestObsBackupCommand : ObsRestoringCmdletBase
 
     protected override void ProcessInput()
     {
-        var settings = ResolveRestoreSettings(needsDatabase: !VerifyOnly, MetricsPath);
-        var objectName = SelectedBackup(settings);
-        var result = Run(ct => new BackupTestEngine(settings, Log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces }.RunAsync(objectName, VerifyOnly, Keep, ct));
+        var options = Configure(() => Resolver.ResolveTest(RestoreOverrides(MetricsPath), VerifyOnly));
+        var objectName = SelectedBackup(options.Settings);
+        var result = Run(ct => new BackupTestEngine(options, Log).RunAsync(objectName, VerifyOnly, Keep, ct));
         WriteObject(result);
         if (!result.Passed)
         {

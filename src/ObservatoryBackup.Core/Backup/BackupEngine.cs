@@ -19,20 +19,17 @@ namespace ObservatoryBackup.Backup;
 /// run and proves access); <see cref="ExecuteAsync"/> writes, holding the database's backup lock throughout.
 /// Every failure, in either, is logged and ends with <c>backup_finished</c> status failed.
 /// </summary>
-public sealed class BackupEngine(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
+public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimeProvider? clock = null)
 {
+    private readonly ObsSettings settings = options.Settings;
+
     /// <summary>Makes the object store; null for the S3 server of the settings (tests give an in-memory one).</summary>
     public ObjectStoreFactory? OpenStore { get; init; }
 
-    /// <summary>
-    /// Back up the server's globals (pg_dumpall --globals-only: roles, memberships, privileges on
-    /// parameters, tablespaces) instead of the URL's database, to the object of the empty database name
-    /// (<see cref="BackupKey.Globals"/>), with its own lock, retention and metrics.
-    /// </summary>
-    public bool Globals { get; init; }
+    /// <summary>The server's globals (pg_dumpall --globals-only) instead of the URL's database: see <see cref="BackupOptions.Kind"/>.</summary>
+    private bool Globals => options.Kind == BackupKind.Globals;
 
-    /// <summary>With <see cref="Globals"/>: keep the roles' password hashes (they are hashes of real logins; left out unless asked).</summary>
-    public bool IncludeRolePasswords { get; init; }
+    private bool IncludeRolePasswords => options.IncludeRolePasswords;
 
     /// <summary>The name this run's backups are filed under: the database's, or the globals' empty one.</summary>
     private string Subject => Globals ? BackupKey.Globals : Db.Database;

@@ -11,32 +11,32 @@ namespace ObservatoryBackup.Backup;
 /// <summary>
 /// Backs up several databases of one server: each its own <see cref="BackupEngine"/> run, with its own
 /// object, lock, retention, metrics and log lines. One database failing does not stop the others;
-/// the run ends with one <c>run_finished</c> line. <see cref="Parallel"/> databases run at once.
+/// the run ends with one <c>run_finished</c> line. <see cref="ServerBackupOptions.Parallel"/> databases run at once.
 /// </summary>
-public sealed class ServerBackup(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
+public sealed class ServerBackup(BackupOptions options, IBackupLog sink, TimeProvider? clock = null)
 {
     /// <summary>Makes the object store; null for the S3 server of the settings (tests give an in-memory one).</summary>
     public ObjectStoreFactory? OpenStore { get; init; }
 
-    /// <summary>How many databases are backed up at once (1: one after another).</summary>
-    public int Parallel { get; init; } = 1;
+    private readonly ObsSettings settings = options.Settings;
+    private readonly ServerBackupOptions _server = options.Server ?? throw new ArgumentException("A server's backup needs the databases it is of.", nameof(options));
 
-    /// <summary>Also back up the server's globals (roles, memberships, tablespaces) to their own object, before the databases.</summary>
-    public bool IncludeGlobals { get; init; }
+    /// <summary>Whether the server's globals (roles, memberships, tablespaces) are backed up to their own object, before the databases.</summary>
+    public bool IncludeGlobals => _server.IncludeGlobals;
 
-    /// <summary>With <see cref="IncludeGlobals"/>: keep the roles' password hashes.</summary>
-    public bool IncludeRolePasswords { get; init; }
+    private int Parallel => _server.Parallel;
 
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
 
     private DatabaseUrl Server => settings.Database ?? throw new InvalidOperationException("A backup needs a database URL.");
 
     /// <summary>
-    /// The databases <paramref name="selection"/> names on the server, connecting as the URL's user to the maintenance database;
+    /// The databases the options select on the server, connecting as the URL's user to the maintenance database;
     /// a selection of none (a run for the globals) is the URL's own database.
     /// </summary>
-    public async Task<IReadOnlyList<string>> SelectAsync(DatabaseSelection selection, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> SelectAsync(CancellationToken ct)
     {
+        var selection = _server.Databases;
         if (selection.Names.Count == 0 && !selection.All) selection = selection with { Names = [Server.Database] };
         // the URL's own database need not exist: the server's maintenance database lists them all
         await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(Server, ct, "backup").ConfigureAwait(false);
@@ -61,13 +61,13 @@ public sealed class ServerBackup(ObsSettings settings, IBackupLog sink, TimeProv
         var first = IncludeGlobals ? 1 : 0;
         if (IncludeGlobals)
         {
-            outcomes[0] = await BackUpAsync(BackupKey.Globals, dryRun, ct).ConfigureAwait(false);
+            outcomes[0] = await BackUpAsync(BackupKind.Globals, BackupKey.Globals, dryRun, ct).ConfigureAwait(false);
             done?.Invoke(outcomes[0]);
         }
         await System.Threading.Tasks.Parallel.ForAsync(first, databases.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallel), CancellationToken = ct },
             async (i, token) =>
             {
-                outcomes[i] = await BackUpAsync(databases[i], dryRun, token).ConfigureAwait(false);
+                outcomes[i] = await BackUpAsync(BackupKind.Database, databases[i], dryRun, token).ConfigureAwait(false);
                 done?.Invoke(outcomes[i]);
             }).ConfigureAwait(false);
         var result = new ServerBackupResult(outcomes, stopwatch.Elapsed);
@@ -87,24 +87,27 @@ public sealed class ServerBackup(ObsSettings settings, IBackupLog sink, TimeProv
         return result;
     }
 
-    private async Task<DatabaseBackupOutcome> BackUpAsync(string database, bool dryRun, CancellationToken ct)
+    private async Task<DatabaseBackupOutcome> BackUpAsync(BackupKind kind, string database, bool dryRun, CancellationToken ct)
     {
-        var globals = database == BackupKey.Globals;
-        var engine = new BackupEngine(settings with { Database = globals ? Server : Server.WithDatabase(database), NotifyUrl = null }, sink, clock)
+        var globals = kind == BackupKind.Globals;
+        var engine = new BackupEngine(options with
+        {
+            Settings = settings with { Database = globals ? Server : Server.WithDatabase(database), NotifyUrl = null },
+            Kind = kind,
+            Server = null,
+        }, sink, clock)
         {
             OpenStore = OpenStore,
-            Globals = globals,
-            IncludeRolePasswords = IncludeRolePasswords,
         };
         try
         {
             var plan = await engine.PlanAsync(ct, dryRun).ConfigureAwait(false);
-            return new DatabaseBackupOutcome(database, dryRun ? engine.DescribeDryRun(plan) : await engine.ExecuteAsync(plan, ct).ConfigureAwait(false), null);
+            return new DatabaseBackupOutcome(database, dryRun ? engine.DescribeDryRun(plan) : await engine.ExecuteAsync(plan, ct).ConfigureAwait(false), null) { Kind = kind };
         }
         catch (ObsBackupException ex)
         {
             // logged by the engine (backup_finished failed); the other databases go on
-            return new DatabaseBackupOutcome(database, null, ex);
+            return new DatabaseBackupOutcome(database, null, ex) { Kind = kind };
         }
     }
 }

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 
 namespace ObservatoryBackup.Backup;
@@ -7,8 +8,11 @@ public sealed record DatabaseBackupOutcome(string Database, BackupResult? Result
 {
     public bool Succeeded => Failure is null;
 
+    /// <summary>What was backed up: a database, or the server's globals.</summary>
+    public BackupKind Kind { get; init; } = BackupKind.Database;
+
     /// <summary>What the outcome is of, as logs and messages name it: the database, or "globals".</summary>
-    public string Subject => Database == Naming.BackupKey.Globals ? "globals" : Database;
+    public string Subject => Kind == BackupKind.Globals ? "globals" : Database;
 }
 
 /// <summary>A run over several databases: each one's outcome, in name order.</summary>

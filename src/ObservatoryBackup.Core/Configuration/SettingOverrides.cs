@@ -1,6 +1,9 @@
 namespace ObservatoryBackup.Configuration;
 
-/// <summary>Values given explicitly (cmdlet parameters, CLI options); each one wins over its environment variable.</summary>
+/// <summary>
+/// Values given explicitly (cmdlet parameters, CLI options): a setting's wins over its environment variable;
+/// the switches of one use case (a backup's databases, a restore's ownership) have none.
+/// </summary>
 public sealed record SettingOverrides
 {
     public string? DatabaseUrl { get; init; }
@@ -38,4 +41,20 @@ public sealed record SettingOverrides
 
     /// <summary>Days every backup is locked (S3 Object Lock) after its upload.</summary>
     public int? LockDays { get; init; }
+
+    /// <summary>A backup's databases of the server, or all of them; those left out; how many at once.</summary>
+    public IReadOnlyList<string>? Databases { get; init; }
+    public bool AllDatabases { get; init; }
+    public IReadOnlyList<string>? ExcludeDatabases { get; init; }
+    public int? Parallel { get; init; }
+
+    /// <summary>A backup also takes the server's globals; and with them, the roles' password hashes.</summary>
+    public bool IncludeGlobals { get; init; }
+    public bool IncludeRolePasswords { get; init; }
+
+    /// <summary>A restore (or test) leaves ownership, tablespaces out; a restore updates roles that exist, and may give roles privileged rights.</summary>
+    public bool NoOwner { get; init; }
+    public bool NoTablespaces { get; init; }
+    public bool UpdateExistingRoles { get; init; }
+    public bool AllowPrivilegedRoles { get; init; }
 }

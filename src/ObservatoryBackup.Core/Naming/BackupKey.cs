@@ -47,9 +47,12 @@ public static partial class BackupKey
     /// <summary>How metrics label a backup's database: its name, or <see cref="GlobalsToken"/> for the globals (an empty label is no label).</summary>
     public static string MetricsLabel(string database) => database == Globals ? GlobalsToken : database;
 
-    /// <summary>Whether the name is a globals backup's (roles, memberships, tablespaces), under any prefix.</summary>
-    public static bool IsGlobals(string objectName) =>
-        Scheme().Match(objectName) is { Success: true } m && m.Groups[4].Value == GlobalsToken;
+    /// <summary>What a name's backup holds: the server's globals (roles, memberships, tablespaces) when its DATABASE is <see cref="GlobalsToken"/>, under any prefix; else a database.</summary>
+    public static BackupKind KindOf(string objectName) =>
+        Scheme().Match(objectName) is { Success: true } m && m.Groups[4].Value == GlobalsToken ? BackupKind.Globals : BackupKind.Database;
+
+    /// <summary>Whether the name is a globals backup's: <see cref="KindOf"/> is <see cref="BackupKind.Globals"/>.</summary>
+    public static bool IsGlobals(string objectName) => KindOf(objectName) == BackupKind.Globals;
 
     public static string SuffixOf(BackupCodec codec) => codec == BackupCodec.Zstd ? ZstdSuffix : Suffix;
 

@@ -18,8 +18,10 @@ namespace ObservatoryBackup.Restore;
 /// signal cannot split. In place: download to a private temporary file and verify it whole, then
 /// terminate connections, drop, recreate and load; a failure after the drop says the database is partial.
 /// </summary>
-public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
+public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeProvider? clock = null)
 {
+    private readonly ObsSettings settings = options.Settings;
+
     /// <summary>Makes the object store; null for the S3 server of the settings (tests give an in-memory one).</summary>
     public ObjectStoreFactory? OpenStore { get; init; }
 
@@ -28,23 +30,14 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
 
     private DatabaseUrl Db => settings.Database ?? throw new InvalidOperationException("A restore needs a database URL.");
 
-    /// <summary>Restore with every object owned by the connecting user: for a server that lacks the backup's roles.</summary>
-    public bool NoOwner { get; init; }
-
-    /// <summary>Restore every object into the database's default tablespace: for a server that lacks the backup's tablespaces.</summary>
-    public bool NoTablespaces { get; init; }
-
-    /// <summary>Before restoring a database, restore the newest globals backup taken at or before it (roles, memberships, tablespaces the server lacks).</summary>
-    public bool IncludeGlobals { get; init; }
-
-    /// <summary>A globals restore also applies the backup's attributes, settings and memberships to roles that exist already (otherwise left as they are).</summary>
-    public bool UpdateExistingRoles { get; init; }
-
-    /// <summary>A globals restore may give roles privileged rights (SUPERUSER, REPLICATION, BYPASSRLS, CREATEROLE, membership in pg_ roles...; see <see cref="GlobalsRestore.AllowPrivilegedRoles"/>); otherwise such a backup is refused.</summary>
-    public bool AllowPrivilegedRoles { get; init; }
+    private bool NoOwner => options.NoOwner;
+    private bool NoTablespaces => options.NoTablespaces;
+    private bool IncludeGlobals => options.IncludeGlobals;
+    private bool UpdateExistingRoles => options.UpdateExistingRoles;
+    private bool AllowPrivilegedRoles => options.AllowPrivilegedRoles;
 
     /// <summary>For confirmation prompts: what restoring <paramref name="objectName"/> changes.</summary>
-    public string DescribeTarget(string objectName) => BackupKey.IsGlobals(objectName)
+    public string DescribeTarget(string objectName) => BackupKey.KindOf(objectName) == BackupKind.Globals
         ? $"the roles and tablespaces of {Db.Host}:{Db.Port}"
         : $"database \"{Db.Database}\" on {Db.Host}:{Db.Port}";
 
@@ -68,7 +61,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     public async Task<RestoreResult> RunAsync(string objectName, RestoreMode mode, CancellationToken ct)
     {
         ValidateObjectName(objectName);
-        if (BackupKey.IsGlobals(objectName)) return await RestoreGlobalsAsync(objectName, ct).ConfigureAwait(false);
+        if (BackupKey.KindOf(objectName) == BackupKind.Globals) return await RestoreGlobalsAsync(objectName, ct).ConfigureAwait(false);
         var stopwatch = Stopwatch.StartNew();
         _log.Info("restore_requested", ("object_name", objectName), ("bucket", settings.Storage.Bucket),
             ("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner), ("no_tablespaces", NoTablespaces));

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Naming;
 
 namespace ObservatoryBackup.Store;
@@ -16,8 +17,11 @@ public sealed record StoredBackup(string ObjectName, string Bucket, long Size, D
     /// <summary>The database the name records, or null for an object outside the naming scheme.</summary>
     public string? Database => Parsed?.Database;
 
-    /// <summary>Whether this is the server's globals backup (roles, memberships, tablespaces; <see cref="Database"/> is empty), not a database's.</summary>
-    public bool Globals => Database == BackupKey.Globals;
+    /// <summary>What the backup holds, as its name says: a database, or the server's globals (then <see cref="Database"/> is empty).</summary>
+    public BackupKind Kind => BackupKey.KindOf(ObjectName);
+
+    /// <summary>Whether this is the server's globals backup (roles, memberships, tablespaces), not a database's.</summary>
+    public bool Globals => Kind == BackupKind.Globals;
 
     /// <summary>Whether the backup is pinned (Protect-ObsBackup): retention never deletes it. Set by listings, which read the pins.</summary>
     public bool Pinned { get; init; }

@@ -19,19 +19,18 @@ namespace ObservatoryBackup.Testing;
 /// the test ends (unless kept); the database the backup came from is never touched. With verify-only,
 /// the backup is checked as it streams, with no temporary file and no restore.
 /// </summary>
-public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)
+public sealed class BackupTestEngine(TestOptions options, IBackupLog sink, TimeProvider? clock = null)
 {
+    private readonly ObsSettings settings = options.Settings;
+
     /// <summary>Makes the object store; null for the S3 server of the settings (tests give an in-memory one).</summary>
     public ObjectStoreFactory? OpenStore { get; init; }
 
     /// <summary>Scratch databases are named obs_test_YYYYMMDDHHMMSS_RANDOM: no application names a database so.</summary>
     public const string ScratchPrefix = "obs_test_";
 
-    /// <summary>Restore with ownership left out (a test server that lacks the backup's roles).</summary>
-    public bool NoOwner { get; init; }
-
-    /// <summary>Restore every object into the database's default tablespace: for a server that lacks the backup's tablespaces.</summary>
-    public bool NoTablespaces { get; init; }
+    private bool NoOwner => options.NoOwner;
+    private bool NoTablespaces => options.NoTablespaces;
 
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -47,7 +46,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
             var stored = await store.RequireAsync(objectName, ct).ConfigureAwait(false);
             await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
             // a globals backup is not loaded anywhere (its roles would be the server's): it is proven whole, every statement one pg_dumpall writes
-            var result = (verifyOnly || BackupKey.IsGlobals(objectName)
+            var result = (verifyOnly || BackupKey.KindOf(objectName) == BackupKind.Globals
                 ? await VerifyAsync(store, stored, ct).ConfigureAwait(false)
                 : await RestoreAndCountAsync(store, stored, keep, ct).ConfigureAwait(false)) with { Duration = stopwatch.Elapsed };
 

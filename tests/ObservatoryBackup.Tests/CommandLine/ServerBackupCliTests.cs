@@ -30,6 +30,21 @@ public sealed class ServerBackupCliTests(Servers servers)
         Assert.Equal(2, both.ExitCode);
     }
 
+    [Theory]
+    [InlineData("--include-role-passwords goes with --include-globals or --all-databases.", "--include-role-passwords", "--database", "a")]
+    [InlineData("--database names databases and --all-databases takes them all; give one of them.", "--database", "a", "--all-databases")]
+    [InlineData("--exclude-database and --parallel go with --all-databases or --database.", "--include-globals", "--parallel", "2")]
+    public async Task Options_that_do_not_go_together_exit_2_in_the_clis_words_before_anything_runs(string message, params string[] options)
+    {
+        var env = ObsBackupCli.Environment(servers, "postgres", Servers.UniqueName("cli-bkt"));
+
+        var run = await ObsBackupCli.RunAsync(env, ["backup", .. options]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"obs-backup: error: {message}", run.StandardError.Trim());
+        Assert.Equal("", run.StandardOutput);
+    }
+
     [Fact]
     public async Task Globals_go_to_radosgw_under_their_percent_name_list_as_globals_test_and_restore_the_missing_role()
     {

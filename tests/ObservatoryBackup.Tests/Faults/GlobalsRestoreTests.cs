@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Restore;
@@ -52,9 +53,9 @@ public class GlobalsRestoreTests(Servers servers) : IntegrationTest(servers)
             """));
 
         var ex = await Assert.ThrowsAsync<BackupDataException>(() =>
-            new RestoreEngine(settings, new RecordingLog()) { OpenStore = _ => store }.RunAsync(name, RestoreMode.Staged, default));
+            new RestoreEngine(new RestoreOptions(settings), new RecordingLog()) { OpenStore = _ => store }.RunAsync(name, RestoreMode.Staged, default));
         var test = await Assert.ThrowsAsync<BackupDataException>(() =>
-            new BackupTestEngine(settings, new RecordingLog()) { OpenStore = _ => store }.RunAsync(name, verifyOnly: true, keep: false, default));
+            new BackupTestEngine(new TestOptions(settings), new RecordingLog()) { OpenStore = _ => store }.RunAsync(name, verifyOnly: true, keep: false, default));
 
         Assert.Equal(ErrorIds.BackupUnsafe, ex.ErrorId);
         Assert.Equal(ErrorIds.BackupUnsafe, test.ErrorId);
@@ -71,7 +72,7 @@ public class GlobalsRestoreTests(Servers servers) : IntegrationTest(servers)
         var (store, name, settings) = await UploadAsync(whole[..whole.IndexOf("-- PostgreSQL database cluster dump complete", StringComparison.Ordinal)]);
 
         var ex = await Assert.ThrowsAsync<BackupDataException>(() =>
-            new RestoreEngine(settings, new RecordingLog()) { OpenStore = _ => store }.RunAsync(name, RestoreMode.Staged, default));
+            new RestoreEngine(new RestoreOptions(settings), new RecordingLog()) { OpenStore = _ => store }.RunAsync(name, RestoreMode.Staged, default));
 
         Assert.Equal(ErrorIds.BackupCorrupt, ex.ErrorId);
         Assert.Contains("pg_dumpall's '-- PostgreSQL database cluster dump complete'", ex.Message, StringComparison.Ordinal);
@@ -89,7 +90,7 @@ public class GlobalsRestoreTests(Servers servers) : IntegrationTest(servers)
             """));
 
         var ex = await Assert.ThrowsAsync<DatabaseException>(() =>
-            new RestoreEngine(settings, new RecordingLog()) { OpenStore = _ => store }.RunAsync(name, RestoreMode.Staged, default));
+            new RestoreEngine(new RestoreOptions(settings), new RecordingLog()) { OpenStore = _ => store }.RunAsync(name, RestoreMode.Staged, default));
 
         Assert.Contains("line 12", ex.Message, StringComparison.Ordinal);
         Assert.Contains("no role was changed", ex.Message, StringComparison.Ordinal);
@@ -145,7 +146,7 @@ public class GlobalsRestoreTests(Servers servers) : IntegrationTest(servers)
     private async Task<RestoreResult> RestoreAsync(string statements, bool update = false, bool allowPrivileged = false, RecordingLog? log = null)
     {
         var (store, name, settings) = await UploadAsync(Globals(statements));
-        return await new RestoreEngine(settings, log ?? new RecordingLog()) { OpenStore = _ => store, UpdateExistingRoles = update, AllowPrivilegedRoles = allowPrivileged }
+        return await new RestoreEngine(new RestoreOptions(settings) { UpdateExistingRoles = update, AllowPrivilegedRoles = allowPrivileged }, log ?? new RecordingLog()) { OpenStore = _ => store }
             .RunAsync(name, RestoreMode.Staged, default);
     }
 

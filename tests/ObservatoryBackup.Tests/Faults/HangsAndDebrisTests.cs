@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Backup;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Naming;
@@ -31,7 +32,7 @@ public class HangsAndDebrisTests(Servers servers) : IntegrationTest(servers)
         var log = new RecordingLog();
 
         var clock = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<StorageException>(() => new BackupEngine(SettingsFor(db, "bkt-silent") with { Storage = storage }, log).PlanAsync(default));
+        var ex = await Assert.ThrowsAsync<StorageException>(() => new BackupEngine(new BackupOptions(SettingsFor(db, "bkt-silent") with { Storage = storage }), log).PlanAsync(default));
 
         // five attempts of one idle period each, and the backoff between them
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(15));

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Backup;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Postgres;
@@ -59,7 +60,7 @@ public class NeverLoseABackupTests(Servers servers) : IntegrationTest(servers)
         var bucket = Servers.UniqueName("bkt");
         await SampleDatabase.CreateAsync(Pg, db, rows: 10);
         await S3.PutAsync(bucket, "postgres/readme.txt", "x"u8.ToArray());
-        var engine = new BackupEngine(SettingsFor(db, bucket), new RecordingLog(), new FixedClock(Now));
+        var engine = new BackupEngine(new BackupOptions(SettingsFor(db, bucket)), new RecordingLog(), new FixedClock(Now));
         var plan = await engine.PlanAsync(default);
         // another writer takes the name between the plan and the upload
         await S3.PutAsync(bucket, plan.ObjectName, "theirs"u8.ToArray());
@@ -85,7 +86,7 @@ public class NeverLoseABackupTests(Servers servers) : IntegrationTest(servers)
             while [ ! -f "$(dirname "$0")/go" ]; do sleep 0.1; done
             printf '\n--\n-- PostgreSQL database dump complete\n--\n\n'
             """);
-        var engine = new BackupEngine(SettingsFor(db, bucket, pgDump: pgDump.Path), new RecordingLog(), new FixedClock(Now));
+        var engine = new BackupEngine(new BackupOptions(SettingsFor(db, bucket, pgDump: pgDump.Path)), new RecordingLog(), new FixedClock(Now));
         var plan = await engine.PlanAsync(default);
 
         var backup = engine.ExecuteAsync(plan, default);

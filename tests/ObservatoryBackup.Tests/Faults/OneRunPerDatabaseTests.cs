@@ -23,13 +23,13 @@ public class OneRunPerDatabaseTests(Servers servers) : IntegrationTest(servers)
         var digest = await Pg.ContentDigestAsync(db);
         using var pgDump = new FakeTool("pg_dump", """touch "$(dirname "$0")/dumping"; sleep 30""");
         using var cancel = new CancellationTokenSource();
-        var engine = new BackupEngine(SettingsFor(db, bucket, pgDump: pgDump.Path), new RecordingLog(), new FixedClock(DateTimeOffset.UtcNow.AddMinutes(1)));
+        var engine = new BackupEngine(new BackupOptions(SettingsFor(db, bucket, pgDump: pgDump.Path)), new RecordingLog(), new FixedClock(DateTimeOffset.UtcNow.AddMinutes(1)));
         var backup = engine.ExecuteAsync(await engine.PlanAsync(default), cancel.Token);
         while (!File.Exists(pgDump.FileNamed("dumping"))) await Task.Delay(50);
 
         var restore = await Assert.ThrowsAsync<DatabaseException>(() => RestoreAsync(SettingsFor(db, bucket), earlier.ObjectName));
         var test = await Assert.ThrowsAsync<DatabaseException>(() =>
-            new BackupTestEngine(SettingsFor(db, bucket), new RecordingLog()).RunAsync(earlier.ObjectName, verifyOnly: false, keep: false, default));
+            new BackupTestEngine(new TestOptions(SettingsFor(db, bucket)), new RecordingLog()).RunAsync(earlier.ObjectName, verifyOnly: false, keep: false, default));
 
         foreach (var ex in new[] { restore, test })
         {
@@ -50,11 +50,11 @@ public class OneRunPerDatabaseTests(Servers servers) : IntegrationTest(servers)
         var earlier = await BackupAsync(SettingsFor(db, bucket));
         using var psql = new FakeTool("psql", """touch "$(dirname "$0")/restoring"; sleep 30""");
         using var cancel = new CancellationTokenSource();
-        var restore = new RestoreEngine(SettingsFor(db, bucket) with { PsqlPath = new ToolPath(psql.Path) }, new RecordingLog())
+        var restore = new RestoreEngine(new RestoreOptions(SettingsFor(db, bucket) with { PsqlPath = new ToolPath(psql.Path) }), new RecordingLog())
             .RunAsync(earlier.ObjectName, RestoreMode.Staged, cancel.Token);
         while (!File.Exists(psql.FileNamed("restoring"))) await Task.Delay(50);
 
-        var engine = new BackupEngine(SettingsFor(db, bucket), new RecordingLog(), new FixedClock(DateTimeOffset.UtcNow.AddMinutes(1)));
+        var engine = new BackupEngine(new BackupOptions(SettingsFor(db, bucket)), new RecordingLog(), new FixedClock(DateTimeOffset.UtcNow.AddMinutes(1)));
         var ex = await Assert.ThrowsAsync<DatabaseException>(async () => await engine.ExecuteAsync(await engine.PlanAsync(default), default));
 
         Assert.Equal(("RestoreInProgress", ObsErrorKind.Busy), (ex.ErrorId, ex.Kind));

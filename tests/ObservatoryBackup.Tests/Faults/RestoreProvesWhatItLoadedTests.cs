@@ -30,7 +30,7 @@ public class RestoreProvesWhatItLoadedTests(Servers servers) : IntegrationTest(s
 
         var ex = await Assert.ThrowsAsync<BackupDataException>(() => how switch
         {
-            "test" => new BackupTestEngine(SettingsFor(target, bucket), new RecordingLog()).RunAsync(name, verifyOnly: false, keep: false, default),
+            "test" => new BackupTestEngine(new TestOptions(SettingsFor(target, bucket)), new RecordingLog()).RunAsync(name, verifyOnly: false, keep: false, default),
             _ => RestoreAsync(SettingsFor(target, bucket), name, how == "staged" ? RestoreMode.Staged : RestoreMode.InPlace),
         });
 
@@ -63,7 +63,7 @@ public class RestoreProvesWhatItLoadedTests(Servers servers) : IntegrationTest(s
         Assert.DoesNotContain("rename_database", log.Names);
         Assert.Equal("failed", log.Events[^1]["status"]);
 
-        var test = await new BackupTestEngine(settings, new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: false, keep: false, default);
+        var test = await new BackupTestEngine(new TestOptions(settings), new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: false, keep: false, default);
         Assert.False(test.Passed);
         Assert.Contains(test.Mismatches, m => m.Table == "research.results" && m.Restored is null);
     }
@@ -97,7 +97,7 @@ public class RestoreProvesWhatItLoadedTests(Servers servers) : IntegrationTest(s
         using var cancel = new CancellationTokenSource();
         var log = new RecordingLog { OnEvent = e => { if (e.Name == step) cancel.Cancel(); } };
 
-        var result = await new RestoreEngine(SettingsFor(target, bucket), log).RunAsync(backup.ObjectName, RestoreMode.Staged, cancel.Token);
+        var result = await new RestoreEngine(new RestoreOptions(SettingsFor(target, bucket)), log).RunAsync(backup.ObjectName, RestoreMode.Staged, cancel.Token);
 
         Assert.True(cancel.IsCancellationRequested);
         Assert.True(result.Replaced);
@@ -139,7 +139,7 @@ public class RestoreProvesWhatItLoadedTests(Servers servers) : IntegrationTest(s
         var log = new RecordingLog { OnEvent = e => { if (e.Name == "create_database") cancel.Cancel(); } };
 
         var ex = await Assert.ThrowsAsync<PartialRestoreException>(() =>
-            new RestoreEngine(SettingsFor(target, bucket), log).RunAsync(backup.ObjectName, RestoreMode.InPlace, cancel.Token));
+            new RestoreEngine(new RestoreOptions(SettingsFor(target, bucket)), log).RunAsync(backup.ObjectName, RestoreMode.InPlace, cancel.Token));
 
         Assert.Equal("RestorePartial", ex.ErrorId);
         Assert.Contains("was interrupted", ex.Message);
@@ -155,7 +155,7 @@ public class RestoreProvesWhatItLoadedTests(Servers servers) : IntegrationTest(s
         await S3.PutAsync(bucket, name, Dumps.Gzip("CREATE TABLE t (x int);\nCOPY public.t (x) FROM stdin;\n1\n--\n-- PostgreSQL database dump complete\n--\n"));
 
         var ex = await Assert.ThrowsAsync<BackupDataException>(() =>
-            new BackupTestEngine(SettingsFor(db, bucket), new RecordingLog()).RunAsync(name, verifyOnly: true, keep: false, default));
+            new BackupTestEngine(new TestOptions(SettingsFor(db, bucket)), new RecordingLog()).RunAsync(name, verifyOnly: true, keep: false, default));
 
         Assert.Equal("BackupCorrupt", ex.ErrorId);
         Assert.Contains("ends inside the COPY data of public.t", ex.Message);

@@ -106,13 +106,13 @@ public class SecretsTests(Servers servers)
                 PgDumpPath = new ToolPath(pgDump.Path),
                 PsqlPath = new ToolPath(psql),
             };
-            var backup = new BackupEngine(settings, new RecordingLog()) { OpenStore = _ => store };
+            var backup = new BackupEngine(new BackupOptions(settings), new RecordingLog()) { OpenStore = _ => store };
             var dump = await backup.ExecuteAsync(await backup.PlanAsync(default), default);
-            var globals = new BackupEngine(settings, new RecordingLog()) { OpenStore = _ => store, Globals = true };
+            var globals = new BackupEngine(new BackupOptions(settings) { Kind = BackupKind.Globals }, new RecordingLog()) { OpenStore = _ => store };
             await globals.ExecuteAsync(await globals.PlanAsync(default), default);
-            await new RestoreEngine(settings, new RecordingLog()) { OpenStore = _ => store }.RunAsync(dump.ObjectName, RestoreMode.Staged, default);
+            await new RestoreEngine(new RestoreOptions(settings), new RecordingLog()) { OpenStore = _ => store }.RunAsync(dump.ObjectName, RestoreMode.Staged, default);
             var copy = settings with { Database = DatabaseUrl.Parse(pg.Url(db + "_copy")), RestoreJobs = 2 };
-            await new RestoreEngine(copy, new RecordingLog()) { OpenStore = _ => store }.RunAsync(dump.ObjectName, RestoreMode.Staged, default);
+            await new RestoreEngine(new RestoreOptions(copy), new RecordingLog()) { OpenStore = _ => store }.RunAsync(dump.ObjectName, RestoreMode.Staged, default);
         }
         finally
         {

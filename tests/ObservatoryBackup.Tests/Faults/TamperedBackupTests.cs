@@ -1,4 +1,5 @@
 using System.Text;
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Restore;
 using ObservatoryBackup.Testing;
@@ -34,11 +35,11 @@ public class TamperedBackupTests(Servers servers) : IntegrationTest(servers)
         var digest = await Pg.ContentDigestAsync(db);
 
         var verify = await Assert.ThrowsAsync<BackupDataException>(() =>
-            new BackupTestEngine(SettingsFor(db, bucket), new RecordingLog()).RunAsync(newer, verifyOnly: true, keep: false, default));
+            new BackupTestEngine(new TestOptions(SettingsFor(db, bucket)), new RecordingLog()).RunAsync(newer, verifyOnly: true, keep: false, default));
         Assert.Equal(ErrorIds.BackupCorrupt, verify.ErrorId);
         Assert.Contains($"table {table} carries", verify.Message);
         await Assert.ThrowsAsync<BackupDataException>(() =>
-            new BackupTestEngine(SettingsFor(db, bucket), new RecordingLog()).RunAsync(newer, verifyOnly: false, keep: false, default));
+            new BackupTestEngine(new TestOptions(SettingsFor(db, bucket)), new RecordingLog()).RunAsync(newer, verifyOnly: false, keep: false, default));
         foreach (var mode in new[] { RestoreMode.Staged, RestoreMode.InPlace })
         {
             var ex = await Assert.ThrowsAsync<BackupDataException>(() => RestoreAsync(SettingsFor(db, bucket), newer, mode));
@@ -47,7 +48,7 @@ public class TamperedBackupTests(Servers servers) : IntegrationTest(servers)
         }
 
         // the untouched backup passes, and says its manifest was verified
-        var passed = await new BackupTestEngine(SettingsFor(db, bucket), new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: true, keep: false, default);
+        var passed = await new BackupTestEngine(new TestOptions(SettingsFor(db, bucket)), new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: true, keep: false, default);
         Assert.Equal((true, "verified"), (passed.Passed, passed.Manifest));
     }
 
@@ -63,7 +64,7 @@ public class TamperedBackupTests(Servers servers) : IntegrationTest(servers)
         await S3.PutAsync(bucket, name, Dumps.Gzip(Encoding.UTF8.GetBytes(scripts)));
 
         var log = new RecordingLog();
-        var tested = await new BackupTestEngine(SettingsFor(db, bucket), log).RunAsync(name, verifyOnly: false, keep: false, default);
+        var tested = await new BackupTestEngine(new TestOptions(SettingsFor(db, bucket)), log).RunAsync(name, verifyOnly: false, keep: false, default);
 
         Assert.Equal((true, "none"), (tested.Passed, tested.Manifest));
         Assert.Equal("none", log.Single("backup_verified")["manifest"]);

@@ -63,7 +63,7 @@ public class EncryptionTests(Servers servers) : IntegrationTest(servers), IDispo
             await RestoreAsync(Decrypting(target, bucket), backup.ObjectName, mode);
             Assert.Equal(digest, await Pg.ContentDigestAsync(target));
         }
-        var tested = await new BackupTestEngine(Decrypting(db, bucket), new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: true, keep: false, default);
+        var tested = await new BackupTestEngine(new TestOptions(Decrypting(db, bucket)), new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: true, keep: false, default);
         Assert.True(tested.Passed);
     }
 
@@ -104,7 +104,7 @@ public class EncryptionTests(Servers servers) : IntegrationTest(servers), IDispo
             Assert.Equal(digest, await Pg.ContentDigestAsync(db));
         }
         var verify = await Assert.ThrowsAsync<BackupDataException>(() =>
-            new BackupTestEngine(Decrypting(db, bucket), new RecordingLog()).RunAsync(name, verifyOnly: true, keep: false, default));
+            new BackupTestEngine(new TestOptions(Decrypting(db, bucket)), new RecordingLog()).RunAsync(name, verifyOnly: true, keep: false, default));
         Assert.Equal(ErrorIds.BackupCorrupt, verify.ErrorId);
     }
 

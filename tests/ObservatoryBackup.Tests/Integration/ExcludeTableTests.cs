@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Backup;
 using ObservatoryBackup.Tests.Fixtures;
 
@@ -19,7 +20,7 @@ public class ExcludeTableTests(Servers servers) : IntegrationTest(servers)
             ExcludeTables = ["research.results", "x; touch /tmp/obs-never-$(id -u)"],
             ExcludeTableData = ["public.api_credentials"],
         };
-        var engine = new BackupEngine(settings, new RecordingLog()) { OpenStore = _ => store };
+        var engine = new BackupEngine(new BackupOptions(settings), new RecordingLog()) { OpenStore = _ => store };
 
         var backup = await engine.ExecuteAsync(await engine.PlanAsync(default), default);
 

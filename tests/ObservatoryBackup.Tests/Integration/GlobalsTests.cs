@@ -86,7 +86,7 @@ public class GlobalsTests(Servers servers) : IntegrationTest(servers)
         var store = new MemoryObjectStore("dr");
         var settings = SettingsFor(db1, "dr") with { Storage = store.Settings };
 
-        var run = await new ServerBackup(settings, new RecordingLog()) { OpenStore = _ => store, IncludeGlobals = true, IncludeRolePasswords = true }
+        var run = await new ServerBackup(new BackupOptions(settings) { IncludeRolePasswords = true, Server = new ServerBackupOptions(new DatabaseSelection([db1, db2], All: false, Excluded: []), IncludeGlobals: true) }, new RecordingLog()) { OpenStore = _ => store }
             .RunAsync([db1, db2], dryRun: false, null, default);
         Assert.Equal(0, run.Failed);
         Assert.Equal(BackupKey.Globals, run.Databases[0].Database);
@@ -98,7 +98,7 @@ public class GlobalsTests(Servers servers) : IntegrationTest(servers)
         // the second, empty server: globals first, then each database, then the test
         await using var fresh = await PostgresServer.StartAsync();
         var onFresh = settings with { Database = DatabaseUrl.Parse(fresh.Url("postgres")) };
-        var restored = await new RestoreEngine(onFresh, new RecordingLog()) { OpenStore = _ => store }.RunAsync(globals, RestoreMode.Staged, default);
+        var restored = await new RestoreEngine(new RestoreOptions(onFresh), new RecordingLog()) { OpenStore = _ => store }.RunAsync(globals, RestoreMode.Staged, default);
         Assert.Equal(RestoreMode.Globals, restored.Mode);
         Assert.Contains(owner, restored.RolesCreated);
         Assert.Contains(PostgresServer.AdminUser, restored.RolesLeft);
@@ -106,9 +106,9 @@ public class GlobalsTests(Servers servers) : IntegrationTest(servers)
         foreach (var (db, outcome) in new[] { db1, db2 }.Zip(run.Databases.Skip(1)))
         {
             // -IncludeGlobals: the roles again (all there now, so left as they are), and the database's own owner, settings and privileges
-            await new RestoreEngine(onFresh with { Database = DatabaseUrl.Parse(fresh.Url(db)) }, new RecordingLog()) { OpenStore = _ => store, IncludeGlobals = true }
+            await new RestoreEngine(new RestoreOptions(onFresh with { Database = DatabaseUrl.Parse(fresh.Url(db)) }) { IncludeGlobals = true }, new RecordingLog()) { OpenStore = _ => store }
                 .RunAsync(outcome.Result!.ObjectName, RestoreMode.Staged, default);
-            var test = await new BackupTestEngine(onFresh, new RecordingLog()) { OpenStore = _ => store }.RunAsync(outcome.Result.ObjectName, verifyOnly: false, keep: false, default);
+            var test = await new BackupTestEngine(new TestOptions(onFresh), new RecordingLog()) { OpenStore = _ => store }.RunAsync(outcome.Result.ObjectName, verifyOnly: false, keep: false, default);
             Assert.True(test.Passed);
 
             Assert.Equal(await Pg.SchemaAsync(db), await fresh.SchemaAsync(db)); // owners and grants, column grants included
@@ -125,7 +125,7 @@ public class GlobalsTests(Servers servers) : IntegrationTest(servers)
         await using var count = new NpgsqlCommand("SELECT count(*) FROM app.notes", asOwner);
         Assert.Equal(50L, await count.ExecuteScalarAsync());
 
-        var globalsTest = await new BackupTestEngine(onFresh, new RecordingLog()) { OpenStore = _ => store }.RunAsync(globals, verifyOnly: false, keep: false, default);
+        var globalsTest = await new BackupTestEngine(new TestOptions(onFresh), new RecordingLog()) { OpenStore = _ => store }.RunAsync(globals, verifyOnly: false, keep: false, default);
         Assert.True(globalsTest.Passed);
         Assert.Equal("verified", globalsTest.Manifest);
     }
@@ -139,8 +139,8 @@ public class GlobalsTests(Servers servers) : IntegrationTest(servers)
         await Pg.ExecuteAsync("postgres", $"CREATE ROLE \"{temp}\" LOGIN PASSWORD 'temp pass'; GRANT \"{reader}\" TO \"{temp}\";");
         var store = new MemoryObjectStore("gl");
         var settings = SettingsFor("postgres", "gl") with { Storage = store.Settings };
-        var backup = await new BackupEngine(settings, new RecordingLog()) { OpenStore = _ => store, Globals = true }.PlanAsync(default);
-        await new BackupEngine(settings, new RecordingLog()) { OpenStore = _ => store, Globals = true }.ExecuteAsync(backup, default);
+        var backup = await new BackupEngine(new BackupOptions(settings) { Kind = BackupKind.Globals }, new RecordingLog()) { OpenStore = _ => store }.PlanAsync(default);
+        await new BackupEngine(new BackupOptions(settings) { Kind = BackupKind.Globals }, new RecordingLog()) { OpenStore = _ => store }.ExecuteAsync(backup, default);
         var before = await RolesAsync(Pg, stem);
 
         // passwords stay out unless asked: they are hashes of real logins
@@ -153,7 +153,7 @@ public class GlobalsTests(Servers servers) : IntegrationTest(servers)
             DROP ROLE "{temp}";
             """);
         var log = new RecordingLog();
-        var result = await new RestoreEngine(settings, log) { OpenStore = _ => store }.RunAsync(backup.ObjectName, RestoreMode.Staged, default);
+        var result = await new RestoreEngine(new RestoreOptions(settings), log) { OpenStore = _ => store }.RunAsync(backup.ObjectName, RestoreMode.Staged, default);
 
         Assert.Equal([temp], result.RolesCreated);
         Assert.Contains(reader, result.RolesLeft);
@@ -168,7 +168,7 @@ public class GlobalsTests(Servers servers) : IntegrationTest(servers)
         Assert.Contains("created", (string[])changed["changes"]!);
         Assert.Contains($"member of {reader}", (string[])changed["changes"]!);
 
-        await new RestoreEngine(settings, new RecordingLog()) { OpenStore = _ => store, UpdateExistingRoles = true }.RunAsync(backup.ObjectName, RestoreMode.Staged, default);
+        await new RestoreEngine(new RestoreOptions(settings) { UpdateExistingRoles = true }, new RecordingLog()) { OpenStore = _ => store }.RunAsync(backup.ObjectName, RestoreMode.Staged, default);
         Assert.Equal(before, await RolesAsync(Pg, stem));
     }
 
@@ -179,12 +179,12 @@ public class GlobalsTests(Servers servers) : IntegrationTest(servers)
         var (owner, reader, auditor) = await CreateEstateAsync(stem, $"{stem}_a", $"{stem}_b");
         var store = new MemoryObjectStore("ig");
         var settings = SettingsFor($"{stem}_a", "ig") with { Storage = store.Settings };
-        var run = await new ServerBackup(settings, new RecordingLog()) { OpenStore = _ => store, IncludeGlobals = true }.RunAsync([$"{stem}_a"], dryRun: false, null, default);
+        var run = await new ServerBackup(new BackupOptions(settings) { Server = new ServerBackupOptions(new DatabaseSelection([$"{stem}_a"], All: false, Excluded: []), IncludeGlobals: true) }, new RecordingLog()) { OpenStore = _ => store }.RunAsync([$"{stem}_a"], dryRun: false, null, default);
         var database = run.Databases[1].Result!.ObjectName;
         foreach (var db in new[] { $"{stem}_a", $"{stem}_b" }) await Pg.ExecuteAsync("postgres", $"DROP DATABASE \"{db}\"");
         await Pg.ExecuteAsync("postgres", $"DROP ROLE \"{auditor}\"; DROP ROLE \"{reader}\"; DROP ROLE \"{owner}\";");
 
-        var result = await new RestoreEngine(settings, new RecordingLog()) { OpenStore = _ => store, IncludeGlobals = true }.RunAsync(database, RestoreMode.Staged, default);
+        var result = await new RestoreEngine(new RestoreOptions(settings) { IncludeGlobals = true }, new RecordingLog()) { OpenStore = _ => store }.RunAsync(database, RestoreMode.Staged, default);
 
         Assert.Equal(run.Databases[0].Result!.ObjectName, result.Globals);
         Assert.Equal([auditor, owner, reader], result.RolesCreated.Order(StringComparer.Ordinal));

@@ -25,12 +25,12 @@ public abstract class IntegrationTest(Servers servers)
 
     protected static async Task<BackupResult> BackupAsync(ObsSettings settings, RecordingLog? log = null, TimeProvider? clock = null)
     {
-        var engine = new BackupEngine(settings, log ?? new RecordingLog(), clock);
+        var engine = new BackupEngine(new BackupOptions(settings), log ?? new RecordingLog(), clock);
         return await engine.ExecuteAsync(await engine.PlanAsync(default), default);
     }
 
     protected static Task<RestoreResult> RestoreAsync(ObsSettings settings, string objectName, RestoreMode mode = RestoreMode.Staged, RecordingLog? log = null) =>
-        new RestoreEngine(settings, log ?? new RecordingLog()).RunAsync(objectName, mode, default);
+        new RestoreEngine(new RestoreOptions(settings), log ?? new RecordingLog()).RunAsync(objectName, mode, default);
 }
 
 /// <summary>A clock fixed at a given instant, for names and retention.</summary>

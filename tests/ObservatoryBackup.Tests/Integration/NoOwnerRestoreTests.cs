@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Restore;
 using ObservatoryBackup.Tests.Fixtures;
@@ -34,7 +35,7 @@ public class NoOwnerRestoreTests(Servers servers) : IntegrationTest(servers)
         Assert.False(await Pg.DatabaseExistsAsync(target));
 
         var log = new RecordingLog();
-        await new RestoreEngine(SettingsFor(target, bucket), log) { NoOwner = true }.RunAsync(backup.ObjectName, RestoreMode.Staged, default);
+        await new RestoreEngine(new RestoreOptions(SettingsFor(target, bucket)) { NoOwner = true }, log).RunAsync(backup.ObjectName, RestoreMode.Staged, default);
 
         Assert.Equal(digest, await Pg.ContentDigestAsync(target)); // every row, GRANT-looking data included
         Assert.Equal(PostgresServer.AdminUser, await Pg.ScalarAsync<string>(target, "SELECT tableowner FROM pg_tables WHERE tablename = 'notes'"));
@@ -65,7 +66,7 @@ public class NoOwnerRestoreTests(Servers servers) : IntegrationTest(servers)
         Assert.Contains($"The tablespace \"{tablespace}\" does not exist on this server", ex.Message);
         Assert.False(await Pg.DatabaseExistsAsync(target));
 
-        await new RestoreEngine(SettingsFor(target, bucket), new RecordingLog()) { NoTablespaces = true }.RunAsync(backup.ObjectName, RestoreMode.Staged, default);
+        await new RestoreEngine(new RestoreOptions(SettingsFor(target, bucket)) { NoTablespaces = true }, new RecordingLog()).RunAsync(backup.ObjectName, RestoreMode.Staged, default);
 
         Assert.Equal(digest, await Pg.ContentDigestAsync(target));
         Assert.Equal(0L, await Pg.ScalarAsync<long>(target, "SELECT count(*) FROM pg_tables WHERE tablespace IS NOT NULL AND schemaname NOT IN ('pg_catalog', 'information_schema')"));

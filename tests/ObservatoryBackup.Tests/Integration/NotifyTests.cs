@@ -47,7 +47,7 @@ public class NotifyTests(Servers servers) : IntegrationTest(servers)
     private static (BackupEngine Engine, MemoryObjectStore Store) Engine(ObsSettings settings, RecordingLog log)
     {
         var store = new MemoryObjectStore(settings.Storage.Bucket);
-        return (new BackupEngine(settings with { Storage = store.Settings }, log) { OpenStore = _ => store }, store);
+        return (new BackupEngine(new BackupOptions(settings with { Storage = store.Settings }), log) { OpenStore = _ => store }, store);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Restore;
 using ObservatoryBackup.Testing;
@@ -112,7 +113,7 @@ public class ParallelRestoreTests(Servers servers) : IntegrationTest(servers)
         Assert.Contains(log.Events, e => e.Name == "restore_phase" && (string)e["phase"]! == "foreign_keys");
         Assert.Equal(5000L + 300 + 3000 + 500 + 2 + 2 + 2 + 2, (long)log.Events.Single(e => e.Name == "restore_phase" && (string)e["phase"]! == "data_loaded")["rows"]!);
 
-        var test = await new BackupTestEngine(SettingsFor(db, bucket) with { RestoreJobs = 3 }, new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: false, keep: false, default);
+        var test = await new BackupTestEngine(new TestOptions(SettingsFor(db, bucket) with { RestoreJobs = 3 }), new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: false, keep: false, default);
         Assert.True(test.Passed);
     }
 

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Backup;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Errors;
@@ -67,7 +68,7 @@ public class RetentionAndAccessTests(Servers servers) : IntegrationTest(servers)
         var old = $"postgres/2020/01/01/{db}_20200101_000000.sql.gz";
         await S3.PutAsync(bucket, old, "x"u8.ToArray());
         var log = new RecordingLog();
-        var engine = new BackupEngine(SettingsFor(db, bucket), log, new FixedClock(Now));
+        var engine = new BackupEngine(new BackupOptions(SettingsFor(db, bucket)), log, new FixedClock(Now));
 
         var dry = engine.DescribeDryRun(await engine.PlanAsync(default));
 
@@ -78,7 +79,7 @@ public class RetentionAndAccessTests(Servers servers) : IntegrationTest(servers)
 
         // a dry run with a wrong secret fails: it is what credential rotation relies on
         var wrong = SettingsFor(db, bucket) with { Storage = S3.Settings(bucket, secretKey: "not-the-secret") };
-        var ex = await Assert.ThrowsAsync<StorageException>(() => new BackupEngine(wrong, new RecordingLog()).PlanAsync(default));
+        var ex = await Assert.ThrowsAsync<StorageException>(() => new BackupEngine(new BackupOptions(wrong), new RecordingLog()).PlanAsync(default));
         Assert.Equal(ObsErrorKind.AuthenticationFailed, ex.Kind);
     }
 
@@ -89,7 +90,7 @@ public class RetentionAndAccessTests(Servers servers) : IntegrationTest(servers)
         var bucket = Servers.UniqueName("bkt");
         await SampleDatabase.CreateAsync(Pg, db, rows: 10);
         var log = new RecordingLog();
-        var engine = new BackupEngine(SettingsFor(db, bucket), log);
+        var engine = new BackupEngine(new BackupOptions(SettingsFor(db, bucket)), log);
         engine.DescribeDryRun(await engine.PlanAsync(default));
 
         Assert.Contains("bucket_missing", log.Names);
@@ -143,7 +144,7 @@ public class RetentionAndAccessTests(Servers servers) : IntegrationTest(servers)
         {
             Database = Configuration.DatabaseUrl.Parse(Pg.Url("postgres", PostgresServer.AdminUser, "bad-password-123")),
         };
-        var ex = await Assert.ThrowsAsync<DatabaseException>(() => new BackupEngine(settings, new RecordingLog()).PlanAsync(default));
+        var ex = await Assert.ThrowsAsync<DatabaseException>(() => new BackupEngine(new BackupOptions(settings), new RecordingLog()).PlanAsync(default));
         Assert.Equal(ObsErrorKind.AuthenticationFailed, ex.Kind);
         Assert.DoesNotContain("bad-password-123", ex.Message);
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Restore;
 using ObservatoryBackup.Testing;
@@ -35,7 +36,7 @@ public class S3OptionsTests(Servers servers) : IntegrationTest(servers)
         Assert.Equal(digest, await Pg.ContentDigestAsync(target));
 
         var without = await Assert.ThrowsAsync<StorageException>(() =>
-            new BackupTestEngine(SettingsFor(db, bucket), new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: true, keep: false, default));
+            new BackupTestEngine(new TestOptions(SettingsFor(db, bucket)), new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: true, keep: false, default));
         Assert.Contains("OBS_S3_SSE_C_KEY_FILE", without.Message);
     }
 
@@ -50,7 +51,7 @@ public class S3OptionsTests(Servers servers) : IntegrationTest(servers)
 
         using var client = S3.Client();
         Assert.Equal(backup.Size, (await client.GetObjectMetadataAsync(bucket, backup.ObjectName)).ContentLength);
-        var tested = await new BackupTestEngine(settings, new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: true, keep: false, default);
+        var tested = await new BackupTestEngine(new TestOptions(settings), new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: true, keep: false, default);
         Assert.True(tested.Passed);
     }
 

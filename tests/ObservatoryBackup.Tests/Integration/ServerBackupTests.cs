@@ -1,4 +1,5 @@
 using ObservatoryBackup.Backup;
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Tests.Fixtures;
@@ -17,9 +18,12 @@ public class ServerBackupTests(Servers servers) : IntegrationTest(servers)
         await SampleDatabase.CreateAsync(Pg, b, rows: 20);
         var store = new MemoryObjectStore("multi");
         var log = new RecordingLog();
-        var server = new ServerBackup(SettingsFor(a, "multi") with { Storage = store.Settings }, log) { OpenStore = _ => store, Parallel = 2 };
+        var server = new ServerBackup(new BackupOptions(SettingsFor(a, "multi") with { Storage = store.Settings })
+        {
+            Server = new ServerBackupOptions(new DatabaseSelection([b, missing, a], All: false, Excluded: []), Parallel: 2),
+        }, log) { OpenStore = _ => store };
 
-        var databases = await server.SelectAsync(new DatabaseSelection([b, missing, a], All: false, Excluded: []), default);
+        var databases = await server.SelectAsync(default);
         var result = await server.RunAsync(databases, dryRun: false, null, default);
 
         Assert.Equal([a, b, missing], result.Databases.Select(d => d.Database));

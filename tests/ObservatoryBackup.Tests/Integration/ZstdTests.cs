@@ -31,7 +31,7 @@ public class ZstdTests(Servers servers) : IntegrationTest(servers)
             await RestoreAsync(SettingsFor(target, bucket), backup.ObjectName, mode);
             Assert.Equal(digest, await Pg.ContentDigestAsync(target));
         }
-        var tested = await new BackupTestEngine(SettingsFor(db, bucket), new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: true, keep: false, default);
+        var tested = await new BackupTestEngine(new TestOptions(SettingsFor(db, bucket)), new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: true, keep: false, default);
         Assert.True(tested.Passed);
         Assert.Equal((await Pg.RowCountsAsync(db)).Values.Sum(), tested.Rows);
     }

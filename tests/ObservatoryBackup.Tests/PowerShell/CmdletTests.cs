@@ -285,6 +285,16 @@ public sealed class CmdletTests(Servers servers) : IDisposable
     }
 
     [Fact]
+    public void Role_passwords_without_the_globals_are_refused_in_the_cmdlets_words_before_anything_runs()
+    {
+        var error = _ps.InvokeFailing("Invoke-ObsBackup -Database a -IncludeRolePasswords -Endpoint 127.0.0.1:1");
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.StartsWith("RolePasswordsWithoutGlobals,", error.FullyQualifiedErrorId);
+        Assert.Equal("-IncludeRolePasswords goes with -IncludeGlobals or -AllDatabases: role passwords are kept only in the globals.", error.ToString());
+        Assert.Empty(_ps.Streams!.Information);
+    }
+
+    [Fact]
     public void A_malformed_url_parameter_is_named_and_the_password_not_echoed()
     {
         var error = _ps.InvokeFailing("Invoke-ObsBackup -DatabaseUrl 'postgresql://u:hunter2@h:99999/d' -Endpoint 127.0.0.1:1");

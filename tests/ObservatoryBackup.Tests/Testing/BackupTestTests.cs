@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Testing;
 using ObservatoryBackup.Tests.Fixtures;
@@ -12,7 +13,7 @@ public class BackupTestTests(Servers servers) : IntegrationTest(servers)
         await Pg.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_database WHERE datname LIKE '{BackupTestEngine.ScratchPrefix}%'");
 
     private Task<BackupTestResult> TestAsync(string database, string bucket, string objectName, bool verifyOnly = false, bool keep = false, RecordingLog? log = null, CancellationToken ct = default) =>
-        new BackupTestEngine(SettingsFor(database, bucket), log ?? new RecordingLog()).RunAsync(objectName, verifyOnly, keep, ct);
+        new BackupTestEngine(new TestOptions(SettingsFor(database, bucket)), log ?? new RecordingLog()).RunAsync(objectName, verifyOnly, keep, ct);
 
     [Fact]
     public async Task A_good_backup_restores_every_row_of_every_table_and_leaves_nothing_behind()
@@ -99,7 +100,7 @@ public class BackupTestTests(Servers servers) : IntegrationTest(servers)
         var scratchBefore = await ScratchDatabasesAsync();
         using var cancel = new CancellationTokenSource();
 
-        var test = new BackupTestEngine(settings, new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: false, keep: false, cancel.Token);
+        var test = new BackupTestEngine(new TestOptions(settings), new RecordingLog()).RunAsync(backup.ObjectName, verifyOnly: false, keep: false, cancel.Token);
         while (!File.Exists(psql.FileNamed("restoring"))) await Task.Delay(100);
         Assert.Equal(scratchBefore + 1, await ScratchDatabasesAsync());
         await cancel.CancelAsync();

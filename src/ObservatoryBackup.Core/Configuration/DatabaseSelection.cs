@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using ObservatoryBackup.Postgres;
 
-namespace ObservatoryBackup.Backup;
+namespace ObservatoryBackup.Configuration;
 
 /// <summary>
 /// Which databases of a server a run backs up: those named, or every connectable one but the
@@ -9,10 +8,9 @@ namespace ObservatoryBackup.Backup;
 /// </summary>
 public sealed record DatabaseSelection(IReadOnlyList<string> Names, bool All, IReadOnlyList<string> Excluded)
 {
-    /// <summary>The databases to back up, in name order; the named ones are taken as named (a missing one fails on its own).</summary>
-    public async Task<IReadOnlyList<string>> ResolveAsync(DatabaseAdmin server, CancellationToken ct)
+    /// <summary>Of <paramref name="candidates"/> (the named ones, or the server's with <see cref="All"/>), those no exclusion matches, in name order.</summary>
+    public IReadOnlyList<string> Filter(IEnumerable<string> candidates)
     {
-        var candidates = All ? await server.ConnectableDatabaseNamesAsync(ct).ConfigureAwait(false) : Names;
         var excluded = Excluded.Select(Glob).ToList();
         return [.. candidates.Where(name => !excluded.Any(p => p.IsMatch(name))).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
