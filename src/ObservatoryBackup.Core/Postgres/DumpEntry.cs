@@ -15,6 +15,11 @@ public enum PostDataWave
     InOrder,
 }
 
+/// <summary>pg_dump's header of an entry: <c>-- Name: NAME; Type: TYPE; Schema: …; Owner: …</c>.</summary>
+/// <param name="Name">The entry's name as pg_dump writes it (<c>t t_pkey</c>, <c>TABLE t</c>, …).</param>
+/// <param name="Type">Its type: <c>TABLE</c>, <c>INDEX</c>, <c>ACL</c>, <c>TABLE DATA</c>, ….</param>
+public sealed record DumpEntryHeader(string Name, string Type);
+
 /// <summary>
 /// pg_dump's header of each entry it writes: <c>-- Name: NAME; Type: TYPE; Schema: …; Owner: …</c>
 /// (<c>-- Data for Name: …</c> for table data), and what a parallel load makes of its type.
@@ -33,6 +38,14 @@ public static class DumpEntry
         var rest = line[(at + "; Type: "u8.Length)..];
         var end = rest.IndexOf((byte)';');
         return Encoding.UTF8.GetString(end < 0 ? rest.TrimEnd("\r\n"u8) : rest[..end]);
+    }
+
+    /// <summary>The header a line is (<c>-- Name: …; Type: …</c> or <c>-- Data for Name: …</c>); null for any other line.</summary>
+    public static DumpEntryHeader? HeaderOf(ReadOnlySpan<byte> line)
+    {
+        if (TypeOf(line) is not { } type) return null;
+        var name = line[(line.StartsWith(NamePrefix) ? NamePrefix.Length : DataPrefix.Length)..];
+        return new DumpEntryHeader(Encoding.UTF8.GetString(name[..name.IndexOf("; Type: "u8)]), type);
     }
 
     /// <summary>Entry types of pg_dump's data section: a parallel load deals their rows, or runs them in order, before the post-data waves.</summary>

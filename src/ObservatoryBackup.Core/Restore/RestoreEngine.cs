@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
@@ -77,7 +78,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
             await RemoveLeftoversAsync(admin, ct).ConfigureAwait(false);
             using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
             var stored = await store.RequireAsync(objectName, ct).ConfigureAwait(false);
-            await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
+            await BackupReader.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
             // the roles first, so that the database's owners and grants have someone to name
             (string ObjectName, GlobalsOutcome Outcome)? globals = IncludeGlobals ? await RestoreGlobalsOfAsync(store, stored, ct).ConfigureAwait(false) : null;
 
@@ -164,7 +165,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     private async Task<(long Size, long SqlSize, GlobalsOutcome Outcome)> ApplyGlobalsAsync(BackupStore store, StoredBackup stored, CancellationToken ct)
     {
         await using var admin = await DatabaseLock.AcquireAsync(Db, BackupKey.Globals, DatabaseLock.Run.Restore, ct).ConfigureAwait(false);
-        await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
+        await BackupReader.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
         // small, and proven whole before a statement runs: nothing is changed by a damaged or crafted backup
         var summary = await BackupVerifier.VerifyStoredAsync(store, stored, settings.Identities, sink.Progress, _log, ct).ConfigureAwait(false);
         var outcome = await new GlobalsRestore(_log) { UpdateExistingRoles = UpdateExistingRoles, NoTablespaces = NoTablespaces }
@@ -354,7 +355,7 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried.</summary>
     private async Task ProveLoadedAsync(string database, string objectName, DumpSummary summary, string outcome, CancellationToken ct)
     {
-        var mismatches = await LoadedDatabaseCheck.CompareAsync(Db, database, summary, _log, ct).ConfigureAwait(false);
+        var mismatches = await LoadedDatabaseCheck.CompareAsync(Db, database, summary.RowsPerTable, _log, ct).ConfigureAwait(false);
         if (mismatches.Count > 0) throw LoadedDatabaseCheck.Mismatch(objectName, database, mismatches, outcome);
         _log.Info("restore_proven", ("database", database), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
     }

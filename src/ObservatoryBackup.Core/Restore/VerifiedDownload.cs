@@ -1,3 +1,4 @@
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Store;

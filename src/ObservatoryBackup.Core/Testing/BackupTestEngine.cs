@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
@@ -45,7 +46,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
             BackupKey.ValidateForRestore(objectName, settings.Storage.Prefix);
             using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
             var stored = await store.RequireAsync(objectName, ct).ConfigureAwait(false);
-            await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
+            await BackupReader.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
             // a globals backup is not loaded anywhere (its roles would be the server's): it is proven whole, every statement one pg_dumpall writes
             var result = (verifyOnly || BackupKey.IsGlobals(objectName)
                 ? await VerifyAsync(store, stored, ct).ConfigureAwait(false)
@@ -97,7 +98,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
                 temp.Stream.Position = 0;
                 await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, ObjectName = stored.ObjectName, Identities = settings.Identities, Jobs = settings.RestoreJobs }
                     .LoadAsync(temp.Stream, temp.Stream.Length, scratch, targetUntouched: true, ct).ConfigureAwait(false);
-                var mismatches = await LoadedDatabaseCheck.CompareAsync(server, scratch, summary, _log, ct).ConfigureAwait(false);
+                var mismatches = await LoadedDatabaseCheck.CompareAsync(server, scratch, summary.RowsPerTable, _log, ct).ConfigureAwait(false);
                 return Result(stored, summary, verifyOnly: false, mismatches, scratch, keep);
             }
             finally

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Testing;
