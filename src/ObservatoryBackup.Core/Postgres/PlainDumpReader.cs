@@ -24,33 +24,21 @@ public sealed class PlainDumpReader(string completionMarker = PlainDumpReader.Co
     /// <summary>The closing line this reader expects.</summary>
     public string Marker { get; } = completionMarker;
 
-    private readonly byte[] _markerBytes = Encoding.ASCII.GetBytes(completionMarker);
-
-    /// <summary>One reading of the dump: a lexer, and the COPY blocks it sees begin and end.</summary>
-    private sealed class Reading(bool backslashEscapesInStrings)
-    {
-        public readonly PsqlLexer Lexer = new(backslashEscapesInStrings);
-        public bool InCopyData;
-        public bool AtStatementStart => !InCopyData && Lexer.InStatementText && !Lexer.StatementOpen;
-    }
+    private readonly PlainDumpLines _lines = new(completionMarker);
 
     // The line being read: held whole (outside COPY data), or a row of COPY data that streams past.
     private enum LineMode { Start, Held, RowHead, Row }
 
     private LineMode _mode = LineMode.Start;
+
+    // the offset after the newline of the line being read
+    private long _lineEnd;
     private bool _lineAtStatement;
     private readonly List<byte> _partial = [];
 
     // Inside COPY data only "\." matters of a line: a row split across reads keeps its first bytes, not
     // all of them, so memory stays small whatever the size of a row (a bytea value can be a gigabyte).
     private const int CopyLinePrefix = 4;
-    private readonly Reading _standard = new(backslashEscapesInStrings: false);
-    private readonly Reading _escaping = new(backslashEscapesInStrings: true);
-    private readonly Dictionary<string, long> _rows = new(StringComparer.Ordinal);
-    private string? _copyTable;
-    private long _copyRows;
-    private bool _markerLast;
-    private bool _lineWasMarker;
     private DumpEntryHeader? _entry;
 
     // what a read gives its caller: the events, and the rows of the chunk not given yet (one event for many)
@@ -67,47 +55,47 @@ public sealed class PlainDumpReader(string completionMarker = PlainDumpReader.Co
     public bool EventPerLine { get; init; }
 
     /// <summary>Lines read so far.</summary>
-    public long Lines { get; private set; }
-
-    /// <summary>Bytes read so far.</summary>
-    public long Bytes { get; private set; }
+    public long Lines => _lines.Lines;
 
     /// <summary>Where the first closing line read (outside COPY data) ends: the byte after its newline; null before one was read.</summary>
-    public long? CompletionMarkerEnd { get; private set; }
-
-    // the offset after the newline of the line being read
-    private long _lineEnd;
+    public long? CompletionMarkerEnd => _lines.CompletionMarkerEnd;
 
     /// <summary>The first meta-command line psql would run that is not pg_dump's own; null while there is none.</summary>
-    public MetaCommandFinding? ForbiddenMetaCommand { get; private set; }
+    public MetaCommandFinding? ForbiddenMetaCommand => _lines.ForbiddenMetaCommand;
 
     /// <summary>True when the last whole line read was pg_dump's own <c>\restrict</c> or <c>\unrestrict</c> line.</summary>
-    public bool LastLineWasOwnMetaCommand { get; private set; }
+    public bool LastLineWasOwnMetaCommand => _lines.LastLineWasOwnMetaCommand;
 
     /// <summary>
     /// Rows each COPY block carried, by table as pg_dump names it (schema-qualified, quoted where
     /// needed, so usable in SQL as it is). Tables dumped without data do not appear.
     /// </summary>
-    public IReadOnlyDictionary<string, long> RowsPerTable => _rows;
-
-    /// <summary>True when the next line starts a statement: not inside COPY data, a quoted string, a dollar quote or a comment.</summary>
-    public bool AtStatement => _standard.AtStatementStart && _mode == LineMode.Start;
+    public IReadOnlyDictionary<string, long> RowsPerTable => _lines.RowsPerTable;
 
     /// <summary>True while inside a COPY block's data.</summary>
-    public bool InCopyData => _standard.InCopyData;
+    public bool InCopyData => _lines.InCopyData;
 
     /// <summary>True while inside COPY data as every reading of the quotes sees it: nothing up to the next newline can be a meta-command.</summary>
-    public bool InCopyDataEveryReading => _standard.InCopyData && _escaping.InCopyData;
+    public bool InCopyDataEveryReading => _lines.InCopyDataEveryReading;
 
     /// <summary>The table whose COPY data is being read, or null outside COPY data.</summary>
-    public string? OpenCopyTable => InCopyData ? _copyTable : null;
+    public string? OpenCopyTable => _lines.OpenCopyTable;
+
+    /// <summary>pg_dump's own line: <c>\restrict KEY</c> or <c>\unrestrict KEY</c>, the key letters and digits, nothing else.</summary>
+    internal static bool IsOwnMetaCommand(ReadOnlySpan<byte> line) => PlainDumpLines.IsOwnMetaCommand(line);
+
+    /// <summary>Bytes read so far.</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>True when the next line starts a statement: not inside COPY data, a quoted string, a dollar quote or a comment.</summary>
+    public bool AtStatement => _lines.AtStatementStart && _mode == LineMode.Start;
 
     /// <summary>
     /// True when what was read ends as pg_dump ends a dump: its closing line outside COPY data, quotes
     /// and comments, followed by nothing but comments, blank lines and <c>\unrestrict</c>. A dump cut
     /// inside a COPY block is not complete, whatever its last lines say.
     /// </summary>
-    public bool IsComplete => _markerLast && _standard.AtStatementStart && _mode == LineMode.Start;
+    public bool IsComplete => _lines.MarkerLast && _lines.AtStatementStart && _mode == LineMode.Start;
 
     /// <summary>Reads the next bytes of the dump.</summary>
     public void Read(ReadOnlySpan<byte> chunk) => Parse(chunk);
@@ -155,7 +143,7 @@ public sealed class PlainDumpReader(string completionMarker = PlainDumpReader.Co
         {
             if (_mode == LineMode.Start)
             {
-                _lineAtStatement = _standard.AtStatementStart;
+                _lineAtStatement = _lines.AtStatementStart;
                 _mode = InCopyDataEveryReading ? LineMode.RowHead : LineMode.Held;
             }
             var rest = chunk[at..];
@@ -301,18 +289,18 @@ public sealed class PlainDumpReader(string completionMarker = PlainDumpReader.Co
 
     private void Emit(DumpEventKind kind, ReadOnlyMemory<byte> bytes) =>
         _events?.Add(new DumpEvent(kind, bytes, _lineAtStatement, _entry, kind == DumpEventKind.CopyRows && bytes.Span.EndsWith("\n"u8) ? 1 : 0,
-            kind == DumpEventKind.CopyStart ? _copyTable : null));
+            kind == DumpEventKind.CopyStart ? OpenCopyTable : null));
 
     /// <summary>Reads one whole line (without its newline) and says what it was.</summary>
     private DumpEventKind Line(ReadOnlySpan<byte> line)
     {
-        var wasInCopy = _standard.InCopyData;
+        var wasInCopy = InCopyData;
         var afterMarker = CompletionMarkerEnd is not null;
-        ReadLine(line);
-        if (wasInCopy) return _standard.InCopyData ? DumpEventKind.CopyRows : DumpEventKind.CopyEnd;
-        if (_standard.InCopyData) return DumpEventKind.CopyStart;
+        _lines.Read(line, _lineEnd);
+        if (wasInCopy) return InCopyData ? DumpEventKind.CopyRows : DumpEventKind.CopyEnd;
+        if (InCopyData) return DumpEventKind.CopyStart;
         if (LastLineWasOwnMetaCommand) return DumpEventKind.MetaCommand;
-        if (_lineWasMarker) return DumpEventKind.CompletionMarker;
+        if (_lines.LineWasMarker) return DumpEventKind.CompletionMarker;
         if (afterMarker && DumpManifest.IsManifestLine(line)) return DumpEventKind.Manifest;
         if (_lineAtStatement && DumpEntry.HeaderOf(line) is { } header)
         {
@@ -320,119 +308,6 @@ public sealed class PlainDumpReader(string completionMarker = PlainDumpReader.Co
             return DumpEventKind.EntryHeader;
         }
         return DumpEventKind.Statement;
-    }
-
-    private void ReadLine(ReadOnlySpan<byte> line)
-    {
-        Lines++;
-        _lineWasMarker = false;
-        if (line.Length > 0 && line[^1] == '\r') line = line[..^1];
-        LastLineWasOwnMetaCommand = false;
-        if (InCopyDataEveryReading)
-        {
-            // the hot path: a row, or the end of the block (text format escapes newlines in values: a line is a row)
-            CopyDataLine(line);
-            _escaping.InCopyData = _standard.InCopyData;
-            return;
-        }
-
-        var atStart = _standard.AtStatementStart;
-        var wasMarkerLast = _markerLast;
-        if (_standard.InCopyData)
-            CopyDataLine(line);
-        else
-        {
-            Statement(_standard, line, primary: true);
-        }
-        if (_escaping.InCopyData)
-        {
-            if (line.SequenceEqual(@"\."u8)) _escaping.InCopyData = false;
-        }
-        else
-        {
-            Statement(_escaping, line, primary: false);
-        }
-
-        // after pg_dump's closing line only comments, blank lines and its \unrestrict may follow
-        if (atStart && line.SequenceEqual(_markerBytes))
-        {
-            _markerLast = true;
-            _lineWasMarker = true;
-            CompletionMarkerEnd ??= _lineEnd;
-        }
-        else if (wasMarkerLast && !(LastLineWasOwnMetaCommand || IsBlankOrComment(line))) _markerLast = false;
-    }
-
-    private void Statement(Reading reading, ReadOnlySpan<byte> line, bool primary)
-    {
-        var atStart = reading.AtStatementStart;
-        var backslash = reading.Lexer.Line(line);
-        if (backslash >= 0)
-        {
-            if (atStart && backslash == 0 && IsOwnMetaCommand(line))
-            {
-                if (primary) LastLineWasOwnMetaCommand = true;
-            }
-            else
-            {
-                ForbiddenMetaCommand ??= new MetaCommandFinding(Lines, PsqlLexer.MetaCommandAt(line, backslash), StringsTakeBackslashEscapes: !primary);
-            }
-            return;
-        }
-        // pg_dump writes each COPY on one line of its own: COPY schema.table (columns) FROM stdin;
-        if (atStart && reading.AtStatementStart && line.StartsWith("COPY "u8) && line.EndsWith(" FROM stdin;"u8))
-        {
-            reading.InCopyData = true;
-            if (!primary) return;
-            _copyTable = CopyTarget(line["COPY "u8.Length..]);
-            _copyRows = 0;
-            _rows.TryAdd(_copyTable, 0);
-        }
-    }
-
-    /// <summary>A line of COPY data as pg_dump's format reads it: a row, or <c>\.</c>, the end of the block.</summary>
-    private void CopyDataLine(ReadOnlySpan<byte> line)
-    {
-        if (!line.SequenceEqual(@"\."u8))
-        {
-            _copyRows++;
-            return;
-        }
-        _standard.InCopyData = false;
-        _rows[_copyTable!] += _copyRows;
-        _copyRows = 0;
-    }
-
-    /// <summary>pg_dump's own line: <c>\restrict KEY</c> or <c>\unrestrict KEY</c>, the key letters and digits, nothing else.</summary>
-    internal static bool IsOwnMetaCommand(ReadOnlySpan<byte> line)
-    {
-        ReadOnlySpan<byte> key;
-        if (line.StartsWith(@"\restrict "u8)) key = line[@"\restrict "u8.Length..];
-        else if (line.StartsWith(@"\unrestrict "u8)) key = line[@"\unrestrict "u8.Length..];
-        else return false;
-        if (key.IsEmpty) return false;
-        foreach (var b in key)
-            if (!char.IsAsciiLetterOrDigit((char)b)) return false;
-        return true;
-    }
-
-    private static bool IsBlankOrComment(ReadOnlySpan<byte> line)
-    {
-        var trimmed = line.Trim(" \t"u8);
-        return trimmed.IsEmpty || trimmed.StartsWith("--"u8);
-    }
-
-    /// <summary>The qualified table name at the start of <paramref name="rest"/>: up to the first space outside double quotes.</summary>
-    private static string CopyTarget(ReadOnlySpan<byte> rest)
-    {
-        var quoted = false;
-        var end = 0;
-        for (; end < rest.Length; end++)
-        {
-            if (rest[end] == '"') quoted = !quoted;
-            else if (rest[end] == ' ' && !quoted) break;
-        }
-        return Encoding.UTF8.GetString(rest[..end]);
     }
 }
 
