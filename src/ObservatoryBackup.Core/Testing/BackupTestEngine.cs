@@ -96,7 +96,7 @@ public sealed class BackupTestEngine(ObsSettings settings, IBackupLog sink, Time
             try
             {
                 temp.Stream.Position = 0;
-                await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, ObjectName = stored.ObjectName, Identities = settings.Identities, Jobs = settings.RestoreJobs }
+                await new RestoreTarget(settings, sink, _log, psql, NoOwner, NoTablespaces, includeGlobals: false).Loader(stored.ObjectName)
                     .LoadAsync(temp.Stream, temp.Stream.Length, scratch, targetUntouched: true, ct).ConfigureAwait(false);
                 var mismatches = await LoadedDatabaseCheck.CompareAsync(server, scratch, summary.RowsPerTable, _log, ct).ConfigureAwait(false);
                 return Result(stored, summary, verifyOnly: false, mismatches, scratch, keep);
