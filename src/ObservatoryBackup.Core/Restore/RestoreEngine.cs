@@ -110,14 +110,13 @@ public sealed class RestoreEngine(ObsSettings settings, IBackupLog sink, TimePro
     /// <summary>What a restore did, for its result: whether it replaced a database, the sizes, the globals restored with it.</summary>
     private sealed record Restored(bool Replaced, long Size, long SqlSize, string? Globals, GlobalsOutcome? Roles);
 
+    /// <summary>Logs what was asked: the server and its roles for a globals backup, the database and how for a database's.</summary>
     private void LogRequested(string objectName, RestoreMode mode)
     {
-        if (mode == RestoreMode.Globals)
-            _log.Info("restore_requested", ("object_name", objectName), ("bucket", settings.Storage.Bucket), ("host", Db.Host), ("port", Db.Port),
-                ("mode", "globals"), ("update_existing_roles", UpdateExistingRoles), ("no_tablespaces", NoTablespaces));
-        else
-            _log.Info("restore_requested", ("object_name", objectName), ("bucket", settings.Storage.Bucket), ("database", Db.Database), ("host", Db.Host),
-                ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner), ("no_tablespaces", NoTablespaces));
+        (string, object?)[] what = mode == RestoreMode.Globals
+            ? [("host", Db.Host), ("port", Db.Port), ("mode", "globals"), ("update_existing_roles", UpdateExistingRoles)]
+            : [("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner)];
+        _log.Info("restore_requested", [("object_name", objectName), ("bucket", settings.Storage.Bucket), .. what, ("no_tablespaces", NoTablespaces)]);
     }
 
     /// <summary>A database's backup: under its lock, the globals first when asked, then staged or in place.</summary>
