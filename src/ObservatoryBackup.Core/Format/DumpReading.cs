@@ -32,8 +32,8 @@ public sealed class DumpReading
     /// <summary>The checks of everything read so far.</summary>
     public DumpCheck Check { get; }
 
-    /// <summary>Whether the SQL was read to its end.</summary>
-    public bool Ended => _ended && _next == _events.Count;
+    /// <summary>Whether the next event is at hand without reading the stream.</summary>
+    public bool HasBuffered => _next < _events.Count;
 
     /// <summary>The next event, already checked; null at the end. Its bytes are valid until the next call.</summary>
     public async ValueTask<DumpEvent?> NextAsync(CancellationToken ct)

@@ -82,20 +82,29 @@ internal sealed class DumpGate
         (line.StartsWith("GRANT "u8) || line.StartsWith("REVOKE "u8) || line.StartsWith("ALTER DEFAULT PRIVILEGES "u8) ||
          line.StartsWith("ALTER "u8) && line.IndexOf(" OWNER TO "u8) > 0);
 
+    /// <summary>The events that pass, as bytes: as many as the reader's buffer holds of those already read, so psql gets few large writes.</summary>
     private sealed class PassedSql(DumpGate gate) : ReadOnlyStream
     {
         private ReadOnlyMemory<byte> _pending;
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
         {
-            while (_pending.IsEmpty)
+            var n = 0;
+            while (n < buffer.Length)
             {
-                if (await gate.NextAsync(ct).ConfigureAwait(false) is not { } e) return 0;
-                _pending = e.Bytes;
+                if (_pending.IsEmpty)
+                {
+                    // after the first bytes, only what needs no read of the stream: psql is not kept waiting
+                    if (n > 0 && !(gate._restrictGiven && gate._reading.HasBuffered)) break;
+                    if (await gate.NextAsync(ct).ConfigureAwait(false) is not { } e) break;
+                    _pending = e.Bytes;
+                    continue;
+                }
+                var take = Math.Min(buffer.Length - n, _pending.Length);
+                _pending[..take].CopyTo(buffer[n..]);
+                _pending = _pending[take..];
+                n += take;
             }
-            var n = Math.Min(buffer.Length, _pending.Length);
-            _pending[..n].CopyTo(buffer);
-            _pending = _pending[n..];
             return n;
         }
     }
