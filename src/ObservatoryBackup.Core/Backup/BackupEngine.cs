@@ -1,9 +1,9 @@
 using System.Runtime.ExceptionServices;
 using System.Diagnostics;
 using ObservatoryBackup.Compress;
-using ObservatoryBackup.Format;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Metrics;
 using ObservatoryBackup.Naming;

@@ -1,5 +1,4 @@
 using ObservatoryBackup.Encryption;
-using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Store;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using ObservatoryBackup.Format;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;

@@ -1,10 +1,10 @@
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Store;
-using ObservatoryBackup.Format;
 
 namespace ObservatoryBackup.Restore;
 

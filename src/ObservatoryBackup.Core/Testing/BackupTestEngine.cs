@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using ObservatoryBackup.Format;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Metrics;
 using ObservatoryBackup.Naming;

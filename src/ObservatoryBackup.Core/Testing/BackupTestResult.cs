@@ -1,4 +1,3 @@
-using ObservatoryBackup.Format;
 using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Testing;
