@@ -38,7 +38,9 @@ public enum DumpEventKind
 /// <param name="Entry">The pg_dump entry the bytes belong to (the last header read); null before the first.</param>
 /// <param name="Rows">For <see cref="DumpEventKind.CopyRows"/>, the rows it ends.</param>
 /// <param name="Table">For <see cref="DumpEventKind.CopyStart"/>, the table the rows go to, as pg_dump names it.</param>
-public readonly record struct DumpEvent(DumpEventKind Kind, ReadOnlyMemory<byte> Bytes, bool AtStatement = false, DumpEntryHeader? Entry = null, int Rows = 0, string? Table = null)
+/// <param name="EndsStatement">After the line the next one starts a statement: a statement's lines run from one that is <paramref name="AtStatement"/> to one that ends it.</param>
+public readonly record struct DumpEvent(DumpEventKind Kind, ReadOnlyMemory<byte> Bytes, bool AtStatement = false, DumpEntryHeader? Entry = null, int Rows = 0, string? Table = null,
+    bool EndsStatement = false)
 {
     /// <summary>The line without its newline (for a line event).</summary>
     public ReadOnlySpan<byte> Line => Bytes.Span.EndsWith("\n"u8) ? Bytes.Span[..^1] : Bytes.Span;

@@ -289,7 +289,7 @@ public sealed class PlainDumpReader(string completionMarker = PlainDumpReader.Co
 
     private void Emit(DumpEventKind kind, ReadOnlyMemory<byte> bytes) =>
         _events?.Add(new DumpEvent(kind, bytes, _lineAtStatement, _entry, kind == DumpEventKind.CopyRows && bytes.Span.EndsWith("\n"u8) ? 1 : 0,
-            kind == DumpEventKind.CopyStart ? OpenCopyTable : null));
+            kind == DumpEventKind.CopyStart ? OpenCopyTable : null, EndsStatement: kind != DumpEventKind.CopyRows && _lines.AtStatementStart));
 
     /// <summary>Reads one whole line (without its newline) and says what it was.</summary>
     private DumpEventKind Line(ReadOnlySpan<byte> line)

@@ -93,8 +93,9 @@ public class DumpEventTests
         var owner = Assert.Single(events, e => Encoding.UTF8.GetString(e.Bytes).StartsWith("ALTER TABLE public.t OWNER", StringComparison.Ordinal));
         Assert.Equal(new DumpEntryHeader("t", "TABLE", "public", "app"), owner.Event.Entry);
         Assert.True(owner.Event.AtStatement);
-        var column = Assert.Single(events, e => Encoding.UTF8.GetString(e.Bytes) == "    x text\n");
-        Assert.False(column.Event.AtStatement);
+        Assert.True(owner.Event.EndsStatement);
+        var create = events.SkipWhile(e => !Encoding.UTF8.GetString(e.Bytes).StartsWith("CREATE TABLE", StringComparison.Ordinal)).Take(3).Select(e => e.Event).ToList();
+        Assert.Equal([(true, false), (false, false), (false, true)], create.Select(e => (e.AtStatement, e.EndsStatement)));
         var grant = Assert.Single(events, e => Encoding.UTF8.GetString(e.Bytes).StartsWith("GRANT", StringComparison.Ordinal));
         Assert.Equal(("TABLE t", "ACL"), (grant.Event.Entry!.Name, grant.Event.Entry.Type));
         Assert.Equal(3, events.Count(e => e.Event.Kind == DumpEventKind.EntryHeader));
