@@ -3,6 +3,7 @@ using System.Diagnostics;
 using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Metrics;
 using ObservatoryBackup.Naming;
@@ -265,27 +266,20 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
         var pgDump = Globals
             ? PgDumpProcess.Globals(plan.PgDumpPath, plan.Database, IncludeRolePasswords)
             : new PgDumpProcess(plan.PgDumpPath, plan.Database) { ExcludeTables = settings.ExcludeTables, ExcludeTableData = settings.ExcludeTableData };
-        var codec = settings.Compression;
-        var encrypted = settings.Recipients.Count > 0;
-        // the manifest follows pg_dump's last line: what the dump carried, for verification to prove
-        DumpManifest? manifest = null;
-        // what pg_dump's plain format leaves out of a database: its owner, settings and privileges, recorded as data
+        var layout = new BackupLayout(settings.Compression, Encrypted: settings.Recipients.Count > 0);
+        // what pg_dump's plain format leaves out of a database: its owner, settings and privileges, recorded as data in the manifest
         DatabaseProperties? properties = null;
         if (!Globals)
             await using (var session = await DatabaseAdmin.ConnectAsync(plan.Database, ct, purpose: "backup").ConfigureAwait(false))
                 properties = await session.DatabasePropertiesAsync(ct).ConfigureAwait(false);
-        async Task DumpWithManifestAsync(Stream output, CancellationToken token)
-        {
-            manifest = await pgDump.DumpAsync(output, token).ConfigureAwait(false) with { Database = properties };
-            await output.WriteAsync(manifest.ToLine(), token).ConfigureAwait(false);
-        }
-        var dump = new CompressionPipe(DumpWithManifestAsync, codec, Level, $"pg_dump | {codec.ToString().ToLowerInvariant()}{(encrypted ? " | age" : "")}", sink.Progress, cancel.Token, settings.Recipients);
+        var dump = new BackupWriter(async (sql, token) => await pgDump.DumpAsync(sql, token).ConfigureAwait(false) with { Database = properties },
+            layout, Level, "pg_dump", settings.Recipients, sink.Progress, cancel.Token);
 
         _log.Info("upload_start", ("bucket", settings.Storage.Bucket), ("object_name", plan.ObjectName));
         long size;
         try
         {
-            size = await store.UploadAsync(plan.ObjectName, dump.Output, encrypted ? Codecs.EncryptedContentType : Codecs.ContentType(codec), cancel.Token).ConfigureAwait(false);
+            size = await store.UploadAsync(plan.ObjectName, dump.Output, layout.ContentType, cancel.Token).ConfigureAwait(false);
         }
         catch (Exception uploadError)
         {
@@ -304,10 +298,11 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
             throw;
         }
         await dump.Completion.ConfigureAwait(false);
-        _log.Info("pg_dump_complete", ("bytes", manifest!.SqlBytes), ("tables", manifest.RowsPerTable.Count),
+        var manifest = dump.Manifest!;
+        _log.Info("pg_dump_complete", ("bytes", manifest.SqlBytes), ("tables", manifest.RowsPerTable.Count),
             ("rows", manifest.RowsPerTable.Values.Sum()), ("sql_sha256", Convert.ToHexStringLower(manifest.Sha256)));
-        _log.Info("upload_complete", ("object_name", plan.ObjectName), ("size", size), ("dump_size", dump.UncompressedBytes));
-        return (dump.UncompressedBytes, size);
+        _log.Info("upload_complete", ("object_name", plan.ObjectName), ("size", size), ("dump_size", dump.SqlBytes));
+        return (dump.SqlBytes, size);
     }
 
     private void Failed(string? objectName, Exception ex)

@@ -1,15 +1,13 @@
 using ObservatoryBackup.Configuration;
-using ObservatoryBackup.Encryption;
 using System.IO.Pipelines;
 using ObservatoryBackup.Logging;
-using ObservatoryBackup.Naming;
 using ObservatoryBackup.Streams;
 
 namespace ObservatoryBackup.Compress;
 
 /// <summary>
-/// A producer's bytes → gzip or zstd on every core (<see cref="Codecs"/>) → age encryption when there
-/// are recipients → an in-memory pipe, read by the uploader through <see cref="Output"/>.
+/// A producer's bytes → gzip or zstd on every core (<see cref="Codecs"/>) → the seal the caller puts
+/// on the compressed bytes, if any (a backup's age encryption) → an in-memory pipe, read by the uploader through <see cref="Output"/>.
 /// The pipe holds at most a few MiB (back-pressure pauses the producer), and its end is signalled
 /// only after the producer has returned: a producer that throws (a failed pg_dump) makes the reader
 /// throw instead of reaching end of stream, so an upload can never complete on a failed dump.
@@ -21,16 +19,16 @@ public sealed class CompressionPipe
 
     /// <param name="produce">Writes the uncompressed bytes into the stream it is given; throws to fail the pipe.</param>
     /// <param name="activity">Names the step in progress reports.</param>
-    /// <param name="recipients">The age recipients to encrypt the compressed stream to; empty for none.</param>
+    /// <param name="seal">Wraps the compressed bytes' way into the pipe (a write-only stream, leaving the pipe open; disposing it ends its data); null for none.</param>
     public CompressionPipe(Func<Stream, CancellationToken, Task> produce, BackupCodec codec, int compressionLevel, string activity,
-        Action<TransferProgress>? progress, CancellationToken ct, IReadOnlyList<AgeRecipient>? recipients = null)
+        Action<TransferProgress>? progress, CancellationToken ct, Func<Stream, Stream>? seal = null)
     {
         Output = _pipe.Reader.AsStream();
-        _recipients = recipients ?? [];
+        _seal = seal;
         Completion = Task.Run(() => RunAsync(produce, codec, compressionLevel, activity, progress, ct), ct);
     }
 
-    private readonly IReadOnlyList<AgeRecipient> _recipients;
+    private readonly Func<Stream, Stream>? _seal;
 
     /// <summary>The compressed bytes; reading fails with the producer's exception if it fails.</summary>
     public Stream Output { get; }
@@ -52,9 +50,9 @@ public sealed class CompressionPipe
             var compressed = new CountingStream(_pipe.Writer.AsStream(leaveOpen: true));
             await using (compressed)
             {
-                // disposing the age stream writes its final chunk: after the compressor's end, before the pipe's
-                Stream sealedOutput = _recipients.Count > 0 ? new AgeEncryptingStream(compressed, _recipients, leaveOpen: true) : Stream.Null;
-                var compressor = Codecs.Compressor(codec, _recipients.Count > 0 ? sealedOutput : compressed, level);
+                // disposing the seal writes its end (age's final chunk): after the compressor's end, before the pipe's
+                var sealedOutput = _seal?.Invoke(compressed) ?? Stream.Null;
+                var compressor = Codecs.Compressor(codec, _seal is null ? compressed : sealedOutput, level);
                 var raw = new CountingStream(compressor, progress, activity);
                 await using (sealedOutput)
                 {

@@ -15,6 +15,13 @@ public enum PostDataWave
     InOrder,
 }
 
+/// <summary>pg_dump's header of an entry: <c>-- Name: NAME; Type: TYPE; Schema: …; Owner: …</c>.</summary>
+/// <param name="Name">The entry's name as pg_dump writes it (<c>t t_pkey</c>, <c>TABLE t</c>, …).</param>
+/// <param name="Type">Its type: <c>TABLE</c>, <c>INDEX</c>, <c>ACL</c>, <c>TABLE DATA</c>, ….</param>
+/// <param name="Schema">Its schema as the header names it (<c>-</c> for none); null when the header has none.</param>
+/// <param name="Owner">Its owner as the header names it; null when the header has none.</param>
+public sealed record DumpEntryHeader(string Name, string Type, string? Schema = null, string? Owner = null);
+
 /// <summary>
 /// pg_dump's header of each entry it writes: <c>-- Name: NAME; Type: TYPE; Schema: …; Owner: …</c>
 /// (<c>-- Data for Name: …</c> for table data), and what a parallel load makes of its type.
@@ -33,6 +40,25 @@ public static class DumpEntry
         var rest = line[(at + "; Type: "u8.Length)..];
         var end = rest.IndexOf((byte)';');
         return Encoding.UTF8.GetString(end < 0 ? rest.TrimEnd("\r\n"u8) : rest[..end]);
+    }
+
+    /// <summary>The header a line is (<c>-- Name: …; Type: …</c> or <c>-- Data for Name: …</c>); null for any other line.</summary>
+    public static DumpEntryHeader? HeaderOf(ReadOnlySpan<byte> line)
+    {
+        if (TypeOf(line) is not { } type) return null;
+        var name = line[(line.StartsWith(NamePrefix) ? NamePrefix.Length : DataPrefix.Length)..];
+        var rest = name[name.IndexOf("; Type: "u8)..];
+        return new DumpEntryHeader(Encoding.UTF8.GetString(name[..name.IndexOf("; Type: "u8)]), type, Field(rest, "; Schema: "u8), Field(rest, "; Owner: "u8));
+    }
+
+    /// <summary>The value of a header's field, up to the next <c>;</c> or the line's end; null when the header has no such field.</summary>
+    private static string? Field(ReadOnlySpan<byte> header, ReadOnlySpan<byte> key)
+    {
+        var at = header.IndexOf(key);
+        if (at < 0) return null;
+        var value = header[(at + key.Length)..];
+        var end = value.IndexOf((byte)';');
+        return Encoding.UTF8.GetString((end < 0 ? value : value[..end]).TrimEnd("\r"u8));
     }
 
     /// <summary>Entry types of pg_dump's data section: a parallel load deals their rows, or runs them in order, before the post-data waves.</summary>

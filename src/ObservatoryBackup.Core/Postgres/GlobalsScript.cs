@@ -43,7 +43,7 @@ public sealed record GlobalsStatement(GlobalsStatementKind Kind, string Sql, lon
 /// memberships, privileges on parameters, tablespaces, and comments and labels on those. Anything
 /// else (another statement, a second statement on the line, a psql meta-command but pg_dumpall's own
 /// <c>\restrict</c> lines) is in <see cref="Refused"/>: the restore runs these statements itself,
-/// one by one, and never hands the SQL to psql. Fed as the SQL streams past; memory is the statements.
+/// one by one, and never hands the SQL to psql. Fed the dump's events as the SQL streams past; memory is the statements.
 /// </summary>
 public sealed partial class GlobalsScript
 {
@@ -114,22 +114,19 @@ public sealed partial class GlobalsScript
     /// <summary>The first thing read that is not a statement pg_dumpall writes, with its line; null while there is none.</summary>
     public (long Line, string Why)? Refused { get; private set; }
 
-    /// <summary>Reads the next bytes of the SQL.</summary>
-    public void Read(ReadOnlySpan<byte> chunk)
+    /// <summary>Reads the next piece of the SQL: a line or a part of one, in order, as <see cref="PlainDumpReader"/> gives them one line per event.</summary>
+    public void Read(in DumpEvent piece)
     {
-        while (chunk.Length > 0 && Refused is null)
+        if (Refused is not null) return;
+        var bytes = piece.Bytes.Span;
+        if (!bytes.EndsWith("\n"u8) || _line.Count + bytes.Length - 1 > MaxStatementLength)
         {
-            var newline = chunk.IndexOf((byte)'\n');
-            if (newline < 0)
-            {
-                if (_line.Count + chunk.Length > MaxStatementLength) Refuse(_lineNumber + 1, "a line longer than any pg_dumpall writes");
-                else _line.AddRange(chunk);
-                return;
-            }
-            _line.AddRange(chunk[..newline]);
-            Line();
-            chunk = chunk[(newline + 1)..];
+            if (_line.Count + bytes.Length > MaxStatementLength) Refuse(_lineNumber + 1, "a line longer than any pg_dumpall writes");
+            else _line.AddRange(bytes);
+            return;
         }
+        _line.AddRange(bytes[..^1]);
+        Line();
     }
 
     /// <summary>Reads a last line without its newline; a statement left open is refused.</summary>

@@ -24,224 +24,290 @@ public sealed class PlainDumpReader(string completionMarker = PlainDumpReader.Co
     /// <summary>The closing line this reader expects.</summary>
     public string Marker { get; } = completionMarker;
 
-    private readonly byte[] _markerBytes = Encoding.ASCII.GetBytes(completionMarker);
+    private readonly PlainDumpLines _lines = new(completionMarker);
 
-    /// <summary>One reading of the dump: a lexer, and the COPY blocks it sees begin and end.</summary>
-    private sealed class Reading(bool backslashEscapesInStrings)
-    {
-        public readonly PsqlLexer Lexer = new(backslashEscapesInStrings);
-        public bool InCopyData;
-        public bool AtStatementStart => !InCopyData && Lexer.InStatementText && !Lexer.StatementOpen;
-    }
+    // The line being read: held whole (outside COPY data), or a row of COPY data that streams past.
+    private enum LineMode { Start, Held, RowHead, Row }
 
+    private LineMode _mode = LineMode.Start;
+
+    // the offset after the newline of the line being read
+    private long _lineEnd;
+    private bool _lineAtStatement;
     private readonly List<byte> _partial = [];
 
     // Inside COPY data only "\." matters of a line: a row split across reads keeps its first bytes, not
     // all of them, so memory stays small whatever the size of a row (a bytea value can be a gigabyte).
     private const int CopyLinePrefix = 4;
-    private readonly Reading _standard = new(backslashEscapesInStrings: false);
-    private readonly Reading _escaping = new(backslashEscapesInStrings: true);
-    private readonly Dictionary<string, long> _rows = new(StringComparer.Ordinal);
-    private string? _copyTable;
-    private long _copyRows;
-    private bool _markerLast;
+    private DumpEntryHeader? _entry;
+
+    // what a read gives its caller: the events, and the rows of the chunk not given yet (one event for many)
+    private List<DumpEvent>? _events;
+    private ReadOnlyMemory<byte> _chunk;
+    private int _rowsFrom = -1;
+    private int _rowsTo;
+    private int _rowsEnded;
+
+    /// <summary>
+    /// Gives each line its own event, rows too (they are otherwise given a chunk of many at a time): for
+    /// a reader that reads every line (the globals'). After the closing line every line is its own event.
+    /// </summary>
+    public bool EventPerLine { get; init; }
 
     /// <summary>Lines read so far.</summary>
-    public long Lines { get; private set; }
-
-    /// <summary>Bytes read so far.</summary>
-    public long Bytes { get; private set; }
+    public long Lines => _lines.Lines;
 
     /// <summary>Where the first closing line read (outside COPY data) ends: the byte after its newline; null before one was read.</summary>
-    public long? CompletionMarkerEnd { get; private set; }
-
-    // the offset after the newline of the line being read
-    private long _lineEnd;
+    public long? CompletionMarkerEnd => _lines.CompletionMarkerEnd;
 
     /// <summary>The first meta-command line psql would run that is not pg_dump's own; null while there is none.</summary>
-    public MetaCommandFinding? ForbiddenMetaCommand { get; private set; }
+    public MetaCommandFinding? ForbiddenMetaCommand => _lines.ForbiddenMetaCommand;
 
     /// <summary>True when the last whole line read was pg_dump's own <c>\restrict</c> or <c>\unrestrict</c> line.</summary>
-    public bool LastLineWasOwnMetaCommand { get; private set; }
+    public bool LastLineWasOwnMetaCommand => _lines.LastLineWasOwnMetaCommand;
 
     /// <summary>
     /// Rows each COPY block carried, by table as pg_dump names it (schema-qualified, quoted where
     /// needed, so usable in SQL as it is). Tables dumped without data do not appear.
     /// </summary>
-    public IReadOnlyDictionary<string, long> RowsPerTable => _rows;
-
-    /// <summary>True when the next line starts a statement: not inside COPY data, a quoted string, a dollar quote or a comment.</summary>
-    public bool AtStatement => _standard.AtStatementStart && _partial.Count == 0;
+    public IReadOnlyDictionary<string, long> RowsPerTable => _lines.RowsPerTable;
 
     /// <summary>True while inside a COPY block's data.</summary>
-    public bool InCopyData => _standard.InCopyData;
+    public bool InCopyData => _lines.InCopyData;
 
     /// <summary>True while inside COPY data as every reading of the quotes sees it: nothing up to the next newline can be a meta-command.</summary>
-    public bool InCopyDataEveryReading => _standard.InCopyData && _escaping.InCopyData;
+    public bool InCopyDataEveryReading => _lines.InCopyDataEveryReading;
 
     /// <summary>The table whose COPY data is being read, or null outside COPY data.</summary>
-    public string? OpenCopyTable => InCopyData ? _copyTable : null;
+    public string? OpenCopyTable => _lines.OpenCopyTable;
+
+    /// <summary>pg_dump's own line: <c>\restrict KEY</c> or <c>\unrestrict KEY</c>, the key letters and digits, nothing else.</summary>
+    internal static bool IsOwnMetaCommand(ReadOnlySpan<byte> line) => PlainDumpLines.IsOwnMetaCommand(line);
+
+    /// <summary>Bytes read so far.</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>True when the next line starts a statement: not inside COPY data, a quoted string, a dollar quote or a comment.</summary>
+    public bool AtStatement => _lines.AtStatementStart && _mode == LineMode.Start;
 
     /// <summary>
     /// True when what was read ends as pg_dump ends a dump: its closing line outside COPY data, quotes
     /// and comments, followed by nothing but comments, blank lines and <c>\unrestrict</c>. A dump cut
     /// inside a COPY block is not complete, whatever its last lines say.
     /// </summary>
-    public bool IsComplete => _markerLast && _standard.AtStatementStart && _partial.Count == 0;
+    public bool IsComplete => _lines.MarkerLast && _lines.AtStatementStart && _mode == LineMode.Start;
 
     /// <summary>Reads the next bytes of the dump.</summary>
-    public void Read(ReadOnlySpan<byte> chunk)
-    {
-        while (chunk.Length > 0)
-        {
-            var newline = chunk.IndexOf((byte)'\n');
-            if (newline < 0)
-            {
-                Keep(chunk);
-                Bytes += chunk.Length;
-                return;
-            }
-            Bytes += newline + 1;
-            _lineEnd = Bytes;
-            if (_partial.Count == 0)
-            {
-                Line(chunk[..newline]);
-            }
-            else
-            {
-                Keep(chunk[..newline]);
-                Line(_partial.ToArray());
-                _partial.Clear();
-            }
-            chunk = chunk[(newline + 1)..];
-        }
-    }
+    public void Read(ReadOnlySpan<byte> chunk) => Parse(chunk);
 
-    /// <summary>Keeps the start of a line split across reads: all of it, or inside COPY data its first bytes.</summary>
-    private void Keep(ReadOnlySpan<byte> piece)
+    /// <summary>Reads the next bytes of the dump, adding what they are to <paramref name="events"/> (whose bytes are valid while <paramref name="chunk"/> is).</summary>
+    public void Read(ReadOnlyMemory<byte> chunk, List<DumpEvent> events)
     {
-        if (InCopyDataEveryReading)
-            piece = piece[..Math.Min(piece.Length, Math.Max(0, CopyLinePrefix - _partial.Count))];
-        _partial.AddRange(piece);
+        (_events, _chunk) = (events, chunk);
+        try { Parse(chunk.Span); }
+        finally { (_events, _chunk) = (null, default); }
     }
 
     /// <summary>Reads the last line when the dump does not end with a newline.</summary>
-    public void Complete()
+    public void Complete() => End();
+
+    /// <summary>Reads the last line when the dump does not end with a newline, adding its event.</summary>
+    public void Complete(List<DumpEvent> events)
     {
-        if (_partial.Count == 0) return;
-        Line(_partial.ToArray());
+        _events = events;
+        try { End(); }
+        finally { _events = null; }
+    }
+
+    private void End()
+    {
+        switch (_mode)
+        {
+            case LineMode.Held or LineMode.RowHead:
+                var line = _partial.ToArray();
+                var kind = Line(line);
+                Emit(kind, line);
+                break;
+            case LineMode.Row:
+                Line(_partial.ToArray());
+                break;
+        }
         _partial.Clear();
+        _mode = LineMode.Start;
     }
 
-    private void Line(ReadOnlySpan<byte> line)
+    private void Parse(ReadOnlySpan<byte> chunk)
     {
-        Lines++;
-        if (line.Length > 0 && line[^1] == '\r') line = line[..^1];
-        LastLineWasOwnMetaCommand = false;
-        if (InCopyDataEveryReading)
+        var at = 0;
+        while (at < chunk.Length)
         {
-            // the hot path: a row, or the end of the block (text format escapes newlines in values: a line is a row)
-            CopyDataLine(line);
-            _escaping.InCopyData = _standard.InCopyData;
-            return;
-        }
-
-        var atStart = _standard.AtStatementStart;
-        var wasMarkerLast = _markerLast;
-        if (_standard.InCopyData)
-            CopyDataLine(line);
-        else
-        {
-            Statement(_standard, line, primary: true);
-        }
-        if (_escaping.InCopyData)
-        {
-            if (line.SequenceEqual(@"\."u8)) _escaping.InCopyData = false;
-        }
-        else
-        {
-            Statement(_escaping, line, primary: false);
-        }
-
-        // after pg_dump's closing line only comments, blank lines and its \unrestrict may follow
-        if (atStart && line.SequenceEqual(_markerBytes))
-        {
-            _markerLast = true;
-            CompletionMarkerEnd ??= _lineEnd;
-        }
-        else if (wasMarkerLast && !(LastLineWasOwnMetaCommand || IsBlankOrComment(line))) _markerLast = false;
-    }
-
-    private void Statement(Reading reading, ReadOnlySpan<byte> line, bool primary)
-    {
-        var atStart = reading.AtStatementStart;
-        var backslash = reading.Lexer.Line(line);
-        if (backslash >= 0)
-        {
-            if (atStart && backslash == 0 && IsOwnMetaCommand(line))
+            if (_mode == LineMode.Start)
             {
-                if (primary) LastLineWasOwnMetaCommand = true;
+                _lineAtStatement = _lines.AtStatementStart;
+                _mode = InCopyDataEveryReading ? LineMode.RowHead : LineMode.Held;
+            }
+            var rest = chunk[at..];
+            var newline = rest.IndexOf((byte)'\n');
+            var end = newline < 0 ? rest.Length : newline + 1;
+            Bytes += end;
+            if (newline >= 0) _lineEnd = Bytes;
+            at += _mode switch
+            {
+                LineMode.Held => HeldLine(rest, at, newline),
+                LineMode.RowHead => RowHead(rest, at, newline),
+                _ => RowPart(rest, at, newline),
+            };
+        }
+        FlushRows();
+    }
+
+    /// <summary>A line outside COPY data: held until its newline, then one event.</summary>
+    private int HeldLine(ReadOnlySpan<byte> rest, int at, int newline)
+    {
+        if (newline < 0)
+        {
+            _partial.AddRange(rest);
+            return rest.Length;
+        }
+        FlushRows();
+        if (_partial.Count == 0)
+        {
+            var kind = Line(rest[..newline]);
+            Emit(kind, at, newline + 1);
+        }
+        else
+        {
+            _partial.AddRange(rest[..(newline + 1)]);
+            var whole = _partial.ToArray();
+            _partial.Clear();
+            var kind = Line(whole.AsSpan(0, whole.Length - 1));
+            Emit(kind, whole);
+        }
+        _mode = LineMode.Start;
+        return newline + 1;
+    }
+
+    /// <summary>The start of a line of COPY data: held while it may still be the block's end, <c>\.</c>.</summary>
+    private int RowHead(ReadOnlySpan<byte> rest, int at, int newline)
+    {
+        if (_partial.Count == 0 && newline >= 0)
+        {
+            // the hot path: a whole row (or the end) in the chunk
+            var line = rest[..newline];
+            if (IsCopyEnd(line))
+            {
+                FlushRows();
+                Emit(Line(line), at, newline + 1);
             }
             else
             {
-                ForbiddenMetaCommand ??= new MetaCommandFinding(Lines, PsqlLexer.MetaCommandAt(line, backslash), StringsTakeBackslashEscapes: !primary);
+                Line(line);
+                AddRows(at, at + newline + 1, 1);
             }
-            return;
+            _mode = LineMode.Start;
+            return newline + 1;
         }
-        // pg_dump writes each COPY on one line of its own: COPY schema.table (columns) FROM stdin;
-        if (atStart && reading.AtStatementStart && line.StartsWith("COPY "u8) && line.EndsWith(" FROM stdin;"u8))
+        var take = newline < 0 ? rest.Length : newline + 1;
+        if (newline < 0 && MayEndCopy(rest))
         {
-            reading.InCopyData = true;
-            if (!primary) return;
-            _copyTable = CopyTarget(line["COPY "u8.Length..]);
-            _copyRows = 0;
-            _rows.TryAdd(_copyTable, 0);
+            _partial.AddRange(rest);
+            return rest.Length;
         }
-    }
-
-    /// <summary>A line of COPY data as pg_dump's format reads it: a row, or <c>\.</c>, the end of the block.</summary>
-    private void CopyDataLine(ReadOnlySpan<byte> line)
-    {
-        if (!line.SequenceEqual(@"\."u8))
+        if (_partial.Count == 0)
         {
-            _copyRows++;
-            return;
+            // a row longer than this read: its start goes now, and only its first bytes are kept
+            _partial.AddRange(rest[..Math.Min(rest.Length, CopyLinePrefix)]);
+            AddRows(at, at + take, 0);
+            _mode = LineMode.Row;
+            return take;
         }
-        _standard.InCopyData = false;
-        _rows[_copyTable!] += _copyRows;
-        _copyRows = 0;
-    }
-
-    /// <summary>pg_dump's own line: <c>\restrict KEY</c> or <c>\unrestrict KEY</c>, the key letters and digits, nothing else.</summary>
-    internal static bool IsOwnMetaCommand(ReadOnlySpan<byte> line)
-    {
-        ReadOnlySpan<byte> key;
-        if (line.StartsWith(@"\restrict "u8)) key = line[@"\restrict "u8.Length..];
-        else if (line.StartsWith(@"\unrestrict "u8)) key = line[@"\unrestrict "u8.Length..];
-        else return false;
-        if (key.IsEmpty) return false;
-        foreach (var b in key)
-            if (!char.IsAsciiLetterOrDigit((char)b)) return false;
-        return true;
-    }
-
-    private static bool IsBlankOrComment(ReadOnlySpan<byte> line)
-    {
-        var trimmed = line.Trim(" \t"u8);
-        return trimmed.IsEmpty || trimmed.StartsWith("--"u8);
-    }
-
-    /// <summary>The qualified table name at the start of <paramref name="rest"/>: up to the first space outside double quotes.</summary>
-    private static string CopyTarget(ReadOnlySpan<byte> rest)
-    {
-        var quoted = false;
-        var end = 0;
-        for (; end < rest.Length; end++)
+        // a row that starts as the end would, its start held over a read
+        var head = (byte[])[.. _partial, .. rest[..take]];
+        _partial.Clear();
+        FlushRows();
+        if (newline >= 0)
         {
-            if (rest[end] == '"') quoted = !quoted;
-            else if (rest[end] == ' ' && !quoted) break;
+            Emit(Line(head.AsSpan(0, head.Length - 1)), head);
+            _mode = LineMode.Start;
+            return take;
         }
-        return Encoding.UTF8.GetString(rest[..end]);
+        _partial.AddRange(head.AsSpan(0, Math.Min(head.Length, CopyLinePrefix)));
+        Emit(DumpEventKind.CopyRows, head);
+        _mode = LineMode.Row;
+        return take;
+    }
+
+    /// <summary>Whether the line's start held so far, then <paramref name="more"/>, may still be <c>\.</c> (or <c>\.\r</c>).</summary>
+    private bool MayEndCopy(ReadOnlySpan<byte> more)
+    {
+        if (_partial.Count + more.Length >= 4) return false;
+        Span<byte> head = stackalloc byte[3];
+        for (var i = 0; i < _partial.Count; i++) head[i] = _partial[i];
+        more.CopyTo(head[_partial.Count..]);
+        return @"\.\r"u8.StartsWith(head[..(_partial.Count + more.Length)]);
+    }
+
+    /// <summary>More of a row whose start went before.</summary>
+    private int RowPart(ReadOnlySpan<byte> rest, int at, int newline)
+    {
+        var take = newline < 0 ? rest.Length : newline + 1;
+        if (_partial.Count < CopyLinePrefix) _partial.AddRange(rest[..Math.Min(CopyLinePrefix - _partial.Count, newline < 0 ? rest.Length : newline)]);
+        if (newline >= 0)
+        {
+            Line(_partial.ToArray());
+            _partial.Clear();
+            _mode = LineMode.Start;
+        }
+        AddRows(at, at + take, newline >= 0 ? 1 : 0);
+        return take;
+    }
+
+    private static bool IsCopyEnd(ReadOnlySpan<byte> line) => line.SequenceEqual(@"\."u8) || line.SequenceEqual(@"\.\r"u8);
+
+    private bool OnePerLine => EventPerLine || CompletionMarkerEnd is not null;
+
+    /// <summary>Rows of the chunk at [from, to): joined to the rows before them into one event, unless every line is its own.</summary>
+    private void AddRows(int from, int to, int rowsEnded)
+    {
+        if (_events is null) return;
+        if (_rowsFrom < 0) _rowsFrom = from;
+        (_rowsTo, _rowsEnded) = (to, _rowsEnded + rowsEnded);
+        if (OnePerLine) FlushRows();
+    }
+
+    private void FlushRows()
+    {
+        if (_rowsFrom < 0) return;
+        _events?.Add(new DumpEvent(DumpEventKind.CopyRows, _chunk[_rowsFrom.._rowsTo], Entry: _entry, Rows: _rowsEnded));
+        (_rowsFrom, _rowsEnded) = (-1, 0);
+    }
+
+    private void Emit(DumpEventKind kind, int from, int length)
+    {
+        if (_events is not null) Emit(kind, _chunk.Slice(from, length));
+    }
+
+    private void Emit(DumpEventKind kind, ReadOnlyMemory<byte> bytes) =>
+        _events?.Add(new DumpEvent(kind, bytes, _lineAtStatement, _entry, kind == DumpEventKind.CopyRows && bytes.Span.EndsWith("\n"u8) ? 1 : 0,
+            kind == DumpEventKind.CopyStart ? OpenCopyTable : null, EndsStatement: kind != DumpEventKind.CopyRows && _lines.AtStatementStart));
+
+    /// <summary>Reads one whole line (without its newline) and says what it was.</summary>
+    private DumpEventKind Line(ReadOnlySpan<byte> line)
+    {
+        var wasInCopy = InCopyData;
+        var afterMarker = CompletionMarkerEnd is not null;
+        _lines.Read(line, _lineEnd);
+        if (wasInCopy) return InCopyData ? DumpEventKind.CopyRows : DumpEventKind.CopyEnd;
+        if (InCopyData) return DumpEventKind.CopyStart;
+        if (LastLineWasOwnMetaCommand) return DumpEventKind.MetaCommand;
+        if (_lines.LineWasMarker) return DumpEventKind.CompletionMarker;
+        if (afterMarker && DumpManifest.IsManifestLine(line)) return DumpEventKind.Manifest;
+        if (_lineAtStatement && DumpEntry.HeaderOf(line) is { } header)
+        {
+            _entry = header;
+            return DumpEventKind.EntryHeader;
+        }
+        return DumpEventKind.Statement;
     }
 }
 

@@ -1,15 +1,15 @@
+using ObservatoryBackup.Format;
+using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Streams;
-using ObservatoryBackup.Errors;
-using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Restore;
 
 /// <summary>
-/// Where a dump's SQL passes into psql, line by line. Every line is read by a <see cref="DumpCheck"/>
-/// first (so a restore verifies as it goes), and a line holding a forbidden psql meta-command is
-/// refused before psql is given it. psql is first given <c>\restrict</c> with a key of our own, so
-/// that psql itself refuses any meta-command that got past the check; the dump's own
-/// <c>\restrict</c>/<c>\unrestrict</c> lines (checked to be exactly pg_dump's) are therefore left out.
+/// Where a dump's events pass on to psql. Every event is checked as it is read (<see cref="DumpReading"/>),
+/// and the gate closes at the first that holds a forbidden psql meta-command, before psql is given it.
+/// psql is first given <c>\restrict</c> with a key of our own, so that psql itself refuses any
+/// meta-command that got past the check; the dump's own <c>\restrict</c>/<c>\unrestrict</c> lines
+/// (checked to be exactly pg_dump's) are therefore left out.
 /// With <c>noTablespaces</c> it leaves out the <c>SET default_tablespace = …;</c> lines with which pg_dump
 /// puts objects in tablespaces (a server without them would refuse the objects), so every object lands
 /// in the database's default tablespace.
@@ -18,40 +18,49 @@ namespace ObservatoryBackup.Restore;
 /// <c>REVOKE …;</c>, <c>ALTER DEFAULT PRIVILEGES …;</c>), each on a line of its own. Lines inside
 /// COPY data, strings or comments are never dropped, so data that looks like a GRANT passes byte for byte.
 /// </summary>
-internal sealed class DumpGate : ReadOnlyStream
+internal sealed class DumpGate
 {
-    private readonly Stream _sql;
-    private readonly DumpCheck _check;
+    private readonly DumpReading _reading;
     private readonly bool _noOwner;
     private readonly bool _noTablespaces;
-    private readonly byte[] _in = new byte[1 << 16];
-    private readonly List<byte> _line = [];
-    private readonly MemoryStream _out = new();
-    private bool _ended;
-
-    // Inside COPY data a line needs no holding back (nothing in it can be a meta-command or a statement
-    // to leave out), so a row split across reads goes through as it comes: memory does not grow with a row.
-    private bool _passingRow;
+    private readonly byte[] _restrict;
+    private bool _restrictGiven;
 
     /// <param name="restrictKey">psql's <c>\restrict</c> key for this load: letters and digits nobody else knows.</param>
-    public DumpGate(Stream sql, DumpCheck check, bool noOwner, string restrictKey, bool noTablespaces = false)
+    public DumpGate(DumpReading reading, bool noOwner, string restrictKey, bool noTablespaces = false)
     {
-        (_sql, _check, _noOwner, _noTablespaces) = (sql, check, noOwner, noTablespaces);
-        _out.Write(System.Text.Encoding.ASCII.GetBytes($"\\restrict {restrictKey}\n"));
-        _out.Position = 0;
+        (_reading, _noOwner, _noTablespaces) = (reading, noOwner, noTablespaces);
+        _restrict = System.Text.Encoding.ASCII.GetBytes($"\\restrict {restrictKey}\n");
     }
 
     /// <summary>Statement lines left out so far (ownership, privileges, tablespaces).</summary>
     public long Dropped { get; private set; }
 
-    /// <summary>Why the gate closed, when it did: psql then only saw what came before.</summary>
+    /// <summary>Why the gate closed, when it did (a refused line, or the stream failing): psql then only saw what came before.</summary>
     public Exception? Failure { get; private set; }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    /// <summary>The next event psql is given; null at the end of the dump.</summary>
+    public async ValueTask<DumpEvent?> NextAsync(CancellationToken ct)
     {
+        if (!_restrictGiven)
+        {
+            _restrictGiven = true;
+            return new DumpEvent(DumpEventKind.MetaCommand, _restrict, AtStatement: true);
+        }
         try
         {
-            return await FillAsync(buffer, ct).ConfigureAwait(false);
+            while (await _reading.NextAsync(ct).ConfigureAwait(false) is { } e)
+            {
+                _reading.Check.ThrowIfUnsafe();
+                if (e.Kind == DumpEventKind.MetaCommand) continue;
+                if (e.Kind == DumpEventKind.Statement && e.AtStatement && LeftOut(e.Line))
+                {
+                    Dropped++;
+                    continue;
+                }
+                return e;
+            }
+            return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -60,91 +69,10 @@ internal sealed class DumpGate : ReadOnlyStream
         }
     }
 
-    private async ValueTask<int> FillAsync(Memory<byte> buffer, CancellationToken ct)
-    {
-        while (_out.Length - _out.Position == 0 && !_ended)
-        {
-            _out.SetLength(0);
-            var n = await _sql.ReadAsync(_in, ct).ConfigureAwait(false);
-            if (n == 0)
-            {
-                _ended = true;
-                if (_line.Count > 0) Emit([.. _line], newline: false);
-            }
-            else
-            {
-                Split(_in.AsSpan(0, n));
-            }
-            _out.Position = 0;
-        }
-        return _out.Read(buffer.Span);
-    }
+    /// <summary>What passes, as the bytes one psql reads.</summary>
+    public Stream Sql() => new PassedSql(this);
 
-    private void Split(ReadOnlySpan<byte> chunk)
-    {
-        int newline;
-        while ((newline = chunk.IndexOf((byte)'\n')) >= 0)
-        {
-            try
-            {
-                if (_passingRow)
-                {
-                    PassThrough(chunk[..(newline + 1)]);
-                    _passingRow = false;
-                }
-                else if (_line.Count == 0)
-                {
-                    Emit(chunk[..newline], newline: true);
-                }
-                else
-                {
-                    foreach (var b in chunk[..newline]) _line.Add(b);
-                    Emit([.. _line], newline: true);
-                    _line.Clear();
-                }
-            }
-            catch (BackupDataException)
-            {
-                // the check still sees every byte in order, so that what follows can tell a damaged backup from a crafted one
-                _check.Sql(chunk[(newline + 1)..]);
-                throw;
-            }
-            chunk = chunk[(newline + 1)..];
-        }
-        if (chunk.IsEmpty) return;
-        if (_passingRow || _line.Count == 0 && _check.Reader.InCopyDataEveryReading)
-        {
-            PassThrough(chunk);
-            _passingRow = true;
-            return;
-        }
-        foreach (var b in chunk) _line.Add(b);
-    }
-
-    /// <summary>Part of a COPY data row: checked in order, then given to psql at once.</summary>
-    private void PassThrough(ReadOnlySpan<byte> part)
-    {
-        _check.Sql(part);
-        _check.ThrowIfUnsafe();
-        _out.Write(part);
-    }
-
-    private void Emit(ReadOnlySpan<byte> line, bool newline)
-    {
-        var drop = _check.Reader.AtStatement && (_noOwner && IsOwnershipStatement(line) || _noTablespaces && IsTablespaceStatement(line));
-        _check.Sql(line);
-        if (newline) _check.Sql("\n"u8);
-        else _check.Reader.Complete(); // the last line, without a newline: psql runs it all the same
-        _check.ThrowIfUnsafe();
-        if (_check.Reader.LastLineWasOwnMetaCommand) return;
-        if (drop)
-        {
-            Dropped++;
-            return;
-        }
-        _out.Write(line);
-        if (newline) _out.WriteByte((byte)'\n');
-    }
+    private bool LeftOut(ReadOnlySpan<byte> line) => _noOwner && IsOwnershipStatement(line) || _noTablespaces && IsTablespaceStatement(line);
 
     private static bool IsTablespaceStatement(ReadOnlySpan<byte> line) =>
         line.StartsWith("SET default_tablespace = "u8) && line.TrimEnd("\r"u8).EndsWith(";"u8);
@@ -153,4 +81,31 @@ internal sealed class DumpGate : ReadOnlyStream
         line.TrimEnd("\r"u8).EndsWith(";"u8) &&
         (line.StartsWith("GRANT "u8) || line.StartsWith("REVOKE "u8) || line.StartsWith("ALTER DEFAULT PRIVILEGES "u8) ||
          line.StartsWith("ALTER "u8) && line.IndexOf(" OWNER TO "u8) > 0);
+
+    /// <summary>The events that pass, as bytes: as many as the reader's buffer holds of those already read, so psql gets few large writes.</summary>
+    private sealed class PassedSql(DumpGate gate) : ReadOnlyStream
+    {
+        private ReadOnlyMemory<byte> _pending;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            var n = 0;
+            while (n < buffer.Length)
+            {
+                if (_pending.IsEmpty)
+                {
+                    // after the first bytes, only what needs no read of the stream: psql is not kept waiting
+                    if (n > 0 && !(gate._restrictGiven && gate._reading.HasBuffered)) break;
+                    if (await gate.NextAsync(ct).ConfigureAwait(false) is not { } e) break;
+                    _pending = e.Bytes;
+                    continue;
+                }
+                var take = Math.Min(buffer.Length - n, _pending.Length);
+                _pending[..take].CopyTo(buffer[n..]);
+                _pending = _pending[take..];
+                n += take;
+            }
+            return n;
+        }
+    }
 }

@@ -1,30 +1,23 @@
-using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Store;
-using ObservatoryBackup.Streams;
-using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Restore;
 
 /// <summary>
-/// Loads a backup into a database as a pipeline: decompress (<see cref="BackupSource"/>) → check
-/// (<see cref="DumpGate"/>) → load (<see cref="PsqlProcess"/>, ON_ERROR_STOP; or over several connections, <see cref="ParallelLoad"/>), reporting
-/// progress. A forbidden psql meta-command never reaches psql. <see cref="LoadVerifiedAsync"/> verifies the
-/// backup on its way in (one pass instead of two). With
-/// <see cref="NoOwner"/>, ownership and privileges are left out.
+/// Loads a backup into a database as a pipeline: decrypt and decompress (<see cref="BackupReader"/>, its SQL
+/// read once as checked events) → check (<see cref="DumpGate"/>) → load (<see cref="PsqlProcess"/>, ON_ERROR_STOP;
+/// or over several connections, <see cref="ParallelLoad"/>), reporting progress; then <see cref="LoadVerdict"/>
+/// says which failure counts. A forbidden psql meta-command never reaches psql. <see cref="LoadVerifiedAsync"/>
+/// verifies the backup on its way in (one pass instead of two). With <see cref="NoOwner"/>, ownership and
+/// privileges are left out.
 /// </summary>
-public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog sink, EventLog log)
+public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog sink, EventLog log)
 {
-    [System.Text.RegularExpressions.GeneratedRegex("role \"([^\"]+)\" does not exist")]
-    private static partial System.Text.RegularExpressions.Regex MissingRole();
-
-    [System.Text.RegularExpressions.GeneratedRegex("tablespace \"([^\"]+)\" does not exist", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
-    private static partial System.Text.RegularExpressions.Regex MissingTablespace();
-
     /// <summary>
     /// The psql a restore runs, checked against the server (<see cref="PsqlProcess.CheckVersionAsync"/>);
     /// logs psql_not_found, as the replaced script did, when there is none.
@@ -91,65 +84,32 @@ public sealed partial class SqlLoader(string psqlPath, DatabaseUrl server, IBack
     {
         log.Info("restore_start", ("database", database));
         var objectName = ObjectName ?? verifyAs?.ObjectName ?? database;
-        var check = new DumpCheck(objectName);
-        await using var source = new BackupSource(backup, size, objectName, Identities, sink.Progress);
+        // decrypt and decompress → check → load
+        await using var source = BackupReader.ForLoad(backup, size, objectName, Identities, sink.Progress);
         await source.OpenAsync(ct).ConfigureAwait(false);
-        var gate = new DumpGate(source.Sql, check, NoOwner, PsqlProcess.NewRestrictKey(), NoTablespaces);
-        var (exitCode, stderr) = await LoadIntoPsqlAsync(gate, database, ct).ConfigureAwait(false);
+        var gate = new DumpGate(source.Dump, NoOwner, PsqlProcess.NewRestrictKey(), NoTablespaces);
+        var psql = await LoadIntoPsqlAsync(gate, database, ct).ConfigureAwait(false);
 
-        // what the backup is decides before what psql made of it: a damaged or crafted backup explains a failed psql
-        var summary = verifyAs is { } stored ? await SettleVerifiedAsync(source, gate, check, stored, ct).ConfigureAwait(false) : null;
-        if (gate.Failure is { } failure) throw source.Explain(failure);
-        if (exitCode != 0)
-        {
-            log.Error("psql_failed", ("database", database), ("exit_code", exitCode), ("stderr", stderr.Trim()));
-            throw new RestoreFailedException(database, exitCode, stderr, targetUntouched, MissingRole().Match(stderr) is { Success: true } m ? m.Groups[1].Value : null, objectName)
-            {
-                MissingTablespace = MissingTablespace().Match(stderr) is { Success: true } t ? t.Groups[1].Value : null,
-            };
-        }
+        var summary = await new LoadVerdict(log, objectName, database, targetUntouched).DecideAsync(source, gate.Failure, psql, verifyAs, ct).ConfigureAwait(false);
         source.Complete();
         if (NoOwner || NoTablespaces) log.Info("ownership_left_out", ("database", database), ("statements", gate.Dropped), ("no_owner", NoOwner), ("no_tablespaces", NoTablespaces));
         log.Info("restore_complete", ("database", database));
         return summary;
     }
 
-    /// <summary>The load stage: psql on what the gate lets through; when the gate closed, psql's own view of it does not count.</summary>
-    private async Task<(int ExitCode, string StandardError)> LoadIntoPsqlAsync(DumpGate gate, string database, CancellationToken ct)
+    /// <summary>The load stage: psql, or several, on what the gate lets through; what stopped it, when something did.</summary>
+    private async Task<PsqlOutcome> LoadIntoPsqlAsync(DumpGate gate, string database, CancellationToken ct)
     {
         try
         {
-            return Jobs > 1
-                ? await new ParallelLoad(psqlPath, server.WithDatabase(database), Jobs, log, sink.Progress).RunAsync(gate, ct).ConfigureAwait(false)
-                : await new PsqlProcess(psqlPath, server.WithDatabase(database)).RunAsync(gate, ct).ConfigureAwait(false);
+            var (exitCode, stderr) = Jobs > 1
+                ? await new ParallelLoad(psqlPath, server.WithDatabase(database), Jobs, log, sink.Progress).RunAsync(gate.NextAsync, ct).ConfigureAwait(false)
+                : await new PsqlProcess(psqlPath, server.WithDatabase(database)).RunAsync(gate.Sql(), ct).ConfigureAwait(false);
+            return new PsqlOutcome(exitCode, stderr);
         }
-        catch (Exception) when (gate.Failure is not null)
+        catch (Exception ex)
         {
-            return (-1, "");
+            return new PsqlOutcome(-1, "", ex);
         }
-    }
-
-    /// <summary>
-    /// The rest of a verified load's checks, whatever psql did: the SQL psql did not read (it stops at a
-    /// failing statement) still goes through the gate; after a refused line the rest is read without
-    /// psql, so that a damaged backup (<c>BackupCorrupt</c>) is told from a crafted one (<c>BackupUnsafe</c>).
-    /// </summary>
-    private async Task<DumpSummary> SettleVerifiedAsync(BackupSource source, DumpGate gate, DumpCheck check, StoredBackup stored, CancellationToken ct)
-    {
-        if (gate.Failure is null)
-        {
-            try { await gate.CopyToAsync(Stream.Null, ct).ConfigureAwait(false); }
-            catch (Exception) when (gate.Failure is not null) { /* settled below */ }
-        }
-        if (gate.Failure is BackupDataException { ErrorId: ErrorIds.BackupUnsafe } unsafeLine)
-        {
-            await source.ReadRestIntoAsync(check, ct).ConfigureAwait(false);
-            source.Finish(check, stored.Size); // a damaged backup throws BackupCorrupt here
-            throw unsafeLine;
-        }
-        if (gate.Failure is { } failure) throw source.Explain(failure);
-        var summary = await source.FinishAsync(check, stored.Size, ct).ConfigureAwait(false);
-        summary.LogVerified(log, stored.ObjectName);
-        return summary;
     }
 }

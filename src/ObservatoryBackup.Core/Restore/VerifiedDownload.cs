@@ -1,7 +1,7 @@
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Store;
-using ObservatoryBackup.Verify;
 
 namespace ObservatoryBackup.Restore;
 

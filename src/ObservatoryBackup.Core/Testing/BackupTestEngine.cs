@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Metrics;
 using ObservatoryBackup.Naming;
@@ -44,7 +45,7 @@ public sealed class BackupTestEngine(TestOptions options, IBackupLog sink, TimeP
             BackupKey.ValidateForRestore(objectName, settings.Storage.Prefix);
             using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
             var stored = await store.RequireAsync(objectName, ct).ConfigureAwait(false);
-            await BackupLayers.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
+            await BackupReader.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
             // a globals backup is not loaded anywhere (its roles would be the server's): it is proven whole, every statement one pg_dumpall writes
             var result = (verifyOnly || BackupKey.KindOf(objectName) == BackupKind.Globals
                 ? await VerifyAsync(store, stored, ct).ConfigureAwait(false)
@@ -94,9 +95,9 @@ public sealed class BackupTestEngine(TestOptions options, IBackupLog sink, TimeP
             try
             {
                 temp.Stream.Position = 0;
-                await new SqlLoader(psql, server, sink, _log) { NoOwner = NoOwner, NoTablespaces = NoTablespaces, ObjectName = stored.ObjectName, Identities = settings.Identities, Jobs = settings.RestoreJobs }
+                await new RestoreTarget(settings, sink, _log, psql, NoOwner, NoTablespaces, includeGlobals: false).Loader(stored.ObjectName)
                     .LoadAsync(temp.Stream, temp.Stream.Length, scratch, targetUntouched: true, ct).ConfigureAwait(false);
-                var mismatches = await LoadedDatabaseCheck.CompareAsync(server, scratch, summary, _log, ct).ConfigureAwait(false);
+                var mismatches = await LoadedDatabaseCheck.CompareAsync(server, scratch, summary.RowsPerTable, _log, ct).ConfigureAwait(false);
                 return Result(stored, summary, verifyOnly: false, mismatches, scratch, keep);
             }
             finally

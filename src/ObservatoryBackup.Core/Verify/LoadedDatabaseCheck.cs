@@ -12,18 +12,19 @@ namespace ObservatoryBackup.Verify;
 /// </summary>
 public static class LoadedDatabaseCheck
 {
+    /// <param name="rowsPerTable">What the backup carried: the rows of each table's COPY block.</param>
     /// <returns>Every table that differs, by name, each logged (<c>table_mismatch</c>); empty when the database holds what the backup carried.</returns>
-    public static async Task<IReadOnlyList<TableMismatch>> CompareAsync(DatabaseUrl server, string database, DumpSummary summary, EventLog log, CancellationToken ct)
+    public static async Task<IReadOnlyList<TableMismatch>> CompareAsync(DatabaseUrl server, string database, IReadOnlyDictionary<string, long> rowsPerTable, EventLog log, CancellationToken ct)
     {
         var mismatches = new List<TableMismatch>();
         await using var loaded = await DatabaseAdmin.ConnectAsync(server, ct, database).ConfigureAwait(false);
-        foreach (var (table, rows) in summary.RowsPerTable.OrderBy(t => t.Key, StringComparer.Ordinal))
+        foreach (var (table, rows) in rowsPerTable.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             var restored = await loaded.CountRowsAsync(table, ct).ConfigureAwait(false);
             if (restored != rows) mismatches.Add(new TableMismatch(table, rows, restored));
         }
         foreach (var table in (await loaded.DataTablesAsync(ct).ConfigureAwait(false)).Order(StringComparer.Ordinal))
-            if (!summary.RowsPerTable.ContainsKey(table))
+            if (!rowsPerTable.ContainsKey(table))
                 mismatches.Add(new TableMismatch(table, null, await loaded.CountRowsAsync(table, ct).ConfigureAwait(false)));
         foreach (var m in mismatches)
             log.Error("table_mismatch", ("table", m.Table), ("in_backup", m.InBackup), ("restored", m.Restored));

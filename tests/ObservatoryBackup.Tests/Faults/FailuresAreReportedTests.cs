@@ -116,7 +116,7 @@ public class FailuresAreReportedTests(Servers servers) : IntegrationTest(servers
         var bucket = Servers.UniqueName("bkt");
         await SampleDatabase.CreateAsync(Pg, source, rows: 10);
         var backup = await BackupAsync(SettingsFor(source, bucket));
-        var staging = RestoreEngine.NameWithSuffix(target, "_obs_restore_20260101000000");
+        var staging = StagingNames.NameWithSuffix(target, "_obs_restore_20260101000000");
         Assert.True(Encoding.UTF8.GetByteCount(staging) <= 63);
         Assert.Equal(staging, Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(staging)));
 

@@ -110,7 +110,7 @@ public class HangsAndDebrisTests(Servers servers) : IntegrationTest(servers)
         // what a SIGKILL leaves: a multipart upload, a staging database, a temporary file
         using (var client = S3.Client())
             await client.InitiateMultipartUploadAsync(bucket, BackupKey.For(db, DateTimeOffset.UtcNow.AddSeconds(-5)));
-        var staging = RestoreEngine.NameWithSuffix(db, "_obs_restore_20200101000000");
+        var staging = StagingNames.NameWithSuffix(db, "_obs_restore_20200101000000");
         await Pg.CreateDatabaseAsync(staging);
         var temp = Directory.CreateTempSubdirectory("obs-tmp-").FullName;
         var leftover = Path.Combine(temp, "obs-restore-0123456789abcdef0123456789abcdef.sql.gz");

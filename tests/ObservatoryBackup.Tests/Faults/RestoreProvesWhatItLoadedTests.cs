@@ -112,8 +112,8 @@ public class RestoreProvesWhatItLoadedTests(Servers servers) : IntegrationTest(s
         var (target, bucket) = (Servers.UniqueName("tgt"), Servers.UniqueName("bkt"));
         await SampleDatabase.CreateAsync(Pg, target, rows: 3);
         var backup = await BackupAsync(SettingsFor(target, bucket));
-        var invalid = RestoreEngine.NameWithSuffix(target, "_obs_replaced_20200101000000");
-        var valid = RestoreEngine.NameWithSuffix(target, "_obs_replaced_20200101000001");
+        var invalid = StagingNames.NameWithSuffix(target, "_obs_replaced_20200101000000");
+        var valid = StagingNames.NameWithSuffix(target, "_obs_replaced_20200101000001");
         await Pg.CreateDatabaseAsync(invalid);
         await Pg.CreateDatabaseAsync(valid);
         // what PostgreSQL 15.4+ leaves of a DROP DATABASE cut short

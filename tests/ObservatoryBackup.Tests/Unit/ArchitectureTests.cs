@@ -16,7 +16,7 @@ public partial class ArchitectureTests
         ["Configuration"] = 1, ["Logging"] = 1,
         ["Streams"] = 2, ["Naming"] = 2, ["Metrics"] = 2,
         ["Postgres"] = 3, ["Compress"] = 3, ["Store"] = 3, ["Notify"] = 3,
-        ["Retention"] = 4, ["Verify"] = 4,
+        ["Retention"] = 4, ["Verify"] = 4, ["Format"] = 4,
         ["Backup"] = 5, ["Restore"] = 5, ["Credentials"] = 5, ["Monitoring"] = 5,
         ["Testing"] = 6,
     };

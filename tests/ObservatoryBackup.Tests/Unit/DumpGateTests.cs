@@ -1,6 +1,6 @@
 using System.Text;
 using ObservatoryBackup.Restore;
-using ObservatoryBackup.Verify;
+using ObservatoryBackup.Format;
 
 namespace ObservatoryBackup.Tests.Unit;
 
@@ -9,9 +9,9 @@ public class DumpGateTests
 {
     private static string Filter(string sql)
     {
-        using var filter = new DumpGate(new MemoryStream(Encoding.UTF8.GetBytes(sql)), new DumpCheck("test"), noOwner: true, restrictKey: "OurKey1");
+        var filter = new DumpGate(new DumpReading(new MemoryStream(Encoding.UTF8.GetBytes(sql)), "test"), noOwner: true, restrictKey: "OurKey1");
         using var output = new MemoryStream();
-        filter.CopyTo(output, 7); // small reads cross every line boundary
+        filter.Sql().CopyTo(output, 7); // small reads cross every line boundary
         var given = Encoding.UTF8.GetString(output.ToArray());
         Assert.StartsWith("\\restrict OurKey1\n", given);
         return given["\\restrict OurKey1\n".Length..];
@@ -63,9 +63,9 @@ public class DumpGateRefusalTests
     public void A_forbidden_meta_command_closes_the_gate_before_its_line_passes()
     {
         var sql = "CREATE TABLE t (x int);\nINSERT INTO t VALUES (1);\n\\! touch /tmp/never\nSELECT 2;\n"u8.ToArray();
-        using var gate = new DumpGate(new MemoryStream(sql), new DumpCheck("crafted"), noOwner: false, restrictKey: "OurKey1");
+        var gate = new DumpGate(new DumpReading(new MemoryStream(sql), "crafted"), noOwner: false, restrictKey: "OurKey1");
         var passed = new MemoryStream();
-        var ex = Assert.Throws<ObservatoryBackup.Errors.BackupDataException>(() => gate.CopyTo(passed, 5));
+        var ex = Assert.Throws<ObservatoryBackup.Errors.BackupDataException>(() => gate.Sql().CopyTo(passed, 5));
         Assert.Equal("BackupUnsafe", ex.ErrorId);
         // psql may be given less than came before the line (the gate reads in chunks), never the line or anything after it
         var given = Encoding.UTF8.GetString(passed.ToArray());
@@ -146,11 +146,11 @@ public class CraftedMetaCommandTests
 
     private static (string Given, ObservatoryBackup.Errors.BackupDataException? Error) Gate(string sql)
     {
-        using var gate = new DumpGate(new MemoryStream(Encoding.UTF8.GetBytes(sql)), new DumpCheck("crafted"), noOwner: false, restrictKey: "OurKey1");
+        var gate = new DumpGate(new DumpReading(new MemoryStream(Encoding.UTF8.GetBytes(sql)), "crafted"), noOwner: false, restrictKey: "OurKey1");
         var passed = new MemoryStream();
         try
         {
-            gate.CopyTo(passed, 5);
+            gate.Sql().CopyTo(passed, 5);
             return (Encoding.UTF8.GetString(passed.ToArray()), null);
         }
         catch (ObservatoryBackup.Errors.BackupDataException ex)
@@ -172,7 +172,7 @@ public class DumpGateStreamingTests
         var row = new byte[50 << 20];
         Array.Fill(row, (byte)'x');
         using var source = new MemoryStream([.. head, .. row, .. tail]);
-        using var gate = new DumpGate(source, new DumpCheck("big"), noOwner: true, restrictKey: "OurKey1");
+        using var gate = new DumpGate(new DumpReading(source, "big"), noOwner: true, restrictKey: "OurKey1").Sql();
         var buffer = new byte[1 << 16];
         long given = 0;
         var before = GC.GetAllocatedBytesForCurrentThread();

@@ -3,13 +3,14 @@ using System.Security.Cryptography;
 using System.Text;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Postgres;
-using ObservatoryBackup.Verify;
+using ObservatoryBackup.Format;
+using ObservatoryBackup.Streams;
 
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>
 /// The manifest a backup writes after pg_dump's last line (rows per table, SHA-256 of the SQL), proven
-/// by verification: fed to <see cref="DumpCheck"/> in pieces of every size, as a stream would.
+/// by verification: read (<see cref="DumpReading"/>, checked by <see cref="DumpCheck"/>) in pieces of every size, as a stream would arrive.
 /// </summary>
 [Trait("Tier", "Fast")]
 public sealed class DumpManifestTests
@@ -51,8 +52,9 @@ public sealed class DumpManifestTests
     /// <summary>Verifies <paramref name="sql"/> as an uncompressed stream would arrive, in pieces of <paramref name="piece"/> bytes.</summary>
     private static DumpSummary Verify(byte[] sql, int piece)
     {
-        var check = new DumpCheck("postgres/2026/01/01/db_20260101_000000.sql.gz");
-        for (var at = 0; at < sql.Length; at += piece) check.Sql(sql.AsSpan(at, Math.Min(piece, sql.Length - at)));
+        var reading = new DumpReading(new Pieces(sql, piece), "postgres/2026/01/01/db_20260101_000000.sql.gz");
+        reading.ReadToEndAsync(default).GetAwaiter().GetResult();
+        var check = reading.Check;
         // the trailer a gzip of this SQL would end with
         var trailer = new byte[8];
         BitConverter.TryWriteBytes(trailer, Crc32.HashToUInt32(sql));
@@ -60,10 +62,24 @@ public sealed class DumpManifestTests
         return check.Finish(100, 100, 100, trailer);
     }
 
-    public static TheoryData<int> Pieces => [1, 7, 64, 1 << 16];
+    /// <summary>Hands out its bytes <paramref name="piece"/> at a time.</summary>
+    private sealed class Pieces(byte[] data, int piece) : ReadOnlyStream
+    {
+        private int _at;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            var n = Math.Min(Math.Min(buffer.Length, piece), data.Length - _at);
+            data.AsMemory(_at, n).CopyTo(buffer);
+            _at += n;
+            return ValueTask.FromResult(n);
+        }
+    }
+
+    public static TheoryData<int> PieceSizes => [1, 7, 64, 1 << 16];
 
     [Theory]
-    [MemberData(nameof(Pieces))]
+    [MemberData(nameof(PieceSizes))]
     public void A_backup_with_its_manifest_verifies_and_says_so(int piece)
     {
         var summary = Verify(WithManifest(Dump), piece);
@@ -74,7 +90,7 @@ public sealed class DumpManifestTests
     }
 
     [Theory]
-    [MemberData(nameof(Pieces))]
+    [MemberData(nameof(PieceSizes))]
     public void Rows_removed_from_one_copy_block_fail_naming_the_table(int piece)
     {
         var whole = Encoding.UTF8.GetString(WithManifest(Dump));
@@ -87,7 +103,7 @@ public sealed class DumpManifestTests
     }
 
     [Theory]
-    [MemberData(nameof(Pieces))]
+    [MemberData(nameof(PieceSizes))]
     public void Any_other_change_fails_on_the_hash(int piece)
     {
         var changed = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(WithManifest(Dump)).Replace("2\tb", "2\tB"));

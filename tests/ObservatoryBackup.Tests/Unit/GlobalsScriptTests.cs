@@ -79,9 +79,19 @@ public class GlobalsScriptTests
 
     private static GlobalsScript Read(string sql, int chunk = 5)
     {
-        var script = new GlobalsScript();
         var bytes = Encoding.UTF8.GetBytes(sql);
-        for (var i = 0; i < bytes.Length; i += chunk) script.Read(bytes.AsSpan(i, Math.Min(chunk, bytes.Length - i)));
+        return Feed(bytes, chunk);
+    }
+
+    /// <summary>The script fed as a restore feeds it: the events of the dump's reader, a line each, <paramref name="chunk"/> bytes read at a time.</summary>
+    private static GlobalsScript Feed(byte[] bytes, int chunk)
+    {
+        var script = new GlobalsScript();
+        var reader = new PlainDumpReader(PlainDumpReader.ClusterCompletionMarker) { EventPerLine = true };
+        var events = new List<DumpEvent>();
+        for (var i = 0; i < bytes.Length; i += chunk) reader.Read(bytes.AsMemory(i, Math.Min(chunk, bytes.Length - i)), events);
+        reader.Complete(events);
+        foreach (var e in events) script.Read(e);
         script.Complete();
         return script;
     }
@@ -151,9 +161,7 @@ public class GlobalsScriptTests
     [Fact]
     public void Bytes_that_are_not_UTF8_are_refused()
     {
-        var script = new GlobalsScript();
-        script.Read([.. "CREATE ROLE "u8, 0xC3, 0x28, .. ";\n"u8]);
-        script.Complete();
+        var script = Feed([.. "CREATE ROLE "u8, 0xC3, 0x28, .. ";\n"u8], 5);
 
         Assert.Contains("UTF-8", script.Refused!.Value.Why, StringComparison.Ordinal);
     }

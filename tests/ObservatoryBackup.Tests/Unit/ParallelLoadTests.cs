@@ -1,5 +1,6 @@
 using System.Text;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Format;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Restore;
 using ObservatoryBackup.Tests.Fixtures;
@@ -140,7 +141,7 @@ public class ParallelLoadTests
         var log = new RecordingLog();
         var load = new ParallelLoad(psql.Path, DatabaseUrl.Parse("postgresql://u:p@127.0.0.1:1/db"), 3, new EventLog(log, TimeProvider.System), null);
 
-        var (exitCode, _) = await load.RunAsync(trickle ? new TrickleStream(bytes) : new MemoryStream(bytes), default);
+        var (exitCode, _) = await load.RunAsync(new DumpReading(trickle ? new TrickleStream(bytes) : new MemoryStream(bytes), "test").NextAsync, default);
 
         Assert.Equal(0, exitCode);
         var files = Directory.GetFiles(Path.GetDirectoryName(psql.Path)!, "*.sql").Order(StringComparer.Ordinal).Select(File.ReadAllText).ToList();

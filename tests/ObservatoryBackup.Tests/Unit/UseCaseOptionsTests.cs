@@ -4,6 +4,7 @@ using ObservatoryBackup.Errors;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>Each use case's options, as the resolver builds them from the environment and what a face was given.</summary>
+[Trait("Tier", "Fast")]
 public class UseCaseOptionsTests
 {
     private static SettingsResolver Resolver() => new(new Dictionary<string, string?>

@@ -3,19 +3,20 @@ using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Encryption;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
-using ObservatoryBackup.Naming;
 using ObservatoryBackup.Store;
 using ObservatoryBackup.Streams;
 
-namespace ObservatoryBackup.Verify;
+namespace ObservatoryBackup.Format;
 
 /// <summary>
-/// A backup object unwrapped as it streams, as its name says it was made: the object's bytes (counted,
-/// against the size the store lists) → age decryption when it ends in .age (each chunk authenticated
-/// before any of it passes) → the compressed bytes (their last eight kept: the gzip trailer) → the SQL.
-/// Tells what a failure while reading means: a damaged or altered backup is <c>BackupCorrupt</c>.
+/// The one way to read a backup object, unwrapped as it streams, as its name says it was made
+/// (<see cref="BackupLayout"/>): the object's bytes (counted, against the size the store lists) → age
+/// decryption when encrypted (each chunk authenticated before any of it passes) → the compressed bytes
+/// (their last eight kept: <see cref="TrailerCapture"/>) → the SQL, read once as events (<see cref="Dump"/>).
+/// Says what a failure while reading means (<see cref="Explain"/>) and gives the stream's verdict
+/// (<see cref="VerdictAsync"/>): a damaged or altered backup is <c>BackupCorrupt</c>, a crafted one <c>BackupUnsafe</c>.
 /// </summary>
-public sealed class BackupLayers : IAsyncDisposable
+public sealed class BackupReader : IAsyncDisposable
 {
     private readonly CountingStream _object;
     private readonly AgeDecryptingStream? _age;
@@ -24,27 +25,36 @@ public sealed class BackupLayers : IAsyncDisposable
     /// <param name="identities">The age identities for an encrypted backup; null when none were configured.</param>
     /// <param name="activity">Names the step in progress reports.</param>
     /// <param name="size">The object's size, for progress.</param>
-    public BackupLayers(Stream backup, string objectName, IReadOnlyList<AgeIdentity>? identities,
+    public BackupReader(Stream backup, string objectName, IReadOnlyList<AgeIdentity>? identities,
         Action<TransferProgress>? progress = null, string activity = "", long? size = null)
     {
         ObjectName = objectName;
-        Codec = BackupKey.CodecOf(objectName);
+        var layout = BackupLayout.Of(objectName);
+        Codec = layout.Codec;
         _object = new CountingStream(backup, progress, activity, size);
-        if (BackupKey.IsEncrypted(objectName))
+        if (layout.Encrypted)
             _age = new AgeDecryptingStream(_object, identities ?? throw IdentityNeeded(objectName), leaveOpen: true);
-        Compressed = new BackupVerifier.TrailerCapture(_age ?? (Stream)_object);
+        Compressed = new TrailerCapture(_age ?? (Stream)_object);
         Sql = Codecs.Decompressor(Codec, Compressed);
+        Dump = new DumpReading(Sql, objectName);
     }
+
+    /// <summary>A reader for a load: its progress names the decompressor and psql.</summary>
+    public static BackupReader ForLoad(Stream backup, long size, string objectName, IReadOnlyList<AgeIdentity>? identities, Action<TransferProgress>? progress) =>
+        new(backup, objectName, identities, progress, Codecs.Decompressing(BackupLayout.Of(objectName).Codec) + " | psql", size);
 
     public string ObjectName { get; }
     public BackupCodec Codec { get; }
     public bool Encrypted => _age is not null;
 
     /// <summary>The compressed bytes (decrypted where the backup is encrypted), counted, their last eight kept.</summary>
-    internal BackupVerifier.TrailerCapture Compressed { get; }
+    internal TrailerCapture Compressed { get; }
 
-    /// <summary>The backup's SQL.</summary>
-    public Stream Sql { get; }
+    /// <summary>The backup's SQL as bytes.</summary>
+    private Stream Sql { get; }
+
+    /// <summary>The backup's SQL, read once as checked events.</summary>
+    public DumpReading Dump { get; }
 
     /// <summary>Bytes of the object read so far.</summary>
     public long ObjectBytes => _object.Bytes;
@@ -67,29 +77,15 @@ public sealed class BackupLayers : IAsyncDisposable
     }
 
     /// <summary>
-    /// Feeds the SQL not read yet into <paramref name="check"/>, then reads the object to its end: a
-    /// verification pass, or what a load that stopped early left. A damaged stream is <c>BackupCorrupt</c>.
+    /// Reads what nobody read of the SQL (every event checked), then the object to its end (a backup is
+    /// exactly one gzip member or zstd frame, and one age file): a verification pass, or what a load
+    /// that stopped early left. A damaged stream is <c>BackupCorrupt</c>.
     /// </summary>
-    public async Task FeedRestAsync(DumpCheck check, CancellationToken ct)
+    public async Task ReadRestAsync(CancellationToken ct)
     {
         try
         {
-            var buffer = new byte[1 << 16];
-            int n;
-            while ((n = await Sql.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0) check.Sql(buffer.AsSpan(0, n));
-        }
-        catch (Exception ex) when (IsDamaged(ex))
-        {
-            throw Explain(ex);
-        }
-        await ReadToEndAsync(ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Reads whatever follows the compressed stream (a backup is exactly one gzip member or zstd frame, and one age file).</summary>
-    public async Task ReadToEndAsync(CancellationToken ct)
-    {
-        try
-        {
+            await Dump.ReadToEndAsync(ct).ConfigureAwait(false);
             await Compressed.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsDamaged(ex) || ex is AgeException)
@@ -99,8 +95,22 @@ public sealed class BackupLayers : IAsyncDisposable
     }
 
     /// <summary>Every check of the object read so far, against the size the store lists (a damaged backup is <c>BackupCorrupt</c> here).</summary>
-    public DumpSummary Finish(DumpCheck check, long expectedSize) =>
-        check.Finish(ObjectBytes, expectedSize, Compressed.Bytes, Compressed.Trailer, Codec);
+    public DumpSummary Finish(long expectedSize) =>
+        Dump.Check.Finish(ObjectBytes, expectedSize, Compressed.Bytes, Compressed.Trailer, Codec);
+
+    /// <summary>
+    /// What the stream was, once a load is done with it: the rest is read and every check made, so a
+    /// damaged backup (<c>BackupCorrupt</c>) is told from a crafted one (<c>BackupUnsafe</c>), whichever
+    /// line the load stopped at. <paramref name="readFailure"/> is what stopped the load's reading, if anything.
+    /// </summary>
+    /// <returns>What the backup carried, proven against <paramref name="expectedSize"/>.</returns>
+    public async Task<DumpSummary> VerdictAsync(Exception? readFailure, long expectedSize, CancellationToken ct)
+    {
+        // a refused line leaves the stream readable; a failed read does not, and explains itself
+        if (readFailure is not null and not BackupDataException { ErrorId: ErrorIds.BackupUnsafe }) throw Explain(readFailure);
+        await ReadRestAsync(ct).ConfigureAwait(false);
+        return Finish(expectedSize);
+    }
 
     /// <summary>Whether <paramref name="ex"/>, thrown reading <see cref="Sql"/>, means the object is damaged or altered.</summary>
     public static bool IsDamaged(Exception ex) => Codecs.IsDamaged(ex) || ex is AgeException { Failure: AgeFailure.Header or AgeFailure.Payload };
@@ -126,8 +136,8 @@ public sealed class BackupLayers : IAsyncDisposable
         if (identities is null) throw IdentityNeeded(stored.ObjectName);
         await store.ReadAsync(stored.ObjectName, stored.Size, null, async (stream, token) =>
         {
-            await using var layers = new BackupLayers(stream, stored.ObjectName, identities);
-            await layers.OpenAsync(token).ConfigureAwait(false);
+            await using var reader = new BackupReader(stream, stored.ObjectName, identities);
+            await reader.OpenAsync(token).ConfigureAwait(false);
             return true;
         }, ct).ConfigureAwait(false);
     }

@@ -3,17 +3,17 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Security.Cryptography;
 using ObservatoryBackup.Errors;
-using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 
-namespace ObservatoryBackup.Verify;
+namespace ObservatoryBackup.Format;
 
 /// <summary>
-/// The checks that prove a backup whole, fed as its SQL streams past (a verification pass, or a
-/// restore on its way into psql): CRC-32 and length against the gzip trailer, the size the store lists,
-/// pg_dump's closing line outside COPY data, and no psql meta-command but pg_dump's own.
+/// The checks that prove a backup's SQL whole, fed its events as they stream past (<see cref="DumpReading"/>:
+/// a verification pass, or a restore on its way into psql): CRC-32 and length against the gzip trailer,
+/// the size the store lists, pg_dump's closing line outside COPY data, no psql meta-command but
+/// pg_dump's own, and the manifest, the last line, against what the SQL carried.
 /// </summary>
-public sealed class DumpCheck(string objectName)
+public sealed class DumpCheck
 {
     private readonly Crc32 _crc = new();
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -21,6 +21,7 @@ public sealed class DumpCheck(string objectName)
 
     // After pg_dump's closing line, each line is a candidate for the manifest: kept with the hash and
     // size of the SQL before it. Before that line nothing is kept: a row of data can look like anything.
+    // There every event is one line or a part of one (the reader gives them so).
     private bool _afterMarker;
     private bool _atLineStart = true;
     private List<byte>? _line;
@@ -29,58 +30,52 @@ public sealed class DumpCheck(string objectName)
     private (byte[] Line, byte[] ShaBefore, long SizeBefore)? _lastLine;
     private bool _manifestNotLast;
 
-    public string ObjectName { get; } = objectName;
-
-    /// <summary>The reader of the SQL fed so far (statement or COPY data, rows per table).</summary>
-    public PlainDumpReader Reader { get; } = new(BackupKey.IsGlobals(objectName) ? PlainDumpReader.ClusterCompletionMarker : PlainDumpReader.CompletionMarker);
-
-    /// <summary>For a globals backup, its statements, each of a form pg_dumpall writes; null for a database's backup.</summary>
-    public GlobalsScript? Globals { get; } = BackupKey.IsGlobals(objectName) ? new GlobalsScript() : null;
-
-    /// <summary>Feeds the next bytes of SQL.</summary>
-    public void Sql(ReadOnlySpan<byte> sql)
+    /// <param name="reader">The reader whose events are fed: it knows rows, meta-commands and the end.</param>
+    public DumpCheck(string objectName, PlainDumpReader reader)
     {
-        _crc.Append(sql);
-        Reader.Read(sql);
-        Globals?.Read(sql);
-        if (!_afterMarker)
-        {
-            if (Reader.CompletionMarkerEnd is not { } end)
-            {
-                _sha.AppendData(sql);
-                _size += sql.Length;
-                return;
-            }
-            // the closing line ended in this chunk: the lines after it are the dump's last
-            var split = (int)(end - _size);
-            _sha.AppendData(sql[..split]);
-            _size += split;
-            sql = sql[split..];
-            _afterMarker = true;
-        }
-        LastLines(sql);
+        (ObjectName, Reader) = (objectName, reader);
+        Globals = reader.Marker == PlainDumpReader.ClusterCompletionMarker ? new GlobalsScript() : null;
     }
 
-    /// <summary>The lines after pg_dump's closing line, hashed one by one, each kept as the manifest it may be.</summary>
-    private void LastLines(ReadOnlySpan<byte> sql)
+    public string ObjectName { get; }
+
+    /// <summary>The reader of the SQL fed so far (statement or COPY data, rows per table).</summary>
+    private PlainDumpReader Reader { get; }
+
+    /// <summary>For a globals backup, its statements, each of a form pg_dumpall writes; null for a database's backup.</summary>
+    public GlobalsScript? Globals { get; }
+
+    /// <summary>Checks the next event of the SQL.</summary>
+    public void Add(in DumpEvent e)
     {
-        while (sql.Length > 0)
+        var sql = e.Bytes.Span;
+        _crc.Append(sql);
+        Globals?.Read(e);
+        if (_afterMarker)
         {
-            var newline = sql.IndexOf((byte)'\n');
-            var part = newline < 0 ? sql : sql[..(newline + 1)];
-            if (_atLineStart)
-            {
-                if (_lastLine is { } previous && DumpManifest.IsManifestLine(previous.Line)) _manifestNotLast = true;
-                (_line, _lineShaBefore, _lineSizeBefore) = ([], _sha.GetCurrentHash(), _size);
-            }
-            if (_line is not null && _line.Count + part.Length <= DumpManifest.MaxLineLength) _line.AddRange(part);
-            else _line = null; // no manifest is this long: the line is only SQL
-            _sha.AppendData(part);
-            _size += part.Length;
-            _atLineStart = newline >= 0;
-            if (_atLineStart) EndLine();
-            sql = sql[part.Length..];
+            LastLines(sql);
+            return;
         }
+        _sha.AppendData(sql);
+        _size += sql.Length;
+        // the closing line: the lines after it are the dump's last
+        _afterMarker = e.Kind == DumpEventKind.CompletionMarker;
+    }
+
+    /// <summary>A line after pg_dump's closing line, or a part of one: hashed, and kept as the manifest it may be.</summary>
+    private void LastLines(ReadOnlySpan<byte> part)
+    {
+        if (_atLineStart)
+        {
+            if (_lastLine is { } previous && DumpManifest.IsManifestLine(previous.Line)) _manifestNotLast = true;
+            (_line, _lineShaBefore, _lineSizeBefore) = ([], _sha.GetCurrentHash(), _size);
+        }
+        if (_line is not null && _line.Count + part.Length <= DumpManifest.MaxLineLength) _line.AddRange(part);
+        else _line = null; // no manifest is this long: the line is only SQL
+        _sha.AppendData(part);
+        _size += part.Length;
+        _atLineStart = part.EndsWith("\n"u8);
+        if (_atLineStart) EndLine();
     }
 
     private void EndLine()
@@ -123,7 +118,6 @@ public sealed class DumpCheck(string objectName)
                 (uint)_size != BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]))
                 throw Corrupt(ObjectName, "its data does not match the gzip trailer (truncated or damaged)");
         }
-        Reader.Complete();
         Globals?.Complete();
         ThrowIfUnsafe();
         if (Reader.OpenCopyTable is { } table)

@@ -1,7 +1,7 @@
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Postgres;
 
-namespace ObservatoryBackup.Verify;
+namespace ObservatoryBackup.Format;
 
 /// <summary>What a verified backup carries: its SQL's size, and the rows of each table's COPY block.</summary>
 public sealed record DumpSummary(long SqlSize, IReadOnlyDictionary<string, long> RowsPerTable)

@@ -1,12 +1,9 @@
 using ObservatoryBackup.Encryption;
-using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
-using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Store;
-using ObservatoryBackup.Streams;
 
-namespace ObservatoryBackup.Verify;
+namespace ObservatoryBackup.Format;
 
 /// <summary>
 /// Proves a backup whole as it streams past, in one pass and without a temporary copy: it has the size
@@ -22,12 +19,11 @@ public static class BackupVerifier
     /// <param name="identities">The age identities that open an encrypted backup; null when none were configured.</param>
     public static async Task<DumpSummary> VerifyAsync(Stream backup, string objectName, long expectedSize, IReadOnlyList<AgeIdentity>? identities, CancellationToken ct)
     {
-        var check = new DumpCheck(objectName);
-        await using var layers = new BackupLayers(backup, objectName, identities);
-        await layers.OpenAsync(ct).ConfigureAwait(false);
+        await using var reader = new BackupReader(backup, objectName, identities);
+        await reader.OpenAsync(ct).ConfigureAwait(false);
         // whatever follows the first gzip member or zstd frame counts too: a backup is exactly one
-        await layers.FeedRestAsync(check, ct).ConfigureAwait(false);
-        return layers.Finish(check, expectedSize);
+        await reader.ReadRestAsync(ct).ConfigureAwait(false);
+        return reader.Finish(expectedSize);
     }
 
     /// <summary>Reads <paramref name="stored"/> from the store and proves it whole as it streams (logged as download_start, backup_verified).</summary>
@@ -39,42 +35,5 @@ public static class BackupVerifier
             (stream, token) => VerifyAsync(stream, stored.ObjectName, stored.Size, identities, token), ct).ConfigureAwait(false);
         summary.LogVerified(log, stored.ObjectName);
         return summary;
-    }
-
-    /// <summary>A read-only pass-through that counts bytes and keeps the last eight: the gzip trailer.</summary>
-    internal sealed class TrailerCapture(Stream inner) : ReadOnlyStream
-    {
-        private readonly byte[] _last = new byte[8];
-
-        public long Bytes { get; private set; }
-        public ReadOnlySpan<byte> Trailer => _last;
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
-        {
-            var n = await inner.ReadAsync(buffer, ct).ConfigureAwait(false);
-            Keep(buffer.Span[..n]);
-            return n;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = inner.Read(buffer, offset, count);
-            Keep(buffer.AsSpan(offset, n));
-            return n;
-        }
-
-        private void Keep(ReadOnlySpan<byte> chunk)
-        {
-            Bytes += chunk.Length;
-            if (chunk.Length >= 8)
-            {
-                chunk[^8..].CopyTo(_last);
-                return;
-            }
-            Array.Copy(_last, chunk.Length, _last, 0, 8 - chunk.Length);
-            chunk.CopyTo(_last.AsSpan(8 - chunk.Length));
-        }
-
-        public override long Position { get => Bytes; set => throw new NotSupportedException(); }
     }
 }

@@ -1,0 +1,90 @@
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Errors;
+using ObservatoryBackup.Format;
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Postgres;
+using ObservatoryBackup.Verify;
+
+namespace ObservatoryBackup.Restore;
+
+/// <summary>
+/// What a restore does to the server's databases, whichever way it goes (<see cref="StagedRestore"/>,
+/// <see cref="InPlaceRestore"/>): load a backup into a database, prove it holds what the backup
+/// carried, give it the properties the manifest recorded, and remove what killed restores left.
+/// </summary>
+internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, EventLog log, string psql, bool noOwner, bool noTablespaces, bool includeGlobals)
+{
+    public DatabaseUrl Db { get; } = settings.Database ?? throw new InvalidOperationException("A restore needs a database URL.");
+    public ObsSettings Settings => settings;
+    public IBackupLog Sink => sink;
+    public EventLog Log => log;
+
+    public SqlLoader Loader(string objectName) =>
+        new(psql, Db, sink, log) { NoOwner = noOwner, NoTablespaces = noTablespaces, ObjectName = objectName, Identities = settings.Identities, Jobs = settings.RestoreJobs };
+
+    /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried.</summary>
+    public async Task ProveLoadedAsync(string database, string objectName, DumpSummary summary, string outcome, CancellationToken ct)
+    {
+        var mismatches = await LoadedDatabaseCheck.CompareAsync(Db, database, summary.RowsPerTable, log, ct).ConfigureAwait(false);
+        if (mismatches.Count > 0) throw LoadedDatabaseCheck.Mismatch(objectName, database, mismatches, outcome);
+        log.Info("restore_proven", ("database", database), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
+    }
+
+    /// <summary>
+    /// With globals included: gives <paramref name="database"/> the owner, settings, roles' settings
+    /// and privileges the backup's manifest recorded (a plain dump carries none of them); with ownership
+    /// left out, its settings alone. In one transaction, before the database is swapped in.
+    /// </summary>
+    public async Task ApplyPropertiesAsync(DatabaseAdmin admin, string database, string objectName, DumpSummary summary, CancellationToken ct)
+    {
+        if (!includeGlobals) return;
+        if (summary.Manifest?.Database is not { } properties)
+        {
+            log.Warning("database_properties_absent", ("object_name", objectName),
+                ("detail", "the backup records no database owner, settings or privileges (taken by an older version); the database is owned by the restoring user"));
+            return;
+        }
+        var statements = properties.Statements(database, withOwnership: !noOwner, out var why)
+            ?? throw new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupUnsafe, objectName,
+                $"Backup '{objectName}' records database properties that cannot be restored: {why}. Nothing was changed.");
+        await admin.RunStatementsAsync([.. statements.Select(s => (s, 0L))], atomic: true, $"the database properties backup '{objectName}' records", ct).ConfigureAwait(false);
+        log.Info("database_properties_restored", ("database", database), ("owner", noOwner ? null : properties.Owner),
+            ("settings", properties.Settings.Count), ("role_settings", noOwner ? 0 : properties.RoleSettings.Count), ("grants", noOwner ? null : properties.Grants?.Count));
+    }
+
+    /// <summary>
+    /// Removes what restores killed before they could clean up left behind: their temporary files, and
+    /// staging databases of this target. A database moved aside during a swap still holds the replaced
+    /// data: it is reported, never dropped, unless an interrupted DROP left it invalid (nobody can
+    /// connect to it, and it holds nothing whole).
+    /// </summary>
+    public async Task RemoveLeftoversAsync(DatabaseAdmin admin, CancellationToken ct)
+    {
+        foreach (var path in RestoreTempFile.RemoveLeftovers(settings.TempDirectory))
+            log.Warning("removed_leftover", ("kind", "temp_file"), ("path", path));
+        foreach (var name in await admin.DatabaseNamesAsync(ct).ConfigureAwait(false))
+        {
+            if (StagingNames.IsOwnName(Db.Database, name, StagingNames.StagingSuffix))
+            {
+                await admin.DropDatabaseAsync(name, ct).ConfigureAwait(false);
+                log.Warning("removed_leftover", ("kind", "staging_database"), ("database", name));
+            }
+            else if (StagingNames.IsOwnName(Db.Database, name, StagingNames.ReplacedSuffix) && await admin.IsInvalidDatabaseAsync(name, ct).ConfigureAwait(false))
+            {
+                await admin.DropDatabaseAsync(name, CancellationToken.None).ConfigureAwait(false);
+                log.Warning("removed_leftover", ("kind", "invalid_database"), ("database", name));
+            }
+            else if (StagingNames.IsOwnName(Db.Database, name, StagingNames.ReplacedSuffix))
+            {
+                log.Warning("replaced_database_found", ("database", name), ("target", Db.Database),
+                    ("detail", "an interrupted restore moved the previous database aside under this name; it was kept"));
+            }
+        }
+    }
+
+    public static async Task DropQuietlyAsync(DatabaseAdmin admin, string database)
+    {
+        try { await admin.DropDatabaseAsync(database, CancellationToken.None).ConfigureAwait(false); }
+        catch (ObsBackupException) { /* the original failure matters more than a leftover staging database */ }
+    }
+}
