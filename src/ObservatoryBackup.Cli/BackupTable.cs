@@ -3,7 +3,7 @@ using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary>The replaced script's --list table, to the byte: users' scripts read it.</summary>
+/// <summary>The --list table, to the byte: users' scripts parse it (docs/MIGRATING.md).</summary>
 internal static class BackupTable
 {
     public static void Write(TextWriter output, IReadOnlyList<StoredBackup> backups)

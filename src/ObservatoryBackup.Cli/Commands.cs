@@ -80,19 +80,19 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
 
     /// <summary>Runs <paramref name="action"/> with the settings the environment and <paramref name="overrides"/> give.</summary>
     /// <param name="overrides">The command's options as settings; made inside, so a bad one is a configuration error too.</param>
-    /// <param name="logTo">Where the JSON lines go: stdout, as the scripts wrote them, unless the command's output is there.</param>
+    /// <param name="logTo">Where the JSON lines go: stdout, where log collectors read them, unless the command's output is there.</param>
     public Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, TextWriter? logTo = null, Func<SettingOverrides>? overrides = null) =>
         RunAsync(r => r.Resolve(overrides?.Invoke() ?? new SettingOverrides(), needsDatabase), action, logTo);
 
     /// <summary>Runs <paramref name="action"/> with the options <paramref name="resolve"/> builds (one of the resolver's use cases).</summary>
     /// <param name="resolve">Builds the options, with the command's options as settings; inside, so a bad one is a configuration error too.</param>
-    /// <param name="logTo">Where the JSON lines go: stdout, as the scripts wrote them, unless the command's output is there.</param>
+    /// <param name="logTo">Where the JSON lines go: stdout, where log collectors read them, unless the command's output is there.</param>
     public async Task<int> RunAsync<TOptions>(Func<SettingsResolver, TOptions> resolve, Func<TOptions, IBackupLog, Task<int>> action, TextWriter? logTo = null)
     {
         IBackupLog log = new JsonLineLog(logTo ?? stdout);
         try
         {
-            // the CLI writes the scripts' JSON lines whatever OBS_LOG_FORMAT says, but a value the cmdlets refuse is refused here too
+            // the CLI writes JSON lines whatever OBS_LOG_FORMAT says, but a value the cmdlets refuse is refused here too
             resolver.ResolveLogFormat(null);
             return await action(resolve(resolver), log);
         }

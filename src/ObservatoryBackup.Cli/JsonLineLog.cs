@@ -2,7 +2,7 @@ using ObservatoryBackup.Logging;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary>The replaced scripts' log: one JSON object per line on stdout.</summary>
+/// <summary>The log: one JSON object per line on stdout, in the format log parsers read (docs/MIGRATING.md).</summary>
 internal sealed class JsonLineLog(TextWriter output) : IBackupLog
 {
     private readonly Lock _gate = new();

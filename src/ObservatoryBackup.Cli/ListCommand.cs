@@ -4,7 +4,7 @@ using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup list [--database NAME] [--latest] [--json]</c>: the scripts' table, or JSON for scripts.</summary>
+/// <summary><c>obs-backup list [--database NAME] [--latest] [--json]</c>: the listing table, or JSON for scripts.</summary>
 internal static class ListCommand
 {
     public static Command Create(Commands app)
@@ -17,7 +17,7 @@ internal static class ListCommand
         return list;
     }
 
-    /// <summary>The scripts' table (or JSON) on stdout, alone, so that scripts can read it; the listing's events go to stderr.</summary>
+    /// <summary>The table (or JSON) on stdout, alone, so that scripts can read it; the listing's events go to stderr.</summary>
     public static Task<int> RunAsync(Commands app, CancellationToken ct, BackupQuery? query = null, bool json = false) =>
         app.RunAsync(needsDatabase: false, async (settings, log) =>
         {

@@ -3,9 +3,9 @@ using System.CommandLine;
 namespace ObservatoryBackup.Cli;
 
 /// <summary>
-/// The replaced scripts' spellings on the root command (<c>--dry-run</c>, <c>--list</c>,
-/// <c>--restore OBJECT [--yes]</c>), so that every command of their operating document works with
-/// the script replaced by obs-backup. A bare obs-backup still prints help: nobody starts a backup,
+/// The root command's own spellings (<c>--dry-run</c>, <c>--list</c>, <c>--restore OBJECT [--yes]</c>),
+/// so that commands written for the Python scripts run unchanged with obs-backup in their place
+/// (docs/MIGRATING.md). A bare obs-backup still prints help: nobody starts a backup,
 /// and its pruning, by exploring the CLI.
 /// </summary>
 internal static class ScriptSpellings

@@ -115,7 +115,7 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? PgDumpPath { get; set; }
 
-    /// <summary>Gzip (the default: postgres/…/DATABASE_YYYYMMDD_HHMMSS.sql.gz, what the replaced scripts wrote and gunzip reads) or Zstd (….sql.zst: faster and smaller, read by zstd and by this module). Listing, retention, verification, restore and tests understand both. Default: OBS_COMPRESSION, then Gzip.</summary>
+    /// <summary>Gzip (the default: postgres/…/DATABASE_YYYYMMDD_HHMMSS.sql.gz, which gunzip reads) or Zstd (….sql.zst: faster and smaller, read by zstd and by this module). Listing, retention, verification, restore and tests understand both. Default: OBS_COMPRESSION, then Gzip.</summary>
     /// <default>OBS_COMPRESSION, then Gzip</default>
     [Parameter]
     public CompressionFormat? Compression { get; set; }

@@ -6,6 +6,6 @@ public enum LogFormat
     /// <summary>Information records (tag ObservatoryBackup) and -Verbose lines.</summary>
     Text,
 
-    /// <summary>The replaced scripts' JSON lines, shown by the host as Write-Host would (stdout under pwsh -Command).</summary>
+    /// <summary>One JSON object per line, shown by the host as Write-Host would (stdout under pwsh -Command).</summary>
     Json,
 }

@@ -18,7 +18,7 @@ public abstract class ObsCmdletBase : PSCmdlet
     private bool _unconfigured;
     private readonly Dictionary<string, int> _progressIds = new();
 
-    /// <summary>Text (Information and Verbose streams) or Json (the replaced scripts' log lines on the host). Default: OBS_LOG_FORMAT, then Text.</summary>
+    /// <summary>Text (Information and Verbose streams) or Json (one JSON object per line on the host, as log collectors read it). Default: OBS_LOG_FORMAT, then Text.</summary>
     /// <default>OBS_LOG_FORMAT, then Text</default>
     [Parameter]
     public LogFormat? LogFormat { get; set; }

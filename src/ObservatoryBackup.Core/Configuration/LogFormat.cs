@@ -6,6 +6,6 @@ public enum LogFormat
     /// <summary>The front end's own rendering (in PowerShell: Information records and -Verbose lines).</summary>
     Text,
 
-    /// <summary>The replaced scripts' JSON lines.</summary>
+    /// <summary>One JSON object per line, in the format log parsers read.</summary>
     Json,
 }

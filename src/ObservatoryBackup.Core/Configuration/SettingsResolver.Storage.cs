@@ -63,7 +63,7 @@ public sealed partial class SettingsResolver
     /// <summary>
     /// With no access key configured, where the AWS SDK's default chain is to find one, named for the
     /// log: the AWS variables, a profile, a web identity (Kubernetes service accounts), or, only when
-    /// OBS_S3_CREDENTIALS=aws, the default profile and instance metadata. Null keeps the scripts' default.
+    /// OBS_S3_CREDENTIALS=aws, the default profile and instance metadata. Null keeps the MinIO default keys.
     /// </summary>
     private string? CredentialChainSource()
     {

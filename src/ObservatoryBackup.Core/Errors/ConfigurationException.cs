@@ -17,7 +17,7 @@ public sealed class ConfigurationException(Setting setting, string? variable, st
     /// <summary>What is wrong, without the setting's name: "must be from 1 to 9, not 12."</summary>
     public string Problem { get; } = problem;
 
-    /// <summary>True where a required value was not given at all (the scripts' missing_required_env_var).</summary>
+    /// <summary>True where a required value was not given at all (logged as missing_required_env_var).</summary>
     public bool Missing { get; } = missing;
 
     /// <summary>The setting in a front end's words: the variable when it came from the environment, else <paramref name="nameOf"/>'s name for it.</summary>

@@ -13,7 +13,7 @@ namespace ObservatoryBackup.Format;
 /// </summary>
 public readonly record struct BackupLayout(BackupCodec Codec, bool Encrypted)
 {
-    /// <summary>The layers <paramref name="objectName"/> says the object has; a name of no known codec is read as gzip, as the scripts wrote.</summary>
+    /// <summary>The layers <paramref name="objectName"/> says the object has; a name of no known codec is read as gzip (plain pg_dump | gzip).</summary>
     public static BackupLayout Of(string objectName) => new(BackupKey.CodecOf(objectName), BackupKey.IsEncrypted(objectName));
 
     /// <summary>The media type the object is stored with.</summary>

@@ -113,7 +113,7 @@ public sealed class DumpCheck
         {
             if (compressedBytes < 18)
                 throw Corrupt(ObjectName, $"it is {compressedBytes} bytes long, too short to be a gzip file");
-            // the trailer of a single-member gzip (what the backup and the replaced script write)
+            // the trailer of a single-member gzip (what every backup is)
             if (_crc.GetCurrentHashAsUInt32() != BinaryPrimitives.ReadUInt32LittleEndian(trailer) ||
                 (uint)_size != BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]))
                 throw Corrupt(ObjectName, "its data does not match the gzip trailer (truncated or damaged)");
@@ -130,7 +130,7 @@ public sealed class DumpCheck
     /// <summary>
     /// The backup's manifest, proven against what the SQL carried: the rows of every table, then the
     /// SHA-256 of everything before the manifest line. Null for a backup without one (older backups,
-    /// the scripts'). A manifest anywhere but on the last line is refused: nothing may follow it.
+    /// plain pg_dump | gzip). A manifest anywhere but on the last line is refused: nothing may follow it.
     /// </summary>
     private DumpManifest? CheckManifest()
     {

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 
@@ -24,7 +25,7 @@ public sealed class DumpReading
     public DumpReading(Stream sql, string objectName)
     {
         _sql = sql;
-        var globals = BackupKey.IsGlobals(objectName);
+        var globals = BackupKey.KindOf(objectName) == BackupKind.Globals;
         _reader = new PlainDumpReader(globals ? PlainDumpReader.ClusterCompletionMarker : PlainDumpReader.CompletionMarker) { EventPerLine = globals };
         Check = new DumpCheck(objectName, _reader);
     }

@@ -8,7 +8,7 @@ public sealed record DumpSummary(long SqlSize, IReadOnlyDictionary<string, long>
 {
     public long Rows => RowsPerTable.Values.Sum();
 
-    /// <summary>The manifest the backup carried, proven against its SQL; null for a backup without one (older ones, the scripts').</summary>
+    /// <summary>The manifest the backup carried, proven against its SQL; null for a backup without one (one written by plain pg_dump | gzip).</summary>
     public DumpManifest? Manifest { get; init; }
 
     /// <summary>For a globals backup, its statements, each of a form pg_dumpall writes; null for a database's backup.</summary>

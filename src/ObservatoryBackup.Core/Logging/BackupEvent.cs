@@ -7,7 +7,7 @@ namespace ObservatoryBackup.Logging;
 
 /// <summary>
 /// One structured log event, e.g. <c>backup_finished</c> with <c>status</c> and <c>object_name</c>.
-/// <see cref="ToJson"/> gives the JSON line the replaced scripts wrote; users' log parsers read those.
+/// <see cref="ToJson"/> gives the JSON line users' log parsers read (docs/MIGRATING.md).
 /// </summary>
 public sealed class BackupEvent
 {
@@ -48,7 +48,7 @@ public sealed class BackupEvent
             }
             w.WriteEndObject();
         }
-        // The scripts' lines used Python's json.dumps spacing: ", " and ": ".
+        // The documented lines use Python's json.dumps spacing: ", " and ": ".
         return Pythonic(Encoding.UTF8.GetString(buffer.ToArray()));
     }
 

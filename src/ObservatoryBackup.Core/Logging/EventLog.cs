@@ -9,7 +9,7 @@ public sealed class EventLog(IBackupLog sink, TimeProvider clock)
     public void Warning(string name, params (string Key, object? Value)[] fields) => Write(LogLevel.WARNING, name, fields);
     public void Error(string name, params (string Key, object? Value)[] fields) => Write(LogLevel.ERROR, name, fields);
 
-    /// <summary>A setting that is missing (the scripts' missing_required_env_var) or malformed, in a front end's words (see <see cref="ConfigurationException.MessageFor"/>).</summary>
+    /// <summary>A setting that is missing (missing_required_env_var) or malformed, in a front end's words (see <see cref="ConfigurationException.MessageFor"/>).</summary>
     public void ConfigurationFailed(ConfigurationException error, Func<Setting, string> nameOf) =>
         Error(error.Missing ? "missing_required_env_var" : "invalid_configuration", ("variable", error.NameIn(nameOf)), ("error", error.MessageFor(nameOf)));
 
@@ -24,8 +24,8 @@ public sealed class EventLog(IBackupLog sink, TimeProvider clock)
     public void StorageRetry(int attempt, Exception error) => Warning("storage_retry", ("attempt", attempt), ("error", error.Message));
 
     /// <summary>
-    /// The replaced scripts' names for fields we name otherwise: an event carrying one of ours carries
-    /// theirs beside it, so log queries and alerts built on the scripts' lines keep working.
+    /// The documented names (docs/MIGRATING.md) of fields we name otherwise: an event carrying one of
+    /// ours carries the documented one beside it, so log queries and alerts built on them keep working.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> ScriptFieldNames = new Dictionary<string, string>
     {

@@ -1,4 +1,4 @@
 namespace ObservatoryBackup.Logging;
 
-/// <summary>The levels the replaced scripts wrote.</summary>
+/// <summary>The levels of the JSON log lines.</summary>
 public enum LogLevel { INFO, WARNING, ERROR }

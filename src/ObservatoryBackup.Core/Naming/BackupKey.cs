@@ -51,16 +51,13 @@ public static partial class BackupKey
     public static BackupKind KindOf(string objectName) =>
         Scheme().Match(objectName) is { Success: true } m && m.Groups[4].Value == GlobalsToken ? BackupKind.Globals : BackupKind.Database;
 
-    /// <summary>Whether the name is a globals backup's: <see cref="KindOf"/> is <see cref="BackupKind.Globals"/>.</summary>
-    public static bool IsGlobals(string objectName) => KindOf(objectName) == BackupKind.Globals;
-
     public static string SuffixOf(BackupCodec codec) => codec == BackupCodec.Zstd ? ZstdSuffix : Suffix;
 
     /// <summary>Whether the name says the backup is encrypted with age: it ends in .sql.gz.age or .sql.zst.age.</summary>
     public static bool IsEncrypted(string objectName) =>
         objectName.EndsWith(Suffix + EncryptedSuffix, StringComparison.Ordinal) || objectName.EndsWith(ZstdSuffix + EncryptedSuffix, StringComparison.Ordinal);
 
-    /// <summary>The codec a name's suffix says: .sql.zst (or .sql.zst.age) is zstd; anything else is read as gzip, as the scripts wrote.</summary>
+    /// <summary>The codec a name's suffix says: .sql.zst (or .sql.zst.age) is zstd; anything else is read as gzip.</summary>
     public static BackupCodec CodecOf(string objectName) =>
         objectName.EndsWith(ZstdSuffix, StringComparison.Ordinal) || objectName.EndsWith(ZstdSuffix + EncryptedSuffix, StringComparison.Ordinal)
             ? BackupCodec.Zstd : BackupCodec.Gzip;

@@ -260,7 +260,7 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         ExecuteAsync($"DROP DATABASE IF EXISTS {SqlIdentifier.Quote(name)} WITH (FORCE)", name, ct);
 
     /// <summary>
-    /// Creates the database, owned by the connecting user as the replaced script did, from template0
+    /// Creates the database, owned by the connecting user, from template0
     /// as pg_dump's documentation asks (template1 may hold local additions, and a session on it, such
     /// as another run's lock, would make CREATE DATABASE fail).
     /// </summary>

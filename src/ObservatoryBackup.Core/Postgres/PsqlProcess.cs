@@ -7,7 +7,7 @@ namespace ObservatoryBackup.Postgres;
 
 /// <summary>
 /// psql applying SQL from a stream. ON_ERROR_STOP makes the first failing statement end the run with
-/// a non-zero exit, where the replaced script carried on and called a partial restore a success.
+/// a non-zero exit, so that a partial restore is never reported as a success.
 /// </summary>
 public sealed class PsqlProcess(string psqlPath, DatabaseUrl database)
 {

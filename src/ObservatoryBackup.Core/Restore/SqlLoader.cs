@@ -20,7 +20,7 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
 {
     /// <summary>
     /// The psql a restore runs, checked against the server (<see cref="PsqlProcess.CheckVersionAsync"/>);
-    /// logs psql_not_found, as the replaced script did, when there is none.
+    /// logs psql_not_found when there is none.
     /// </summary>
     public static async Task<string> LocatePsqlAsync(ObsSettings settings, EventLog log, PgVersion server, CancellationToken ct)
     {

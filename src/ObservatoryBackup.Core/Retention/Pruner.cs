@@ -6,7 +6,7 @@ using ObservatoryBackup.Store;
 namespace ObservatoryBackup.Retention;
 
 /// <summary>
-/// Deletes expired backups, logging each as the replaced script did. Runs after every successful
+/// Deletes expired backups, logging each. Runs after every successful
 /// backup, and on its own (obs-backup prune).
 /// </summary>
 public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? clock = null)

@@ -6,7 +6,7 @@ using ObservatoryBackup.Naming;
 namespace ObservatoryBackup.Store;
 
 /// <summary>
-/// Lists the backups in the bucket, newest first, logging as the scripts' listing did (listing_backups,
+/// Lists the backups in the bucket, newest first, logging the listing (listing_backups,
 /// list_failed) unless <see cref="LogsListing"/> is off; the store's retries are logged always.
 /// </summary>
 public sealed class BackupCatalog(StorageSettings storage, EventLog log)

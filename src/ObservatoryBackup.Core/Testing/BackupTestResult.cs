@@ -24,7 +24,7 @@ public sealed record BackupTestResult
     public IReadOnlyList<TableMismatch> Mismatches { get; init; } = [];
     public required long SqlSize { get; init; }
 
-    /// <summary>"verified" when the backup's manifest (rows per table, SHA-256 of its SQL) matched what it carries; "none" for a backup without one (older ones, the scripts').</summary>
+    /// <summary>"verified" when the backup's manifest (rows per table, SHA-256 of its SQL) matched what it carries; "none" for a backup without one (one written by plain pg_dump | gzip).</summary>
     public string Manifest { get; init; } = "none";
 
     /// <summary>Whether the backup is encrypted with age (and so its manifest authenticated).</summary>

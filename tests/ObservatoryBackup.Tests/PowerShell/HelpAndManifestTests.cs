@@ -191,6 +191,22 @@ public sealed class HelpAndManifestTests : IDisposable
     }
 
     [Fact]
+    public void The_readme_table_lists_every_exported_cmdlet()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var exported = _ps.Invoke("(Get-Module ObservatoryBackup).ExportedCmdlets.Keys").Select(o => o.ToString()!).ToList();
+        Assert.NotEmpty(exported);
+        Assert.All(exported, cmdlet => Assert.Matches($@"(?m)^\| `{cmdlet}` \|", readme));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ObservatoryBackup.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("ObservatoryBackup.sln not found above the test output.");
+    }
+
+    [Fact]
     public void The_about_topic_covers_configuration_and_retention()
     {
         var text = string.Join("\n", _ps.Invoke("Get-Help about_ObservatoryBackup").Select(o => o.ToString()));

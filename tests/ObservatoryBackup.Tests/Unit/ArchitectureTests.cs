@@ -144,6 +144,28 @@ public partial class ArchitectureTests
         return commands.SelectMany(c => c.Options).SelectMany(o => o.Aliases.Append(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal) && n is not "--help" and not "--version");
     }
 
+    [Fact]
+    public void No_source_file_is_over_400_lines()
+    {
+        var long_ = new[] { "src", "build" }
+            .SelectMany(d => SourceFiles(Path.Combine(Root, d)))
+            .Select(f => (File: Path.GetRelativePath(Root, f.File), Lines: f.Text.Split('\n').Length - (f.Text.EndsWith('\n') ? 1 : 0)))
+            .Where(f => f.Lines > 400)
+            .Select(f => $"{f.File}: {f.Lines} lines");
+        Assert.Empty(long_);
+    }
+
+    [Fact]
+    public void Comments_explain_the_code_not_its_history()
+    {
+        // what users of the replaced scripts need lives in docs/MIGRATING.md, not in the code's comments
+        var history = SourceFiles(Path.Combine(Root, "src"))
+            .SelectMany(f => f.Text.Split('\n').Select((line, i) => (f.File, Line: i + 1, Text: line)))
+            .Where(l => l.Text.Contains("replaced script", StringComparison.OrdinalIgnoreCase) || l.Text.Contains("the scripts'", StringComparison.OrdinalIgnoreCase))
+            .Select(l => $"{Path.GetRelativePath(Root, l.File)}:{l.Line}: {l.Text.Trim()}");
+        Assert.Empty(history);
+    }
+
     private static IEnumerable<(string File, string Text)> SourceFiles(string dir) =>
         Directory.EnumerateFiles(dir, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))

@@ -99,14 +99,14 @@ public class BackupKeyTests
 
         Assert.Equal("clusters/a/2026/12/02/%globals_20261202_020000.sql.zst.age", globals);
         Assert.Equal((BackupKey.Globals, at), BackupKey.TryParse(globals, "clusters/a/"));
-        Assert.True(BackupKey.IsGlobals(globals));
+        Assert.Equal(BackupKind.Globals, BackupKey.KindOf(globals));
         Assert.Equal(BackupKind.Globals, BackupKey.KindOf(globals));
         Assert.Equal(BackupKind.Globals, new ObservatoryBackup.Store.StoredBackup(globals, "b", 1, at) { Prefix = "clusters/a/" }.Kind);
         BackupKey.ValidateForRestore(globals, "clusters/a/");
 
         var named = BackupKey.For(database, at, BackupCodec.Zstd, encrypted: true, prefix: "clusters/a/");
         Assert.NotEqual(globals, named);
-        Assert.False(BackupKey.IsGlobals(named));
+        Assert.Equal(BackupKind.Database, BackupKey.KindOf(named));
         Assert.Equal(BackupKind.Database, BackupKey.KindOf(named));
         Assert.Equal((database, at), BackupKey.TryParse(named, "clusters/a/"));
     }
