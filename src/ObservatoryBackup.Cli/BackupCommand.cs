@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ObservatoryBackup.Backup;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Help;
 
 namespace ObservatoryBackup.Cli;
 
@@ -12,7 +13,7 @@ internal static class BackupCommand
         var dryRun = CommonOptions.DryRun();
         var level = new Option<int?>("--compression-level")
         {
-            Description = "gzip 1-9 (default 4) or zstd 1-19 (default 1).",
+            Description = OptionNames.Render(ParameterTexts.CompressionLevel),
             CustomParser = r =>
             {
                 var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
@@ -21,16 +22,16 @@ internal static class BackupCommand
                 return null;
             },
         };
-        var compression = new Option<string?>("--compression") { Description = "gzip (the default, .sql.gz) or zstd (.sql.zst); default: OBS_COMPRESSION, then gzip." };
-        var metricsFile = CommonOptions.MetricsFile();
+        var compression = new Option<string?>("--compression") { Description = OptionNames.Render(ParameterTexts.Compression) };
+        var metricsFile = CommonOptions.MetricsFile(ParameterTexts.BackupMetricsPath);
         var recipient = new Option<string[]>("--recipient")
         {
-            Description = "Encrypt the backup with age to this recipient (age1…; repeat for more): the object is named ….sql.gz.age. Default: OBS_AGE_RECIPIENTS, then OBS_AGE_RECIPIENTS_FILE; unencrypted when none.",
+            Description = OptionNames.Render(ParameterTexts.Recipient) + " Repeat for more.",
             AllowMultipleArgumentsPerToken = false,
         };
         var lockDays = new Option<int?>("--lock-days")
         {
-            Description = "Write the backup under S3 Object Lock for this many days (GOVERNANCE, or OBS_OBJECT_LOCK_MODE=COMPLIANCE); the bucket must have Object Lock. Default: OBS_OBJECT_LOCK_DAYS.",
+            Description = OptionNames.Render(ParameterTexts.LockDays),
         };
         var backup = new Command("backup", "Dump the database, compress it and upload it as postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (.sql.zst with --compression zstd; observatory_… for the observatory database), then delete that database's backups older than BACKUP_RETENTION_DAYS.")
         {
@@ -38,21 +39,21 @@ internal static class BackupCommand
         };
         var keep = CommonOptions.Keep();
         keep.AddTo(backup);
-        var excludeTable = new Option<string[]>("--exclude-table") { Description = "Leave this table out, whole (pg_dump's pattern; repeat for more)." };
-        var excludeTableData = new Option<string[]>("--exclude-table-data") { Description = "Keep this table's definition, leave its rows out (pg_dump's pattern; repeat for more)." };
+        var excludeTable = new Option<string[]>("--exclude-table") { Description = OptionNames.Render(ParameterTexts.ExcludeTable) + " Repeat for more." };
+        var excludeTableData = new Option<string[]>("--exclude-table-data") { Description = OptionNames.Render(ParameterTexts.ExcludeTableData) + " Repeat for more." };
         backup.Options.Add(excludeTable);
         backup.Options.Add(excludeTableData);
-        var databases = new Option<string[]>("--database") { Description = "Back up this database of DATABASE_URL's server (repeat for more), each to its own object; one failing does not stop the others." };
-        var allDatabases = new Option<bool>("--all-databases") { Description = "Back up every database of the server that can be connected to, templates left out." };
-        var excludeDatabase = new Option<string[]>("--exclude-database") { Description = "With --all-databases or --database: leave out the databases this name matches (* and ? wildcards; repeat for more)." };
-        var parallel = new Option<int>("--parallel") { Description = "With --all-databases or --database: how many databases at once (default 1).", DefaultValueFactory = _ => 1 };
+        var databases = new Option<string[]>("--database") { Description = OptionNames.Render(ParameterTexts.BackupDatabase) + " Repeat for more." };
+        var allDatabases = new Option<bool>("--all-databases") { Description = OptionNames.Render(ParameterTexts.AllDatabases) };
+        var excludeDatabase = new Option<string[]>("--exclude-database") { Description = OptionNames.Render(ParameterTexts.ExcludeDatabase) + " Repeat for more." };
+        var parallel = new Option<int>("--parallel") { Description = OptionNames.Render(ParameterTexts.Parallel), DefaultValueFactory = _ => 1 };
         var includeGlobals = new Option<bool>("--include-globals")
         {
-            Description = "Also back up the server's roles, their memberships and settings, and its tablespaces (pg_dumpall --globals-only) to their own object, postgres/…/%globals_YYYYMMDD_HHMMSS.sql.gz, before the databases. --all-databases does this always.",
+            Description = OptionNames.Render(ParameterTexts.BackupIncludeGlobals),
         };
         var includeRolePasswords = new Option<bool>("--include-role-passwords")
         {
-            Description = "With the globals: keep the roles' password hashes (they are hashes of real logins; left out unless given, and restored roles then have no password).",
+            Description = OptionNames.Render(ParameterTexts.IncludeRolePasswords),
         };
         foreach (var option in new Option[] { databases, allDatabases, excludeDatabase, parallel, includeGlobals, includeRolePasswords }) backup.Options.Add(option);
         backup.SetAction((r, ct) => RunAsync(app, () => keep.Apply(r, new SettingOverrides

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ObservatoryBackup.Help;
 
 namespace ObservatoryBackup.Cli;
 
@@ -9,26 +10,27 @@ internal static class CommonOptions
 
     public static Option<bool> Yes() => new("--yes", "-y") { Description = "Do not ask for confirmation (for CI and automation)." };
 
-    public static Option<bool> NoOwner() => new("--no-owner") { Description = "Leave ownership and privileges out: every object is owned by the connecting user (a new server that lacks the backup's roles)." };
+    public static Option<bool> NoOwner() => new("--no-owner") { Description = OptionNames.Render(ParameterTexts.NoOwner) };
 
-    public static Option<bool> NoTablespaces() => new("--no-tablespaces") { Description = "Leave pg_dump's tablespace choices out: every object in the database's default tablespace (a server that lacks the backup's tablespaces)." };
+    public static Option<bool> NoTablespaces() => new("--no-tablespaces") { Description = OptionNames.Render(ParameterTexts.NoTablespaces) };
 
     public static Option<int?> Jobs() => new("--jobs")
     {
-        Description = "Connections to load the backup over: rows dealt across them, indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores less one (one is left for decompressing and checking), at most 8.",
+        Description = OptionNames.Render(ParameterTexts.Jobs),
     };
 
-    public static Option<string?> MetricsFile() => new("--metrics-file") { Description = "Write node_exporter textfile metrics to this .prom file (default: OBS_METRICS_FILE)." };
+    /// <summary>--metrics-file, saying what <paramref name="text"/> (the command's metrics) does.</summary>
+    public static Option<string?> MetricsFile(string text) => new("--metrics-file") { Description = OptionNames.Render(text) };
 
-    public static Option<string?> IdentityFile() => new("--identity-file") { Description = "The age identity file that opens encrypted backups (….age), as age-keygen writes it; default: OBS_AGE_IDENTITY_FILE." };
+    public static Option<string?> IdentityFile() => new("--identity-file") { Description = OptionNames.Render(ParameterTexts.IdentityFile) };
 
     /// <summary>Retention's keep rules (restic's --keep-*), for backup and prune.</summary>
     public static KeepOptions Keep() => new(
-        new Option<int?>("--keep-last") { Description = "Also keep the N newest backups of each database (default: BACKUP_KEEP_LAST)." },
-        new Option<int?>("--keep-daily") { Description = "Also keep the newest backup of each of the last N days that have one (default: BACKUP_KEEP_DAILY)." },
-        new Option<int?>("--keep-weekly") { Description = "Also keep the newest backup of each of the last N ISO weeks that have one (default: BACKUP_KEEP_WEEKLY)." },
-        new Option<int?>("--keep-monthly") { Description = "Also keep the newest backup of each of the last N months that have one (default: BACKUP_KEEP_MONTHLY)." },
-        new Option<int?>("--keep-yearly") { Description = "Also keep the newest backup of each of the last N years that have one (default: BACKUP_KEEP_YEARLY)." });
+        new Option<int?>("--keep-last") { Description = OptionNames.Render(ParameterTexts.KeepLast) },
+        new Option<int?>("--keep-daily") { Description = OptionNames.Render(ParameterTexts.KeepDaily) },
+        new Option<int?>("--keep-weekly") { Description = OptionNames.Render(ParameterTexts.KeepWeekly) },
+        new Option<int?>("--keep-monthly") { Description = OptionNames.Render(ParameterTexts.KeepMonthly) },
+        new Option<int?>("--keep-yearly") { Description = OptionNames.Render(ParameterTexts.KeepYearly) });
 }
 
 /// <summary>The keep-rule options of one command, and the overrides they give.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ObservatoryBackup.Help;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Store;
 
@@ -9,8 +10,8 @@ internal static class ListCommand
 {
     public static Command Create(Commands app)
     {
-        var database = new Option<string?>("--database") { Description = "Only backups of this database (as backup names record it)." };
-        var latest = new Option<bool>("--latest") { Description = "Only the newest backup (of --database when given)." };
+        var database = new Option<string?>("--database") { Description = OptionNames.Render(ParameterTexts.ListDatabase) };
+        var latest = new Option<bool>("--latest") { Description = OptionNames.Render(ParameterTexts.ListLatest) };
         var json = new Option<bool>("--json") { Description = "A JSON array of the backups (object_name, bucket, size, last_modified, timestamp, database, encrypted) instead of the table." };
         var list = new Command("list", "List the backups in the bucket, newest first.") { database, latest, json };
         list.SetAction((r, ct) => RunAsync(app, ct, new BackupQuery { Database = r.GetValue(database), Latest = r.GetValue(latest) }, r.GetValue(json)));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ObservatoryBackup.Encryption;
+using ObservatoryBackup.Help;
 
 namespace ObservatoryBackup.Cli;
 
@@ -8,8 +9,8 @@ internal static class NewAgeKeyCommand
 {
     public static Command Create(Commands app)
     {
-        var output = new Option<string>("--output", "-o") { Description = "Where to write the identity file (the private key), owner-only.", Required = true };
-        var force = new Option<bool>("--force") { Description = "Replace an existing file (the key in it is then lost)." };
+        var output = new Option<string>("--output", "-o") { Description = OptionNames.Render(ParameterTexts.AgeKeyPath), Required = true };
+        var force = new Option<bool>("--force") { Description = OptionNames.Render(ParameterTexts.AgeKeyForce) };
         var newKey = new Command("new-age-key", "Write a new age identity file (owner-only) and print its recipient (age1…), the public key that backup --recipient encrypts to.")
         {
             output, force,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ObservatoryBackup.Help;
 using ObservatoryBackup.Signing;
 
 namespace ObservatoryBackup.Cli;
@@ -8,9 +9,9 @@ internal static class NewSigningKeyCommand
 {
     public static Command Create(Commands app)
     {
-        var output = new Option<string>("--output", "-o") { Description = "Where to write the secret key file, owner-only.", Required = true };
-        var publicOutput = new Option<string?>("--public-key-output") { Description = "Where to write the public key file; default: --output with .key replaced by .pub (or .pub added)." };
-        var force = new Option<bool>("--force") { Description = "Replace existing files (a key in them is then lost)." };
+        var output = new Option<string>("--output", "-o") { Description = OptionNames.Render(ParameterTexts.SigningKeyPath), Required = true };
+        var publicOutput = new Option<string?>("--public-key-output") { Description = OptionNames.Render(ParameterTexts.PublicKeyPath) };
+        var force = new Option<bool>("--force") { Description = OptionNames.Render(ParameterTexts.SigningKeyForce) };
         var newKey = new Command("new-signing-key", "Write a new minisign key pair (the secret key file owner-only and unencrypted, as minisign -G -W writes it) and print the public key, the line minisign -P takes.")
         {
             output, publicOutput, force,

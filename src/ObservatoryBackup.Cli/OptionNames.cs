@@ -1,4 +1,5 @@
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Help;
 
 namespace ObservatoryBackup.Cli;
 
@@ -29,6 +30,36 @@ internal static class OptionNames
         Setting.NewCredentialKey => "The new credential key",
         _ => $"The {setting} setting",
     };
+
+    /// <summary>A text both faces share (<see cref="ParameterTexts"/>), in the CLI's names.</summary>
+    public static string Render(string text) => HelpTemplate.Render(text, ForParameter);
+
+    /// <summary>
+    /// The CLI's name for a cmdlet parameter (or a cmdlet) that a shared text names: its option, spelled
+    /// as the cmdlet's name in kebab case unless the CLI calls it otherwise, or the variable that gives it.
+    /// </summary>
+    public static string ForParameter(string parameter) => parameter switch
+    {
+        "Get-ObsBackup" => "obs-backup list",
+        "New-ObsAgeKey" => "obs-backup new-age-key",
+        _ when parameter.Contains('-', StringComparison.Ordinal) => throw new ArgumentException($"obs-backup has no command for {parameter}", nameof(parameter)),
+        "DatabaseUrl" => "DATABASE_URL",
+        "MetricsPath" => "--metrics-file",
+        "Path" => "--output",
+        "PublicKeyPath" => "--public-key-output",
+        _ => "--" + KebabCase(parameter),
+    };
+
+    private static string KebabCase(string name)
+    {
+        var kebab = new System.Text.StringBuilder(name.Length + 4);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && kebab.Length > 0) kebab.Append('-');
+            kebab.Append(char.ToLowerInvariant(c));
+        }
+        return kebab.ToString();
+    }
 
     /// <summary>A rule the options broke, in the CLI's words.</summary>
     public static string Conflict(OptionRule rule) => rule switch

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Help;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
 using ObservatoryBackup.Restore;
@@ -13,24 +14,24 @@ internal static class RestoreCommand
     public static Command Create(Commands app)
     {
         var objectName = new Argument<string?>("object") { Description = "The backup's object name, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz; or --latest.", Arity = ArgumentArity.ZeroOrOne };
-        var latest = new Option<bool>("--latest") { Description = "Restore the newest backup in the bucket (of --database when given)." };
-        var database = new Option<string?>("--database") { Description = "With --latest: the newest backup of this database (as backup names record it)." };
+        var latest = new Option<bool>("--latest") { Description = OptionNames.Render(ParameterTexts.Latest) };
+        var database = new Option<string?>("--database") { Description = OptionNames.Render(ParameterTexts.LatestOfDatabase) + " Goes with --latest." };
         var yes = CommonOptions.Yes();
-        var inPlace = new Option<bool>("--in-place") { Description = "Drop and recreate the database, then restore into it, instead of restoring into a staging database and swapping it in." };
+        var inPlace = new Option<bool>("--in-place") { Description = OptionNames.Render(ParameterTexts.InPlace) };
         var noOwner = CommonOptions.NoOwner();
         var noTablespaces = CommonOptions.NoTablespaces();
         var identityFile = CommonOptions.IdentityFile();
         var includeGlobals = new Option<bool>("--include-globals")
         {
-            Description = "First restore the newest globals backup taken at or before this one: the roles, memberships and tablespaces the server lacks, so that owners and grants restore too; then give the database the owner, settings and privileges its backup recorded.",
+            Description = OptionNames.Render(ParameterTexts.RestoreIncludeGlobals),
         };
         var updateExistingRoles = new Option<bool>("--update-existing-roles")
         {
-            Description = "A globals restore also applies the backup's attributes, settings and memberships to roles that exist already (they are left as they are otherwise).",
+            Description = OptionNames.Render(ParameterTexts.UpdateExistingRoles),
         };
         var allowPrivilegedRoles = new Option<bool>("--allow-privileged-roles")
         {
-            Description = "A globals restore may give roles privileged rights: SUPERUSER, CREATEROLE, REPLICATION, BYPASSRLS, membership in a built-in pg_ role or in a role holding such rights, a privilege on a parameter (otherwise a globals backup that would is refused before anything changes). Only for a backup you trust.",
+            Description = OptionNames.Render(ParameterTexts.AllowPrivilegedRoles),
         };
         var jobs = CommonOptions.Jobs();
         var restore = new Command("restore", "Download a backup, verify it, and restore it into the database of DATABASE_URL, replacing it. A globals backup (…/%globals_…) creates the roles, memberships and tablespaces DATABASE_URL's server lacks.")

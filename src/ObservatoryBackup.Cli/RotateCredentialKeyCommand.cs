@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ObservatoryBackup.Credentials;
+using ObservatoryBackup.Help;
 
 namespace ObservatoryBackup.Cli;
 
@@ -10,10 +11,10 @@ internal static class RotateCredentialKeyCommand
     {
         var dryRun = CommonOptions.DryRun();
         var yes = CommonOptions.Yes();
-        var table = new Option<string>("--table") { Description = "Table holding the credentials.", DefaultValueFactory = _ => CredentialTable.DefaultTable };
-        var schema = new Option<string?>("--schema") { Description = "Schema of the table (default: the connection's search_path)." };
-        var keyColumn = new Option<string>("--key-column") { Description = "The table's key column, naming rows in reports.", DefaultValueFactory = _ => CredentialTable.DefaultKeyColumn };
-        var column = new Option<string>("--column") { Description = "The encrypted column (jsonb or json holding the token as a string, or text).", DefaultValueFactory = _ => CredentialTable.DefaultColumn };
+        var table = new Option<string>("--table") { Description = OptionNames.Render(ParameterTexts.CredentialTable), DefaultValueFactory = _ => CredentialTable.DefaultTable };
+        var schema = new Option<string?>("--schema") { Description = OptionNames.Render(ParameterTexts.CredentialSchema) };
+        var keyColumn = new Option<string>("--key-column") { Description = OptionNames.Render(ParameterTexts.CredentialKeyColumn), DefaultValueFactory = _ => CredentialTable.DefaultKeyColumn };
+        var column = new Option<string>("--column") { Description = OptionNames.Render(ParameterTexts.CredentialColumn), DefaultValueFactory = _ => CredentialTable.DefaultColumn };
         var rotate = new Command("rotate-credential-key", "Re-encrypt the application's stored credentials from the old Fernet key to the new one, in one transaction. Keys come from the environment only: CREDENTIAL_ENCRYPTION_KEY (old) and CREDENTIAL_ENCRYPTION_KEY_NEW, or CREDENTIAL_ENCRYPTION_KEY_OLD and CREDENTIAL_ENCRYPTION_KEY (new).")
         {
             dryRun, yes, table, schema, keyColumn, column,

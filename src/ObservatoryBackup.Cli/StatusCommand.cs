@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Help;
 using ObservatoryBackup.Monitoring;
 
 namespace ObservatoryBackup.Cli;
@@ -10,9 +11,9 @@ internal static class StatusCommand
 {
     public static Command Create(Commands app)
     {
-        var database = new Option<string?>("--database") { Description = "Only backups of this database (default: every backup in the bucket)." };
-        var maxAge = new Option<string>("--max-age") { Description = "How old the newest backup may be: 26h, 90m, 2d or 1.02:00:00.", DefaultValueFactory = _ => "26h" };
-        var metricsFile = CommonOptions.MetricsFile();
+        var database = new Option<string?>("--database") { Description = OptionNames.Render(ParameterTexts.StatusDatabase) };
+        var maxAge = new Option<string>("--max-age") { Description = OptionNames.Render(ParameterTexts.MaxAge), DefaultValueFactory = _ => "26h" };
+        var metricsFile = CommonOptions.MetricsFile(ParameterTexts.StatusMetricsPath);
         var status = new Command("status", "Tell whether backups are still being taken: newest and oldest backup, ages, count and size. Exit 1 when there is none, or the newest is older than --max-age.")
         {
             database, maxAge, metricsFile,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Help;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Store;
 using ObservatoryBackup.Testing;
@@ -13,13 +14,13 @@ internal static class TestCommand
     public static Command Create(Commands app)
     {
         var testObject = new Argument<string?>("object") { Description = "The backup to test; or --latest.", Arity = ArgumentArity.ZeroOrOne };
-        var latest = new Option<bool>("--latest") { Description = "Test the newest backup in the bucket (of --database when given)." };
-        var database = new Option<string?>("--database") { Description = "With --latest: the newest backup of this database." };
-        var verifyOnly = new Option<bool>("--verify-only") { Description = "Only check the backup as it downloads (size, the gzip or zstd stream, pg_dump's closing line, rows per table); restore nothing." };
-        var keep = new Option<bool>("--keep") { Description = "Keep the scratch database afterwards." };
+        var latest = new Option<bool>("--latest") { Description = OptionNames.Render(ParameterTexts.Latest) };
+        var database = new Option<string?>("--database") { Description = OptionNames.Render(ParameterTexts.LatestOfDatabase) + " Goes with --latest." };
+        var verifyOnly = new Option<bool>("--verify-only") { Description = OptionNames.Render(ParameterTexts.VerifyOnly) };
+        var keep = new Option<bool>("--keep") { Description = OptionNames.Render(ParameterTexts.Keep) };
         var noOwner = CommonOptions.NoOwner();
         var noTablespaces = CommonOptions.NoTablespaces();
-        var metricsFile = CommonOptions.MetricsFile();
+        var metricsFile = CommonOptions.MetricsFile(ParameterTexts.TestMetricsPath);
         var identityFile = CommonOptions.IdentityFile();
         var jobs = CommonOptions.Jobs();
         var test = new Command("test", "Prove a backup restores: restore it into a scratch database on the server of DATABASE_URL and check every table's row count; the scratch database is dropped afterwards.")
