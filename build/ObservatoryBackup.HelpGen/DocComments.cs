@@ -13,8 +13,14 @@ public sealed partial class DocComments
 
     private DocComments(Dictionary<string, XElement> members) => _members = members;
 
-    public static DocComments Load(string path) =>
-        new(XDocument.Load(path).Descendants("member").ToDictionary(m => (string)m.Attribute("name")!, StringComparer.Ordinal));
+    /// <summary>The file at <paramref name="path"/>, each &lt;see cref&gt; that <paramref name="cited"/> resolves replaced by its text.</summary>
+    public static DocComments Load(string path, Func<string, string?> cited)
+    {
+        var document = XDocument.Load(path);
+        foreach (var see in document.Descendants("see").ToList())
+            if (see.Attribute("cref")?.Value is { } cref && cited(cref) is { } text) see.ReplaceWith(new XText(text));
+        return new(document.Descendants("member").ToDictionary(m => (string)m.Attribute("name")!, StringComparer.Ordinal));
+    }
 
     public XElement? Member(string id) => _members.GetValueOrDefault(id);
 

@@ -15,7 +15,7 @@ public static class MamlWriter
         var settings = new XmlWriterSettings { Indent = true, IndentChars = "  ", Encoding = new UTF8Encoding(false), NewLineChars = "\n" };
         using var xml = XmlWriter.Create(path, settings);
         xml.WriteStartDocument();
-        xml.WriteComment(" Generated at build by build/ObservatoryBackup.HelpGen from the cmdlets' doc comments: edit those, not this. ");
+        xml.WriteComment(" Generated at build by build/ObservatoryBackup.HelpGen from the cmdlets' doc comments and the texts they cite (src/Help/ParameterTexts.cs): edit those, not this. ");
         xml.WriteStartElement("helpItems", "http://msh");
         xml.WriteAttributeString("schema", "maml");
         foreach (var cmdlet in cmdlets) WriteCommand(xml, cmdlet);

@@ -3,7 +3,8 @@ using System.Reflection;
 namespace ObservatoryBackup.HelpGen;
 
 /// <summary>
-/// Writes the MAML help of the cmdlets in an assembly from their attributes and doc comments.
+/// Writes the MAML help of the cmdlets in an assembly from their attributes and doc comments (and the
+/// texts they share with the CLI, which the doc comments cite).
 /// Usage: ObservatoryBackup.HelpGen ASSEMBLY DOC_XML REFERENCES_FILE OUTPUT_MAML, where REFERENCES_FILE
 /// lists the assemblies ASSEMBLY was compiled against, one path a line.
 /// </summary>
@@ -27,7 +28,7 @@ public static class Program
         var assembly = context.LoadFromAssemblyPath(Path.GetFullPath(assemblyPath));
         try
         {
-            var cmdlets = CmdletReader.Read(assembly, DocComments.Load(docPath));
+            var cmdlets = CmdletReader.Read(assembly, DocComments.Load(docPath, new SharedTexts(assembly).Resolve));
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
             MamlWriter.Write(cmdlets, outputPath);
             return 0;

@@ -40,14 +40,14 @@ public sealed class GetObsBackupCommand : ObsStorageCmdletBase
     [ArgumentCompleter(typeof(ObjectNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>Only backups of this database, as their object names record it (postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz).</summary>
+    /// <summary><see cref="Help.ParameterTexts.ListDatabase"/></summary>
     /// <default>all databases</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DatabaseNameCompleter))]
     public string? Database { get; set; }
 
-    /// <summary>Only the newest backup.</summary>
+    /// <summary><see cref="Help.ParameterTexts.ListLatest"/></summary>
     [Parameter]
     public SwitchParameter Latest { get; set; }
 

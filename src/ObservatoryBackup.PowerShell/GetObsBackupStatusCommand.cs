@@ -23,20 +23,20 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(BackupStatus))]
 public sealed class GetObsBackupStatusCommand : ObsStorageCmdletBase
 {
-    /// <summary>Only backups of this database, as their object names record it. Default: every backup in the bucket.</summary>
+    /// <summary><see cref="Help.ParameterTexts.StatusDatabase"/></summary>
     /// <default>all databases</default>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DatabaseNameCompleter))]
     public string? Database { get; set; }
 
-    /// <summary>How old the newest backup may be before the status is an error. Default: 26 hours (a daily job plus slack).</summary>
+    /// <summary><see cref="Help.ParameterTexts.MaxAge"/></summary>
     /// <default>26 hours (1.02:00:00)</default>
     [Parameter]
     [DurationTransformation]
     public TimeSpan MaxAge { get; set; } = StatusEngine.DefaultMaxAge;
 
-    /// <summary>Also write node_exporter textfile metrics (obs_backup_count, obs_backup_newest_timestamp_seconds) to this .prom file. Default: OBS_METRICS_FILE.</summary>
+    /// <summary><see cref="Help.ParameterTexts.StatusMetricsPath"/></summary>
     /// <default>OBS_METRICS_FILE</default>
     [Parameter]
     [ValidateNotNullOrEmpty]

@@ -59,26 +59,26 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     private const string Named = "Named";
     private const string All = "All";
 
-    /// <summary>Back up these databases of the server -DatabaseUrl points at, each to its own object, with its own lock and retention; one failing does not stop the others.</summary>
+    /// <summary><see cref="Help.ParameterTexts.BackupDatabase"/></summary>
     /// <default>none</default>
     [Parameter(Mandatory = true, ParameterSetName = Named)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DatabaseNameCompleter))]
     public string[]? Database { get; set; }
 
-    /// <summary>Back up every database of the server that can be connected to, templates left out.</summary>
+    /// <summary><see cref="Help.ParameterTexts.AllDatabases"/></summary>
     /// <default>False</default>
     [Parameter(Mandatory = true, ParameterSetName = All)]
     public SwitchParameter AllDatabases { get; set; }
 
-    /// <summary>With -AllDatabases or -Database: leave out the databases these names match (* and ? wildcards).</summary>
+    /// <summary><see cref="Help.ParameterTexts.ExcludeDatabase"/></summary>
     /// <default>none</default>
     [Parameter(ParameterSetName = All)]
     [Parameter(ParameterSetName = Named)]
     [ValidateNotNullOrEmpty]
     public string[]? ExcludeDatabase { get; set; }
 
-    /// <summary>With -AllDatabases or -Database: how many databases to back up at once. Default 1, one after another.</summary>
+    /// <summary><see cref="Help.ParameterTexts.Parallel"/></summary>
     /// <default>1</default>
     [Parameter(ParameterSetName = All)]
     [Parameter(ParameterSetName = Named)]
@@ -103,7 +103,7 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateRange(0, 36500)]
     public int? RetentionDays { get; set; }
 
-    /// <summary>gzip level from 1 (fastest) to 9 (smallest); the default, 4, compresses 2.8 times as fast as 9 for about 5% more size. With -Compression Zstd, 1 to 19; the default, 1, is both faster and smaller than gzip 4 on dumps.</summary>
+    /// <summary><see cref="Help.ParameterTexts.CompressionLevel"/></summary>
     /// <default>4 for gzip, 1 for zstd</default>
     [Parameter]
     [ValidateRange(1, 19)]
@@ -115,74 +115,74 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? PgDumpPath { get; set; }
 
-    /// <summary>Gzip (the default: postgres/…/DATABASE_YYYYMMDD_HHMMSS.sql.gz, which gunzip reads) or Zstd (….sql.zst: faster and smaller, read by zstd and by this module). Listing, retention, verification, restore and tests understand both. Default: OBS_COMPRESSION, then Gzip.</summary>
+    /// <summary><see cref="Help.ParameterTexts.Compression"/></summary>
     /// <default>OBS_COMPRESSION, then Gzip</default>
     [Parameter]
     public CompressionFormat? Compression { get; set; }
 
-    /// <summary>Write node_exporter textfile metrics (obs_backup_last_success_timestamp_seconds, obs_backup_last_duration_seconds, obs_backup_last_size_bytes, obs_backup_last_status, obs_backup_count) to this .prom file, atomically. Default: OBS_METRICS_FILE; none when unset.</summary>
+    /// <summary><see cref="Help.ParameterTexts.BackupMetricsPath"/></summary>
     /// <default>OBS_METRICS_FILE</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? MetricsPath { get; set; }
 
-    /// <summary>Encrypt the backup with age to these recipients (public keys, age1…): the object is named ….sql.gz.age and only the holder of a matching identity file can read it. Default: OBS_AGE_RECIPIENTS (comma-separated), then the lines of OBS_AGE_RECIPIENTS_FILE; unencrypted when none.</summary>
+    /// <summary><see cref="Help.ParameterTexts.Recipient"/></summary>
     /// <default>OBS_AGE_RECIPIENTS, then OBS_AGE_RECIPIENTS_FILE</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Recipient { get; set; }
 
-    /// <summary>Write the backup under S3 Object Lock for this many days: nobody can delete or overwrite it before then (GOVERNANCE mode, or COMPLIANCE with OBS_OBJECT_LOCK_MODE). The bucket must have been made with Object Lock; a missing bucket is created with it. Default: OBS_OBJECT_LOCK_DAYS; unlocked when unset.</summary>
+    /// <summary><see cref="Help.ParameterTexts.LockDays"/></summary>
     /// <default>OBS_OBJECT_LOCK_DAYS</default>
     [Parameter]
     [ValidateRange(1, 36500)]
     public int? LockDays { get; set; }
 
-    /// <summary>Leave these tables out of the backup, whole: pg_dump's --exclude-table patterns (schema.table, * and ? wildcards), each passed as its own argument.</summary>
+    /// <summary><see cref="Help.ParameterTexts.ExcludeTable"/></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? ExcludeTable { get; set; }
 
-    /// <summary>Keep these tables' definitions but leave their rows out: pg_dump's --exclude-table-data patterns.</summary>
+    /// <summary><see cref="Help.ParameterTexts.ExcludeTableData"/></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? ExcludeTableData { get; set; }
 
-    /// <summary>Retention also keeps the N newest backups of the database, whatever their age. Default: BACKUP_KEEP_LAST; off.</summary>
+    /// <summary><see cref="Help.ParameterTexts.KeepLast"/></summary>
     /// <default>BACKUP_KEEP_LAST, then off</default>
     [Parameter]
     [ValidateRange(0, 100000)]
     public int? KeepLast { get; set; }
 
-    /// <summary>Retention also keeps the newest backup of each of the last N days that have one (UTC). Default: BACKUP_KEEP_DAILY; off.</summary>
+    /// <summary><see cref="Help.ParameterTexts.KeepDaily"/></summary>
     /// <default>BACKUP_KEEP_DAILY, then off</default>
     [Parameter]
     [ValidateRange(0, 100000)]
     public int? KeepDaily { get; set; }
 
-    /// <summary>Retention also keeps the newest backup of each of the last N ISO weeks that have one. Default: BACKUP_KEEP_WEEKLY; off.</summary>
+    /// <summary><see cref="Help.ParameterTexts.KeepWeekly"/></summary>
     /// <default>BACKUP_KEEP_WEEKLY, then off</default>
     [Parameter]
     [ValidateRange(0, 100000)]
     public int? KeepWeekly { get; set; }
 
-    /// <summary>Retention also keeps the newest backup of each of the last N months that have one. Default: BACKUP_KEEP_MONTHLY; off.</summary>
+    /// <summary><see cref="Help.ParameterTexts.KeepMonthly"/></summary>
     /// <default>BACKUP_KEEP_MONTHLY, then off</default>
     [Parameter]
     [ValidateRange(0, 100000)]
     public int? KeepMonthly { get; set; }
 
-    /// <summary>Retention also keeps the newest backup of each of the last N years that have one. Default: BACKUP_KEEP_YEARLY; off.</summary>
+    /// <summary><see cref="Help.ParameterTexts.KeepYearly"/></summary>
     /// <default>BACKUP_KEEP_YEARLY, then off</default>
     [Parameter]
     [ValidateRange(0, 100000)]
     public int? KeepYearly { get; set; }
 
-    /// <summary>Also back up the server's roles, their memberships and settings, and its tablespaces (pg_dumpall --globals-only) to their own object, …/%globals_YYYYMMDD_HHMMSS.sql.gz, before the databases. -AllDatabases does this always.</summary>
+    /// <summary><see cref="Help.ParameterTexts.BackupIncludeGlobals"/></summary>
     [Parameter]
     public SwitchParameter IncludeGlobals { get; set; }
 
-    /// <summary>With the globals: keep the roles' password hashes. They are hashes of real logins, so they are left out unless asked; roles restored without them have no password.</summary>
+    /// <summary><see cref="Help.ParameterTexts.IncludeRolePasswords"/></summary>
     [Parameter]
     public SwitchParameter IncludeRolePasswords { get; set; }
 

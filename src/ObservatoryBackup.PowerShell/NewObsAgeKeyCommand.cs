@@ -29,13 +29,13 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(AgeKeyResult))]
 public sealed class NewObsAgeKeyCommand : PSCmdlet
 {
-    /// <summary>Where to write the identity file (the private key), readable by its owner only.</summary>
+    /// <summary><see cref="Help.ParameterTexts.AgeKeyPath"/></summary>
     /// <default>None</default>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>Replace an existing file at -Path. Without it, an existing file is an error and is left as it is.</summary>
+    /// <summary><see cref="Help.ParameterTexts.AgeKeyForce"/></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

@@ -32,19 +32,19 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(SigningKeyResult))]
 public sealed class NewObsSigningKeyCommand : PSCmdlet
 {
-    /// <summary>Where to write the secret key file, readable by its owner only.</summary>
+    /// <summary><see cref="Help.ParameterTexts.SigningKeyPath"/></summary>
     /// <default>None</default>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>Where to write the public key file. Default: -Path with .key replaced by .pub (or .pub added).</summary>
+    /// <summary><see cref="Help.ParameterTexts.PublicKeyPath"/></summary>
     /// <default>-Path with .key replaced by .pub</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? PublicKeyPath { get; set; }
 
-    /// <summary>Replace existing files at -Path and -PublicKeyPath. Without it, an existing file is an error and neither file is written.</summary>
+    /// <summary><see cref="Help.ParameterTexts.SigningKeyForce"/></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

@@ -21,12 +21,12 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     [ArgumentCompleter(typeof(ObjectNameCompleter))]
     public string ObjectName { get; set; } = "";
 
-    /// <summary>The newest backup in the bucket (of -Database, when given), as Get-ObsBackup -Latest names it.</summary>
+    /// <summary><see cref="Help.ParameterTexts.Latest"/></summary>
     /// <default>False</default>
     [Parameter(ParameterSetName = Newest)]
     public SwitchParameter Latest { get; set; }
 
-    /// <summary>The newest backup of this database (as Get-ObsBackup -Database selects them); not where to restore, which -DatabaseUrl says.</summary>
+    /// <summary><see cref="Help.ParameterTexts.LatestOfDatabase"/></summary>
     /// <default>all databases</default>
     [Parameter(ParameterSetName = Newest)]
     [ValidateNotNullOrEmpty]
@@ -57,11 +57,11 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     [Credential]
     public PSCredential? DatabaseCredential { get; set; }
 
-    /// <summary>Leave ownership and privileges out: every object is owned by the connecting user (a server that lacks the backup's roles).</summary>
+    /// <summary><see cref="Help.ParameterTexts.NoOwner"/></summary>
     [Parameter]
     public SwitchParameter NoOwner { get; set; }
 
-    /// <summary>Leave pg_dump's tablespace choices out: every object in the database's default tablespace (a server that lacks the backup's tablespaces).</summary>
+    /// <summary><see cref="Help.ParameterTexts.NoTablespaces"/></summary>
     [Parameter]
     public SwitchParameter NoTablespaces { get; set; }
 
@@ -71,13 +71,13 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? PsqlPath { get; set; }
 
-    /// <summary>The age identity file (as age-keygen or New-ObsAgeKey writes it) that opens encrypted backups (….age). Default: OBS_AGE_IDENTITY_FILE.</summary>
+    /// <summary><see cref="Help.ParameterTexts.IdentityFile"/></summary>
     /// <default>OBS_AGE_IDENTITY_FILE</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? IdentityFile { get; set; }
 
-    /// <summary>Connections to load the backup over: rows are dealt across them and indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores less one (one is left for decompressing and checking), at most 8.</summary>
+    /// <summary><see cref="Help.ParameterTexts.Jobs"/></summary>
     /// <default>OBS_RESTORE_JOBS, then the cores less one, at most 8</default>
     [Parameter]
     [ValidateRange(1, 64)]

@@ -14,7 +14,6 @@ namespace ObservatoryBackup.PowerShell;
 /// </summary>
 /// <parameter name="ObjectName">The backup to restore, for example postgres/2026/02/16/observatory_20260216_020000.sql.gz; binds from Get-ObsBackup output. Tab completes from the bucket.</parameter>
 /// <parameter name="DatabaseUrl">PostgreSQL URL of the database to restore into; it is created when it does not exist.</parameter>
-/// <parameter name="NoOwner">Leave ownership and privileges out: pg_dump's OWNER TO, GRANT and REVOKE statements are dropped as the dump streams into psql (never lines of COPY data), so every object is owned by the connecting user. For restoring onto a new server that lacks the backup's roles; without it, a missing role fails the restore, naming the role.</parameter>
 /// <input type="ObservatoryBackup.Store.StoredBackup">Output of Get-ObsBackup: ObjectName and Bucket bind by property name.</input>
 /// <input type="System.String">An object name.</input>
 /// <output>ObjectName, Database, Server, Mode, Replaced, Size and Duration.</output>
@@ -52,7 +51,7 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(RestoreResult))]
 public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
 {
-    /// <summary>Drop and recreate the database, then restore into it. Needs no room for a second copy, but a failed restore leaves the database partial.</summary>
+    /// <summary><see cref="Help.ParameterTexts.InPlace"/></summary>
     /// <default>False</default>
     [Parameter]
     public SwitchParameter InPlace { get; set; }
@@ -61,15 +60,15 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>First restore the newest globals backup taken at or before this one (the roles, memberships and tablespaces the server lacks), so that owners and grants restore too; then give the database the owner, settings and privileges its backup recorded.</summary>
+    /// <summary><see cref="Help.ParameterTexts.RestoreIncludeGlobals"/></summary>
     [Parameter]
     public SwitchParameter IncludeGlobals { get; set; }
 
-    /// <summary>A globals restore also applies the backup's attributes, settings and memberships to roles that exist already; without it they are left as they are.</summary>
+    /// <summary><see cref="Help.ParameterTexts.UpdateExistingRoles"/></summary>
     [Parameter]
     public SwitchParameter UpdateExistingRoles { get; set; }
 
-    /// <summary>A globals restore may give roles privileged rights: SUPERUSER, CREATEROLE, REPLICATION, BYPASSRLS, membership in a built-in pg_ role or in a role holding such rights, a privilege on a parameter. Without it a globals backup that would is refused before anything changes. Only for a backup you trust.</summary>
+    /// <summary><see cref="Help.ParameterTexts.AllowPrivilegedRoles"/></summary>
     [Parameter]
     public SwitchParameter AllowPrivilegedRoles { get; set; }
 

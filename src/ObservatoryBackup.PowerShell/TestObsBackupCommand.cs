@@ -13,7 +13,6 @@ namespace ObservatoryBackup.PowerShell;
 /// </summary>
 /// <parameter name="ObjectName">The backup to test, for example postgres/2026/02/16/observatory_20260216_020000.sql.gz. Binds from Get-ObsBackup output.</parameter>
 /// <parameter name="DatabaseUrl">PostgreSQL URL whose server the scratch database is made on; the database it names is never touched. Default: DATABASE_URL. Not needed with -VerifyOnly.</parameter>
-/// <parameter name="NoOwner">Leave ownership and privileges out of the scratch restore, for a test server that lacks the backup's roles.</parameter>
 /// <input type="ObservatoryBackup.Store.StoredBackup">Output of Get-ObsBackup: ObjectName and Bucket bind by property name.</input>
 /// <input type="System.String">An object name.</input>
 /// <output>ObjectName, Passed, VerifyOnly, Tables, Rows, Mismatches, SqlSize, Duration, Database and Kept.</output>
@@ -40,15 +39,15 @@ namespace ObservatoryBackup.PowerShell;
 [OutputType(typeof(BackupTestResult))]
 public sealed class TestObsBackupCommand : ObsRestoringCmdletBase
 {
-    /// <summary>Only check the backup as it downloads: its size, the gzip or zstd stream and its checksum, pg_dump's closing line, and the rows of each table. Nothing is restored and no temporary file is written.</summary>
+    /// <summary><see cref="Help.ParameterTexts.VerifyOnly"/></summary>
     [Parameter]
     public SwitchParameter VerifyOnly { get; set; }
 
-    /// <summary>Keep the scratch database afterwards to look at it; its name is in the result's Database property.</summary>
+    /// <summary><see cref="Help.ParameterTexts.Keep"/> Its name is in the result's Database property.</summary>
     [Parameter]
     public SwitchParameter Keep { get; set; }
 
-    /// <summary>Write node_exporter textfile metrics (obs_backup_last_test_success_timestamp_seconds, obs_backup_last_test_status) to this .prom file, atomically. Default: OBS_METRICS_FILE.</summary>
+    /// <summary><see cref="Help.ParameterTexts.TestMetricsPath"/></summary>
     /// <default>OBS_METRICS_FILE</default>
     [Parameter]
     [ValidateNotNullOrEmpty]

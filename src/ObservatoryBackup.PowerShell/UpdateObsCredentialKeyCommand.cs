@@ -55,25 +55,25 @@ public sealed class UpdateObsCredentialKeyCommand : ObsCmdletBase
     [Credential]
     public PSCredential? DatabaseCredential { get; set; }
 
-    /// <summary>The table holding the credentials.</summary>
+    /// <summary><see cref="Help.ParameterTexts.CredentialTable"/></summary>
     /// <default>api_credentials</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string Table { get; set; } = CredentialTable.DefaultTable;
 
-    /// <summary>The table's schema.</summary>
+    /// <summary><see cref="Help.ParameterTexts.CredentialSchema"/></summary>
     /// <default>the connection's search_path</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Schema { get; set; }
 
-    /// <summary>The table's key column, used to name rows in reports and errors.</summary>
+    /// <summary><see cref="Help.ParameterTexts.CredentialKeyColumn"/></summary>
     /// <default>id</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string KeyColumn { get; set; } = CredentialTable.DefaultKeyColumn;
 
-    /// <summary>The encrypted column: jsonb or json holding the token as a JSON string, or text holding the token.</summary>
+    /// <summary><see cref="Help.ParameterTexts.CredentialColumn"/></summary>
     /// <default>credentials</default>
     [Parameter]
     [ValidateNotNullOrEmpty]
