@@ -51,7 +51,7 @@ public sealed class HelpAndManifestTests : IDisposable
     /// Help has one source: the MAML the module loads is the one the build writes from the doc comments
     /// beside the code (no hand-kept copy in module/en-US), and says what they say: each cmdlet's synopsis
     /// and description, and each parameter's text, a base class's unless the cmdlet words it its own way
-    /// (a &lt;parameter name="…"&gt; in its doc comment).
+    /// (a &lt;parameter name="…"&gt; in its doc comment), with the shared texts they cite.
     /// </summary>
     [Fact]
     public void The_help_says_what_the_doc_comments_say()
@@ -62,8 +62,12 @@ public sealed class HelpAndManifestTests : IDisposable
         var assembly = typeof(ObservatoryBackup.PowerShell.ObsCmdletBase).Assembly;
         var docs = System.Xml.Linq.XDocument.Load(Path.ChangeExtension(assembly.Location, ".xml")).Descendants("member")
             .ToDictionary(m => (string)m.Attribute("name")!);
+        // a cited shared text (src/Help/ParameterTexts.cs) reads as itself, in the cmdlets' names
+        static string Cited(string cref) => cref.StartsWith("F:ObservatoryBackup.Help.ParameterTexts.", StringComparison.Ordinal)
+            ? Help.HelpTemplate.Render((string)typeof(Help.ParameterTexts).GetField(cref.Split('.')[^1], BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)!.GetRawConstantValue()!, Help.HelpTemplate.PowerShellName)
+            : cref.Split('.')[^1];
         static string Text(System.Xml.Linq.XElement? e) => e is null ? "" : System.Text.RegularExpressions.Regex.Replace(
-            string.Concat(e.Nodes().Select(n => n is System.Xml.Linq.XElement x ? (string?)x.Attribute("cref")?.Value.Split('.')[^1] ?? x.Value : n.ToString())), @"\s+", " ").Trim();
+            string.Concat(e.Nodes().Select(n => n is System.Xml.Linq.XElement x ? (x.Attribute("cref")?.Value is { } cref ? Cited(cref) : x.Value) : n.ToString())), @"\s+", " ").Trim();
         static string Paras(System.Xml.Linq.XElement? e, System.Xml.Linq.XName para) => string.Join(" | ", e?.Elements(para).Select(Text) ?? []);
         var disagree = new List<string>();
         var cmdlets = assembly.GetTypes().Where(t => t.GetCustomAttribute<CmdletAttribute>() is not null).ToList();
