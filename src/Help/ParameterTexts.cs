@@ -50,6 +50,10 @@ internal static class ParameterTexts
 
     // Restoring and testing (Restore-ObsBackup, Test-ObsBackup; obs-backup restore, test)
 
+    public const string RestoreObjectName = "The backup to restore, for example postgres/2026/02/16/observatory_20260216_020000.sql.gz.";
+
+    public const string TestObjectName = "The backup to test, for example postgres/2026/02/16/observatory_20260216_020000.sql.gz.";
+
     public const string Latest = "The newest backup in the bucket (of {Database}, when given), as {Get-ObsBackup} {Latest} names it.";
 
     public const string LatestOfDatabase = "The newest backup of this database (as {Get-ObsBackup} {Database} selects them); not where to restore, which {DatabaseUrl} says.";
@@ -87,6 +91,10 @@ internal static class ParameterTexts
     public const string MaxAge = "How old the newest backup may be before the status is an error: 26h, 90m, 2d or 1.02:00:00. Default: 26 hours (a daily job plus slack).";
 
     public const string StatusMetricsPath = "Also write node_exporter textfile metrics (obs_backup_count, obs_backup_newest_timestamp_seconds) to this .prom file. Default: OBS_METRICS_FILE.";
+
+    // Pins (Protect-ObsBackup, Unprotect-ObsBackup; obs-backup pin, unpin)
+
+    public const string PinObjectName = "The backup, for example postgres/2026/02/16/observatory_20260216_020000.sql.gz.";
 
     // Keys (New-ObsAgeKey, New-ObsSigningKey; obs-backup new-age-key, new-signing-key)
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ObservatoryBackup.Help;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Retention;
 
@@ -15,7 +16,7 @@ internal static class PinCommands
 
     private static Command Create(Commands app, string name, string description, bool pin)
     {
-        var objectName = new Argument<string>("object") { Description = "The backup's object name, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz." };
+        var objectName = new Argument<string>("object") { Description = OptionNames.Render(ParameterTexts.PinObjectName) };
         var command = new Command(name, description) { objectName };
         command.SetAction((r, ct) => app.RunAsync(needsDatabase: false, async (settings, log) =>
         {

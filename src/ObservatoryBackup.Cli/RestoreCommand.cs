@@ -13,7 +13,7 @@ internal static class RestoreCommand
 {
     public static Command Create(Commands app)
     {
-        var objectName = new Argument<string?>("object") { Description = "The backup's object name, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz; or --latest.", Arity = ArgumentArity.ZeroOrOne };
+        var objectName = new Argument<string?>("object") { Description = OptionNames.Render(ParameterTexts.RestoreObjectName) + " Or --latest.", Arity = ArgumentArity.ZeroOrOne };
         var latest = new Option<bool>("--latest") { Description = OptionNames.Render(ParameterTexts.Latest) };
         var database = new Option<string?>("--database") { Description = OptionNames.Render(ParameterTexts.LatestOfDatabase) + " Goes with --latest." };
         var yes = CommonOptions.Yes();

@@ -13,7 +13,7 @@ internal static class TestCommand
 {
     public static Command Create(Commands app)
     {
-        var testObject = new Argument<string?>("object") { Description = "The backup to test; or --latest.", Arity = ArgumentArity.ZeroOrOne };
+        var testObject = new Argument<string?>("object") { Description = OptionNames.Render(ParameterTexts.TestObjectName) + " Or --latest.", Arity = ArgumentArity.ZeroOrOne };
         var latest = new Option<bool>("--latest") { Description = OptionNames.Render(ParameterTexts.Latest) };
         var database = new Option<string?>("--database") { Description = OptionNames.Render(ParameterTexts.LatestOfDatabase) + " Goes with --latest." };
         var verifyOnly = new Option<bool>("--verify-only") { Description = OptionNames.Render(ParameterTexts.VerifyOnly) };

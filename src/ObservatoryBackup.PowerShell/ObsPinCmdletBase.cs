@@ -7,7 +7,7 @@ namespace ObservatoryBackup.PowerShell;
 /// <summary>Protect-ObsBackup and Unprotect-ObsBackup: the backup by name, from the pipeline (Get-ObsBackup's output) too.</summary>
 public abstract class ObsPinCmdletBase : ObsStorageCmdletBase
 {
-    /// <summary>The backup, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz; binds from Get-ObsBackup output.</summary>
+    /// <summary><see cref="Help.ParameterTexts.PinObjectName"/> It binds from Get-ObsBackup output.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ObjectNameCompleter))]

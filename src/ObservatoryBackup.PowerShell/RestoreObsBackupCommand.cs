@@ -12,7 +12,7 @@ namespace ObservatoryBackup.PowerShell;
 /// <para type="description">By default the backup is restored with psql (ON_ERROR_STOP, so the first failing statement fails the restore) into a staging database, which is swapped in by rename only when psql succeeded; other sessions on the database are terminated for the swap. A failed restore leaves the existing database untouched. -InPlace instead terminates connections, drops and recreates the database (owned by the connecting user), and restores into it.</para>
 /// <para type="description">The target database is the one in DATABASE_URL (or -DatabaseUrl) and is created when it does not exist, so a backup can be restored into a test database. Object names outside postgres/, absolute or containing '..' are refused before any request. A globals backup (…/%globals_…) creates the roles and tablespaces the server lacks; -IncludeGlobals restores the one a database's backup goes with first. The cmdlet asks for confirmation unless -Force or -Confirm:$false is given.</para>
 /// </summary>
-/// <parameter name="ObjectName">The backup to restore, for example postgres/2026/02/16/observatory_20260216_020000.sql.gz; binds from Get-ObsBackup output. Tab completes from the bucket.</parameter>
+/// <parameter name="ObjectName"><see cref="Help.ParameterTexts.RestoreObjectName"/> It binds from Get-ObsBackup output; tab completes from the bucket.</parameter>
 /// <parameter name="DatabaseUrl">PostgreSQL URL of the database to restore into; it is created when it does not exist.</parameter>
 /// <input type="ObservatoryBackup.Store.StoredBackup">Output of Get-ObsBackup: ObjectName and Bucket bind by property name.</input>
 /// <input type="System.String">An object name.</input>

@@ -11,7 +11,7 @@ namespace ObservatoryBackup.PowerShell;
 /// <para type="description">Downloads the backup and verifies it (size, the gzip or zstd stream and its checksum, pg_dump's closing line, no psql meta-commands), restores it into a scratch database named obs_test_YYYYMMDDHHMMSS_RANDOM on the server of DATABASE_URL (or -DatabaseUrl), and compares each table's count(*) with the rows its COPY block carried. The scratch database is dropped however the test ends, Ctrl+C included, unless -Keep. -VerifyOnly checks the backup as it streams, restoring nothing. The database the backup came from is never touched.</para>
 /// <para type="description">The result has ObjectName, Passed, Tables, Rows, Mismatches, SqlSize, Duration and Database. A test that fails is also an error record (BackupTestFailed), and the JSON log ends with test_finished (status success or failed), with a table_mismatch line for each table that did not restore.</para>
 /// </summary>
-/// <parameter name="ObjectName">The backup to test, for example postgres/2026/02/16/observatory_20260216_020000.sql.gz. Binds from Get-ObsBackup output.</parameter>
+/// <parameter name="ObjectName"><see cref="Help.ParameterTexts.TestObjectName"/> It binds from Get-ObsBackup output.</parameter>
 /// <parameter name="DatabaseUrl">PostgreSQL URL whose server the scratch database is made on; the database it names is never touched. Default: DATABASE_URL. Not needed with -VerifyOnly.</parameter>
 /// <input type="ObservatoryBackup.Store.StoredBackup">Output of Get-ObsBackup: ObjectName and Bucket bind by property name.</input>
 /// <input type="System.String">An object name.</input>

@@ -9,7 +9,8 @@ namespace ObservatoryBackup.Tests.CommandLine;
 
 /// <summary>
 /// A setting that both faces take says one text: the CLI's option and the cmdlet's parameter of the same
-/// name (as the CLI names it, <see cref="OptionNames.ForParameter"/>) both take it from src/Help/ParameterTexts.cs,
+/// name (as the CLI names it, <see cref="OptionNames.ForParameter"/>), or the command's argument and the
+/// cmdlet's first positional parameter, both take it from src/Help/ParameterTexts.cs,
 /// each in its own names; obs-backup --help and Get-Help show it so.
 /// </summary>
 [Trait("Tier", "Fast")]
@@ -70,7 +71,9 @@ public sealed class SharedHelpTests
             foreach (var cmdlet in Faces[command.Name])
                 foreach (var property in cmdlets[cmdlet].GetProperties().Where(p => p.GetCustomAttributes<ParameterAttribute>().Any()))
                 {
-                    var option = command.Options.SingleOrDefault(o => o.Name == OptionNames.ForParameter(property.Name));
+                    // the option of the same name, or the command's argument for the cmdlet's first positional parameter
+                    var option = (System.CommandLine.Symbol?)command.Options.SingleOrDefault(o => o.Name == OptionNames.ForParameter(property.Name))
+                        ?? (property.GetCustomAttributes<ParameterAttribute>().Any(a => a.Position == 0) ? command.Arguments.SingleOrDefault() : null);
                     if (option is null) continue;
                     var where = $"obs-backup {command.Name} {option.Name} / {cmdlet} -{property.Name}";
                     var cited = DocComment(cmdlets[cmdlet], property)?.Nodes().FirstOrDefault() is XElement { Name.LocalName: "see" } see
@@ -96,7 +99,7 @@ public sealed class SharedHelpTests
             "--compression", "--compression-level", "--recipient", "--lock-days", "--metrics-file", "--database", "--all-databases", "--exclude-database",
             "--parallel", "--exclude-table", "--exclude-table-data", "--include-role-passwords", "--keep-last", "--keep-daily", "--keep-weekly",
             "--keep-monthly", "--keep-yearly", "--verify-only", "--keep", "--latest", "--in-place", "--max-age", "--output", "--public-key-output",
-            "--force", "--table", "--schema", "--key-column", "--column",
+            "--force", "--table", "--schema", "--key-column", "--column", "object",
         }, shared);
     }
 
@@ -104,7 +107,7 @@ public sealed class SharedHelpTests
     public void Every_shared_text_is_used_by_both_faces_and_names_what_each_has()
     {
         var root = Cli();
-        var descriptions = root.Subcommands.SelectMany(c => c.Options).Select(o => o.Description ?? "").ToList();
+        var descriptions = root.Subcommands.SelectMany(c => c.Options.Cast<System.CommandLine.Symbol>().Concat(c.Arguments)).Select(o => o.Description ?? "").ToList();
         var options = root.Subcommands.SelectMany(c => c.Options).Select(o => o.Name).ToHashSet();
         var commands = root.Subcommands.Select(c => "obs-backup " + c.Name).ToHashSet();
         var variables = typeof(SettingsResolver).GetFields(BindingFlags.Public | BindingFlags.Static)
