@@ -22,6 +22,12 @@ internal static class CommonOptions
 
     public static Option<string?> IdentityFile() => new("--identity-file") { Description = "The age identity file that opens encrypted backups (….age), as age-keygen writes it; default: OBS_AGE_IDENTITY_FILE." };
 
+    public static Option<string[]> TrustedKey() => new("--trusted-key")
+    {
+        Description = "Restore only backups signed by this minisign public key (the base64 line of its .pub file, as minisign -P takes it; repeat for more): an unsigned, otherwise signed or altered backup is refused before any of it is loaded. Default: OBS_TRUSTED_KEYS, then OBS_TRUSTED_KEYS_FILE; unchecked when none (the log says so).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     /// <summary>Retention's keep rules (restic's --keep-*), for backup and prune.</summary>
     public static KeepOptions Keep() => new(
         new Option<int?>("--keep-last") { Description = "Also keep the N newest backups of each database (default: BACKUP_KEEP_LAST)." },

@@ -16,6 +16,8 @@ internal static class OptionNames
         Setting.MetricsPath => "--metrics-file",
         Setting.Recipients => "--recipient",
         Setting.IdentityFile => "--identity-file",
+        Setting.SigningKeyFile => "--signing-key-file",
+        Setting.TrustedKeys => "--trusted-key",
         Setting.LockDays => "--lock-days",
         Setting.ExcludeTable => "--exclude-table",
         Setting.ExcludeTableData => "--exclude-table-data",

@@ -138,6 +138,12 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateRange(1, 36500)]
     public int? LockDays { get; set; }
 
+    /// <summary>Sign every backup with this minisign secret key file (unencrypted, as New-ObsSigningKey or minisign -G -W writes it): a detached signature, the object's name followed by .minisig, beside it, which minisign -Vm verifies and restores with -TrustedKey require. Keep the file on the backup host only. Default: OBS_SIGNING_KEY_FILE; unsigned when unset.</summary>
+    /// <default>OBS_SIGNING_KEY_FILE</default>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SigningKeyFile { get; set; }
+
     /// <summary>Leave these tables out of the backup, whole: pg_dump's --exclude-table patterns (schema.table, * and ? wildcards), each passed as its own argument.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -198,6 +204,7 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
             CompressionLevel = CompressionLevel,
             Recipients = Recipient,
             LockDays = LockDays,
+            SigningKeyFile = SigningKeyFile is null ? null : GetUnresolvedProviderPathFromPSPath(SigningKeyFile),
             ExcludeTables = ExcludeTable,
             ExcludeTableData = ExcludeTableData,
             KeepLast = KeepLast,

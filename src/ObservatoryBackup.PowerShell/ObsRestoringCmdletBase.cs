@@ -77,6 +77,12 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? IdentityFile { get; set; }
 
+    /// <summary>Restore only backups signed by these minisign public keys (the base64 line of a .pub file, as minisign -P takes it): an unsigned backup, one signed by another key, or one altered in any byte is refused before any of it is loaded, naming the key ids. Default: OBS_TRUSTED_KEYS, then OBS_TRUSTED_KEYS_FILE; without any, signatures are not checked and the log says so.</summary>
+    /// <default>OBS_TRUSTED_KEYS, then OBS_TRUSTED_KEYS_FILE; not checked when none</default>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? TrustedKey { get; set; }
+
     /// <summary>Connections to load the backup over: rows are dealt across them and indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores less one (one is left for decompressing and checking), at most 8.</summary>
     /// <default>OBS_RESTORE_JOBS, then the cores less one, at most 8</default>
     [Parameter]
@@ -89,5 +95,6 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
         {
             DatabaseUrl = DatabaseUrl, DatabaseCredential = CredentialFrom(DatabaseCredential), PsqlPath = PsqlPath, MetricsPath = metricsPath, RestoreJobs = Jobs,
             IdentityFile = IdentityFile is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityFile), NoOwner = NoOwner, NoTablespaces = NoTablespaces,
+            TrustedKeys = TrustedKey,
         });
 }
