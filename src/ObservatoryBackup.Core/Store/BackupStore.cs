@@ -202,7 +202,7 @@ public sealed class BackupStore : IDisposable
     /// check: the read fails unless the bytes proved hold, what <paramref name="consume"/> left unread included.
     /// </summary>
     public Task<T> ReadAsync<T>(StoredBackup stored, Action<TransferProgress>? progress, Func<Stream, CancellationToken, Task<T>> consume, CancellationToken ct) =>
-        Objects.ReadAsync(stored.ObjectName, static () => 0, stored.ETag, async (body, token) =>
+        Replaced(stored, Objects.ReadAsync(stored.ObjectName, static () => 0, stored.ETag, async (body, token) =>
         {
             var counting = new CountingStream(body, progress, "download", stored.Size);
             if (stored.ContentCheck is not { } check)
@@ -227,7 +227,25 @@ public sealed class BackupStore : IDisposable
             await checkedBody.DrainAsync(token).ConfigureAwait(false);
             counting.Complete();
             return result;
-        }, ct);
+        }, ct));
+
+    /// <summary>
+    /// A checked backup's read that the store refused because the object's ETag changed: the object was
+    /// replaced since it was verified, which its signature's error says (the store's own words would
+    /// speak of a write).
+    /// </summary>
+    private async Task<T> Replaced<T>(StoredBackup stored, Task<T> read)
+    {
+        try
+        {
+            return await read.ConfigureAwait(false);
+        }
+        catch (BackupDataException ex) when (ex.ErrorId == ErrorIds.BackupAlreadyExists && stored.ContentCheck is not null)
+        {
+            throw new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupSignatureInvalid, stored.ObjectName,
+                $"Backup '{stored.ObjectName}' was replaced in bucket '{Settings.Bucket}' after its signature was checked (its ETag is no longer {stored.ETag}); nothing of the replacement was used.", ex);
+        }
+    }
 
     /// <summary>
     /// Copies the whole object into <paramref name="destination"/>. A retried request starts again
@@ -270,7 +288,7 @@ public sealed class BackupStore : IDisposable
         var copied = new CountingStream(destination, progress, "download", stored.Size);
         // resumed at the next byte, so one check sees the whole object across attempts
         var check = stored.ContentCheck?.Invoke();
-        await Objects.ReadAsync(stored.ObjectName, () => copied.Bytes, stored.ETag, async (body, token) =>
+        await Replaced(stored, Objects.ReadAsync(stored.ObjectName, () => copied.Bytes, stored.ETag, async (body, token) =>
         {
             int n;
             while ((n = await body.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
@@ -281,7 +299,7 @@ public sealed class BackupStore : IDisposable
             if (copied.Bytes != stored.Size)
                 throw new IOException($"the object store ended the download at byte {copied.Bytes:N0} of {stored.Size:N0}");
             return true;
-        }, ct).ConfigureAwait(false);
+        }, ct)).ConfigureAwait(false);
         // before the last of the stream ends: a load that read bytes other than those verified fails, not finishes
         check?.Finish();
         copied.Complete();

@@ -184,9 +184,10 @@ public sealed class SignedBackupTests
         var (other, _) = await WriteAsync(OtherKey);
         _memory.Put(Name, [.. other, .. "\n"u8.ToArray()]);
         var copy = new MemoryStream();
-        var replaced = await Assert.ThrowsAnyAsync<ObsBackupException>(() => store.CopyOnceAsync(stored, copy, null, default));
+        var replaced = await Assert.ThrowsAsync<BackupDataException>(() => store.CopyOnceAsync(stored, copy, null, default));
 
-        Assert.Contains("replaced", replaced.Message + replaced.InnerException?.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(ErrorIds.BackupSignatureInvalid, replaced.ErrorId);
+        Assert.Contains("replaced", replaced.Message);
         Assert.Equal(0, copy.Length);
     }
 
