@@ -226,4 +226,26 @@ public sealed class SignedRestoreTests(Servers servers) : IntegrationTest(server
         Assert.False(File.Exists(psql.FileNamed("ran")));
         Assert.Equal(digest, await Pg.ContentDigestAsync(db));
     }
+
+    [Fact]
+    public async Task A_signature_that_cannot_be_stored_fails_the_backup_and_removes_its_object()
+    {
+        var db = Servers.UniqueName("nosig");
+        await SampleDatabase.CreateAsync(Pg, db, rows: 20);
+        var store = new MemoryObjectStore("nosig");
+        store.Fault = (request, name) => request == "PutIfAbsent" && name!.EndsWith(".minisig", StringComparison.Ordinal)
+            ? new StorageException(ObsErrorKind.PermissionDenied, ErrorIds.StorageError, "AccessDenied", name)
+            : null;
+        var log = new RecordingLog();
+        var engine = new BackupEngine(new BackupOptions(SettingsFor(db, "nosig") with { Storage = store.Settings }) { SigningKey = MinisignSecretKey.Generate() }, log) { OpenStore = _ => store };
+        var plan = await engine.PlanAsync(default);
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => engine.ExecuteAsync(plan, default));
+
+        Assert.Equal("AccessDenied", ex.Message);
+        Assert.Empty(store.ObjectNames);
+        Assert.Equal(plan.ObjectName, log.Single("removed_unsigned_backup")["object_name"]);
+        Assert.Equal("failed", log.Events[^1]["status"]);
+        Assert.DoesNotContain("backup_signed", log.Names);
+    }
 }
