@@ -248,4 +248,19 @@ public sealed class SignedRestoreTests(Servers servers) : IntegrationTest(server
         Assert.Equal("failed", log.Events[^1]["status"]);
         Assert.DoesNotContain("backup_signed", log.Names);
     }
+
+    [Fact]
+    public async Task In_a_locked_bucket_the_signature_is_locked_as_long_as_its_backup()
+    {
+        var (db, bucket) = (Servers.UniqueName("siglock"), Servers.UniqueName("bkt"));
+        await SampleDatabase.CreateAsync(Pg, db, rows: 10);
+        var settings = SettingsFor(db, bucket) with { Storage = S3.Settings(bucket) with { Lock = new ObjectLock(1, ObjectLockMode.Compliance) } };
+
+        var backup = await BackupAsync(settings, MinisignSecretKey.Generate());
+
+        using var client = S3.Client();
+        var (head, signature) = (await client.GetObjectMetadataAsync(bucket, backup.ObjectName), await client.GetObjectMetadataAsync(bucket, backup.ObjectName + ".minisig"));
+        Assert.Equal(Amazon.S3.ObjectLockMode.Compliance, signature.ObjectLockMode);
+        Assert.True(signature.ObjectLockRetainUntilDate >= head.ObjectLockRetainUntilDate);
+    }
 }
