@@ -1,8 +1,11 @@
+using System.Security.Cryptography;
+using Amazon.S3.Model;
 using ObservatoryBackup.Backup;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Restore;
+using ObservatoryBackup.Retention;
 using ObservatoryBackup.Signing;
 using ObservatoryBackup.Testing;
 using ObservatoryBackup.Tests.Fixtures;
@@ -262,5 +265,38 @@ public sealed class SignedRestoreTests(Servers servers) : IntegrationTest(server
         var (head, signature) = (await client.GetObjectMetadataAsync(bucket, backup.ObjectName), await client.GetObjectMetadataAsync(bucket, backup.ObjectName + ".minisig"));
         Assert.Equal(Amazon.S3.ObjectLockMode.Compliance, signature.ObjectLockMode);
         Assert.True(signature.ObjectLockRetainUntilDate >= head.ObjectLockRetainUntilDate);
+    }
+
+    [Fact]
+    public async Task In_a_versioned_bucket_retention_removes_every_version_of_an_expired_backups_signature_and_orphans_and_keeps_a_locked_ones()
+    {
+        var (db, bucket) = (Servers.UniqueName("sigprune"), Servers.UniqueName("bkt"));
+        await SampleDatabase.CreateAsync(Pg, db, rows: 10);
+        var settings = SettingsFor(db, bucket);
+        var lockedSettings = settings with { Storage = S3.Settings(bucket) with { Lock = new ObjectLock(1, ObjectLockMode.Governance) } };
+        var engine = new BackupEngine(new BackupOptions(lockedSettings) { SigningKey = MinisignSecretKey.Generate() }, new RecordingLog(), new FixedClock(new DateTimeOffset(2026, 1, 1, 2, 0, 0, TimeSpan.Zero)));
+        var locked = (await engine.ExecuteAsync(await engine.PlanAsync(default), default)).ObjectName;
+        var expiring = $"postgres/2026/01/02/{db}_20260102_020000.sql.gz";
+        var newest = $"postgres/2026/01/03/{db}_20260103_020000.sql.gz";
+        var orphan = $"postgres/2026/01/01/{db}_20260101_030000.sql.gz.minisig";
+        var content = Dumps.Gzip("-- PostgreSQL database dump complete\n");
+        using (var client = S3.Client())
+            foreach (var (name, until) in new[] { (expiring, (DateTime?)DateTime.UtcNow.AddSeconds(2)), (expiring + ".minisig", DateTime.UtcNow.AddSeconds(2)), (newest, null), (newest + ".minisig", null), (orphan, null) })
+            {
+                var request = new PutObjectRequest { BucketName = bucket, Key = name, InputStream = new MemoryStream(content), MD5Digest = Convert.ToBase64String(MD5.HashData(content)) };
+                if (until is { } retain) (request.ObjectLockMode, request.ObjectLockRetainUntilDate) = (Amazon.S3.ObjectLockMode.Governance, retain);
+                await client.PutObjectAsync(request);
+            }
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var result = await new Pruner(settings, new RecordingLog(), new FixedClock(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero))).RunAsync(dryRun: false, default);
+
+        Assert.Equal([expiring], result.Deleted);
+        Assert.Equal([locked], result.Locked);
+        Assert.Equal([locked, locked + ".minisig", newest, newest + ".minisig"], (await S3.ListAsync(bucket)).Order(StringComparer.Ordinal));
+        using var check = S3.Client();
+        var versions = await check.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, Prefix = "postgres/" });
+        Assert.DoesNotContain(versions.Versions, v => v.Key.StartsWith(expiring, StringComparison.Ordinal) || v.Key == orphan);
+        Assert.DoesNotContain(versions.Versions, v => v.IsDeleteMarker == true);
     }
 }
