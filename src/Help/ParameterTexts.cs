@@ -26,6 +26,8 @@ internal static class ParameterTexts
 
     public const string Recipient = "Encrypt the backup with age to these recipients (public keys, age1…): the object is named ….sql.gz.age and only the holder of a matching identity file can read it. Default: OBS_AGE_RECIPIENTS (comma-separated), then the lines of OBS_AGE_RECIPIENTS_FILE; unencrypted when none.";
 
+    public const string SigningKeyFile = "Sign the backup with this minisign secret key file (unencrypted, as {New-ObsSigningKey} or minisign -G -W writes it): a detached signature, the object's name followed by .minisig, beside it, which minisign -Vm verifies and restores with {TrustedKey} require. Keep the file on the backup host only. Default: OBS_SIGNING_KEY_FILE; unsigned when unset.";
+
     public const string LockDays = "Write the backup under S3 Object Lock for this many days: nobody can delete or overwrite it before then (GOVERNANCE mode, or COMPLIANCE with OBS_OBJECT_LOCK_MODE). The bucket must have been made with Object Lock; a missing bucket is created with it. Default: OBS_OBJECT_LOCK_DAYS; unlocked when unset.";
 
     public const string ExcludeTable = "Leave these tables out of the backup, whole: pg_dump's --exclude-table patterns (schema.table, * and ? wildcards), each passed as its own argument.";
@@ -65,6 +67,8 @@ internal static class ParameterTexts
     public const string NoTablespaces = "Leave pg_dump's tablespace choices out: every object in the database's default tablespace (a server that lacks the backup's tablespaces).";
 
     public const string IdentityFile = "The age identity file (as age-keygen or {New-ObsAgeKey} writes it) that opens encrypted backups (….age). Default: OBS_AGE_IDENTITY_FILE.";
+
+    public const string TrustedKey = "Restore only backups signed by these minisign public keys (the base64 line of a .pub file, as minisign -P takes it): an unsigned backup, one signed by another key, or one altered in any byte is refused before any of it is loaded, naming the key ids. Default: OBS_TRUSTED_KEYS, then OBS_TRUSTED_KEYS_FILE; without any, signatures are not checked and the log says so.";
 
     public const string Jobs = "Connections to load the backup over: rows are dealt across them and indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores less one (one is left for decompressing and checking), at most 8.";
 

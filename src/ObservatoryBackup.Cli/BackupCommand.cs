@@ -5,7 +5,7 @@ using ObservatoryBackup.Help;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH] [--recipient AGE1…]… [--lock-days N] [--keep-* N] [--exclude-table P]… [--exclude-table-data P]… [--database NAME… | --all-databases] [--exclude-database PATTERN]… [--parallel N] [--include-globals] [--include-role-passwords]</c></summary>
+/// <summary><c>obs-backup backup [--dry-run] [--compression …] [--compression-level N] [--metrics-file PATH] [--recipient AGE1…]… [--lock-days N] [--signing-key-file FILE] [--keep-* N] [--exclude-table P]… [--exclude-table-data P]… [--database NAME… | --all-databases] [--exclude-database PATTERN]… [--parallel N] [--include-globals] [--include-role-passwords]</c></summary>
 internal static class BackupCommand
 {
     public static Command Create(Commands app)
@@ -33,9 +33,13 @@ internal static class BackupCommand
         {
             Description = OptionNames.Render(ParameterTexts.LockDays),
         };
+        var signingKeyFile = new Option<string?>("--signing-key-file")
+        {
+            Description = OptionNames.Render(ParameterTexts.SigningKeyFile),
+        };
         var backup = new Command("backup", "Dump the database, compress it and upload it as postgres/YYYY/MM/DD/DATABASE_YYYYMMDD_HHMMSS.sql.gz (.sql.zst with --compression zstd; observatory_… for the observatory database), then delete that database's backups older than BACKUP_RETENTION_DAYS.")
         {
-            dryRun, level, compression, metricsFile, recipient, lockDays,
+            dryRun, level, compression, metricsFile, recipient, lockDays, signingKeyFile,
         };
         var keep = CommonOptions.Keep();
         keep.AddTo(backup);
@@ -62,6 +66,7 @@ internal static class BackupCommand
             CompressionLevel = r.GetValue(level),
             Recipients = r.GetValue(recipient) is { Length: > 0 } given ? given : null,
             LockDays = r.GetValue(lockDays),
+            SigningKeyFile = r.GetValue(signingKeyFile),
             Compression = r.GetValue(compression) is { } c ? SettingsResolver.ParseCompression(c, variable: null) : null,
             ExcludeTables = r.GetValue(excludeTable) is { Length: > 0 } tables ? tables : null,
             ExcludeTableData = r.GetValue(excludeTableData) is { Length: > 0 } data ? data : null,

@@ -25,6 +25,7 @@ internal static class BackupJson
                 if (b.Database is { } database) json.WriteString("database", database);
                 else json.WriteNull("database");
                 json.WriteBoolean("encrypted", b.Encrypted);
+                json.WriteBoolean("signed", b.Signed);
                 json.WriteBoolean("globals", b.Globals);
                 json.WriteEndObject();
             }

@@ -23,6 +23,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         A cluster's own place in a shared bucket: OBS_PREFIX (default postgres/).
         Tools and runs: OBS_PG_DUMP, OBS_PSQL, OBS_COMPRESSION, OBS_LOG_FORMAT, OBS_METRICS_FILE, OBS_NOTIFY_URL (pings /start, success, /fail), OBS_RESTORE_JOBS (connections a restore or test loads over), PGCONNECT_TIMEOUT, TMPDIR.
         Encryption (age): OBS_AGE_RECIPIENTS or OBS_AGE_RECIPIENTS_FILE to back up encrypted; OBS_AGE_IDENTITY_FILE to read encrypted backups.
+        Signed backups (minisign): OBS_SIGNING_KEY_FILE to sign every backup (OBJECT.minisig beside it); OBS_TRUSTED_KEYS or OBS_TRUSTED_KEYS_FILE to restore and test only backups signed by those keys.
         Immutable backups: OBS_OBJECT_LOCK_DAYS, OBS_OBJECT_LOCK_MODE (GOVERNANCE or COMPLIANCE).
         S3 accounts: OBS_S3_REGION (else AWS_REGION), OBS_S3_ADDRESSING (path or virtual), OBS_S3_STORAGE_CLASS, OBS_S3_SSE (AES256 or aws:kms) with OBS_S3_SSE_KMS_KEY_ID, OBS_S3_SSE_C_KEY_FILE; without MinIO keys, the AWS SDK's credential chain when AWS_ACCESS_KEY_ID, AWS_PROFILE or AWS_WEB_IDENTITY_TOKEN_FILE is set, or OBS_S3_CREDENTIALS=aws.
         Secrets may come from files: DATABASE_URL_FILE, MINIO_ACCESS_KEY_FILE, MINIO_SECRET_KEY_FILE, CREDENTIAL_ENCRYPTION_KEY_FILE (and _OLD_FILE, _NEW_FILE).

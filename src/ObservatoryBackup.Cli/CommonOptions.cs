@@ -24,6 +24,12 @@ internal static class CommonOptions
 
     public static Option<string?> IdentityFile() => new("--identity-file") { Description = OptionNames.Render(ParameterTexts.IdentityFile) };
 
+    public static Option<string[]> TrustedKey() => new("--trusted-key")
+    {
+        Description = OptionNames.Render(ParameterTexts.TrustedKey) + " Repeat for more.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     /// <summary>Retention's keep rules (restic's --keep-*), for backup and prune.</summary>
     public static KeepOptions Keep() => new(
         new Option<int?>("--keep-last") { Description = OptionNames.Render(ParameterTexts.KeepLast) },

@@ -17,6 +17,8 @@ internal static class OptionNames
         Setting.MetricsPath => "--metrics-file",
         Setting.Recipients => "--recipient",
         Setting.IdentityFile => "--identity-file",
+        Setting.SigningKeyFile => "--signing-key-file",
+        Setting.TrustedKeys => "--trusted-key",
         Setting.LockDays => "--lock-days",
         Setting.ExcludeTable => "--exclude-table",
         Setting.ExcludeTableData => "--exclude-table-data",
@@ -42,6 +44,7 @@ internal static class OptionNames
     {
         "Get-ObsBackup" => "obs-backup list",
         "New-ObsAgeKey" => "obs-backup new-age-key",
+        "New-ObsSigningKey" => "obs-backup new-signing-key",
         _ when parameter.Contains('-', StringComparison.Ordinal) => throw new ArgumentException($"obs-backup has no command for {parameter}", nameof(parameter)),
         "DatabaseUrl" => "DATABASE_URL",
         "MetricsPath" => "--metrics-file",

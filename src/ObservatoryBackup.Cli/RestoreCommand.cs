@@ -8,7 +8,7 @@ using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--include-globals] [--update-existing-roles] [--allow-privileged-roles] [--jobs N]</c></summary>
+/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--trusted-key KEY]… [--include-globals] [--update-existing-roles] [--allow-privileged-roles] [--jobs N]</c></summary>
 internal static class RestoreCommand
 {
     public static Command Create(Commands app)
@@ -21,6 +21,7 @@ internal static class RestoreCommand
         var noOwner = CommonOptions.NoOwner();
         var noTablespaces = CommonOptions.NoTablespaces();
         var identityFile = CommonOptions.IdentityFile();
+        var trustedKey = CommonOptions.TrustedKey();
         var includeGlobals = new Option<bool>("--include-globals")
         {
             Description = OptionNames.Render(ParameterTexts.RestoreIncludeGlobals),
@@ -36,7 +37,7 @@ internal static class RestoreCommand
         var jobs = CommonOptions.Jobs();
         var restore = new Command("restore", "Download a backup, verify it, and restore it into the database of DATABASE_URL, replacing it. A globals backup (…/%globals_…) creates the roles, memberships and tablespaces DATABASE_URL's server lacks.")
         {
-            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile, includeGlobals, updateExistingRoles, allowPrivilegedRoles, jobs,
+            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile, trustedKey, includeGlobals, updateExistingRoles, allowPrivilegedRoles, jobs,
         };
         restore.SetAction((r, ct) =>
         {
@@ -48,6 +49,7 @@ internal static class RestoreCommand
             return RunAsync(app, new RestoreChoice(named, of), r.GetValue(yes), r.GetValue(inPlace), new SettingOverrides
             {
                 IdentityFile = r.GetValue(identityFile),
+                TrustedKeys = r.GetValue(trustedKey) is { Length: > 0 } keys ? keys : null,
                 RestoreJobs = r.GetValue(jobs),
                 NoOwner = r.GetValue(noOwner),
                 NoTablespaces = r.GetValue(noTablespaces),

@@ -8,7 +8,7 @@ using ObservatoryBackup.Testing;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup test [OBJECT | --latest] [--verify-only] [--keep] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--jobs N]</c>: the spec's restore test.</summary>
+/// <summary><c>obs-backup test [OBJECT | --latest] [--verify-only] [--keep] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--trusted-key KEY]… [--jobs N]</c>: the spec's restore test.</summary>
 internal static class TestCommand
 {
     public static Command Create(Commands app)
@@ -22,10 +22,11 @@ internal static class TestCommand
         var noTablespaces = CommonOptions.NoTablespaces();
         var metricsFile = CommonOptions.MetricsFile(ParameterTexts.TestMetricsPath);
         var identityFile = CommonOptions.IdentityFile();
+        var trustedKey = CommonOptions.TrustedKey();
         var jobs = CommonOptions.Jobs();
         var test = new Command("test", "Prove a backup restores: restore it into a scratch database on the server of DATABASE_URL and check every table's row count; the scratch database is dropped afterwards.")
         {
-            testObject, latest, database, verifyOnly, keep, noOwner, noTablespaces, metricsFile, identityFile, jobs,
+            testObject, latest, database, verifyOnly, keep, noOwner, noTablespaces, metricsFile, identityFile, trustedKey, jobs,
         };
         test.SetAction((r, ct) => r.GetValue(latest) && r.GetValue(testObject) is { } named
             ? Task.FromResult(app.Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration))
@@ -33,6 +34,7 @@ internal static class TestCommand
             {
                 MetricsPath = r.GetValue(metricsFile), IdentityFile = r.GetValue(identityFile), RestoreJobs = r.GetValue(jobs),
                 NoOwner = r.GetValue(noOwner), NoTablespaces = r.GetValue(noTablespaces),
+                TrustedKeys = r.GetValue(trustedKey) is { Length: > 0 } keys ? keys : null,
             }, verifyOnly: r.GetValue(verifyOnly)), async (options, log) =>
             {
                 var name = r.GetValue(latest)

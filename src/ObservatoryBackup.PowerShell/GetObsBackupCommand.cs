@@ -7,7 +7,7 @@ namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
 /// <para type="synopsis">Lists the backups in the bucket, newest first.</para>
-/// <para type="description">Lists the objects under postgres/ in the bucket as objects with ObjectName, Bucket, Size, LastModified (UTC), Timestamp (the time in the object name) and Pinned. The default view is a table: Object name, Size with thousands separators, and Last modified as yyyy-MM-dd HH:mm:ss UTC.</para>
+/// <para type="description">Lists the objects under postgres/ in the bucket as objects with ObjectName, Bucket, Size, LastModified (UTC), Timestamp (the time in the object name), Pinned and Signed (a minisign signature, the object's name followed by .minisig, lies beside it; signatures are not listed themselves). The default view is a table: Object name, Size with thousands separators, and Last modified as yyyy-MM-dd HH:mm:ss UTC.</para>
 /// <para type="description">The output pipes into Restore-ObsBackup, Test-ObsBackup, Protect-ObsBackup and Unprotect-ObsBackup, which bind ObjectName and Bucket by property name.</para>
 /// </summary>
 /// <output>One object per backup, newest first.</output>

@@ -138,6 +138,12 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
     [ValidateRange(1, 36500)]
     public int? LockDays { get; set; }
 
+    /// <summary><see cref="Help.ParameterTexts.SigningKeyFile"/></summary>
+    /// <default>OBS_SIGNING_KEY_FILE</default>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SigningKeyFile { get; set; }
+
     /// <summary><see cref="Help.ParameterTexts.ExcludeTable"/></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -198,6 +204,7 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
             CompressionLevel = CompressionLevel,
             Recipients = Recipient,
             LockDays = LockDays,
+            SigningKeyFile = SigningKeyFile is null ? null : GetUnresolvedProviderPathFromPSPath(SigningKeyFile),
             ExcludeTables = ExcludeTable,
             ExcludeTableData = ExcludeTableData,
             KeepLast = KeepLast,

@@ -77,6 +77,12 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? IdentityFile { get; set; }
 
+    /// <summary><see cref="Help.ParameterTexts.TrustedKey"/></summary>
+    /// <default>OBS_TRUSTED_KEYS, then OBS_TRUSTED_KEYS_FILE; not checked when none</default>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? TrustedKey { get; set; }
+
     /// <summary><see cref="Help.ParameterTexts.Jobs"/></summary>
     /// <default>OBS_RESTORE_JOBS, then the cores less one, at most 8</default>
     [Parameter]
@@ -89,5 +95,6 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
         {
             DatabaseUrl = DatabaseUrl, DatabaseCredential = CredentialFrom(DatabaseCredential), PsqlPath = PsqlPath, MetricsPath = metricsPath, RestoreJobs = Jobs,
             IdentityFile = IdentityFile is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityFile), NoOwner = NoOwner, NoTablespaces = NoTablespaces,
+            TrustedKeys = TrustedKey,
         });
 }

@@ -11,6 +11,7 @@ internal static class ParameterNames
         Setting.OldCredentialKey => "-OldKey",
         Setting.NewCredentialKey => "-NewKey",
         Setting.RestoreJobs => "-Jobs",
+        Setting.TrustedKeys => "-TrustedKey",
         _ => "-" + setting,
     };
 

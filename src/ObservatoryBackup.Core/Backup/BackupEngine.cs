@@ -273,7 +273,7 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
             await using (var session = await DatabaseAdmin.ConnectAsync(plan.Database, ct, purpose: "backup").ConfigureAwait(false))
                 properties = await session.DatabasePropertiesAsync(ct).ConfigureAwait(false);
         var dump = new BackupWriter(async (sql, token) => await pgDump.DumpAsync(sql, token).ConfigureAwait(false) with { Database = properties },
-            layout, Level, "pg_dump", settings.Recipients, sink.Progress, cancel.Token);
+            layout, Level, "pg_dump", settings.Recipients, sink.Progress, cancel.Token) { SigningKey = options.SigningKey };
 
         _log.Info("upload_start", ("bucket", settings.Storage.Bucket), ("object_name", plan.ObjectName));
         long size;
@@ -302,7 +302,41 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
         _log.Info("pg_dump_complete", ("bytes", manifest.SqlBytes), ("tables", manifest.RowsPerTable.Count),
             ("rows", manifest.RowsPerTable.Values.Sum()), ("sql_sha256", Convert.ToHexStringLower(manifest.Sha256)));
         _log.Info("upload_complete", ("object_name", plan.ObjectName), ("size", size), ("dump_size", dump.SqlBytes));
+        if (dump.Sign(plan.ObjectName, _clock.GetUtcNow()) is { } signature)
+            await StoreSignatureAsync(store, plan.ObjectName, signature, ct).ConfigureAwait(false);
         return (dump.SqlBytes, size);
+    }
+
+    /// <summary>
+    /// Puts the backup's signature beside it: only then does the backup count. A signature that cannot
+    /// be written fails the backup, and the object goes (a backup that trusting restores refuse is no
+    /// backup), unless it is locked: then it stays, unsigned, and the error says so.
+    /// </summary>
+    private async Task StoreSignatureAsync(BackupStore store, string objectName, byte[] signature, CancellationToken ct)
+    {
+        var keyId = options.SigningKey!.KeyId.ToString();
+        try
+        {
+            await store.PutSignatureAsync(objectName, signature, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObsBackupException or OperationCanceledException)
+        {
+            _log.Error("signature_upload_failed", ("object_name", objectName), ("key_id", keyId), ("error", ex.Message));
+            if (settings.Storage.Lock is not null)
+                throw new StorageException(ObsErrorKind.OperationFailed, ErrorIds.StorageError,
+                    $"Backup '{objectName}' was stored, but its signature could not be: {ex.Message} The backup is locked, so it stays, unsigned: restores that check signatures refuse it.", objectName);
+            try
+            {
+                await store.DeleteAsync(objectName, CancellationToken.None).ConfigureAwait(false);
+                _log.Warning("removed_unsigned_backup", ("object_name", objectName));
+            }
+            catch (ObsBackupException deleteFailed)
+            {
+                _log.Error("delete_failed", ("object_name", objectName), ("error", deleteFailed.Message));
+            }
+            throw;
+        }
+        _log.Info("backup_signed", ("object_name", objectName), ("signature", BackupKey.SignatureOf(objectName)), ("key_id", keyId));
     }
 
     private void Failed(string? objectName, Exception ex)

@@ -1,3 +1,5 @@
+using ObservatoryBackup.Signing;
+
 namespace ObservatoryBackup.Configuration;
 
 /// <summary>A backup run's options, as <see cref="SettingsResolver.ResolveBackup"/> builds them.</summary>
@@ -14,4 +16,7 @@ public sealed record BackupOptions(ObsSettings Settings)
 
     /// <summary>Several databases of the URL's server, and its globals; null for the URL's database alone.</summary>
     public ServerBackupOptions? Server { get; init; }
+
+    /// <summary>The minisign key every backup is signed with (a <c>.minisig</c> object beside it); null: backups are not signed.</summary>
+    public MinisignSecretKey? SigningKey { get; init; }
 }

@@ -1,3 +1,5 @@
+using ObservatoryBackup.Signing;
+
 namespace ObservatoryBackup.Configuration;
 
 /// <summary>A restore's options, as <see cref="SettingsResolver.ResolveRestore"/> builds them.</summary>
@@ -17,4 +19,10 @@ public sealed record RestoreOptions(ObsSettings Settings)
 
     /// <summary>A globals restore may give roles privileged rights (SUPERUSER, CREATEROLE, REPLICATION, BYPASSRLS, membership in pg_ roles or in roles holding such rights, privileges on parameters); otherwise such a backup is refused.</summary>
     public bool AllowPrivilegedRoles { get; init; }
+
+    /// <summary>
+    /// The minisign public keys a backup must be signed by; empty: signatures are not checked (and the
+    /// log says so). With keys, an unsigned, otherwise signed or altered backup is refused before any of it is loaded.
+    /// </summary>
+    public IReadOnlyList<MinisignPublicKey> TrustedKeys { get; init; } = [];
 }

@@ -26,6 +26,12 @@ public sealed record SettingOverrides
     /// <summary>An age identity file, to read encrypted backups.</summary>
     public string? IdentityFile { get; init; }
 
+    /// <summary>A minisign secret key file, to sign backups.</summary>
+    public string? SigningKeyFile { get; init; }
+
+    /// <summary>minisign public keys (their base64 lines), whose signatures a restore trusts.</summary>
+    public IReadOnlyList<string>? TrustedKeys { get; init; }
+
     /// <summary>pg_dump's table patterns to leave out whole, and to leave out the rows of.</summary>
     public IReadOnlyList<string>? ExcludeTables { get; init; }
     public IReadOnlyList<string>? ExcludeTableData { get; init; }

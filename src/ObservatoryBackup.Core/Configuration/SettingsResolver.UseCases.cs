@@ -25,6 +25,7 @@ public sealed partial class SettingsResolver
         return new BackupOptions(Resolve(overrides, needsDatabase: true))
         {
             IncludeRolePasswords = overrides.IncludeRolePasswords,
+            SigningKey = ResolveSigningKey(overrides.SigningKeyFile),
             Server = named.Count > 0 || globals ? new ServerBackupOptions(new DatabaseSelection(named, overrides.AllDatabases, excluded), parallel, globals) : null,
         };
     }
@@ -37,6 +38,7 @@ public sealed partial class SettingsResolver
         IncludeGlobals = overrides.IncludeGlobals,
         UpdateExistingRoles = overrides.UpdateExistingRoles,
         AllowPrivilegedRoles = overrides.AllowPrivilegedRoles,
+        TrustedKeys = ResolveTrustedKeys(overrides.TrustedKeys),
     };
 
     /// <summary>A restore test's options; one that only verifies the backup needs no database.</summary>
@@ -44,5 +46,6 @@ public sealed partial class SettingsResolver
     {
         NoOwner = overrides.NoOwner,
         NoTablespaces = overrides.NoTablespaces,
+        TrustedKeys = ResolveTrustedKeys(overrides.TrustedKeys),
     };
 }

@@ -27,6 +27,9 @@ public sealed partial class SettingsResolver
     public const string AgeRecipientsVariable = "OBS_AGE_RECIPIENTS";
     public const string AgeRecipientsFileVariable = "OBS_AGE_RECIPIENTS_FILE";
     public const string AgeIdentityFileVariable = "OBS_AGE_IDENTITY_FILE";
+    public const string SigningKeyFileVariable = "OBS_SIGNING_KEY_FILE";
+    public const string TrustedKeysVariable = "OBS_TRUSTED_KEYS";
+    public const string TrustedKeysFileVariable = "OBS_TRUSTED_KEYS_FILE";
     public const string ObjectLockDaysVariable = "OBS_OBJECT_LOCK_DAYS";
     public const string ObjectLockModeVariable = "OBS_OBJECT_LOCK_MODE";
     public const string NotifyUrlVariable = "OBS_NOTIFY_URL";

@@ -12,6 +12,8 @@ public static class ErrorIds
     public const string BackupKeyMismatch = nameof(BackupKeyMismatch);
     public const string BackupInProgress = nameof(BackupInProgress);
     public const string BackupNotFound = nameof(BackupNotFound);
+    public const string BackupNotSigned = nameof(BackupNotSigned);
+    public const string BackupSignatureInvalid = nameof(BackupSignatureInvalid);
     public const string BackupStale = nameof(BackupStale);
     public const string BackupTestFailed = nameof(BackupTestFailed);
     public const string BackupTooLarge = nameof(BackupTooLarge);

@@ -37,4 +37,6 @@ public enum Setting
     ExcludeTableData,
     Prefix,
     RestoreJobs,
+    SigningKeyFile,
+    TrustedKeys,
 }

@@ -26,12 +26,15 @@ public static class BackupVerifier
         return reader.Finish(expectedSize);
     }
 
-    /// <summary>Reads <paramref name="stored"/> from the store and proves it whole as it streams (logged as download_start, backup_verified).</summary>
+    /// <summary>
+    /// Reads <paramref name="stored"/> from the store and proves it whole as it streams (logged as
+    /// download_start, backup_verified), its signature too when it carries a check (<see cref="BackupSignature.CheckAsync"/>).
+    /// </summary>
     public static async Task<DumpSummary> VerifyStoredAsync(BackupStore store, StoredBackup stored, IReadOnlyList<AgeIdentity>? identities,
         Action<TransferProgress>? progress, EventLog log, CancellationToken ct)
     {
         log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
-        var summary = await store.ReadAsync(stored.ObjectName, stored.Size, progress,
+        var summary = await store.ReadAsync(stored, progress,
             (stream, token) => VerifyAsync(stream, stored.ObjectName, stored.Size, identities, token), ct).ConfigureAwait(false);
         summary.LogVerified(log, stored.ObjectName);
         return summary;

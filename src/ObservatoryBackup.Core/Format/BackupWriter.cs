@@ -2,6 +2,7 @@ using ObservatoryBackup.Compress;
 using ObservatoryBackup.Encryption;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Postgres;
+using ObservatoryBackup.Signing;
 
 namespace ObservatoryBackup.Format;
 
@@ -10,10 +11,14 @@ namespace ObservatoryBackup.Format;
 /// what it carried (<see cref="DumpManifest"/>, which <see cref="DumpCheck"/> proves on the way back) →
 /// the codec → age to the recipients when encrypted → <see cref="Output"/>, read by the uploader. The
 /// output ends only after the dump has returned: a failed dump makes the reader throw instead.
+/// With a <see cref="SigningKey"/>, the object's bytes are signed as the uploader reads them
+/// (<see cref="Sign"/>: the <see cref="BackupSignature"/> object beside it).
 /// </summary>
 public sealed class BackupWriter
 {
     private readonly CompressionPipe _pipe;
+    private MinisignSigner? _signer;
+    private Stream? _output;
 
     /// <param name="dump">Writes the SQL into the stream it is given and returns what it carried; throws to fail the object.</param>
     /// <param name="producer">What writes the SQL, for progress (<c>pg_dump</c>).</param>
@@ -33,8 +38,18 @@ public sealed class BackupWriter
 
     public BackupLayout Layout { get; }
 
+    /// <summary>The key the object is signed with as it is read; null: not signed. Set before <see cref="Output"/> is read.</summary>
+    public MinisignSecretKey? SigningKey { get; init; }
+
     /// <summary>The object's bytes; reading fails with the dump's exception if it fails.</summary>
-    public Stream Output => _pipe.Output;
+    public Stream Output => _output ??= SigningKey is { } key ? new SigningReadStream(_pipe.Output, _signer = new MinisignSigner(key)) : _pipe.Output;
+
+    /// <summary>
+    /// The object's signature file (minisign's <c>.minisig</c>), once all of <see cref="Output"/> was read
+    /// and the object stored as <paramref name="objectName"/>; null when not signed.
+    /// </summary>
+    public byte[]? Sign(string objectName, DateTimeOffset signedAt) =>
+        _signer?.Finish(BackupSignature.TrustedComment(objectName, signedAt), "signature from obs-backup, minisign secret key " + SigningKey!.KeyId).Format();
 
     /// <summary>Completes when the dump has returned and all of the object is in <see cref="Output"/>.</summary>
     public Task Completion => _pipe.Completion;

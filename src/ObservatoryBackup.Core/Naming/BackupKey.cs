@@ -33,6 +33,15 @@ public static partial class BackupKey
     /// <summary>Follows the codec's suffix on a backup encrypted with age (after compression).</summary>
     public const string EncryptedSuffix = ".age";
 
+    /// <summary>Follows a backup's whole name on its detached signature, the object beside it (what it is: <c>Format/BackupSignature</c>).</summary>
+    public const string SignatureSuffix = ".minisig";
+
+    /// <summary>The name of <paramref name="objectName"/>'s signature object.</summary>
+    public static string SignatureOf(string objectName) => objectName + SignatureSuffix;
+
+    /// <summary>Whether the name is a backup's signature object, not a backup.</summary>
+    public static bool IsSignature(string objectName) => objectName.EndsWith(SignatureSuffix, StringComparison.Ordinal);
+
     [GeneratedRegex(@"^(?:[^/]+/)+?(\d{4})/(\d{2})/(\d{2})/([A-Za-z0-9_.%-]+)_(\d{8})_(\d{6})\.sql\.(gz|zst)(\.age)?$")]
     private static partial Regex Scheme();
 

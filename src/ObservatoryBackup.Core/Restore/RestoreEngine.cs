@@ -124,8 +124,12 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
         var target = new RestoreTarget(settings, sink, _log, psql, NoOwner, NoTablespaces, IncludeGlobals);
         await target.RemoveLeftoversAsync(admin, ct).ConfigureAwait(false);
         using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
-        var stored = await store.RequireAsync(objectName, ct).ConfigureAwait(false);
+        // the signature first: nothing is created, and no byte of the backup used, before it is settled
+        var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(objectName, ct).ConfigureAwait(false), options.TrustedKeys, _log, ct).ConfigureAwait(false);
         await BackupReader.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
+        // a staged restore streams the object into psql: it is proven whole first, then read again pinned to its ETag
+        // and proven again on the way (in place, the download is proven as it is written)
+        if (mode == RestoreMode.Staged) await BackupSignature.VerifyPassAsync(store, stored, sink.Progress, _log, ct).ConfigureAwait(false);
         // the roles first, so that the database's owners and grants have someone to name
         (string ObjectName, GlobalsOutcome Outcome)? globals = IncludeGlobals ? await RestoreGlobalsOfAsync(store, stored, ct).ConfigureAwait(false) : null;
 
@@ -162,6 +166,7 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
     private async Task<(long Size, long SqlSize, GlobalsOutcome Outcome)> ApplyGlobalsAsync(BackupStore store, StoredBackup stored, CancellationToken ct)
     {
         await using var admin = await DatabaseLock.AcquireAsync(Db, BackupKey.Globals, DatabaseLock.Run.Restore, ct).ConfigureAwait(false);
+        stored = await BackupSignature.CheckAsync(store, stored, options.TrustedKeys, _log, ct).ConfigureAwait(false);
         await BackupReader.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
         // small, and proven whole before a statement runs: nothing is changed by a damaged or crafted backup
         var summary = await BackupVerifier.VerifyStoredAsync(store, stored, settings.Identities, sink.Progress, _log, ct).ConfigureAwait(false);

@@ -22,7 +22,8 @@ internal static class VerifiedDownload
         log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
         try
         {
-            await store.DownloadAsync(stored.ObjectName, file.Stream, stored.Size, sink.Progress, ct).ConfigureAwait(false);
+            // proven against its signature as it is written, when it carries one to prove
+            await store.DownloadAsync(stored, file.Stream, sink.Progress, ct).ConfigureAwait(false);
         }
         catch (ObsBackupException ex)
         {

@@ -1,6 +1,7 @@
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
+using ObservatoryBackup.Naming;
 using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.Retention;
@@ -25,8 +26,7 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
     {
         var now = _clock.GetUtcNow();
         using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
-        var listed = new List<StoredBackup>();
-        await foreach (var item in store.ListAsync(ct).ConfigureAwait(false)) listed.Add(item);
+        var (listed, orphans) = await store.ListWithOrphansAsync(ct).ConfigureAwait(false);
         var policy = Policy(listed);
         var decisions = policy.DecideSparingNewest(listed.Select(b => b.ObjectName), now);
         var expired = decisions.Where(d => d.Expired).Select(d => d.ObjectName).ToList();
@@ -37,7 +37,9 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
             _log.Info("dry_run", ("would_delete", expired), ("cutoff", cutoff));
             return new PruneResult(settings.Storage.Bucket, policy.Days, cutoff, true, expired, []) { Decisions = decisions };
         }
-        return await DeleteAsync(store, expired, cutoff, ct).ConfigureAwait(false);
+        var result = await DeleteAsync(store, expired, cutoff, ct).ConfigureAwait(false);
+        if (policy.Enabled) await RemoveOrphanSignaturesAsync(store, orphans, ct).ConfigureAwait(false);
+        return result;
     }
 
     /// <summary>The retention rules of the settings over the store's prefix, with the pins among <paramref name="listed"/>.</summary>
@@ -82,6 +84,15 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
                 }
                 deleted.Add(name);
                 _log.Info("deleted_old_backup", ("object_name", name));
+                // its signature after it: a failure leaves a signature without a backup, which the next prune removes, never a backup without one
+                try
+                {
+                    await RemoveAsync(store, BackupKey.SignatureOf(name), versioned, ct).ConfigureAwait(false);
+                }
+                catch (ObsBackupException ex)
+                {
+                    _log.Warning("delete_failed", ("object_name", BackupKey.SignatureOf(name)), ("error", ex.Message));
+                }
             }
             catch (ObsBackupException ex)
             {
@@ -91,5 +102,31 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
         }
         _log.Info("prune_complete", ("deleted", deleted.Count), ("locked", locked.Count));
         return new PruneResult(settings.Storage.Bucket, settings.RetentionDays, cutoff, false, deleted, failed) { Locked = locked };
+    }
+
+    /// <summary>Removes a backup's signature object (every version of it where the bucket keeps them); one that is not there is no failure.</summary>
+    private static async Task RemoveAsync(BackupStore store, string signature, bool versioned, CancellationToken ct)
+    {
+        if (versioned) await store.RemoveVersionsAsync(signature, TimeProvider.System.GetUtcNow(), ct).ConfigureAwait(false);
+        else await store.DeleteAsync(signature, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes signature objects whose backup is gone; a failure is logged and the next prune tries again.</summary>
+    private async Task RemoveOrphanSignaturesAsync(BackupStore store, IReadOnlyList<string> orphans, CancellationToken ct)
+    {
+        if (orphans.Count == 0) return;
+        var versioned = await store.VersioningEnabledAsync(ct).ConfigureAwait(false);
+        foreach (var signature in orphans)
+        {
+            try
+            {
+                await RemoveAsync(store, signature, versioned, ct).ConfigureAwait(false);
+                _log.Info("removed_leftover", ("kind", "signature"), ("object_name", signature));
+            }
+            catch (ObsBackupException ex)
+            {
+                _log.Warning("delete_failed", ("object_name", signature), ("error", ex.Message));
+            }
+        }
     }
 }

@@ -60,19 +60,36 @@ public sealed class BackupStore : IDisposable
 
     /// <summary>
     /// Every object under the prefix, in the store's order, each marked <see cref="StoredBackup.Pinned"/>
-    /// when its pin's marker is there: the markers lie under the prefix too, so one listing finds both,
-    /// and they are left out of what it gives.
+    /// when its pin's marker is there and <see cref="StoredBackup.Signed"/> when its signature object
+    /// is: the markers and signatures lie under the prefix too, so one listing finds all, and they are
+    /// left out of what it gives.
     /// </summary>
     public async IAsyncEnumerable<StoredBackup> ListAsync([EnumeratorCancellation] CancellationToken ct)
     {
+        foreach (var item in (await ListWithOrphansAsync(ct).ConfigureAwait(false)).Backups) yield return item;
+    }
+
+    /// <summary>
+    /// What <see cref="ListAsync"/> gives, and the signature objects whose backup is gone (a delete
+    /// that removed the backup and then failed), which retention removes.
+    /// </summary>
+    public async Task<(IReadOnlyList<StoredBackup> Backups, IReadOnlyList<string> OrphanSignatures)> ListWithOrphansAsync(CancellationToken ct)
+    {
         var listed = new List<StoredBackup>();
         var pinned = new HashSet<string>(StringComparer.Ordinal);
+        var signatures = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var item in Objects.ListAsync(Settings.Prefix, ct).ConfigureAwait(false))
         {
             if (item.ObjectName.StartsWith(PinPrefix, StringComparison.Ordinal)) pinned.Add(Settings.Prefix + item.ObjectName[PinPrefix.Length..]);
+            else if (BackupKey.IsSignature(item.ObjectName)) signatures.Add(item.ObjectName);
             else listed.Add(item);
         }
-        foreach (var item in listed) yield return pinned.Contains(item.ObjectName) ? item with { Pinned = true } : item;
+        var backups = listed.Select(item => item with
+        {
+            Pinned = pinned.Contains(item.ObjectName),
+            Signed = signatures.Remove(BackupKey.SignatureOf(item.ObjectName)),
+        }).ToList();
+        return (backups, signatures.Order(StringComparer.Ordinal).ToList());
     }
 
     /// <summary>Size, time and ETag of one object, or null when it does not exist.</summary>
@@ -155,6 +172,82 @@ public sealed class BackupStore : IDisposable
         new StreamingUpload(this, objectName, contentType).RunAsync(content, ct);
 
     /// <summary>
+    /// Writes a backup's signature object beside it, never over an existing one; under the same Object
+    /// Lock, storage class and server-side encryption as every object this store writes.
+    /// </summary>
+    public Task PutSignatureAsync(string objectName, ReadOnlyMemory<byte> signature, CancellationToken ct) =>
+        Objects.PutIfAbsentAsync(BackupKey.SignatureOf(objectName), signature, "text/plain", ct);
+
+    /// <summary>
+    /// Copies the whole of <paramref name="stored"/> into <paramref name="destination"/>, as
+    /// <see cref="DownloadAsync(string, Stream, long?, Action{TransferProgress}?, CancellationToken)"/>
+    /// does; from an object with the ETag it was stat'ed with, and through its content check, so the
+    /// download fails unless the bytes written are the bytes the check proves.
+    /// </summary>
+    public Task DownloadAsync(StoredBackup stored, Stream destination, Action<TransferProgress>? progress, CancellationToken ct)
+    {
+        if (!destination.CanSeek) throw new ArgumentException("A download needs a seekable destination, so that a retry can start over.", nameof(destination));
+        return ReadAsync(stored, progress, async (stream, token) =>
+        {
+            destination.SetLength(0);
+            await stream.CopyToAsync(destination, 1 << 20, token).ConfigureAwait(false);
+            return true;
+        }, ct);
+    }
+
+    /// <summary>
+    /// Streams the whole of <paramref name="stored"/> through <paramref name="consume"/>, as
+    /// <see cref="ReadAsync{T}(string, long?, Action{TransferProgress}?, Func{Stream, CancellationToken, Task{T}}, CancellationToken)"/>
+    /// does; from an object with the ETag it was stat'ed with (when known), and through its content
+    /// check: the read fails unless the bytes proved hold, what <paramref name="consume"/> left unread included.
+    /// </summary>
+    public Task<T> ReadAsync<T>(StoredBackup stored, Action<TransferProgress>? progress, Func<Stream, CancellationToken, Task<T>> consume, CancellationToken ct) =>
+        Replaced(stored, Objects.ReadAsync(stored.ObjectName, static () => 0, stored.ETag, async (body, token) =>
+        {
+            var counting = new CountingStream(body, progress, "download", stored.Size);
+            if (stored.ContentCheck is not { } check)
+            {
+                var plain = await consume(counting, token).ConfigureAwait(false);
+                counting.Complete();
+                return plain;
+            }
+            // a retry starts from the first byte: a check of its own
+            await using var checkedBody = new CheckedReadStream(counting, check());
+            T result;
+            try
+            {
+                result = await consume(checkedBody, token).ConfigureAwait(false);
+            }
+            catch (BackupDataException) when (!token.IsCancellationRequested)
+            {
+                // bytes the format refuses: if they are not the signed ones, that is what went wrong (the check throws)
+                await checkedBody.DrainAsync(token).ConfigureAwait(false);
+                throw;
+            }
+            await checkedBody.DrainAsync(token).ConfigureAwait(false);
+            counting.Complete();
+            return result;
+        }, ct));
+
+    /// <summary>
+    /// A checked backup's read that the store refused because the object's ETag changed: the object was
+    /// replaced since it was verified, which its signature's error says (the store's own words would
+    /// speak of a write).
+    /// </summary>
+    private async Task<T> Replaced<T>(StoredBackup stored, Task<T> read)
+    {
+        try
+        {
+            return await read.ConfigureAwait(false);
+        }
+        catch (BackupDataException ex) when (ex.ErrorId == ErrorIds.BackupAlreadyExists && stored.ContentCheck is not null)
+        {
+            throw new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupSignatureInvalid, stored.ObjectName,
+                $"Backup '{stored.ObjectName}' was replaced in bucket '{Settings.Bucket}' after its signature was checked (its ETag is no longer {stored.ETag}); nothing of the replacement was used.", ex);
+        }
+    }
+
+    /// <summary>
     /// Copies the whole object into <paramref name="destination"/>. A retried request starts again
     /// from the beginning, so the destination must be seekable: it is emptied before each attempt.
     /// </summary>
@@ -193,15 +286,22 @@ public sealed class BackupStore : IDisposable
     {
         var buffer = new byte[1 << 16];
         var copied = new CountingStream(destination, progress, "download", stored.Size);
-        await Objects.ReadAsync(stored.ObjectName, () => copied.Bytes, stored.ETag, async (body, token) =>
+        // resumed at the next byte, so one check sees the whole object across attempts
+        var check = stored.ContentCheck?.Invoke();
+        await Replaced(stored, Objects.ReadAsync(stored.ObjectName, () => copied.Bytes, stored.ETag, async (body, token) =>
         {
             int n;
             while ((n = await body.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
+            {
+                check?.Append(buffer.AsSpan(0, n));
                 await copied.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+            }
             if (copied.Bytes != stored.Size)
                 throw new IOException($"the object store ended the download at byte {copied.Bytes:N0} of {stored.Size:N0}");
             return true;
-        }, ct).ConfigureAwait(false);
+        }, ct)).ConfigureAwait(false);
+        // before the last of the stream ends: a load that read bytes other than those verified fails, not finishes
+        check?.Finish();
         copied.Complete();
     }
 

@@ -26,6 +26,16 @@ public sealed record StoredBackup(string ObjectName, string Bucket, long Size, D
     /// <summary>Whether the backup is pinned (Protect-ObsBackup): retention never deletes it. Set by listings, which read the pins.</summary>
     public bool Pinned { get; init; }
 
+    /// <summary>Whether a signature object (<c>.minisig</c>) lies beside the backup. Set by listings, which read the signatures with the backups.</summary>
+    public bool Signed { get; init; }
+
+    /// <summary>
+    /// What every read of this object must prove of its bytes (its signature, once the signature's own
+    /// checks passed); null: nothing beyond what the format checks. A read fed through it fails
+    /// instead of ending when the bytes do not hold.
+    /// </summary>
+    internal Func<IContentCheck>? ContentCheck { get; init; }
+
     /// <summary>Whether the backup is encrypted with age (its name ends in .age).</summary>
     public bool Encrypted => BackupKey.IsEncrypted(ObjectName);
 

@@ -44,7 +44,8 @@ public sealed class BackupTestEngine(TestOptions options, IBackupLog sink, TimeP
         {
             BackupKey.ValidateForRestore(objectName, settings.Storage.Prefix);
             using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
-            var stored = await store.RequireAsync(objectName, ct).ConfigureAwait(false);
+            // the signature first: every read below is proven against it before its bytes are used
+            var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(objectName, ct).ConfigureAwait(false), options.TrustedKeys, _log, ct).ConfigureAwait(false);
             await BackupReader.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
             // a globals backup is not loaded anywhere (its roles would be the server's): it is proven whole, every statement one pg_dumpall writes
             var result = (verifyOnly || BackupKey.KindOf(objectName) == BackupKind.Globals

@@ -141,7 +141,8 @@ public sealed class MemoryObjectStore(string bucket = "memory-bucket") : IObject
             if (!_objects.TryGetValue(objectName, out var blob))
                 throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.BackupNotFound, objectName, $"No backup '{objectName}'.");
             if (etag is not null && etag != blob.ETag)
-                throw new StorageException(ObsErrorKind.OperationFailed, ErrorIds.StorageError, "PreconditionFailed: the object was replaced", objectName);
+                // S3's 412, as S3ObjectStore translates it
+                throw StorageErrorsAlreadyExists(objectName);
             var from = (int)Math.Min(offset(), blob.Data.Length);
             return new MemoryStream(blob.Data, from, blob.Data.Length - from, writable: false);
         });

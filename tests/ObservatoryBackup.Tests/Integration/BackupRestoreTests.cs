@@ -39,7 +39,9 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
         Assert.Equal(await Pg.ContentDigestAsync(source), await Pg.ContentDigestAsync(target));
         // staged: streamed from the store with no temporary file, verified on its way into the staging
         // database, swapped in only after that
-        Assert.Equal(["restore_requested", "create_database", "download_start",
+        // without trusted keys, the log says the backup's signature was not checked (and that it has none)
+        Assert.Equal("unsigned", restoreLog.Single("signature_not_checked")["signature"]);
+        Assert.Equal(["restore_requested", "signature_not_checked", "create_database", "download_start",
             "restore_start", "backup_verified", "restore_complete", "restore_proven", "rename_database", "restore_finished"], restoreLog.Names.Where(n => n != "download_complete"));
         Assert.True(restoreLog.Names.ToList().IndexOf("download_complete") < restoreLog.Names.ToList().IndexOf("backup_verified"));
         Assert.DoesNotContain("temp_file_removed", restoreLog.Names);
