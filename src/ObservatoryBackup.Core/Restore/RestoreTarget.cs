@@ -31,7 +31,7 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
     /// </summary>
     /// <param name="restoring">The database the run restores (its lock's name): the role's name starts with it, for leftovers.</param>
     public async Task<DumpSummary> LoadContainedAsync(string restoring, string database, string objectName, bool targetUntouched,
-        Func<SqlLoader, Task<DumpSummary>> load, Func<DatabaseUrl, DumpSummary, Task> prove, CancellationToken ct)
+        Func<SqlLoader, Task<DumpSummary>> load, Func<DatabaseUrl, DumpSummary, Task<bool>> prove, CancellationToken ct)
     {
         var role = await LoadRole.CreateAsync(Db, restoring, database, settings.RestoreJobs, ct).ConfigureAwait(false);
         log.Info("load_role_created", ("role", role.Name), ("database", database));
@@ -39,7 +39,8 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
         {
             var loader = Loader(objectName, role);
             var summary = await load(loader).ConfigureAwait(false);
-            await prove(role.Url, summary).ConfigureAwait(false);
+            // what was not proven is not given owners (a test reports the mismatch instead of failing on a missing object)
+            if (!await prove(role.Url, summary).ConfigureAwait(false)) return summary;
             await role.ApplyAsync(loader.Held, $"the owners and privileges backup '{objectName}' records", targetUntouched, ct).ConfigureAwait(false);
             log.Info("privileges_applied", ("database", database), ("statements", loader.Held.Count));
             return summary;
@@ -60,11 +61,13 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
     }
 
     /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried; counted as <paramref name="connectAs"/>.</summary>
-    public async Task ProveLoadedAsync(DatabaseUrl connectAs, string database, string objectName, DumpSummary summary, string outcome, CancellationToken ct)
+    /// <returns>True: it does.</returns>
+    public async Task<bool> ProveLoadedAsync(DatabaseUrl connectAs, string database, string objectName, DumpSummary summary, string outcome, CancellationToken ct)
     {
         var mismatches = await LoadedDatabaseCheck.CompareAsync(connectAs, database, summary.RowsPerTable, log, ct).ConfigureAwait(false);
         if (mismatches.Count > 0) throw LoadedDatabaseCheck.Mismatch(objectName, database, mismatches, outcome);
         log.Info("restore_proven", ("database", database), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
+        return true;
     }
 
     /// <summary>

@@ -104,7 +104,8 @@ public sealed class BackupTestEngine(TestOptions options, IBackupLog sink, TimeP
                         await loader.LoadAsync(temp.Stream, temp.Stream.Length, scratch, targetUntouched: true, ct).ConfigureAwait(false);
                         return summary;
                     },
-                    async (loadRole, loaded) => mismatches = await LoadedDatabaseCheck.CompareAsync(loadRole, scratch, loaded.RowsPerTable, _log, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                    async (loadRole, loaded) => (mismatches = await LoadedDatabaseCheck.CompareAsync(loadRole, scratch, loaded.RowsPerTable, _log, ct).ConfigureAwait(false)).Count == 0,
+                    ct).ConfigureAwait(false);
                 return Result(stored, summary, verifyOnly: false, mismatches, scratch, keep);
             }
             finally
