@@ -149,6 +149,28 @@ public class ContainedRestoreTests(Servers servers) : IntegrationTest(servers)
         Assert.Equal(0L, await Pg.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_roles WHERE starts_with(rolname, '{LoadRole.PrefixFor(target)}')"));
     }
 
+    [Fact]
+    public async Task A_load_role_a_killed_restore_left_is_dropped_by_the_next_restore()
+    {
+        var (target, bucket) = (Servers.UniqueName("tgt"), Servers.UniqueName("bkt"));
+        await SampleDatabase.CreateAsync(Pg, target, rows: 10);
+        var backup = await BackupAsync(SettingsFor(target, bucket));
+        // what a restore killed in the middle of an in-place load leaves: its role, owning an object in the target and holding rights
+        var leftover = LoadRole.PrefixFor(target) + "0123456789ab";
+        var other = Servers.UniqueName("tgt"); // another database's load role is not this restore's to drop
+        var foreign = LoadRole.PrefixFor(other) + "0123456789ab";
+        await Pg.ExecuteAsync("postgres", $"CREATE ROLE {leftover} LOGIN; CREATE ROLE {foreign} LOGIN; GRANT CONNECT, CREATE ON DATABASE \"{target}\" TO {leftover}");
+        await Pg.ExecuteAsync(target, $"CREATE TABLE public.half_loaded (x int); ALTER TABLE public.half_loaded OWNER TO {leftover}");
+        var log = new RecordingLog();
+
+        await RestoreAsync(SettingsFor(target, bucket), backup.ObjectName, log: log);
+
+        Assert.Equal(0L, await Pg.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_roles WHERE starts_with(rolname, '{LoadRole.PrefixFor(target)}')"));
+        Assert.Contains(log.Events, e => e.Name == "removed_leftover" && (string?)e["kind"] == "load_role" && (string?)e["role"] == leftover);
+        Assert.Equal(1L, await Pg.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_roles WHERE rolname = '{foreign}'"));
+        await Pg.ExecuteAsync("postgres", $"DROP ROLE {foreign}");
+    }
+
     /// <summary>What a forged run ended with: its error's id, or "failed" for a test that failed; null when it succeeded.</summary>
     private static async Task<string?> Record(Func<Task<bool>> run)
     {
