@@ -36,7 +36,7 @@ public sealed partial class LoadRole
         Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(target)))[..12] + "_";
 
     /// <summary>Makes the role for a load of <paramref name="database"/> (already created, empty) on behalf of <paramref name="target"/>.</summary>
-    /// <param name="connections">How many sessions the load opens at most.</param>
+    /// <param name="connections">How many sessions the load opens at once; the limit leaves room for a phase's sessions still ending on the server as the next one's start.</param>
     public static async Task<LoadRole> CreateAsync(DatabaseUrl admin, string target, string database, int connections, CancellationToken ct)
     {
         var name = PrefixFor(target) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
@@ -46,7 +46,7 @@ public sealed partial class LoadRole
         // the password goes as a SCRAM verifier made here: the statement holds no secret, whatever logs it
         List<(string, long)> statements =
         [
-            ($"CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT CONNECTION LIMIT {connections + 2} PASSWORD '{ScramVerifier(password)}'", 0),
+            ($"CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT CONNECTION LIMIT {2 * connections + 2} PASSWORD '{ScramVerifier(password)}'", 0),
             // a connecting user with CREATEROLE but not superuser must be a member to reassign and drop what it owns
             ($"DO $$BEGIN IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN EXECUTE 'GRANT {role.Replace("'", "''", StringComparison.Ordinal)} TO CURRENT_USER'; END IF; END$$", 0),
             ($"GRANT CONNECT, CREATE, TEMPORARY ON DATABASE {SqlIdentifier.Quote(database)} TO {role}", 0),
