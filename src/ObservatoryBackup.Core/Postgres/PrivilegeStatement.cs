@@ -5,7 +5,8 @@ namespace ObservatoryBackup.Postgres;
 /// <summary>
 /// The one-line statements with which pg_dump gives a database's objects their owners and privileges
 /// (<c>ALTER … OWNER TO r;</c>, <c>GRANT …;</c>, <c>REVOKE …;</c>, <c>ALTER DEFAULT PRIVILEGES …;</c>,
-/// <c>SET/RESET SESSION AUTHORIZATION</c> around a grant by another grantor), which a contained load
+/// <c>SET/RESET SESSION AUTHORIZATION</c> around a grant by another grantor; and <c>ALTER TABLE … FORCE
+/// ROW LEVEL SECURITY;</c>, which would subject the loading owner to the table's policies), which a contained load
 /// holds back and the connecting user applies. That user may do anything, so each is matched whole
 /// against the shape pg_dump writes: names, quoted names, keywords, numbers, <c>. , ( ) [ ]</c> and
 /// (for operators) operator symbols; no string, no second action, no shared object (database,
@@ -17,7 +18,8 @@ public static class PrivilegeStatement
     public static bool IsHeld(ReadOnlySpan<byte> line) =>
         line.StartsWith("GRANT "u8) || line.StartsWith("REVOKE "u8) || line.StartsWith("ALTER DEFAULT PRIVILEGES "u8) ||
         line.StartsWith("SET SESSION AUTHORIZATION "u8) || line.StartsWith("RESET SESSION AUTHORIZATION;"u8) ||
-        line.StartsWith("ALTER "u8) && line.IndexOf(" OWNER TO "u8) > 0;
+        line.StartsWith("ALTER "u8) && line.IndexOf(" OWNER TO "u8) > 0 ||
+        line.StartsWith("ALTER TABLE "u8) && line.EndsWith(" FORCE ROW LEVEL SECURITY;"u8);
 
     /// <summary>Why <paramref name="line"/> is not of a shape pg_dump writes; null when it is.</summary>
     public static string? Refusal(string line)
@@ -34,6 +36,9 @@ public static class PrivilegeStatement
         p = new Cursor(t);
         if (p.Word("ALTER") && p.Word("DEFAULT") && p.Word("PRIVILEGES"))
             return DefaultPrivileges(p) ? null : "an ALTER DEFAULT PRIVILEGES not of pg_dump's form";
+        // the owner is subject to the table's policies only once the data is in: a load with row_security off would fail on it
+        p = new Cursor(t);
+        if (p.Word("ALTER") && p.Word("TABLE") && p.Optional("ONLY") && Qualified(p) && p.Word("FORCE") && p.Word("ROW") && p.Word("LEVEL") && p.Word("SECURITY") && p.End()) return null;
         p = new Cursor(t);
         return p.Word("ALTER") && Owner(p) ? null : "an ALTER … OWNER TO not of pg_dump's form (one object of this database, its owner, nothing else)";
     }
@@ -224,6 +229,9 @@ public static class PrivilegeStatement
         public string? Peek => At < tokens.Count ? tokens[At].Text : null;
 
         public bool Word(string word) => Take(t => t.Kind == TokenKind.Word && t.Text.Equals(word, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Takes the word when it is there; true either way.</summary>
+        public bool Optional(string word) => Word(word) || true;
 
         public bool Name() => Take(t => t.Kind is TokenKind.Word or TokenKind.Quoted);
 

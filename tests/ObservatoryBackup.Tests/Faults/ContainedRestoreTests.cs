@@ -123,6 +123,7 @@ public class ContainedRestoreTests(Servers servers) : IntegrationTest(servers)
             GRANT SELECT (id, n), UPDATE (n) ON app.items TO {bob};
             ALTER DEFAULT PRIVILEGES FOR ROLE {alice} IN SCHEMA app GRANT SELECT ON TABLES TO {bob};
             ALTER TABLE app.items ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE app.items FORCE ROW LEVEL SECURITY;
             CREATE POLICY small ON app.items FOR SELECT TO {bob} USING (n < 10);
             CREATE PUBLICATION pub_{suffix} FOR TABLE app.items;
             SET ROLE {alice};

@@ -30,6 +30,7 @@ public class PrivilegeStatementTests
     [InlineData("ALTER DEFAULT PRIVILEGES FOR ROLE alice REVOKE ALL ON FUNCTIONS FROM PUBLIC;")]
     [InlineData("SET SESSION AUTHORIZATION bob;")]
     [InlineData("RESET SESSION AUTHORIZATION;")]
+    [InlineData("ALTER TABLE ONLY app.items FORCE ROW LEVEL SECURITY;")]
     public void What_pg_dump_writes_passes(string line)
     {
         Assert.True(PrivilegeStatement.IsHeld(System.Text.Encoding.UTF8.GetBytes(line)));
@@ -59,6 +60,7 @@ public class PrivilegeStatementTests
     [InlineData("SET SESSION AUTHORIZATION bob; SELECT 1;")]
     [InlineData("SET SESSION AUTHORIZATION 'bob';")]
     [InlineData("ALTER DEFAULT PRIVILEGES GRANT ALL ON TABLES TO bob;")]
+    [InlineData("ALTER TABLE ONLY app.items ADD COLUMN c int DEFAULT public.evil(), FORCE ROW LEVEL SECURITY;")]
     public void Anything_else_is_refused(string line) =>
         Assert.NotNull(PrivilegeStatement.Refusal(line));
 }
