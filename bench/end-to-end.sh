@@ -33,11 +33,15 @@ trap cleanup EXIT
 say() { echo "bench: $*" >&2; }
 
 say "building (Release): obs-backup native and portable, and the module"
-dotnet publish -c Release --use-current-runtime "$root/src/ObservatoryBackup.Cli" -o "$work/cli" -v q -nologo >/dev/null
-dotnet build -c Release "$root/src/ObservatoryBackup.Cli" -v q -nologo >/dev/null
-dotnet build -c Release "$root/src/ObservatoryBackup.PowerShell" -v q -nologo >/dev/null
-cli="$work/cli/obs-backup"
 portable="$root/src/ObservatoryBackup.Cli/bin/Release/net10.0/obs-backup.dll"
+dotnet build -c Release "$root/src/ObservatoryBackup.Cli" -v q -nologo >/dev/null
+if [ "${AB:-}" = contain ]; then # portable both sides: no native build needed
+  mkdir -p "$work/cli"; printf '#!/bin/sh\nexec dotnet "%s" "$@"\n' "$portable" > "$work/cli/obs-backup"; chmod +x "$work/cli/obs-backup"
+else
+  dotnet publish -c Release --use-current-runtime "$root/src/ObservatoryBackup.Cli" -o "$work/cli" -v q -nologo >/dev/null
+  dotnet build -c Release "$root/src/ObservatoryBackup.PowerShell" -v q -nologo >/dev/null
+fi
+cli="$work/cli/obs-backup"
 module="$root/src/ObservatoryBackup.PowerShell/bin/Release/net10.0/module/ObservatoryBackup/ObservatoryBackup.psd1"
 
 say "starting PostgreSQL on :$pg_port and radosgw on :$s3_port"
@@ -115,6 +119,28 @@ if [ "${AB:-}" = age ]; then
     a=$(printf '%s\n' "${sealed[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
     printf '%s: plain %s s, age %s s (median of %s pairs): %+.1f%%   plain runs: %s   age runs: %s\n' \
       "$codec" "$p" "$a" "$runs" "$(echo "($a / $p - 1) * 100" | bc -l)" "${plain[*]}" "${sealed[*]}"
+  done
+  exit 0
+fi
+
+# AB=contain BEFORE=path/to/obs-backup.dll: what the contained load (issue 27) costs, in alternating pairs
+# of staged restores by the portable CLI of this tree and by BEFORE (the same CLI built from the commit
+# before), under dotnet both, at --jobs 1 and 2; each side gets its median.
+if [ "${AB:-}" = contain ]; then
+  "$cli" backup > "$work/out"; name=$(uploaded_name)
+  restore_url="postgresql://observatory:$password@127.0.0.1:$pg_port/restored"
+  for jobs in 1 2; do
+    before=(); after=()
+    for ((n = 0; n < runs; n++)); do
+      "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" -c "CHECKPOINT" >/dev/null
+      read -r secs _ < <(measure_once env DATABASE_URL="$restore_url" dotnet "$BEFORE" restore "$name" --yes --jobs "$jobs"); before+=("$secs")
+      "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" -c "CHECKPOINT" >/dev/null
+      read -r secs _ < <(measure_once env DATABASE_URL="$restore_url" dotnet "$portable" restore "$name" --yes --jobs "$jobs"); after+=("$secs")
+    done
+    b=$(printf '%s\n' "${before[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+    a=$(printf '%s\n' "${after[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+    printf 'jobs %s: before %s s, contained %s s (median of %s pairs): %+.1f%%   before: %s   contained: %s\n' \
+      "$jobs" "$b" "$a" "$runs" "$(echo "($a / $b - 1) * 100" | bc -l)" "${before[*]}" "${after[*]}"
   done
   exit 0
 fi

@@ -21,6 +21,9 @@ public sealed class DatabaseAdmin : IAsyncDisposable
 
     public DatabaseUrl Url { get; }
 
+    /// <summary>The database this connection is to.</summary>
+    public string Database => _connection.Database;
+
     public PgVersion ServerVersion => new(_connection.PostgreSqlVersion.Major, Math.Max(0, _connection.PostgreSqlVersion.Minor));
 
     /// <summary>What the tool's sessions call themselves (<c>application_name</c>), followed by what they do.</summary>

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Errors;
 using ObservatoryBackup.Format;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Streams;
@@ -17,6 +18,10 @@ namespace ObservatoryBackup.Restore;
 /// the statement lines pg_dump writes for them (<c>ALTER … OWNER TO …;</c>, <c>GRANT …;</c>,
 /// <c>REVOKE …;</c>, <c>ALTER DEFAULT PRIVILEGES …;</c>), each on a line of its own. Lines inside
 /// COPY data, strings or comments are never dropped, so data that looks like a GRANT passes byte for byte.
+/// With <c>holdBack</c> (a load as a <see cref="LoadRole"/>), those statements are held instead, each
+/// matched whole against pg_dump's shape (<see cref="PrivilegeStatement"/>; any other is <c>BackupUnsafe</c>),
+/// for the connecting user to apply after the load (<see cref="Held"/>); and statements pg_dump never writes
+/// in a database's dump that reach beyond it (roles, other databases, server settings) are refused.
 /// </summary>
 internal sealed class DumpGate
 {
@@ -24,17 +29,26 @@ internal sealed class DumpGate
     private readonly bool _noOwner;
     private readonly bool _noTablespaces;
     private readonly byte[] _restrict;
+    private readonly bool _holdBack;
+    private readonly List<(string Sql, long Line)> _held = [];
+    private long _heldBytes;
     private bool _restrictGiven;
 
+    /// <summary>More held statements than this (no schema has them) make the backup refused: they are kept in memory until the load ends.</summary>
+    public const long MaxHeldBytes = 256L << 20;
+
     /// <param name="restrictKey">psql's <c>\restrict</c> key for this load: letters and digits nobody else knows.</param>
-    public DumpGate(DumpReading reading, bool noOwner, string restrictKey, bool noTablespaces = false)
+    public DumpGate(DumpReading reading, bool noOwner, string restrictKey, bool noTablespaces = false, bool holdBack = false)
     {
-        (_reading, _noOwner, _noTablespaces) = (reading, noOwner, noTablespaces);
+        (_reading, _noOwner, _noTablespaces, _holdBack) = (reading, noOwner, noTablespaces, holdBack);
         _restrict = System.Text.Encoding.ASCII.GetBytes($"\\restrict {restrictKey}\n");
     }
 
     /// <summary>Statement lines left out so far (ownership, privileges, tablespaces).</summary>
     public long Dropped { get; private set; }
+
+    /// <summary>The ownership and privilege statements held back, checked, in dump order (with <c>holdBack</c>).</summary>
+    public IReadOnlyList<(string Sql, long Line)> Held => _held;
 
     /// <summary>Why the gate closed, when it did (a refused line, or the stream failing): psql then only saw what came before.</summary>
     public Exception? Failure { get; private set; }
@@ -53,10 +67,14 @@ internal sealed class DumpGate
             {
                 _reading.Check.ThrowIfUnsafe();
                 if (e.Kind == DumpEventKind.MetaCommand) continue;
-                if (e.Kind == DumpEventKind.Statement && e.AtStatement && LeftOut(e.Line))
+                if (e.Kind == DumpEventKind.Statement && e.AtStatement)
                 {
-                    Dropped++;
-                    continue;
+                    if (LeftOut(e.Line))
+                    {
+                        Dropped++;
+                        continue;
+                    }
+                    if (_holdBack && Hold(e)) continue;
                 }
                 return e;
             }
@@ -74,13 +92,41 @@ internal sealed class DumpGate
 
     private bool LeftOut(ReadOnlySpan<byte> line) => _noOwner && IsOwnershipStatement(line) || _noTablespaces && IsTablespaceStatement(line);
 
+    // what pg_dump never writes in a database's dump, and reaches beyond the database: refused by name, before PostgreSQL would refuse it too
+    private static readonly string[] Refused =
+        ["ALTER DATABASE ", "ALTER SYSTEM ", "ALTER ROLE ", "ALTER USER ", "CREATE ROLE ", "CREATE USER ", "DROP DATABASE ", "DROP ROLE ", "SET ROLE ", "RESET ROLE"];
+
+    private static readonly byte[][] RefusedBytes = [.. Refused.Select(System.Text.Encoding.ASCII.GetBytes)];
+
+    /// <summary>Holds an ownership or privilege statement back, checked; refuses what no dump of one database holds; false for the rest.</summary>
+    private bool Hold(in DumpEvent e)
+    {
+        var line = e.Line.TrimEnd("\r"u8);
+        if (line.Length > 0 && line[0] is (byte)'A' or (byte)'C' or (byte)'D' or (byte)'S' or (byte)'R')
+            foreach (var refused in RefusedBytes)
+                if (line.StartsWith(refused))
+                    throw Unsafe(line, $"'{System.Text.Encoding.ASCII.GetString(refused).Trim()}', which pg_dump never writes in a database's dump");
+        if (!e.EndsStatement || !PrivilegeStatement.IsHeld(line)) return false;
+        var sql = System.Text.Encoding.UTF8.GetString(line);
+        if (PrivilegeStatement.Refusal(sql) is { } why) throw Unsafe(line, why);
+        if ((_heldBytes += line.Length) > MaxHeldBytes) throw Unsafe(line, $"more than {MaxHeldBytes >> 20} MiB of ownership and privilege statements");
+        _held.Add((sql, 0));
+        return true;
+    }
+
+    private BackupDataException Unsafe(ReadOnlySpan<byte> line, string what)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(line[..Math.Min(line.Length, 160)]);
+        return new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupUnsafe, _reading.Check.ObjectName,
+            $"Backup '{_reading.Check.ObjectName}' holds {what}: \"{text}{(line.Length > 160 ? "…" : "")}\". A restore applies a dump's owners and privileges itself, " +
+            "only in the forms pg_dump writes, and nothing that reaches beyond the database it loads.");
+    }
+
     private static bool IsTablespaceStatement(ReadOnlySpan<byte> line) =>
         line.StartsWith("SET default_tablespace = "u8) && line.TrimEnd("\r"u8).EndsWith(";"u8);
 
     private static bool IsOwnershipStatement(ReadOnlySpan<byte> line) =>
-        line.TrimEnd("\r"u8).EndsWith(";"u8) &&
-        (line.StartsWith("GRANT "u8) || line.StartsWith("REVOKE "u8) || line.StartsWith("ALTER DEFAULT PRIVILEGES "u8) ||
-         line.StartsWith("ALTER "u8) && line.IndexOf(" OWNER TO "u8) > 0);
+        line.TrimEnd("\r"u8).EndsWith(";"u8) && PrivilegeStatement.IsHeld(line);
 
     /// <summary>The events that pass, as bytes: as many as the reader's buffer holds of those already read, so psql gets few large writes.</summary>
     private sealed class PassedSql(DumpGate gate) : ReadOnlyStream

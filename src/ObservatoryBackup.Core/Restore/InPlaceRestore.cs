@@ -46,8 +46,11 @@ internal static class InPlaceRestore
         {
             await admin.CreateDatabaseAsync(database, ct).ConfigureAwait(false);
             target.Log.Info("create_database", ("database", database));
-            await target.Loader(objectName).LoadAsync(file, file.Length, database, targetUntouched: false, ct).ConfigureAwait(false);
-            await target.ProveLoadedAsync(database, objectName, verified, PartialRestoreException.Advice(database, objectName), ct).ConfigureAwait(false);
+            await target.LoadContainedAsync(database, database, objectName, targetUntouched: false, async loader =>
+            {
+                await loader.LoadAsync(file, file.Length, database, targetUntouched: false, ct).ConfigureAwait(false);
+                return verified;
+            }, (loadRole, loaded) => target.ProveLoadedAsync(loadRole, database, objectName, loaded, PartialRestoreException.Advice(database, objectName), ct), ct).ConfigureAwait(false);
             await target.ApplyPropertiesAsync(admin, database, objectName, verified, ct).ConfigureAwait(false);
         }
         catch (Exception ex)

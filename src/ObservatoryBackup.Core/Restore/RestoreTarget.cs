@@ -19,15 +19,55 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
     public IBackupLog Sink => sink;
     public EventLog Log => log;
 
-    public SqlLoader Loader(string objectName) =>
-        new(psql, Db, sink, log) { NoOwner = noOwner, NoTablespaces = noTablespaces, ObjectName = objectName, Identities = settings.Identities, Jobs = settings.RestoreJobs };
+    private SqlLoader Loader(string objectName, LoadRole role) =>
+        new(psql, Db, sink, log) { NoOwner = noOwner, NoTablespaces = noTablespaces, ObjectName = objectName, Identities = settings.Identities, Jobs = settings.RestoreJobs, LoadAs = role };
 
-    /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried.</summary>
-    public async Task ProveLoadedAsync(string database, string objectName, DumpSummary summary, string outcome, CancellationToken ct)
+    /// <summary>
+    /// Loads a backup into <paramref name="database"/> (created, empty) contained: psql connects as a
+    /// <see cref="LoadRole"/> made for this load, which can reach nothing outside the database; the
+    /// loaded database is proven (<paramref name="prove"/>, given the role's connection: nothing of the
+    /// dump runs as the connecting user); then the owners and privileges the dump holds, held back and
+    /// checked, are applied by the connecting user. The role is dropped afterwards, whatever happened.
+    /// </summary>
+    /// <param name="restoring">The database the run restores (its lock's name): the role's name starts with it, for leftovers.</param>
+    public async Task<DumpSummary> LoadContainedAsync(string restoring, string database, string objectName, bool targetUntouched,
+        Func<SqlLoader, Task<DumpSummary>> load, Func<DatabaseUrl, DumpSummary, Task<bool>> prove, CancellationToken ct)
     {
-        var mismatches = await LoadedDatabaseCheck.CompareAsync(Db, database, summary.RowsPerTable, log, ct).ConfigureAwait(false);
+        var role = await LoadRole.CreateAsync(Db, restoring, database, settings.RestoreJobs, ct).ConfigureAwait(false);
+        log.Info("load_role_created", ("role", role.Name), ("database", database));
+        try
+        {
+            var loader = Loader(objectName, role);
+            var summary = await load(loader).ConfigureAwait(false);
+            // what was not proven is not given owners (a test reports the mismatch instead of failing on a missing object)
+            if (!await prove(role.Url, summary).ConfigureAwait(false)) return summary;
+            await role.ApplyAsync(loader.Held, $"the owners and privileges backup '{objectName}' records", targetUntouched, ct).ConfigureAwait(false);
+            log.Info("privileges_applied", ("database", database), ("statements", loader.Held.Count));
+            return summary;
+        }
+        finally
+        {
+            try
+            {
+                await role.DropAsync().ConfigureAwait(false);
+                log.Info("load_role_dropped", ("role", role.Name));
+            }
+            catch (ObsBackupException ex)
+            {
+                // the next restore of this target drops it (RemoveLeftoversAsync); the load's own outcome matters more
+                log.Warning("cleanup_failed", ("role", role.Name), ("error", ex.Message));
+            }
+        }
+    }
+
+    /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried; counted as <paramref name="connectAs"/>.</summary>
+    /// <returns>True: it does.</returns>
+    public async Task<bool> ProveLoadedAsync(DatabaseUrl connectAs, string database, string objectName, DumpSummary summary, string outcome, CancellationToken ct)
+    {
+        var mismatches = await LoadedDatabaseCheck.CompareAsync(connectAs, database, summary.RowsPerTable, log, ct).ConfigureAwait(false);
         if (mismatches.Count > 0) throw LoadedDatabaseCheck.Mismatch(objectName, database, mismatches, outcome);
         log.Info("restore_proven", ("database", database), ("tables", summary.RowsPerTable.Count), ("rows", summary.Rows));
+        return true;
     }
 
     /// <summary>
@@ -60,6 +100,7 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
     /// </summary>
     public async Task RemoveLeftoversAsync(DatabaseAdmin admin, CancellationToken ct)
     {
+        await RemoveLeftoverRolesAsync(admin, Db, Db.Database, log, ct).ConfigureAwait(false);
         foreach (var path in RestoreTempFile.RemoveLeftovers(settings.TempDirectory))
             log.Warning("removed_leftover", ("kind", "temp_file"), ("path", path));
         foreach (var name in await admin.DatabaseNamesAsync(ct).ConfigureAwait(false))
@@ -80,6 +121,13 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
                     ("detail", "an interrupted restore moved the previous database aside under this name; it was kept"));
             }
         }
+    }
+
+    /// <summary>Drops the load roles killed restores (or tests) of <paramref name="restoring"/> left behind.</summary>
+    public static async Task RemoveLeftoverRolesAsync(DatabaseAdmin admin, DatabaseUrl server, string restoring, EventLog log, CancellationToken ct)
+    {
+        foreach (var role in await LoadRole.RemoveLeftoversAsync(server, admin.Database, restoring, ct).ConfigureAwait(false))
+            log.Warning("removed_leftover", ("kind", "load_role"), ("role", role));
     }
 
     public static async Task DropQuietlyAsync(DatabaseAdmin admin, string database)

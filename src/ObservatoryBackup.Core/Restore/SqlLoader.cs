@@ -58,6 +58,15 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
     /// <summary>Connections to load over: 1 is one psql in dump order; more deal rows and build indexes in parallel (<see cref="ParallelLoad"/>).</summary>
     public int Jobs { get; init; } = 1;
 
+    /// <summary>
+    /// The role psql connects as (every connection of a parallel load too); with it, ownership and
+    /// privilege statements are held back, checked, for <see cref="Held"/>. Null: psql connects as the URL's user.
+    /// </summary>
+    public LoadRole? LoadAs { get; init; }
+
+    /// <summary>What the last load held back (with <see cref="LoadAs"/>): the connecting user applies it, <see cref="LoadRole.ApplyAsync"/>.</summary>
+    public IReadOnlyList<(string Sql, long Line)> Held { get; private set; } = [];
+
     /// <summary>The backup being loaded, for messages.</summary>
     public string? ObjectName { get; init; }
 
@@ -87,11 +96,12 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
         // decrypt and decompress → check → load
         await using var source = BackupReader.ForLoad(backup, size, objectName, Identities, sink.Progress);
         await source.OpenAsync(ct).ConfigureAwait(false);
-        var gate = new DumpGate(source.Dump, NoOwner, PsqlProcess.NewRestrictKey(), NoTablespaces);
+        var gate = new DumpGate(source.Dump, NoOwner, PsqlProcess.NewRestrictKey(), NoTablespaces, holdBack: LoadAs is not null);
         var psql = await LoadIntoPsqlAsync(gate, database, ct).ConfigureAwait(false);
 
         var summary = await new LoadVerdict(log, objectName, database, targetUntouched).DecideAsync(source, gate.Failure, psql, verifyAs, ct).ConfigureAwait(false);
         source.Complete();
+        Held = gate.Held;
         if (NoOwner || NoTablespaces) log.Info("ownership_left_out", ("database", database), ("statements", gate.Dropped), ("no_owner", NoOwner), ("no_tablespaces", NoTablespaces));
         log.Info("restore_complete", ("database", database));
         return summary;
@@ -100,11 +110,12 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
     /// <summary>The load stage: psql, or several, on what the gate lets through; what stopped it, when something did.</summary>
     private async Task<PsqlOutcome> LoadIntoPsqlAsync(DumpGate gate, string database, CancellationToken ct)
     {
+        var url = LoadAs?.Url ?? server.WithDatabase(database);
         try
         {
             var (exitCode, stderr) = Jobs > 1
-                ? await new ParallelLoad(psqlPath, server.WithDatabase(database), Jobs, log, sink.Progress).RunAsync(gate.NextAsync, ct).ConfigureAwait(false)
-                : await new PsqlProcess(psqlPath, server.WithDatabase(database)).RunAsync(gate.Sql(), ct).ConfigureAwait(false);
+                ? await new ParallelLoad(psqlPath, url, Jobs, log, sink.Progress).RunAsync(gate.NextAsync, ct).ConfigureAwait(false)
+                : await new PsqlProcess(psqlPath, url).RunAsync(gate.Sql(), ct).ConfigureAwait(false);
             return new PsqlOutcome(exitCode, stderr);
         }
         catch (Exception ex)

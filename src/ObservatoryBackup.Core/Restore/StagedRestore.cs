@@ -27,10 +27,11 @@ internal static class StagedRestore
         try
         {
             // streamed from the store, verified on its way in, then what was loaded is proven against what the stream carried
-            await using (var download = new StreamingDownload(store, stored, target.Log, target.Sink.Progress, ct))
-                summary = await target.Loader(stored.ObjectName)
-                    .LoadVerifiedAsync(download.Content, stored, staging, targetUntouched: true, ct).ConfigureAwait(false);
-            await target.ProveLoadedAsync(staging, stored.ObjectName, summary, $"The staging database was dropped; \"{database}\" was left as it was.", ct).ConfigureAwait(false);
+            summary = await target.LoadContainedAsync(database, staging, stored.ObjectName, targetUntouched: true, async loader =>
+            {
+                await using var download = new StreamingDownload(store, stored, target.Log, target.Sink.Progress, ct);
+                return await loader.LoadVerifiedAsync(download.Content, stored, staging, targetUntouched: true, ct).ConfigureAwait(false);
+            }, (loadRole, loaded) => target.ProveLoadedAsync(loadRole, staging, stored.ObjectName, loaded, $"The staging database was dropped; \"{database}\" was left as it was.", ct), ct).ConfigureAwait(false);
             await target.ApplyPropertiesAsync(admin, staging, stored.ObjectName, summary, ct).ConfigureAwait(false);
             // the last point at which a signal stops the restore: the swap below runs to its end
             ct.ThrowIfCancellationRequested();

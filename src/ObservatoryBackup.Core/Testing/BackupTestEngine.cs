@@ -83,7 +83,9 @@ public sealed class BackupTestEngine(TestOptions options, IBackupLog sink, TimeP
     {
         var server = settings.Database ?? throw new InvalidOperationException("A restore test needs a database URL.");
         // one backup, restore or test of a database at a time: the database the backup is of
-        await using var admin = await DatabaseLock.AcquireAsync(server, stored.Database ?? server.Database, DatabaseLock.Run.Test, ct).ConfigureAwait(false);
+        var restoring = stored.Database ?? server.Database;
+        await using var admin = await DatabaseLock.AcquireAsync(server, restoring, DatabaseLock.Run.Test, ct).ConfigureAwait(false);
+        await RestoreTarget.RemoveLeftoverRolesAsync(admin, server, restoring, _log, ct).ConfigureAwait(false);
         var psql = await SqlLoader.LocatePsqlAsync(settings, _log, admin.ServerVersion, ct).ConfigureAwait(false);
         DumpSummary summary;
         var temp = RestoreTempFile.Create(settings.TempDirectory);
@@ -96,9 +98,15 @@ public sealed class BackupTestEngine(TestOptions options, IBackupLog sink, TimeP
             try
             {
                 temp.Stream.Position = 0;
-                await new RestoreTarget(settings, sink, _log, psql, NoOwner, NoTablespaces, includeGlobals: false).Loader(stored.ObjectName)
-                    .LoadAsync(temp.Stream, temp.Stream.Length, scratch, targetUntouched: true, ct).ConfigureAwait(false);
-                var mismatches = await LoadedDatabaseCheck.CompareAsync(server, scratch, summary.RowsPerTable, _log, ct).ConfigureAwait(false);
+                IReadOnlyList<TableMismatch> mismatches = [];
+                await new RestoreTarget(settings, sink, _log, psql, NoOwner, NoTablespaces, includeGlobals: false).LoadContainedAsync(restoring, scratch, stored.ObjectName, targetUntouched: true,
+                    async loader =>
+                    {
+                        await loader.LoadAsync(temp.Stream, temp.Stream.Length, scratch, targetUntouched: true, ct).ConfigureAwait(false);
+                        return summary;
+                    },
+                    async (loadRole, loaded) => (mismatches = await LoadedDatabaseCheck.CompareAsync(loadRole, scratch, loaded.RowsPerTable, _log, ct).ConfigureAwait(false)).Count == 0,
+                    ct).ConfigureAwait(false);
                 return Result(stored, summary, verifyOnly: false, mismatches, scratch, keep);
             }
             finally

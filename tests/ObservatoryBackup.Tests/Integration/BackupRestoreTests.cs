@@ -38,11 +38,12 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
         Assert.Equal(await Pg.RowCountsAsync(source), await Pg.RowCountsAsync(target));
         Assert.Equal(await Pg.ContentDigestAsync(source), await Pg.ContentDigestAsync(target));
         // staged: streamed from the store with no temporary file, verified on its way into the staging
-        // database, swapped in only after that
+        // database as a load role made for it, swapped in only after that and after the role is gone
         // without trusted keys, the log says the backup's signature was not checked (and that it has none)
         Assert.Equal("unsigned", restoreLog.Single("signature_not_checked")["signature"]);
-        Assert.Equal(["restore_requested", "signature_not_checked", "create_database", "download_start",
-            "restore_start", "backup_verified", "restore_complete", "restore_proven", "rename_database", "restore_finished"], restoreLog.Names.Where(n => n != "download_complete"));
+        Assert.Equal(["restore_requested", "signature_not_checked", "create_database", "load_role_created", "download_start",
+            "restore_start", "backup_verified", "restore_complete", "restore_proven", "privileges_applied", "load_role_dropped", "rename_database", "restore_finished"],
+            restoreLog.Names.Where(n => n != "download_complete"));
         Assert.True(restoreLog.Names.ToList().IndexOf("download_complete") < restoreLog.Names.ToList().IndexOf("backup_verified"));
         Assert.DoesNotContain("temp_file_removed", restoreLog.Names);
         Assert.False(await Pg.DatabaseExistsAsync((string)restoreLog.Single("restore_start")["database"]!));
