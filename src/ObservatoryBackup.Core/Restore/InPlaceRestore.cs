@@ -18,7 +18,7 @@ internal static class InPlaceRestore
         var temp = RestoreTempFile.Create(target.Settings.TempDirectory);
         try
         {
-            var verified = await VerifiedDownload.RunAsync(store, stored, temp, target.Settings.Identities, target.Sink, target.Log, ct).ConfigureAwait(false);
+            var verified = await VerifiedDownload.RunAsync(store, stored, temp, target.Settings.Identities, target.NoOwner, target.NoTablespaces, target.Sink, target.Log, ct).ConfigureAwait(false);
             temp.Stream.Position = 0;
             return (await ReplaceAsync(target, admin, temp.Stream, stored.ObjectName, verified, ct).ConfigureAwait(false), verified);
         }

@@ -18,6 +18,8 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
     public ObsSettings Settings => settings;
     public IBackupLog Sink => sink;
     public EventLog Log => log;
+    public bool NoOwner => noOwner;
+    public bool NoTablespaces => noTablespaces;
 
     private SqlLoader Loader(string objectName, LoadRole role) =>
         new(psql, Db, sink, log) { NoOwner = noOwner, NoTablespaces = noTablespaces, ObjectName = objectName, Identities = settings.Identities, Jobs = settings.RestoreJobs, LoadAs = role };

@@ -92,7 +92,7 @@ public sealed class BackupTestEngine(TestOptions options, IBackupLog sink, TimeP
         var scratch = ScratchPrefix + _clock.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "_" + Guid.NewGuid().ToString("N")[..8];
         try
         {
-            summary = await VerifiedDownload.RunAsync(store, stored, temp, settings.Identities, sink, _log, ct).ConfigureAwait(false);
+            summary = await VerifiedDownload.RunAsync(store, stored, temp, settings.Identities, NoOwner, NoTablespaces, sink, _log, ct).ConfigureAwait(false);
             await admin.CreateDatabaseAsync(scratch, ct).ConfigureAwait(false);
             _log.Info("create_database", ("database", scratch), ("scratch", true));
             try
