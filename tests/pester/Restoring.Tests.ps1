@@ -13,6 +13,8 @@ BeforeAll {
 Describe 'Restoring cmdlets' {
     It 'take -DatabaseCredential, so that no password is written into the URL' {
         $env:DATABASE_URL = $null
+        # backup names have a second's resolution: the one BeforeAll took must not share this one's second
+        Start-Sleep -Milliseconds (1050 - [DateTime]::UtcNow.Millisecond)
         try {
             $taken = Invoke-ObsBackup -DatabaseUrl $bareUrl -DatabaseCredential $credential -ErrorAction Stop
             $tested = Test-ObsBackup $taken.ObjectName -DatabaseUrl $bareUrl -DatabaseCredential $credential -ErrorAction Stop

@@ -90,6 +90,31 @@ public sealed partial class LoadRole
         }
     }
 
+    /// <summary>
+    /// Applies a statement of the dump's prefix as the connecting user, at its place in the load
+    /// (<see cref="PrefixStatement"/>): a schema for the load role, an extension and what the load then
+    /// needs of it (its configuration tables' rows, its foreign-data wrappers: revoked when the role is
+    /// dropped), an extension's comment.
+    /// </summary>
+    public async Task ApplyPrefixAsync(PrefixStatement statement, CancellationToken ct)
+    {
+        await using var connection = await DatabaseAdmin.OpenAsync(_admin, Database, ct, "restore").ConfigureAwait(false);
+        await ExecuteAsync(connection, statement.Sql(Name), ct).ConfigureAwait(false);
+        if (statement is not PrefixStatement.CreateExtension extension) return;
+        var role = SqlIdentifier.Quote(Name);
+        foreach (var table in await StringsAsync(connection, """
+            SELECT c.oid::pg_catalog.regclass::text FROM pg_catalog.pg_extension e, unnest(e.extconfig) AS c(oid) WHERE e.extname = $1
+            """, extension.Name, ct).ConfigureAwait(false))
+            await ExecuteAsync(connection, $"GRANT ALL ON {table} TO {role}", ct).ConfigureAwait(false);
+        foreach (var wrapper in await StringsAsync(connection, """
+            SELECT w.fdwname FROM pg_catalog.pg_foreign_data_wrapper w
+            JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass AND d.objid = w.oid AND d.deptype = 'e'
+            JOIN pg_catalog.pg_extension e ON d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = e.oid
+            WHERE e.extname = $1
+            """, extension.Name, ct).ConfigureAwait(false))
+            await ExecuteAsync(connection, $"GRANT USAGE ON FOREIGN DATA WRAPPER {SqlIdentifier.Quote(wrapper)} TO {role}", ct).ConfigureAwait(false);
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex("^role \"([^\"]+)\" does not exist")]
     private static partial System.Text.RegularExpressions.Regex MissingRole();
 

@@ -30,6 +30,8 @@ internal sealed class DumpGate
     private readonly bool _noTablespaces;
     private readonly byte[] _restrict;
     private readonly bool _holdBack;
+    private readonly Func<PrefixStatement, CancellationToken, Task>? _applyPrefix;
+    private bool _inPrefix;
     private readonly List<(string Sql, long Line)> _held = [];
     private long _heldBytes;
     private bool _restrictGiven;
@@ -38,9 +40,11 @@ internal sealed class DumpGate
     public const long MaxHeldBytes = 256L << 20;
 
     /// <param name="restrictKey">psql's <c>\restrict</c> key for this load: letters and digits nobody else knows.</param>
-    public DumpGate(DumpReading reading, bool noOwner, string restrictKey, bool noTablespaces = false, bool holdBack = false)
+    /// <param name="applyPrefix">With <paramref name="holdBack"/>: applies the schemas and extensions of the dump's prefix at their place, as the connecting user (<see cref="PrefixStatement"/>); null in a verification pass, which only takes them out.</param>
+    public DumpGate(DumpReading reading, bool noOwner, string restrictKey, bool noTablespaces = false, bool holdBack = false,
+        Func<PrefixStatement, CancellationToken, Task>? applyPrefix = null)
     {
-        (_reading, _noOwner, _noTablespaces, _holdBack) = (reading, noOwner, noTablespaces, holdBack);
+        (_reading, _noOwner, _noTablespaces, _holdBack, _applyPrefix, _inPrefix) = (reading, noOwner, noTablespaces, holdBack, applyPrefix, holdBack);
         _restrict = System.Text.Encoding.ASCII.GetBytes($"\\restrict {restrictKey}\n");
     }
 
@@ -69,6 +73,7 @@ internal sealed class DumpGate
                 if (e.Kind == DumpEventKind.MetaCommand) continue;
                 if (e.Kind == DumpEventKind.Statement && e.AtStatement)
                 {
+                    if (_inPrefix && await FromPrefixAsync(e, ct).ConfigureAwait(false)) continue;
                     if (LeftOut(e.Line))
                     {
                         Dropped++;
@@ -85,6 +90,23 @@ internal sealed class DumpGate
             Failure ??= ex;
             throw;
         }
+    }
+
+    /// <summary>
+    /// In the dump's prefix (its settings, schemas and extensions, before any other object): a schema or
+    /// extension statement is applied here instead of by psql; true when it was. The first statement of
+    /// another kind ends the prefix: an extension after it is the load role's to create, or not.
+    /// </summary>
+    private async ValueTask<bool> FromPrefixAsync(DumpEvent e, CancellationToken ct)
+    {
+        var line = System.Text.Encoding.UTF8.GetString(e.Line.TrimEnd("\r"u8));
+        if (e.EndsStatement && PrefixStatement.TryParse(line) is { } statement)
+        {
+            if (_applyPrefix is not null) await _applyPrefix(statement, ct).ConfigureAwait(false);
+            return true;
+        }
+        _inPrefix = PrefixStatement.KeepsPrefix(line);
+        return false;
     }
 
     /// <summary>What passes, as the bytes one psql reads.</summary>

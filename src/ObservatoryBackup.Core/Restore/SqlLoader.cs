@@ -96,7 +96,7 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
         // decrypt and decompress → check → load
         await using var source = BackupReader.ForLoad(backup, size, objectName, Identities, sink.Progress);
         await source.OpenAsync(ct).ConfigureAwait(false);
-        var gate = new DumpGate(source.Dump, NoOwner, PsqlProcess.NewRestrictKey(), NoTablespaces, holdBack: LoadAs is not null);
+        var gate = new DumpGate(source.Dump, NoOwner, PsqlProcess.NewRestrictKey(), NoTablespaces, holdBack: LoadAs is not null, applyPrefix: LoadAs is { } role ? role.ApplyPrefixAsync : null);
         var psql = await LoadIntoPsqlAsync(gate, database, ct).ConfigureAwait(false);
 
         var summary = await new LoadVerdict(log, objectName, database, targetUntouched).DecideAsync(source, gate.Failure, psql, verifyAs, ct).ConfigureAwait(false);

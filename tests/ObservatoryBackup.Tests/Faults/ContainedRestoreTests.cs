@@ -114,9 +114,15 @@ public class ContainedRestoreTests(Servers servers) : IntegrationTest(servers)
         await Pg.ExecuteAsync("postgres", $"CREATE ROLE {alice}; CREATE ROLE {bob}; CREATE ROLE {carol}");
         await SampleDatabase.CreateAsync(Pg, source, rows: 40);
         var hstore = await Pg.ScalarAsync<long>(source, "SELECT count(*) FROM pg_available_extensions WHERE name = 'hstore'") == 1;
+        // an extension PostgreSQL does not mark trusted, with a foreign-data wrapper: only the connecting user can create it
+        Assert.Equal(1L, await Pg.ScalarAsync<long>(source, "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgres_fdw'"));
         await Pg.ExecuteAsync(source, $"""
             {(hstore ? "CREATE EXTENSION hstore;" : "")}
             CREATE SCHEMA app AUTHORIZATION {alice};
+            CREATE SCHEMA remote;
+            CREATE EXTENSION postgres_fdw WITH SCHEMA remote;
+            CREATE SERVER elsewhere_{suffix} FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', dbname 'nowhere');
+            GRANT USAGE ON FOREIGN SERVER elsewhere_{suffix} TO {bob};
             CREATE FUNCTION app.positive(int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 > 0';
             ALTER FUNCTION app.positive(int) OWNER TO {alice};
             CREATE TABLE app.items (id int PRIMARY KEY, n int CHECK (app.positive(n)), tags {(hstore ? "public.hstore" : "text")}, secret text);
@@ -152,6 +158,8 @@ public class ContainedRestoreTests(Servers servers) : IntegrationTest(servers)
         Assert.Equal(alice, await Pg.ScalarAsync<string>(target, "SELECT pg_get_userbyid(lomowner) FROM pg_largeobject_metadata WHERE oid = 424242"));
         Assert.Equal(PostgresServer.AdminUser, await Pg.ScalarAsync<string>("postgres", $"SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '{target}'"));
         Assert.Equal(0L, await Pg.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_roles WHERE starts_with(rolname, '{LoadRole.PrefixFor(target)}')"));
+        Assert.Equal("remote", await Pg.ScalarAsync<string>(target, "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'postgres_fdw'"));
+        Assert.True(await Pg.ScalarAsync<bool>(target, $"SELECT has_server_privilege('{bob}', 'elsewhere_{suffix}', 'USAGE')"));
     }
 
     [Fact]
