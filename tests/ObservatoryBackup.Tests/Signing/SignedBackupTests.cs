@@ -159,6 +159,48 @@ public sealed class SignedBackupTests
         Assert.Equal((ErrorIds.BackupSignatureInvalid, ErrorIds.BackupSignatureInvalid), (comment.ErrorId, garbage.ErrorId));
     }
 
+    [Theory]
+    [InlineData("postgres/2026/02/01/observatory_20260201_020000.sql.gz")] // an older backup of the same database, under a newer time
+    [InlineData("postgres/2026/03/01/telescope_20260301_020000.sql.gz")] // another database's
+    [InlineData("postgres/2026/03/01/%globals_20260301_020000.sql.gz")] // a globals backup's, as a database's
+    public async Task With_trusted_keys_a_genuine_backup_copied_under_another_name_is_refused_before_it_is_read(string signedAs)
+    {
+        // the object and its signature, both genuine, copied in the bucket under Name
+        var (data, signature) = await WriteAsync(Key, signedAs);
+        _memory.Put(Name, data);
+        _memory.Put(Name + ".minisig", signature!);
+
+        var ex = await Assert.ThrowsAsync<BackupDataException>(() => VerifyAsync(Key));
+
+        Assert.Equal(ErrorIds.BackupSignatureInvalid, ex.ErrorId);
+        Assert.Contains(signedAs[(signedAs.LastIndexOf('/') + 1)..], ex.Message);
+        Assert.Contains("renamed", ex.Message);
+        Assert.DoesNotContain(_memory.Requests, r => r == "Read " + Name);
+    }
+
+    [Fact]
+    public async Task With_trusted_keys_a_signature_whose_trusted_comment_names_no_file_or_another_path_is_refused()
+    {
+        var (data, _) = await WriteAsync(null);
+        _memory.Put(Name, data);
+        foreach (var comment in new[] { "timestamp:1\thashed", "timestamp:1\tfile:" + Name + "\thashed", "timestamp:1\tfile:OBSERVATORY_20260301_020000.sql.gz\thashed" })
+        {
+            var signer = new MinisignSigner(Key);
+            signer.Append(data);
+            _memory.Put(Name + ".minisig", signer.Finish(comment).Format());
+            var ex = await Assert.ThrowsAsync<BackupDataException>(() => VerifyAsync(Key));
+            Assert.Equal(ErrorIds.BackupSignatureInvalid, ex.ErrorId);
+        }
+        // the object's own file name, as minisign -S writes it (with or without minisign's hashed marker), holds
+        foreach (var comment in new[] { "timestamp:1\tfile:observatory_20260301_020000.sql.gz\thashed", "timestamp:1\tfile:observatory_20260301_020000.sql.gz" })
+        {
+            var signer = new MinisignSigner(Key);
+            signer.Append(data);
+            _memory.Put(Name + ".minisig", signer.Finish(comment).Format());
+            Assert.True((await VerifyAsync(Key)).Passed);
+        }
+    }
+
     [Fact]
     public async Task Without_trusted_keys_backups_verify_as_before_and_the_log_says_whether_they_were_signed()
     {
