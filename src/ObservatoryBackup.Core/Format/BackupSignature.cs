@@ -72,6 +72,7 @@ public static class BackupSignature
     public static Task VerifyPassAsync(BackupStore store, StoredBackup stored, Action<TransferProgress>? progress, EventLog log, CancellationToken ct)
     {
         if (stored.ContentCheck is null) return Task.CompletedTask;
+        store.RequirePinned(stored);
         log.Info("signature_pass_start", ("object_name", stored.ObjectName), ("size", stored.Size), ("etag", stored.ETag));
         return store.ReadAsync(stored, progress, static async (body, token) =>
         {

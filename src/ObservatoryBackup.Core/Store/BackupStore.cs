@@ -230,6 +230,19 @@ public sealed class BackupStore : IDisposable
         }, ct));
 
     /// <summary>
+    /// A checked backup streamed once (<see cref="CopyOnceAsync"/>) is proven only when its stream ends, after
+    /// its consumer has used its bytes: only the ETag ties it to the pass that verified it, so without one
+    /// (a store that sent none) it is refused before a byte is read.
+    /// </summary>
+    internal void RequirePinned(StoredBackup stored)
+    {
+        if (stored.ContentCheck is null || !string.IsNullOrEmpty(stored.ETag)) return;
+        throw new BackupDataException(ObsErrorKind.OperationFailed, ErrorIds.BackupSignatureInvalid, stored.ObjectName,
+            $"The object store at {Settings.Endpoint} gave no ETag for backup '{stored.ObjectName}', so a read of it cannot be pinned to the object " +
+            "whose signature was verified, and a staged restore, which streams it, is refused (a restore in place proves its private download before using it). Nothing was changed.");
+    }
+
+    /// <summary>
     /// A checked backup's read that the store refused because the object's ETag changed: the object was
     /// replaced since it was verified, which its signature's error says (the store's own words would
     /// speak of a write).
@@ -284,6 +297,7 @@ public sealed class BackupStore : IDisposable
     /// </summary>
     public async Task CopyOnceAsync(StoredBackup stored, Stream destination, Action<TransferProgress>? progress, CancellationToken ct)
     {
+        RequirePinned(stored);
         var buffer = new byte[1 << 16];
         var copied = new CountingStream(destination, progress, "download", stored.Size);
         // resumed at the next byte, so one check sees the whole object across attempts

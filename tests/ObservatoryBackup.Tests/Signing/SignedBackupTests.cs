@@ -234,6 +234,28 @@ public sealed class SignedBackupTests
     }
 
     [Fact]
+    public async Task A_checked_backup_without_an_etag_is_not_streamed_for_a_load_its_pin_cannot_hold()
+    {
+        await PutAsync(Key);
+        using var store = new BackupStore(_memory, new EventLog(_log, TimeProvider.System));
+        var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(Name, default), [Key.PublicKey], new EventLog(_log, TimeProvider.System), default);
+        // a store that sent no ETag: a second read could be of any object
+        var unpinned = stored with { ETag = null };
+
+        var pass = await Assert.ThrowsAsync<BackupDataException>(() => BackupSignature.VerifyPassAsync(store, unpinned, null, new EventLog(_log, TimeProvider.System), default));
+        var copy = new MemoryStream();
+        var load = await Assert.ThrowsAsync<BackupDataException>(() => store.CopyOnceAsync(unpinned, copy, null, default));
+
+        Assert.Equal((ErrorIds.BackupSignatureInvalid, ErrorIds.BackupSignatureInvalid), (pass.ErrorId, load.ErrorId));
+        Assert.Contains("ETag", load.Message);
+        Assert.Equal(0, copy.Length);
+        Assert.DoesNotContain(_memory.Requests, r => r == "Read " + Name);
+        // unchecked (no trusted keys), a backup streams as before
+        await store.CopyOnceAsync(await store.RequireAsync(Name, default) with { ETag = null }, copy, null, default);
+        Assert.Equal(_memory.Get(Name).Length, copy.Length);
+    }
+
+    [Fact]
     public async Task The_load_pass_is_proven_again_before_its_stream_ends()
     {
         await PutAsync(Key);
