@@ -65,20 +65,24 @@ public static class BackupSignature
     }
 
     /// <summary>
-    /// Reads <paramref name="stored"/> whole once, only to prove its signature (a pass whose bytes go
-    /// nowhere), from the object with the ETag it was stat'ed with: a staged restore makes it before it
-    /// streams the same object, pinned to the same ETag and proven again, into psql.
+    /// Reads <paramref name="stored"/> whole once, only to prove its signature, from the object with the
+    /// ETag it was stat'ed with, recording the digest of each chunk of the bytes proven in
+    /// <paramref name="chunks"/>; gives the backup back with a check that proves every later read of it
+    /// chunk by chunk against them (and against the signature at its end). A staged restore makes it
+    /// before it streams the object into psql, so that no byte psql is given is one that was not proven,
+    /// whatever the store sends under the same ETag.
     /// </summary>
-    public static Task VerifyPassAsync(BackupStore store, StoredBackup stored, Action<TransferProgress>? progress, EventLog log, CancellationToken ct)
+    internal static async Task<StoredBackup> VerifyPassAsync(BackupStore store, StoredBackup stored, ChunkDigests chunks, Action<TransferProgress>? progress, EventLog log, CancellationToken ct)
     {
-        if (stored.ContentCheck is null) return Task.CompletedTask;
+        if (stored.ContentCheck is not { } signature) return stored;
         store.RequirePinned(stored);
         log.Info("signature_pass_start", ("object_name", stored.ObjectName), ("size", stored.Size), ("etag", stored.ETag));
-        return store.ReadAsync(stored, progress, static async (body, token) =>
+        await store.ReadAsync(stored, progress, async (body, token) =>
         {
-            await body.CopyToAsync(Stream.Null, 1 << 20, token).ConfigureAwait(false);
+            await chunks.RecordAsync(body, token).ConfigureAwait(false);
             return true;
-        }, ct);
+        }, ct).ConfigureAwait(false);
+        return stored with { ContentCheck = () => chunks.Check(signature(), stored.ObjectName) };
     }
 
     /// <summary>

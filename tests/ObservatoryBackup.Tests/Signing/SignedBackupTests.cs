@@ -220,7 +220,8 @@ public sealed class SignedBackupTests
         await PutAsync(Key);
         using var store = new BackupStore(_memory, new EventLog(_log, TimeProvider.System));
         var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(Name, default), [Key.PublicKey], new EventLog(_log, TimeProvider.System), default);
-        await BackupSignature.VerifyPassAsync(store, stored, null, new EventLog(_log, TimeProvider.System), default);
+        using var chunks = new ChunkDigests(Path.GetTempPath());
+        stored = await BackupSignature.VerifyPassAsync(store, stored, chunks, null, new EventLog(_log, TimeProvider.System), default);
 
         // replaced between the passes, by an object that its own signature would not even save
         var (other, _) = await WriteAsync(OtherKey);
@@ -242,7 +243,8 @@ public sealed class SignedBackupTests
         // a store that sent no ETag: a second read could be of any object
         var unpinned = stored with { ETag = null };
 
-        var pass = await Assert.ThrowsAsync<BackupDataException>(() => BackupSignature.VerifyPassAsync(store, unpinned, null, new EventLog(_log, TimeProvider.System), default));
+        using var chunks = new ChunkDigests(Path.GetTempPath());
+        var pass = await Assert.ThrowsAsync<BackupDataException>(() => BackupSignature.VerifyPassAsync(store, unpinned, chunks, null, new EventLog(_log, TimeProvider.System), default));
         var copy = new MemoryStream();
         var load = await Assert.ThrowsAsync<BackupDataException>(() => store.CopyOnceAsync(unpinned, copy, null, default));
 
@@ -253,6 +255,43 @@ public sealed class SignedBackupTests
         // unchecked (no trusted keys), a backup streams as before
         await store.CopyOnceAsync(await store.RequireAsync(Name, default) with { ETag = null }, copy, null, default);
         Assert.Equal(_memory.Get(Name).Length, copy.Length);
+    }
+
+    [Theory]
+    [InlineData(3 * ChunkDigests.ChunkSize / 2, 1)] // in the second chunk: the first is passed on, nothing of the second
+    [InlineData(10, 0)] // in the first: nothing is passed on
+    [InlineData(-1, 2)] // in the last, short chunk: nothing of it is passed on
+    public async Task After_a_verifying_pass_the_load_passes_on_no_byte_it_has_not_proven_whatever_the_store_sends_under_the_same_etag(int at, int chunksPassed)
+    {
+        var data = RandomNumberGenerator.GetBytes(2 * ChunkDigests.ChunkSize + 1000);
+        var signer = new MinisignSigner(Key);
+        signer.Append(data);
+        _memory.Put(Name, data);
+        _memory.Put(Name + ".minisig", signer.Finish(BackupSignature.TrustedComment(Name, DateTimeOffset.UtcNow)).Format());
+        using var store = new BackupStore(_memory, new EventLog(_log, TimeProvider.System));
+        var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(Name, default), [Key.PublicKey], new EventLog(_log, TimeProvider.System), default);
+        using var chunks = new ChunkDigests(Path.GetTempPath());
+        stored = await BackupSignature.VerifyPassAsync(store, stored, chunks, null, new EventLog(_log, TimeProvider.System), default);
+
+        // unchanged, the load passes it all on
+        var whole = new MemoryStream();
+        await store.CopyOnceAsync(stored, whole, null, default);
+        Assert.Equal(data, whole.ToArray());
+
+        // a store that gives other bytes under the same ETag (what the pin cannot see)
+        _memory.ReadBody = body =>
+        {
+            var bytes = new MemoryStream();
+            body.CopyTo(bytes);
+            var changed = bytes.ToArray();
+            changed[at < 0 ? changed.Length + at : at] ^= 1;
+            return new MemoryStream(changed);
+        };
+        var copy = new MemoryStream();
+        var ex = await Assert.ThrowsAsync<BackupDataException>(() => store.CopyOnceAsync(stored, copy, null, default));
+
+        Assert.Equal(ErrorIds.BackupSignatureInvalid, ex.ErrorId);
+        Assert.Equal(data.AsSpan(0, chunksPassed * ChunkDigests.ChunkSize).ToArray(), copy.ToArray());
     }
 
     [Fact]
