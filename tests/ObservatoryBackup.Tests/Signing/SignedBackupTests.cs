@@ -295,6 +295,28 @@ public sealed class SignedBackupTests
     }
 
     [Fact]
+    public async Task A_load_proven_chunk_by_chunk_dropped_inside_a_chunk_resumes_at_the_next_byte_and_passes_it_all_on()
+    {
+        var data = RandomNumberGenerator.GetBytes(2 * ChunkDigests.ChunkSize + 1000);
+        var signer = new MinisignSigner(Key);
+        signer.Append(data);
+        _memory.Put(Name, data);
+        _memory.Put(Name + ".minisig", signer.Finish(BackupSignature.TrustedComment(Name, DateTimeOffset.UtcNow)).Format());
+        using var store = new BackupStore(_memory, new EventLog(_log, TimeProvider.System));
+        var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(Name, default), [Key.PublicKey], new EventLog(_log, TimeProvider.System), default);
+        using var chunks = new ChunkDigests(Path.GetTempPath());
+        stored = await BackupSignature.VerifyPassAsync(store, stored, chunks, null, new EventLog(_log, TimeProvider.System), default);
+        var dropped = 0;
+        _memory.ReadBody = body => dropped++ == 0 ? new Store.ObjectStoreDecoratorTests.DroppedAfter(body, 3 * ChunkDigests.ChunkSize / 2) : body;
+
+        var copy = new MemoryStream();
+        await store.CopyOnceAsync(stored, copy, null, default);
+
+        Assert.Equal(2, dropped);
+        Assert.Equal(data, copy.ToArray());
+    }
+
+    [Fact]
     public async Task The_load_pass_is_proven_again_before_its_stream_ends()
     {
         await PutAsync(Key);
