@@ -44,8 +44,8 @@ public sealed partial class SettingsResolver
         var (texts, variable) = (given?.SelectMany(Words).ToList(), (string?)null);
         if (texts is null)
         {
-            var inline = Raw(TrustedKeysVariable);
-            var file = Raw(TrustedKeysFileVariable);
+            var inline = SetOrEmpty(TrustedKeysVariable);
+            var file = SetOrEmpty(TrustedKeysFileVariable);
             if (inline is not null && file is not null)
                 throw new ConfigurationException(Setting.TrustedKeys, TrustedKeysFileVariable, $"and {TrustedKeysVariable} are both set; set one of them.");
             if (inline is not null) (texts, variable) = (Words(inline).ToList(), TrustedKeysVariable);
@@ -64,13 +64,40 @@ public sealed partial class SettingsResolver
                 var key = MinisignPublicKey.Parse(text);
                 if (!keys.Contains(key)) keys.Add(key);
             }
+            catch (MinisignException) when (IsSecretKey(text))
+            {
+                throw new ConfigurationException(Setting.TrustedKeys, variable,
+                    "holds a minisign secret key, which a restore host must never have: give its public key (the .pub file beside it, or the line minisign -R prints).");
+            }
             catch (MinisignException ex)
             {
-                throw new ConfigurationException(Setting.TrustedKeys, variable, $"holds '{text}', which is not a minisign public key: {ex.Message}.");
+                // a public key is quoted; anything longer than one is not (it may be a secret that does not say so)
+                var quoted = text.Length <= PublicKeyLine + 4 ? $"'{text}'" : $"an entry of {text.Length} characters starting '{text[..8]}'";
+                throw new ConfigurationException(Setting.TrustedKeys, variable, $"holds {quoted}, which is not a minisign public key: {ex.Message}.");
             }
         }
         return keys.Count > 0 ? keys
             : throw new ConfigurationException(Setting.TrustedKeys, variable, "holds no minisign public key (the base64 line minisign -P takes, RW…).");
+    }
+
+    /// <summary>The length of a public key's base64 line.</summary>
+    private const int PublicKeyLine = 56;
+
+    /// <summary>A minisign secret key's base64 line starts with its algorithms: Ed, then Sc (scrypt) or none, then B2.</summary>
+    private static bool IsSecretKey(string text) =>
+        text.StartsWith("RWRTY0Iy", StringComparison.Ordinal) || text.StartsWith("RWQAAEIy", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A trusted-keys variable as set: a variable set to nothing is refused by name, never read as unset,
+    /// since that would restore without checking any signature.
+    /// </summary>
+    private string? SetOrEmpty(string name)
+    {
+        if (!environment.TryGetValue(name, out var value) || value is null) return null;
+        return string.IsNullOrWhiteSpace(value)
+            ? throw new ConfigurationException(Setting.TrustedKeys, name,
+                "is set but empty; give the public keys signatures are checked with (or unset it to restore without checking signatures).")
+            : value;
     }
 
     private static IEnumerable<string> Words(string text) =>

@@ -15,9 +15,16 @@ namespace ObservatoryBackup.Format;
 /// </summary>
 public static class BackupSignature
 {
-    /// <summary>The trusted comment minisign writes (the file name in it is informational only: it is the object's last segment).</summary>
+    /// <summary>
+    /// The trusted comment minisign writes, naming the object's last path segment (<see cref="FileNameOf"/>):
+    /// what <c>minisign -S</c> writes for the object downloaded under its own name, and what a restore
+    /// requires, so that a signature holds only for the object it was made for.
+    /// </summary>
     public static string TrustedComment(string objectName, DateTimeOffset signedAt) =>
-        MinisignSigner.DefaultTrustedComment(signedAt, objectName[(objectName.LastIndexOf('/') + 1)..]);
+        MinisignSigner.DefaultTrustedComment(signedAt, FileNameOf(objectName));
+
+    /// <summary>The name a backup's signature must carry in its trusted comment (<c>file:</c>): the object name's last path segment.</summary>
+    public static string FileNameOf(string objectName) => objectName[(objectName.LastIndexOf('/') + 1)..];
 
     /// <summary>
     /// Settles what can be settled of <paramref name="stored"/>'s signature before any of the backup is
@@ -52,24 +59,47 @@ public static class BackupSignature
         {
             throw Invalid(stored.ObjectName, ex, trusted);
         }
+        RequireSignedFor(stored.ObjectName, signature);
         log.Info("signature_found", ("object_name", stored.ObjectName), ("key_id", signature.KeyId.ToString()));
         return stored with { ContentCheck = () => new Check(signature, trustedKeys, stored.ObjectName, trusted, log) };
     }
 
     /// <summary>
-    /// Reads <paramref name="stored"/> whole once, only to prove its signature (a pass whose bytes go
-    /// nowhere), from the object with the ETag it was stat'ed with: a staged restore makes it before it
-    /// streams the same object, pinned to the same ETag and proven again, into psql.
+    /// Reads <paramref name="stored"/> whole once, only to prove its signature, from the object with the
+    /// ETag it was stat'ed with, recording the digest of each chunk of the bytes proven in
+    /// <paramref name="chunks"/>; gives the backup back with a check that proves every later read of it
+    /// chunk by chunk against them (and against the signature at its end). A staged restore makes it
+    /// before it streams the object into psql, so that no byte psql is given is one that was not proven,
+    /// whatever the store sends under the same ETag.
     /// </summary>
-    public static Task VerifyPassAsync(BackupStore store, StoredBackup stored, Action<TransferProgress>? progress, EventLog log, CancellationToken ct)
+    internal static async Task<StoredBackup> VerifyPassAsync(BackupStore store, StoredBackup stored, ChunkDigests chunks, Action<TransferProgress>? progress, EventLog log, CancellationToken ct)
     {
-        if (stored.ContentCheck is null) return Task.CompletedTask;
+        if (stored.ContentCheck is not { } signature) return stored;
+        store.RequirePinned(stored);
         log.Info("signature_pass_start", ("object_name", stored.ObjectName), ("size", stored.Size), ("etag", stored.ETag));
-        return store.ReadAsync(stored, progress, static async (body, token) =>
+        await store.ReadAsync(stored, progress, async (body, token) =>
         {
-            await body.CopyToAsync(Stream.Null, 1 << 20, token).ConfigureAwait(false);
+            await chunks.RecordAsync(body, token).ConfigureAwait(false);
             return true;
-        }, ct);
+        }, ct).ConfigureAwait(false);
+        return stored with { ContentCheck = () => chunks.Check(signature(), stored.ObjectName) };
+    }
+
+    /// <summary>
+    /// The signature covers the bytes only: its trusted comment (proven by the global signature) names
+    /// the file it was made for, and it must be this object's, or a genuine backup copied under another
+    /// name (an old one under a newer time, one database's under another's, a database's as globals)
+    /// would restore.
+    /// </summary>
+    private static void RequireSignedFor(string objectName, MinisignSignature signature)
+    {
+        var expected = FileNameOf(objectName);
+        var named = signature.TrustedComment.Split('\t').Where(f => f.StartsWith("file:", StringComparison.Ordinal)).Select(f => f["file:".Length..]).ToList();
+        if (named is [var file] && string.Equals(file, expected, StringComparison.Ordinal)) return;
+        var what = named.Count == 0 ? "names no file (no file: in its trusted comment)" : $"was made for '{string.Join("', '", named)}'";
+        throw new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupSignatureInvalid, objectName,
+            $"The signature of backup '{objectName}' by key {signature.KeyId} {what}, not for '{expected}': a backup renamed or copied " +
+            "in the bucket is refused (the trusted comment must name the object's file, as minisign -S writes it). Nothing was changed.");
     }
 
     /// <summary>The signature object's bytes, at most as long as a signature can be; null when there is none.</summary>

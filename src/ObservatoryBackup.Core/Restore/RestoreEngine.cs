@@ -127,9 +127,10 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
         // the signature first: nothing is created, and no byte of the backup used, before it is settled
         var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(objectName, ct).ConfigureAwait(false), options.TrustedKeys, _log, ct).ConfigureAwait(false);
         await BackupReader.CheckIdentityAsync(store, stored, settings.Identities, ct).ConfigureAwait(false);
-        // a staged restore streams the object into psql: it is proven whole first, then read again pinned to its ETag
-        // and proven again on the way (in place, the download is proven as it is written)
-        if (mode == RestoreMode.Staged) await BackupSignature.VerifyPassAsync(store, stored, sink.Progress, _log, ct).ConfigureAwait(false);
+        // a staged restore streams the object into psql: it is proven whole first, then read again pinned to its ETag,
+        // each chunk proven before psql is given it (in place, the download is proven as it is written)
+        using var chunks = mode == RestoreMode.Staged && stored.ContentCheck is not null ? new ChunkDigests(settings.TempDirectory) : null;
+        if (chunks is not null) stored = await BackupSignature.VerifyPassAsync(store, stored, chunks, sink.Progress, _log, ct).ConfigureAwait(false);
         // the roles first, so that the database's owners and grants have someone to name
         (string ObjectName, GlobalsOutcome Outcome)? globals = IncludeGlobals ? await RestoreGlobalsOfAsync(store, stored, ct).ConfigureAwait(false) : null;
 

@@ -230,6 +230,19 @@ public sealed class BackupStore : IDisposable
         }, ct));
 
     /// <summary>
+    /// A checked backup streamed once (<see cref="CopyOnceAsync"/>) is proven only when its stream ends, after
+    /// its consumer has used its bytes: only the ETag ties it to the pass that verified it, so without one
+    /// (a store that sent none) it is refused before a byte is read.
+    /// </summary>
+    internal void RequirePinned(StoredBackup stored)
+    {
+        if (stored.ContentCheck is null || !string.IsNullOrEmpty(stored.ETag)) return;
+        throw new BackupDataException(ObsErrorKind.OperationFailed, ErrorIds.BackupSignatureInvalid, stored.ObjectName,
+            $"The object store at {Settings.Endpoint} gave no ETag for backup '{stored.ObjectName}', so a read of it cannot be pinned to the object " +
+            "whose signature was verified, and a staged restore, which streams it, is refused (a restore in place proves its private download before using it). Nothing was changed.");
+    }
+
+    /// <summary>
     /// A checked backup's read that the store refused because the object's ETag changed: the object was
     /// replaced since it was verified, which its signature's error says (the store's own words would
     /// speak of a write).
@@ -284,24 +297,46 @@ public sealed class BackupStore : IDisposable
     /// </summary>
     public async Task CopyOnceAsync(StoredBackup stored, Stream destination, Action<TransferProgress>? progress, CancellationToken ct)
     {
+        RequirePinned(stored);
         var buffer = new byte[1 << 16];
         var copied = new CountingStream(destination, progress, "download", stored.Size);
         // resumed at the next byte, so one check sees the whole object across attempts
         var check = stored.ContentCheck?.Invoke();
-        await Replaced(stored, Objects.ReadAsync(stored.ObjectName, () => copied.Bytes, stored.ETag, async (body, token) =>
+        // a check of chunks (a verifying pass recorded them) is handed each chunk whole, and proves it before it is passed on
+        var pending = check is ChunkDigests.ChunkCheck ? new byte[ChunkDigests.ChunkSize] : null;
+        var (received, held) = (0L, 0);
+        await Replaced(stored, Objects.ReadAsync(stored.ObjectName, () => received, stored.ETag, async (body, token) =>
         {
             int n;
             while ((n = await body.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
             {
-                check?.Append(buffer.AsSpan(0, n));
-                await copied.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                received += n;
+                if (pending is null)
+                {
+                    check?.Append(buffer.AsSpan(0, n));
+                    await copied.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                    continue;
+                }
+                for (var data = buffer.AsMemory(0, n); data.Length > 0;)
+                {
+                    var take = Math.Min(data.Length, pending.Length - held);
+                    data[..take].CopyTo(pending.AsMemory(held));
+                    (held, data) = (held + take, data[take..]);
+                    if (held < pending.Length) continue;
+                    check!.Append(pending);
+                    await copied.WriteAsync(pending, ct).ConfigureAwait(false);
+                    held = 0;
+                }
             }
-            if (copied.Bytes != stored.Size)
-                throw new IOException($"the object store ended the download at byte {copied.Bytes:N0} of {stored.Size:N0}");
+            if (received != stored.Size)
+                throw new IOException($"the object store ended the download at byte {received:N0} of {stored.Size:N0}");
             return true;
         }, ct)).ConfigureAwait(false);
-        // before the last of the stream ends: a load that read bytes other than those verified fails, not finishes
+        // the last chunk is proven before it is passed on; without chunks, before the last of the stream
+        // ends: a load that read bytes other than those verified fails, not finishes
+        check?.Append(pending.AsSpan(0, held));
         check?.Finish();
+        if (held > 0) await copied.WriteAsync(pending.AsMemory(0, held), ct).ConfigureAwait(false);
         copied.Complete();
     }
 

@@ -159,6 +159,48 @@ public sealed class SignedBackupTests
         Assert.Equal((ErrorIds.BackupSignatureInvalid, ErrorIds.BackupSignatureInvalid), (comment.ErrorId, garbage.ErrorId));
     }
 
+    [Theory]
+    [InlineData("postgres/2026/02/01/observatory_20260201_020000.sql.gz")] // an older backup of the same database, under a newer time
+    [InlineData("postgres/2026/03/01/telescope_20260301_020000.sql.gz")] // another database's
+    [InlineData("postgres/2026/03/01/%globals_20260301_020000.sql.gz")] // a globals backup's, as a database's
+    public async Task With_trusted_keys_a_genuine_backup_copied_under_another_name_is_refused_before_it_is_read(string signedAs)
+    {
+        // the object and its signature, both genuine, copied in the bucket under Name
+        var (data, signature) = await WriteAsync(Key, signedAs);
+        _memory.Put(Name, data);
+        _memory.Put(Name + ".minisig", signature!);
+
+        var ex = await Assert.ThrowsAsync<BackupDataException>(() => VerifyAsync(Key));
+
+        Assert.Equal(ErrorIds.BackupSignatureInvalid, ex.ErrorId);
+        Assert.Contains(signedAs[(signedAs.LastIndexOf('/') + 1)..], ex.Message);
+        Assert.Contains("renamed", ex.Message);
+        Assert.DoesNotContain(_memory.Requests, r => r == "Read " + Name);
+    }
+
+    [Fact]
+    public async Task With_trusted_keys_a_signature_whose_trusted_comment_names_no_file_or_another_path_is_refused()
+    {
+        var (data, _) = await WriteAsync(null);
+        _memory.Put(Name, data);
+        foreach (var comment in new[] { "timestamp:1\thashed", "timestamp:1\tfile:" + Name + "\thashed", "timestamp:1\tfile:OBSERVATORY_20260301_020000.sql.gz\thashed" })
+        {
+            var signer = new MinisignSigner(Key);
+            signer.Append(data);
+            _memory.Put(Name + ".minisig", signer.Finish(comment).Format());
+            var ex = await Assert.ThrowsAsync<BackupDataException>(() => VerifyAsync(Key));
+            Assert.Equal(ErrorIds.BackupSignatureInvalid, ex.ErrorId);
+        }
+        // the object's own file name, as minisign -S writes it (with or without minisign's hashed marker), holds
+        foreach (var comment in new[] { "timestamp:1\tfile:observatory_20260301_020000.sql.gz\thashed", "timestamp:1\tfile:observatory_20260301_020000.sql.gz" })
+        {
+            var signer = new MinisignSigner(Key);
+            signer.Append(data);
+            _memory.Put(Name + ".minisig", signer.Finish(comment).Format());
+            Assert.True((await VerifyAsync(Key)).Passed);
+        }
+    }
+
     [Fact]
     public async Task Without_trusted_keys_backups_verify_as_before_and_the_log_says_whether_they_were_signed()
     {
@@ -178,7 +220,8 @@ public sealed class SignedBackupTests
         await PutAsync(Key);
         using var store = new BackupStore(_memory, new EventLog(_log, TimeProvider.System));
         var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(Name, default), [Key.PublicKey], new EventLog(_log, TimeProvider.System), default);
-        await BackupSignature.VerifyPassAsync(store, stored, null, new EventLog(_log, TimeProvider.System), default);
+        using var chunks = new ChunkDigests(Path.GetTempPath());
+        stored = await BackupSignature.VerifyPassAsync(store, stored, chunks, null, new EventLog(_log, TimeProvider.System), default);
 
         // replaced between the passes, by an object that its own signature would not even save
         var (other, _) = await WriteAsync(OtherKey);
@@ -189,6 +232,88 @@ public sealed class SignedBackupTests
         Assert.Equal(ErrorIds.BackupSignatureInvalid, replaced.ErrorId);
         Assert.Contains("replaced", replaced.Message);
         Assert.Equal(0, copy.Length);
+    }
+
+    [Fact]
+    public async Task A_checked_backup_without_an_etag_is_not_streamed_for_a_load_its_pin_cannot_hold()
+    {
+        await PutAsync(Key);
+        using var store = new BackupStore(_memory, new EventLog(_log, TimeProvider.System));
+        var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(Name, default), [Key.PublicKey], new EventLog(_log, TimeProvider.System), default);
+        // a store that sent no ETag: a second read could be of any object
+        var unpinned = stored with { ETag = null };
+
+        using var chunks = new ChunkDigests(Path.GetTempPath());
+        var pass = await Assert.ThrowsAsync<BackupDataException>(() => BackupSignature.VerifyPassAsync(store, unpinned, chunks, null, new EventLog(_log, TimeProvider.System), default));
+        var copy = new MemoryStream();
+        var load = await Assert.ThrowsAsync<BackupDataException>(() => store.CopyOnceAsync(unpinned, copy, null, default));
+
+        Assert.Equal((ErrorIds.BackupSignatureInvalid, ErrorIds.BackupSignatureInvalid), (pass.ErrorId, load.ErrorId));
+        Assert.Contains("ETag", load.Message);
+        Assert.Equal(0, copy.Length);
+        Assert.DoesNotContain(_memory.Requests, r => r == "Read " + Name);
+        // unchecked (no trusted keys), a backup streams as before
+        await store.CopyOnceAsync(await store.RequireAsync(Name, default) with { ETag = null }, copy, null, default);
+        Assert.Equal(_memory.Get(Name).Length, copy.Length);
+    }
+
+    [Theory]
+    [InlineData(3 * ChunkDigests.ChunkSize / 2, 1)] // in the second chunk: the first is passed on, nothing of the second
+    [InlineData(10, 0)] // in the first: nothing is passed on
+    [InlineData(-1, 2)] // in the last, short chunk: nothing of it is passed on
+    public async Task After_a_verifying_pass_the_load_passes_on_no_byte_it_has_not_proven_whatever_the_store_sends_under_the_same_etag(int at, int chunksPassed)
+    {
+        var data = RandomNumberGenerator.GetBytes(2 * ChunkDigests.ChunkSize + 1000);
+        var signer = new MinisignSigner(Key);
+        signer.Append(data);
+        _memory.Put(Name, data);
+        _memory.Put(Name + ".minisig", signer.Finish(BackupSignature.TrustedComment(Name, DateTimeOffset.UtcNow)).Format());
+        using var store = new BackupStore(_memory, new EventLog(_log, TimeProvider.System));
+        var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(Name, default), [Key.PublicKey], new EventLog(_log, TimeProvider.System), default);
+        using var chunks = new ChunkDigests(Path.GetTempPath());
+        stored = await BackupSignature.VerifyPassAsync(store, stored, chunks, null, new EventLog(_log, TimeProvider.System), default);
+
+        // unchanged, the load passes it all on
+        var whole = new MemoryStream();
+        await store.CopyOnceAsync(stored, whole, null, default);
+        Assert.Equal(data, whole.ToArray());
+
+        // a store that gives other bytes under the same ETag (what the pin cannot see)
+        _memory.ReadBody = body =>
+        {
+            var bytes = new MemoryStream();
+            body.CopyTo(bytes);
+            var changed = bytes.ToArray();
+            changed[at < 0 ? changed.Length + at : at] ^= 1;
+            return new MemoryStream(changed);
+        };
+        var copy = new MemoryStream();
+        var ex = await Assert.ThrowsAsync<BackupDataException>(() => store.CopyOnceAsync(stored, copy, null, default));
+
+        Assert.Equal(ErrorIds.BackupSignatureInvalid, ex.ErrorId);
+        Assert.Equal(data.AsSpan(0, chunksPassed * ChunkDigests.ChunkSize).ToArray(), copy.ToArray());
+    }
+
+    [Fact]
+    public async Task A_load_proven_chunk_by_chunk_dropped_inside_a_chunk_resumes_at_the_next_byte_and_passes_it_all_on()
+    {
+        var data = RandomNumberGenerator.GetBytes(2 * ChunkDigests.ChunkSize + 1000);
+        var signer = new MinisignSigner(Key);
+        signer.Append(data);
+        _memory.Put(Name, data);
+        _memory.Put(Name + ".minisig", signer.Finish(BackupSignature.TrustedComment(Name, DateTimeOffset.UtcNow)).Format());
+        using var store = new BackupStore(_memory, new EventLog(_log, TimeProvider.System));
+        var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(Name, default), [Key.PublicKey], new EventLog(_log, TimeProvider.System), default);
+        using var chunks = new ChunkDigests(Path.GetTempPath());
+        stored = await BackupSignature.VerifyPassAsync(store, stored, chunks, null, new EventLog(_log, TimeProvider.System), default);
+        var dropped = 0;
+        _memory.ReadBody = body => dropped++ == 0 ? new Store.ObjectStoreDecoratorTests.DroppedAfter(body, 3 * ChunkDigests.ChunkSize / 2) : body;
+
+        var copy = new MemoryStream();
+        await store.CopyOnceAsync(stored, copy, null, default);
+
+        Assert.Equal(2, dropped);
+        Assert.Equal(data, copy.ToArray());
     }
 
     [Fact]

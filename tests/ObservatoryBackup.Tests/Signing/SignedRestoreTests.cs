@@ -3,6 +3,7 @@ using Amazon.S3.Model;
 using ObservatoryBackup.Backup;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Naming;
 using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Restore;
 using ObservatoryBackup.Retention;
@@ -102,7 +103,8 @@ public sealed class SignedRestoreTests(Servers servers) : IntegrationTest(server
             var (secretFile, publicFile) = await MinisignKeyAsync(dir);
             var settings = SettingsFor(db, bucket);
             var backup = await BackupAsync(settings, key: null);
-            var objectFile = Path.Combine(dir, "backup.sql.gz");
+            // downloaded under the object's own file name, which minisign -S writes in the trusted comment
+            var objectFile = Path.Combine(dir, Path.GetFileName(backup.ObjectName));
             await File.WriteAllBytesAsync(objectFile, await S3.GetAsync(bucket, backup.ObjectName));
             var signed = await Minisign.RunAsync(["-S", "-s", secretFile, "-m", objectFile]);
             Assert.True(signed.ExitCode == 0, signed.Stderr);
@@ -119,13 +121,14 @@ public sealed class SignedRestoreTests(Servers servers) : IntegrationTest(server
         }
     }
 
-    public enum Forgery { Unsigned, OtherKey, OneByteAltered, SignatureDeleted }
+    public enum Forgery { Unsigned, OtherKey, OneByteAltered, SignatureDeleted, RenamedNewer }
 
     [Theory]
     [InlineData(Forgery.Unsigned, ErrorIds.BackupNotSigned)]
     [InlineData(Forgery.OtherKey, ErrorIds.BackupSignatureInvalid)]
     [InlineData(Forgery.OneByteAltered, ErrorIds.BackupSignatureInvalid)]
     [InlineData(Forgery.SignatureDeleted, ErrorIds.BackupNotSigned)]
+    [InlineData(Forgery.RenamedNewer, ErrorIds.BackupSignatureInvalid)]
     public async Task With_trusted_keys_a_forged_backup_is_refused_in_every_path_before_psql_runs_and_the_target_is_untouched(Forgery forgery, string errorId)
     {
         var (db, bucket) = (Servers.UniqueName("forged"), Servers.UniqueName("bkt"));
@@ -146,6 +149,14 @@ public sealed class SignedRestoreTests(Servers servers) : IntegrationTest(server
             using var client = S3.Client();
             await client.DeleteObjectAsync(bucket, backup.ObjectName + ".minisig");
         }
+        var target = backup.ObjectName;
+        if (forgery == Forgery.RenamedNewer)
+        {
+            // the genuine object and its signature, copied under a newer time: what --latest would pick
+            target = BackupKey.For(db, DateTimeOffset.UtcNow.AddDays(1));
+            await S3.PutAsync(bucket, target, await S3.GetAsync(bucket, backup.ObjectName));
+            await S3.PutAsync(bucket, target + ".minisig", await S3.GetAsync(bucket, backup.ObjectName + ".minisig"));
+        }
         await Pg.ExecuteAsync(db, "CREATE TABLE after_backup (x int)");
         var digest = await Pg.ContentDigestAsync(db);
         var databases = await Pg.ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_database");
@@ -154,10 +165,10 @@ public sealed class SignedRestoreTests(Servers servers) : IntegrationTest(server
 
         var failures = new List<BackupDataException>
         {
-            await Assert.ThrowsAsync<BackupDataException>(() => RestoreAsync(withPsql, backup.ObjectName, RestoreMode.Staged, key.PublicKey)),
-            await Assert.ThrowsAsync<BackupDataException>(() => RestoreAsync(withPsql, backup.ObjectName, RestoreMode.InPlace, key.PublicKey)),
-            await Assert.ThrowsAsync<BackupDataException>(() => TestAsync(withPsql, backup.ObjectName, verifyOnly: false, key.PublicKey)),
-            await Assert.ThrowsAsync<BackupDataException>(() => TestAsync(withPsql, backup.ObjectName, verifyOnly: true, key.PublicKey)),
+            await Assert.ThrowsAsync<BackupDataException>(() => RestoreAsync(withPsql, target, RestoreMode.Staged, key.PublicKey)),
+            await Assert.ThrowsAsync<BackupDataException>(() => RestoreAsync(withPsql, target, RestoreMode.InPlace, key.PublicKey)),
+            await Assert.ThrowsAsync<BackupDataException>(() => TestAsync(withPsql, target, verifyOnly: false, key.PublicKey)),
+            await Assert.ThrowsAsync<BackupDataException>(() => TestAsync(withPsql, target, verifyOnly: true, key.PublicKey)),
         };
 
         Assert.All(failures, f => Assert.Equal(errorId, f.ErrorId));

@@ -73,4 +73,49 @@ public sealed class SigningSettingsTests : IDisposable
         var none = Assert.Throws<ConfigurationException>(() => Trusted(Env(("OBS_TRUSTED_KEYS_FILE", FileWith("empty.pub", "# nothing\n")))));
         Assert.Equal("OBS_TRUSTED_KEYS_FILE", none.Variable);
     }
+
+    [Theory]
+    [InlineData("OBS_TRUSTED_KEYS", "")]
+    [InlineData("OBS_TRUSTED_KEYS", "  ")]
+    [InlineData("OBS_TRUSTED_KEYS_FILE", "")]
+    public void A_trusted_keys_variable_set_to_nothing_is_refused_by_name_never_read_as_no_checking(string variable, string value)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Trusted(Env((variable, value))));
+
+        Assert.Equal((Setting.TrustedKeys, variable), (ex.Setting, ex.Variable));
+        Assert.Contains("empty", ex.Message);
+        var separators = Assert.Throws<ConfigurationException>(() => Trusted(Env(("OBS_TRUSTED_KEYS", " , ,\t"))));
+        Assert.Equal("OBS_TRUSTED_KEYS", separators.Variable);
+    }
+
+    [Fact]
+    public void A_secret_key_given_as_a_trusted_key_is_refused_as_one_and_never_quoted()
+    {
+        var secretLine = A.Format().Split('\n')[1];
+        var inline = Assert.Throws<ConfigurationException>(() => Trusted(Env(("OBS_TRUSTED_KEYS", $"{B.PublicKey.ToBase64()}, {secretLine}"))));
+        var file = Assert.Throws<ConfigurationException>(() => Trusted(Env(("OBS_TRUSTED_KEYS_FILE", FileWith("a.key", A.Format())))));
+        var encrypted = Assert.Throws<ConfigurationException>(() => Trusted(Env(), new SettingOverrides { TrustedKeys = [A.Format("pw", 1 << 10, 1 << 16).Split('\n')[1]] }));
+        // anything longer than a public key is not quoted whole either
+        var longer = Assert.Throws<ConfigurationException>(() => Trusted(Env(("OBS_TRUSTED_KEYS", "RW" + new string('x', 200)))));
+
+        foreach (var ex in new[] { inline, file, encrypted, longer })
+        {
+            Assert.Equal(Setting.TrustedKeys, ex.Setting);
+            Assert.DoesNotContain(secretLine[8..24], ex.Message);
+            Assert.DoesNotContain(new string('x', 20), ex.Message);
+        }
+        Assert.Contains("secret key", inline.Message);
+        Assert.Contains("secret key", file.Message);
+        Assert.Contains("secret key", encrypted.Message);
+        Assert.Equal(("OBS_TRUSTED_KEYS", "OBS_TRUSTED_KEYS_FILE", (string?)null), (inline.Variable, file.Variable, encrypted.Variable));
+    }
+
+    [Fact]
+    public void A_public_key_given_as_the_signing_key_is_refused_naming_the_setting()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => new SettingsResolver(Env(("OBS_SIGNING_KEY_FILE", FileWith("a.pub", A.PublicKey.Format())))).ResolveBackup(new SettingOverrides()));
+
+        Assert.Equal((Setting.SigningKeyFile, "OBS_SIGNING_KEY_FILE"), (ex.Setting, ex.Variable));
+        Assert.Contains("not a minisign secret key", ex.Message);
+    }
 }

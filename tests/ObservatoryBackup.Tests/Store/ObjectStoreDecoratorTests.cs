@@ -131,7 +131,7 @@ public class ObjectStoreDecoratorTests
     }
 
     /// <summary>A body whose connection drops after <paramref name="dropAt"/> bytes.</summary>
-    private sealed class DroppedAfter(Stream inner, int dropAt) : Stream
+    internal sealed class DroppedAfter(Stream inner, int dropAt) : Stream
     {
         private long _read;
         public override bool CanRead => true;
