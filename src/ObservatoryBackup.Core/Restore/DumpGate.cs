@@ -128,10 +128,23 @@ internal sealed class DumpGate
             foreach (var refused in RefusedBytes)
                 if (line.StartsWith(refused))
                     throw Unsafe(line, $"'{System.Text.Encoding.ASCII.GetString(refused).Trim()}', which pg_dump never writes in a database's dump");
-        if (!e.EndsStatement || !PrivilegeStatement.IsHeld(line)) return false;
+        if (!e.EndsStatement) return false;
+        if ((line.StartsWith("CREATE PUBLICATION "u8) || line.StartsWith("ALTER PUBLICATION "u8)) && HoldPublication(line)) return true;
+        if (!PrivilegeStatement.IsHeld(line)) return false;
         var sql = System.Text.Encoding.UTF8.GetString(line);
         if (PrivilegeStatement.Refusal(sql) is { } why) throw Unsafe(line, why);
         if ((_heldBytes += line.Length) > MaxHeldBytes) throw Unsafe(line, $"more than {MaxHeldBytes >> 20} MiB of ownership and privilege statements");
+        _held.Add((sql, 0));
+        return true;
+    }
+
+    /// <summary>A publication only a superuser may create (<see cref="PublicationStatement"/>): held, rebuilt from its parts; any other is psql's, as the load role.</summary>
+    private bool HoldPublication(ReadOnlySpan<byte> line)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(line);
+        if (!PublicationStatement.IsHeld(text)) return false;
+        var sql = PublicationStatement.Rebuild(text) ?? throw Unsafe(line, "a publication not of pg_dump's form");
+        _heldBytes += line.Length;
         _held.Add((sql, 0));
         return true;
     }

@@ -136,6 +136,9 @@ public class ContainedRestoreTests(Servers servers) : IntegrationTest(servers)
             ALTER TABLE app.items FORCE ROW LEVEL SECURITY;
             CREATE POLICY small ON app.items FOR SELECT TO {bob} USING (n < 10);
             CREATE PUBLICATION pub_{suffix} FOR TABLE app.items;
+            CREATE PUBLICATION every_{suffix} FOR ALL TABLES WITH (publish = 'insert, update');
+            CREATE PUBLICATION schema_{suffix};
+            ALTER PUBLICATION schema_{suffix} ADD TABLES IN SCHEMA app;
             SET ROLE {alice};
             GRANT INSERT ON app.items TO {bob} WITH GRANT OPTION;
             RESET ROLE;
@@ -160,6 +163,9 @@ public class ContainedRestoreTests(Servers servers) : IntegrationTest(servers)
         Assert.Equal(0L, await Pg.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_roles WHERE starts_with(rolname, '{LoadRole.PrefixFor(target)}')"));
         Assert.Equal("remote", await Pg.ScalarAsync<string>(target, "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'postgres_fdw'"));
         Assert.True(await Pg.ScalarAsync<bool>(target, $"SELECT has_server_privilege('{bob}', 'elsewhere_{suffix}', 'USAGE')"));
+        // the publications only a superuser creates: for all tables, and a schema's tables
+        Assert.True(await Pg.ScalarAsync<bool>(target, $"SELECT puballtables AND pubinsert AND NOT pubdelete FROM pg_publication WHERE pubname = 'every_{suffix}'"));
+        Assert.Equal("app", await Pg.ScalarAsync<string>(target, $"SELECT n.pnnspid::regnamespace::text FROM pg_publication_namespace n JOIN pg_publication p ON p.oid = n.pnpubid WHERE p.pubname = 'schema_{suffix}'"));
     }
 
     [Fact]
