@@ -1,3 +1,5 @@
+using ObservatoryBackup.Streams;
+
 namespace ObservatoryBackup.Store;
 
 /// <summary>
@@ -5,15 +7,9 @@ namespace ObservatoryBackup.Store;
 /// and, at the body's end, asks it: a reader that reads to the end gets the check's failure in place of
 /// the end. <see cref="DrainAsync"/> reads what a consumer left unread, so a check always sees it all.
 /// </summary>
-internal sealed class CheckedReadStream(Stream inner, IContentCheck check) : Stream
+internal sealed class CheckedReadStream(Stream inner, IContentCheck check) : ReadOnlyStream
 {
     private bool _finished;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -24,12 +20,9 @@ internal sealed class CheckedReadStream(Stream inner, IContentCheck check) : Str
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
-        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var n = await inner.ReadAsync(buffer, ct).ConfigureAwait(false);
         Fed(buffer.Span[..n], buffer.Length);
         return n;
     }
@@ -54,11 +47,6 @@ internal sealed class CheckedReadStream(Stream inner, IContentCheck check) : Str
         var buffer = new byte[1 << 16];
         while (!_finished && await ReadAsync(buffer, ct).ConfigureAwait(false) > 0) { }
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -2,7 +2,8 @@ namespace ObservatoryBackup.Streams;
 
 /// <summary>
 /// A forward-only stream that is read and never written or sought: what the restore's stages
-/// (the gate before psql, the trailer capture) are. A subclass gives <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>;
+/// (the gate before psql, the trailer capture) and the taps on an object's bytes (signing,
+/// checking) are. A subclass gives <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>;
 /// everything a forward-only reader does not do is refused here once.
 /// </summary>
 public abstract class ReadOnlyStream : Stream
