@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Encryption;
@@ -103,13 +104,16 @@ public sealed class BackupReader : IAsyncDisposable
     /// damaged backup (<c>BackupCorrupt</c>) is told from a crafted one (<c>BackupUnsafe</c>), whichever
     /// line the load stopped at. <paramref name="readFailure"/> is what stopped the load's reading, if anything.
     /// </summary>
-    /// <returns>What the backup carried, proven against <paramref name="expectedSize"/>.</returns>
+    /// <returns>What the backup carried, proven against <paramref name="expectedSize"/>, when nothing refused any of it.</returns>
     public async Task<DumpSummary> VerdictAsync(Exception? readFailure, long expectedSize, CancellationToken ct)
     {
         // a refused line leaves the stream readable; a failed read does not, and explains itself
         if (readFailure is not null and not BackupDataException { ErrorId: ErrorIds.BackupUnsafe }) throw Explain(readFailure);
         await ReadRestAsync(ct).ConfigureAwait(false);
-        return Finish(expectedSize);
+        var summary = Finish(expectedSize);
+        // whole and undamaged, yet refused (by the dump check or by whoever read it, the gate): crafted
+        if (readFailure is not null) ExceptionDispatchInfo.Throw(readFailure);
+        return summary;
     }
 
     /// <summary>Whether <paramref name="ex"/>, thrown reading <see cref="Sql"/>, means the object is damaged or altered.</summary>
