@@ -50,7 +50,7 @@ public sealed partial class GlobalsScript
     /// <summary>Longer than any statement pg_dumpall writes; a longer one is refused rather than held.</summary>
     public const int MaxStatementLength = 1 << 20;
 
-    private const string Ident = """(?:[a-z_][a-z0-9_$]*|"(?:[^"]|"")+")""";
+    private const string Ident = SqlIdentifier.Pattern;
     private const string Literal = "'(?:[^']|'')*'";
     private const string GranteeName = $"(?:{Ident}|PUBLIC)";
     private const string Parameter = $"{Ident}(?:\\.{Ident})*";
@@ -288,8 +288,7 @@ public sealed partial class GlobalsScript
     private static string Folded(string parameter) => parameter.Replace("\"", "", StringComparison.Ordinal).ToLowerInvariant();
 
     /// <summary>An identifier as PostgreSQL names it: unquoted and lower case as written, or quoted with "" for ".</summary>
-    internal static string Name(Group g) =>
-        g.Value.StartsWith('"') ? g.Value[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : g.Value;
+    internal static string Name(Group g) => SqlIdentifier.Unquote(g.Value);
 
     // string literals are left out of messages: one may hold a password hash
     private static string Shorten(string sql)

@@ -21,21 +21,21 @@ public abstract partial record PrefixStatement
     /// <summary><c>COMMENT ON EXTENSION name IS '…';</c>: an extension made here is not the load role's to comment on.</summary>
     public sealed record CommentOnExtension(string Name, string Comment) : PrefixStatement;
 
-    [GeneratedRegex("^CREATE SCHEMA " + "(?<name>[a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")+\")" + ";$")]
+    [GeneratedRegex("^CREATE SCHEMA (?<name>" + SqlIdentifier.Pattern + ");$")]
     private static partial Regex SchemaShape();
 
-    [GeneratedRegex("^CREATE EXTENSION IF NOT EXISTS (?<name>[a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")+\") WITH SCHEMA (?<schema>[a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")+\");$")]
+    [GeneratedRegex("^CREATE EXTENSION IF NOT EXISTS (?<name>" + SqlIdentifier.Pattern + ") WITH SCHEMA (?<schema>" + SqlIdentifier.Pattern + ");$")]
     private static partial Regex ExtensionShape();
 
-    [GeneratedRegex("^COMMENT ON EXTENSION (?<name>[a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")+\") IS '(?<text>(?:[^']|'')*)';$")]
+    [GeneratedRegex("^COMMENT ON EXTENSION (?<name>" + SqlIdentifier.Pattern + ") IS '(?<text>(?:[^']|'')*)';$")]
     private static partial Regex CommentShape();
 
     /// <summary>The statement <paramref name="line"/> (one whole statement on its line) holds, when it is one of these; else null.</summary>
     public static PrefixStatement? TryParse(string line)
     {
-        if (SchemaShape().Match(line) is { Success: true } s) return new CreateSchema(Unquote(s.Groups["name"].Value));
-        if (ExtensionShape().Match(line) is { Success: true } e) return new CreateExtension(Unquote(e.Groups["name"].Value), Unquote(e.Groups["schema"].Value));
-        if (CommentShape().Match(line) is { Success: true } c) return new CommentOnExtension(Unquote(c.Groups["name"].Value), c.Groups["text"].Value.Replace("''", "'", StringComparison.Ordinal));
+        if (SchemaShape().Match(line) is { Success: true } s) return new CreateSchema(SqlIdentifier.Unquote(s.Groups["name"].Value));
+        if (ExtensionShape().Match(line) is { Success: true } e) return new CreateExtension(SqlIdentifier.Unquote(e.Groups["name"].Value), SqlIdentifier.Unquote(e.Groups["schema"].Value));
+        if (CommentShape().Match(line) is { Success: true } c) return new CommentOnExtension(SqlIdentifier.Unquote(c.Groups["name"].Value), c.Groups["text"].Value.Replace("''", "'", StringComparison.Ordinal));
         return null;
     }
 
@@ -46,9 +46,6 @@ public abstract partial record PrefixStatement
         || line.StartsWith("SELECT pg_catalog.set_config('search_path', ", StringComparison.Ordinal)
         || line.StartsWith("COMMENT ON SCHEMA ", StringComparison.Ordinal)
         || line.StartsWith("ALTER SCHEMA ", StringComparison.Ordinal) && line.Contains(" OWNER TO ", StringComparison.Ordinal);
-
-    private static string Unquote(string identifier) =>
-        identifier.StartsWith('"') ? identifier[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : identifier;
 
     /// <summary>The SQL the connecting user runs for it, every name quoted and the comment a literal of its own making.</summary>
     public string Sql(string loadRole) => this switch

@@ -10,12 +10,10 @@ namespace ObservatoryBackup.Postgres;
 /// </summary>
 public static partial class PublicationStatement
 {
-    private const string Name = "(?:[a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")+\")";
-
-    [GeneratedRegex("^CREATE PUBLICATION (?<name>" + Name + ") FOR ALL TABLES WITH \\(publish = '(?<publish>(?:insert|update|delete|truncate)(?:, (?:insert|update|delete|truncate))*)'(?<root>, publish_via_partition_root = true)?\\);$")]
+    [GeneratedRegex("^CREATE PUBLICATION (?<name>" + SqlIdentifier.Pattern + ") FOR ALL TABLES WITH \\(publish = '(?<publish>(?:insert|update|delete|truncate)(?:, (?:insert|update|delete|truncate))*)'(?<root>, publish_via_partition_root = true)?\\);$")]
     private static partial Regex AllTables();
 
-    [GeneratedRegex("^ALTER PUBLICATION (?<name>" + Name + ") ADD TABLES IN SCHEMA (?<schema>" + Name + ");$")]
+    [GeneratedRegex("^ALTER PUBLICATION (?<name>" + SqlIdentifier.Pattern + ") ADD TABLES IN SCHEMA (?<schema>" + SqlIdentifier.Pattern + ");$")]
     private static partial Regex SchemaTables();
 
     /// <summary>Whether the line starts as one of these does, so that a contained load holds it.</summary>
@@ -34,6 +32,5 @@ public static partial class PublicationStatement
         return null;
     }
 
-    private static string Quote(string identifier) =>
-        SqlIdentifier.Quote(identifier.StartsWith('"') ? identifier[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : identifier);
+    private static string Quote(string identifier) => SqlIdentifier.Quote(SqlIdentifier.Unquote(identifier));
 }
