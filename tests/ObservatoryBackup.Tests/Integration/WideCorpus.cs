@@ -9,7 +9,7 @@ namespace ObservatoryBackup.Tests.Integration;
 /// triggers (constraint, statement, disabled on one partition), rules, views (one pg_dump defines after
 /// the data), materialized views over each other with indexes, owned sequences and identity columns,
 /// domains (one check NOT VALID), enum, composite and range types, collations, row security and policies,
-/// publications (by table with columns and a filter, by schema), statistics objects, comments on objects
+/// publications (by table with columns and a filter, by schema, for all tables), statistics objects, comments on objects
 /// of every section, owners, column grants, default privileges, large objects, inheritance, generated
 /// columns, and COPY data that is awkward to split.
 /// Left out: event triggers and subscriptions (a superuser's; a contained load refuses them), security labels (no provider).
@@ -64,6 +64,8 @@ internal static class WideCorpus
         CREATE TABLE lab.invoice (id int PRIMARY KEY, account int, region text, name text,
             FOREIGN KEY (account, region) REFERENCES lab.account (id, region),
             FOREIGN KEY (name, region) REFERENCES lab.account (name, region) DEFERRABLE INITIALLY DEFERRED);
+        -- a foreign key to one partition: it locks the tree the keys to the parent lock
+        CREATE TABLE lab.audit (id int, region text, CHECK (lab.is_even(id)), FOREIGN KEY (id, region) REFERENCES lab.account_de (id, region));
         CREATE FUNCTION lab.account_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.name := coalesce(NEW.name, 'anon'); RETURN NEW; END $$;
         CREATE TRIGGER account_touch BEFORE INSERT ON lab.account FOR EACH ROW EXECUTE FUNCTION lab.account_touch();
         ALTER TABLE lab.account_us DISABLE TRIGGER account_touch;
@@ -149,6 +151,7 @@ internal static class WideCorpus
         CREATE TABLE pub.feed (id int PRIMARY KEY, body text, secret text);
         CREATE PUBLICATION corpus_pub FOR TABLE lab.person, pub.feed (id, body) WHERE (id > 0);
         CREATE PUBLICATION corpus_pub_schema FOR TABLES IN SCHEMA pub WITH (publish = 'insert, update');
+        CREATE PUBLICATION corpus_all FOR ALL TABLES;
         CREATE PUBLICATION corpus_pub_empty;
         ALTER PUBLICATION corpus_pub_empty ADD TABLE lab.booking, lab.account;
 
@@ -205,6 +208,7 @@ internal static class WideCorpus
         UPDATE lab.a SET b_id = id;
         INSERT INTO lab.k SELECT g, 'v' || g FROM generate_series(1, 100) g;
         INSERT INTO lab.u SELECT g, 1 + g % 100 FROM generate_series(1, 300) g;
+        INSERT INTO lab.audit SELECT id, region FROM lab.account_de ORDER BY id LIMIT 50;
         INSERT INTO pub.feed SELECT g, 'b' || g, 's' || g FROM generate_series(1, 50) g;
         SELECT setval('lab.ticket', 99999);
         REFRESH MATERIALIZED VIEW lab.counts;
