@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CliWrap.Buffered;
-using ObservatoryBackup.Naming;
 using ObservatoryBackup.Tests.Fixtures;
 
 namespace ObservatoryBackup.Tests.CommandLine;
@@ -14,14 +13,7 @@ public sealed class StatusCliTests(Servers servers)
     [Fact]
     public async Task Status_checks_every_database_speaks_json_and_never_takes_a_future_name_for_the_newest()
     {
-        var bucket = Servers.UniqueName("cli-status-all");
-        var (fresh, stale) = (Servers.UniqueName("status-fresh"), Servers.UniqueName("status-stale"));
-        var now = DateTimeOffset.UtcNow;
-        var real = BackupKey.For(fresh, now.AddHours(-1));
-        var future = $"postgres/2099/12/31/{fresh}_20991231_000000.sql.gz";
-        await servers.S3.PutAsync(bucket, real, new byte[300]);
-        await servers.S3.PutAsync(bucket, BackupKey.For(stale, now.AddDays(-3)), new byte[200]);
-        await servers.S3.PutAsync(bucket, future, new byte[100]);
+        var (bucket, fresh, stale, real, future) = await StatusBucket.CreateAsync(servers.S3, "cli-status");
         var env = ObsBackupCli.Environment(servers, fresh, bucket);
 
         var all = await RunAsync(env, "status", "--all-databases", "--json");

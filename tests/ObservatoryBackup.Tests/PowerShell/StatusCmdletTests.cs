@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Net;
 using ObservatoryBackup.Monitoring;
-using ObservatoryBackup.Naming;
 using ObservatoryBackup.Store;
 using ObservatoryBackup.Tests.Fixtures;
 
@@ -20,14 +19,7 @@ public sealed class StatusCmdletTests(Servers servers) : IDisposable
     [Fact]
     public async Task AllDatabases_gives_one_status_per_database_and_an_error_for_the_stale_one_never_counting_a_future_name()
     {
-        var bucket = Servers.UniqueName("ps-status");
-        var (fresh, stale) = (Servers.UniqueName("ps-fresh"), Servers.UniqueName("ps-stale"));
-        var now = DateTimeOffset.UtcNow;
-        var real = BackupKey.For(fresh, now.AddHours(-1));
-        var future = $"postgres/2099/12/31/{fresh}_20991231_000000.sql.gz";
-        await servers.S3.PutAsync(bucket, real, new byte[300]);
-        await servers.S3.PutAsync(bucket, BackupKey.For(stale, now.AddDays(-3)), new byte[200]);
-        await servers.S3.PutAsync(bucket, future, new byte[100]);
+        var (bucket, fresh, stale, real, future) = await StatusBucket.CreateAsync(servers.S3, "ps-status");
         var vars = new Dictionary<string, object?>
         {
             ["endpoint"] = servers.S3.Endpoint, ["bucket"] = bucket,
