@@ -90,7 +90,9 @@ internal static class ParameterTexts
 
     public const string ListLatest = "Only the newest backup (of {Database}, when given).";
 
-    public const string StatusDatabase = "Only backups of this database, as their object names record it. Default: every backup in the bucket.";
+    public const string StatusDatabase = "Only backups of this database, as their object names record it. Default: every database with a backup in the bucket, each on its own.";
+
+    public const string StatusAllDatabases = "One status per database with a backup in the bucket, the server's globals as one of them; an error when any has no fresh backup. What the status does without {Database}, said explicitly.";
 
     public const string MaxAge = "How old the newest backup may be before the status is an error: 26h, 90m, 2d or 1.02:00:00. Default: 26 hours (a daily job plus slack).";
 

@@ -154,7 +154,7 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
     {
         var catalog = new BackupCatalog(settings.Storage, _log) { OpenStore = OpenStore, LogsListing = false };
         var taken = database.Timestamp ?? database.LastModified;
-        var globals = (await catalog.ListAsync(new BackupQuery { Database = BackupKey.Globals, Before = taken.AddSeconds(1) }, ct).ConfigureAwait(false)).FirstOrDefault()
+        var globals = (await catalog.ListAsync(new BackupQuery { Database = BackupKey.Globals, Before = taken.AddSeconds(1) }, ct).ConfigureAwait(false)).FirstOrDefault(b => !b.Suspect)
             ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.NoBackups, database.ObjectName,
                 $"There is no globals backup taken at or before '{database.ObjectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}, " +
                 "so its roles cannot be restored with it. Nothing was changed.");
