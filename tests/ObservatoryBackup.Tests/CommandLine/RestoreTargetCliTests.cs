@@ -80,7 +80,11 @@ public sealed class RestoreTargetCliTests(Servers servers)
 
         // created, staged; then replaced in place: DATABASE_URL's database is never touched
         Assert.False(await pg.DatabaseExistsAsync(copy));
-        var created = await RunAsync(env, "restore", "--latest", "--target-database", copy, "--yes");
+        // --latest follows the target: the copy has no backup of its own
+        var ofCopy = await RunAsync(env, "restore", "--latest", "--target-database", copy, "--yes");
+        Assert.Equal(1, ofCopy.ExitCode);
+        Assert.Contains($"There is no backup of database \"{copy}\"", ofCopy.StandardError);
+        var created = await RunAsync(env, "restore", "--latest", "--database", source, "--target-database", copy, "--yes");
         Assert.True(created.ExitCode == 0, created.StandardError);
         Assert.Equal(backedUp, await pg.ContentDigestAsync(copy));
         await pg.ExecuteAsync(copy, "DROP TABLE research.results CASCADE");
