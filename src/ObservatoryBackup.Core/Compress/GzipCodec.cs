@@ -14,6 +14,9 @@ public abstract class GzipCodec
     /// <summary>What a run uses: ISA-L when the host has it, else zlib-ng.</summary>
     public static GzipCodec Current => Chosen.Value ?? Detected.Value;
 
+    /// <summary>zlib-ng, which every host has: what a host without ISA-L runs.</summary>
+    public static GzipCodec ZlibNg => ZlibNgGzip.Instance;
+
     /// <summary>ISA-L loaded by the first of <paramref name="libraryNames"/> that loads, else zlib-ng.</summary>
     internal static GzipCodec Detect(IEnumerable<string> libraryNames) =>
         IsalLibrary.TryLoad(libraryNames) is { } isal ? new IsalGzip(isal) : ZlibNgGzip.Instance;

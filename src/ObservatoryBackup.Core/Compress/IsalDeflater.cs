@@ -10,7 +10,7 @@ namespace ObservatoryBackup.Compress;
 internal sealed unsafe class IsalDeflater : IDisposable
 {
     /// <summary>ISAL_DEF_LVLx_DEFAULT of igzip_lib.h: the level buffer each ISA-L level wants (level 0 needs none).</summary>
-    private static readonly int[] LevelBufferSizes = [0, 282_624, 331_776, 348_160];
+    internal static readonly int[] LevelBufferSizes = [0, 282_624, 331_776, 348_160];
 
     private readonly IsalLibrary _isal;
     private readonly IsalZStream* _stream;
