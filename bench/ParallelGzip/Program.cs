@@ -30,7 +30,7 @@ async Task<(double Seconds, long Bytes)> RunAsync(bool parallel, bool zstd = fal
     {
         var output = new MemoryStream();
         var clock = Stopwatch.StartNew();
-        Stream gzip = zstd ? Codecs.Compressor(ObservatoryBackup.Naming.BackupCodec.Zstd, output, level)
+        Stream gzip = zstd ? Codecs.Compressor(ObservatoryBackup.Configuration.BackupCodec.Zstd, output, level)
             : parallel ? new ParallelGzipStream(output, 4, leaveOpen: true)
             : new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = 4 }, leaveOpen: true);
         await using (gzip)
@@ -47,7 +47,7 @@ if (args.Contains("levels"))
 {
     Console.WriteLine();
     Console.WriteLine("codec    level (its own)  MiB       ratio  write s  write CPU s  read s  read CPU s");
-    var rows = new (GzipCodec Codec, int Level)[] { (GzipCodec.Current, 1), (GzipCodec.Current, 4), (GzipCodec.Current, 5), (GzipCodec.Current, 7),
+    var rows = new (GzipCodec Codec, int Level)[] { (GzipCodec.Current, 1), (GzipCodec.Current, 2), (GzipCodec.Current, 3), (GzipCodec.Current, 4),
         (GzipCodec.ZlibNg, 1), (GzipCodec.ZlibNg, 4), (GzipCodec.ZlibNg, 6) };
     foreach (var (codec, level) in rows)
     {
