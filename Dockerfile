@@ -24,7 +24,7 @@ COPY --from=build /out/module /usr/local/share/powershell/Modules
 COPY --from=build /out/cli/obs-backup /usr/local/bin/obs-backup
 RUN ln -s /usr/share/dotnet/dotnet /usr/local/bin/dotnet \
  && ln -s /opt/pwsh/pwsh /usr/local/bin/pwsh
-# ISA-L (libisal.so.2): gzip deflated and inflated in about a third of zlib-ng's CPU time; without it
+# ISA-L (libisal.so.2): gzip deflated in under a third of zlib-ng's CPU time; without it
 # the tool runs zlib-ng (`obs-backup --version` says which)
 RUN apt-get update && apt-get install -y --no-install-recommends libisal2 && rm -rf /var/lib/apt/lists/*
 
