@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace ObservatoryBackup.Compress;
 
 /// <summary>
-/// The parts of ISA-L's <c>struct inflate_state</c> (igzip_lib.h of ISA-L 2.30; IsalLayoutTests compares it with the header) that a caller reads and
+/// The parts of ISA-L's <c>struct inflate_state</c> (igzip_lib.h of ISA-L 2.30, laid out the same in 2.31 and 2.32; GzipCodecChoiceTests compares it with the installed header) that a caller reads and
 /// sets, at their offsets as gcc lays them out on 64-bit Linux; between them lie the Huffman decode
 /// tables, after them the 64 KiB output window. <see cref="IsalInflater"/> allocates all <see cref="Size"/> bytes.
 /// </summary>

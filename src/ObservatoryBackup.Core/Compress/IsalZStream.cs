@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace ObservatoryBackup.Compress;
 
 /// <summary>
-/// The head of ISA-L's <c>struct isal_zstream</c> (igzip_lib.h of ISA-L 2.30, Debian 12's libisal2;
-/// IsalLayoutTests compares it with the header): the fields a caller sets. The internal state follows them; the whole is <see cref="Size"/>
+/// The head of ISA-L's <c>struct isal_zstream</c> (igzip_lib.h of ISA-L 2.30, Debian 12's libisal2,
+/// laid out the same in 2.31 and 2.32; GzipCodecChoiceTests compares it with the installed header): the fields a caller sets. The internal state follows them; the whole is <see cref="Size"/>
 /// bytes, which <see cref="IsalDeflater"/> allocates, so only this head is declared.
 /// Offsets as gcc lays them out on 64-bit Linux: next_in 0, avail_in 8, next_out 16, avail_out 24,
 /// hufftables 32, level 40, level_buf 48, end_of_stream 56, flush 58, gzip_flag 60, internal_state 64.
