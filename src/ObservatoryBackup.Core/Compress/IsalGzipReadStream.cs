@@ -41,16 +41,22 @@ internal sealed class IsalGzipReadStream : ReadOnlyStream
             if (_start == _end && _inputEnded)
             {
                 if (!_started) break; // no input at all: no data
-                throw new InvalidDataException("The gzip data ends inside a member: it is truncated.");
+                throw Truncated();
             }
             _started = true;
             var (consumed, written) = _inflater.Inflate(_buffer.AsSpan(_start, _end - _start), buffer.Span);
             _start += consumed;
             if (written > 0) return written;
+            // no progress on the input in hand: ISA-L waits for more of it, and there is none
+            if (consumed == 0 && !_inflater.MemberFinished && (_inputEnded || _end - _start == _buffer.Length))
+                throw Truncated();
+            if (consumed == 0 && !_inflater.MemberFinished) await FillAsync(ct).ConfigureAwait(false);
         }
         _finished = true;
         return 0;
     }
+
+    private static InvalidDataException Truncated() => new("The gzip data ends inside a member: it is truncated.");
 
     /// <summary>After a member: whether another follows (it starts with gzip's magic and method); if so, the inflater is ready for it.</summary>
     private async ValueTask<bool> NextMemberAsync(CancellationToken ct)
