@@ -7,7 +7,7 @@ namespace ObservatoryBackup.Compress;
 /// <summary>
 /// gzip on every core, as one standard gzip member that gunzip, Python's gzip and the verifier read
 /// unchanged (the pigz design): the input is cut into blocks, each deflated on its own thread and,
-/// except the last, ended with a sync flush so that the blocks join into one deflate stream; one
+/// except the last, ended byte-aligned by a flush so that the blocks join into one deflate stream; one
 /// header, and a trailer with the running CRC-32 and length. The blocks are deflated by the host's
 /// <see cref="GzipCodec"/> (ISA-L where present). Blocks are written in order, and at most
 /// a few are in flight: a slow reader holds the writer back, and memory stays a few blocks whatever
