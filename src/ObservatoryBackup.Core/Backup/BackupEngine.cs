@@ -264,6 +264,7 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _log.Info("pg_dump_start", ("database", Subject), ("globals", Globals), ("host", plan.Database.Host),
             ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression", settings.Compression.ToString().ToLowerInvariant()), ("compression_level", Level),
+            ("codec_implementation", Codecs.Implementation(settings.Compression)), ("codec_implementation_level", Codecs.ImplementationLevel(settings.Compression, Level)),
             ("encrypted_to", settings.Recipients.Count > 0 ? settings.Recipients.Select(r => r.ToString()).ToArray() : null));
         var pgDump = Globals
             ? PgDumpProcess.Globals(plan.PgDumpPath, plan.Database, IncludeRolePasswords)
