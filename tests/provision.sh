@@ -36,6 +36,8 @@ if [ "$scope" = all ]; then
   need age -- age age-keygen
   need openssl -- openssl
   need minisign -- minisign
+  # promtool: Prometheus' checker for our metrics files, alert rules and their tests
+  need prometheus -- promtool
 fi
 
 root=false

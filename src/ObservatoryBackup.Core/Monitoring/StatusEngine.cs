@@ -2,6 +2,7 @@ using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Metrics;
+using ObservatoryBackup.Naming;
 using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.Monitoring;
@@ -57,11 +58,27 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
         if (status.Fresh) _log.Info("backup_status", fields);
         else _log.Error("backup_status", fields);
 
-        if (settings.MetricsPath is { } path)
-            MetricsWriter.Write(_log, path, database ?? "", status.Bucket,
-                [("obs_backup_count", status.Count), ("obs_backup_newest_timestamp_seconds", newest is null ? 0 : newest.TakenAt.ToUnixTimeSeconds())]);
+        if (settings.MetricsPath is { } path) MetricsWriter.Write(_log, path, Samples(database, backups));
 
         return status;
+    }
+
+    /// <summary>
+    /// What the bucket holds, a series per database (a sum over databases counts each backup once): the
+    /// database asked about, with zeros when it has no backup, or every database the listing found.
+    /// </summary>
+    private IEnumerable<MetricSample> Samples(string? database, IReadOnlyList<StoredBackup> backups)
+    {
+        var byDatabase = backups.Where(b => b.Database is not null).GroupBy(b => b.Database!).ToDictionary(g => g.Key, g => g.ToList());
+        if (database is not null && !byDatabase.ContainsKey(database)) byDatabase[database] = [];
+        foreach (var (name, held) in byDatabase)
+        {
+            var label = BackupKey.MetricsLabel(name);
+            yield return MetricSample.Of(Metric.StoredBackups, label, settings.Storage.Bucket, held.Count);
+            yield return MetricSample.Of(Metric.StoredBytes, label, settings.Storage.Bucket, held.Sum(b => b.Size));
+            yield return MetricSample.Of(Metric.StoredNewest, label, settings.Storage.Bucket, held.Count == 0 ? 0 : held.Max(b => b.TakenAt).ToUnixTimeSeconds());
+            yield return MetricSample.Of(Metric.StoredOldest, label, settings.Storage.Bucket, held.Count == 0 ? 0 : held.Min(b => b.TakenAt).ToUnixTimeSeconds());
+        }
     }
 
     /// <summary>Raises what is wrong with <paramref name="status"/>: no backup (<c>NoBackups</c>), or a stale newest one (<c>BackupStale</c>).</summary>

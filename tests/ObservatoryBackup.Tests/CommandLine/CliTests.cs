@@ -67,11 +67,13 @@ public sealed class CliTests(Servers servers)
         var samples = File.ReadAllLines(metrics).Where(l => !l.StartsWith('#')).ToList();
         var labels = $"{{database=\"{db}\",bucket=\"{bucket}\"}}";
         foreach (var name in new[] { "obs_backup_last_success_timestamp_seconds", "obs_backup_last_duration_seconds", "obs_backup_last_size_bytes",
-                     "obs_backup_last_test_success_timestamp_seconds", "obs_backup_newest_timestamp_seconds" })
+                     "obs_backup_last_test_success_timestamp_seconds", "obs_backup_stored_newest_timestamp_seconds" })
             Assert.Contains(samples, l => l.StartsWith(name + labels + " ", StringComparison.Ordinal));
         Assert.Contains($"obs_backup_last_status{labels} 1", samples);
         Assert.Contains($"obs_backup_last_test_status{labels} 1", samples);
-        Assert.Contains($"obs_backup_count{labels} 1", samples);
+        Assert.Contains($"obs_backup_stored_backups{labels} 1", samples);
+        await Promtool.AssertMetricsPassAsync(metrics);
+        Assert.Equal([metrics], Directory.GetFiles(Path.GetDirectoryName(metrics)!));
     }
 
     [Fact]
