@@ -7,8 +7,8 @@ namespace ObservatoryBackup.Metrics;
 /// lives with the file (runs in other containers share the directory, not <c>/tmp</c>).
 /// On Unix the lock is flock's (.NET's <see cref="FileShare.None"/>, released however the process
 /// ends). A run that waited on the file may win the lock after the holder removed it, on a file no
-/// name reaches; it checks (Linux: <c>/proc/self/fd</c> says "(deleted)") and takes the lock again
-/// on the file that is there. Where that check is impossible (Unix without /proc) the lock file stays.
+/// name reaches; it checks (Linux: <c>/proc/self/fd</c> names the file it holds, "(deleted)" or, on
+/// NFS, renamed) and takes the lock again on the file that is there. Where that check is impossible (Unix without /proc) the lock file stays.
 /// On Windows the file is deleted on close and cannot be opened while held, so no one waits on it.
 /// </summary>
 internal sealed class MetricsFileLock : IDisposable
@@ -54,7 +54,9 @@ internal sealed class MetricsFileLock : IDisposable
     {
         if (!Directory.Exists("/proc/self/fd")) return null;
         var target = new FileInfo("/proc/self/fd/" + stream.SafeFileHandle.DangerousGetHandle()).LinkTarget;
-        return target is not null && !target.EndsWith(" (deleted)", StringComparison.Ordinal);
+        // removed: "(deleted)" after the name, or on NFS renamed to .nfsXXXX while still open
+        return target is not null && !target.EndsWith(" (deleted)", StringComparison.Ordinal)
+            && Path.GetFileName(target) == Path.GetFileName(stream.Name);
     }
 
     /// <summary>Removes the lock file while still holding it (whoever opened it meanwhile sees it deleted), then lets go.</summary>

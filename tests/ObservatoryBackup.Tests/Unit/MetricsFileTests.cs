@@ -108,4 +108,18 @@ public class MetricsFileTests
         });
         Assert.Equal([MetricsRun.Backup, MetricsRun.Test, MetricsRun.Status], Metric.All.Select(m => m.Run).Distinct());
     }
+
+    [Fact]
+    public void The_metrics_reference_documents_every_family_its_type_labels_and_writer()
+    {
+        var rows = File.ReadAllLines(Path.Combine(Fixtures.Shell.RepoRoot, "docs", "OPERATIONS.md")).Where(l => l.StartsWith("| `obs_backup_", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Metric.All.Select(m => m.Name).Order(), rows.Select(r => r.Split('`')[1]).Order());
+        foreach (var metric in Metric.All)
+        {
+            var cells = rows.Single(r => r.StartsWith($"| `{metric.Name}` |", StringComparison.Ordinal)).Split('|').Select(c => c.Trim()).ToArray();
+            Assert.Equal(Metric.Type, cells[2]);
+            Assert.Equal(string.Join(", ", metric.Labels.Select(l => $"`{l}`")), cells[3]);
+            Assert.StartsWith(metric.Run switch { MetricsRun.Backup => "backup", MetricsRun.Test => "restore test", _ => "status" }, cells[4], StringComparison.Ordinal);
+        }
+    }
 }
