@@ -1,24 +1,14 @@
-using CliWrap;
-using CliWrap.Buffered;
-
 namespace ObservatoryBackup.Tests.Fixtures;
 
-/// <summary>
-/// Prometheus' own checker (Debian's <c>prometheus</c> package), run as an operator would. A test that
-/// needs it fails, never skips, when it is missing, naming the package.
-/// </summary>
+/// <summary>Prometheus' own checker (Debian's <c>prometheus</c> package), run as an operator would.</summary>
 public static class Promtool
 {
-    private static readonly Lazy<string> Tool = new(() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "promtool")).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("promtool is not installed: these tests hold our metrics, alert rules and their tests to Prometheus' checker (apt-get install prometheus)"));
+    private static readonly ReferenceTool Tool = new("promtool", "these tests hold our metrics, alert rules and their tests to Prometheus' checker (apt-get install prometheus)");
 
     public static async Task<(int ExitCode, string Output)> RunAsync(string[] args, string stdin = "")
     {
-        var result = await CliWrap.Cli.Wrap(Tool.Value).WithArguments(args)
-            .WithStandardInputPipe(PipeSource.FromString(stdin))
-            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-        return (result.ExitCode, result.StandardOutput + result.StandardError);
+        var (exit, stdout, stderr) = await Tool.RunAsync(args, stdin);
+        return (exit, stdout + stderr);
     }
 
     /// <summary>Fails unless <c>promtool check metrics</c> takes the textfile at <paramref name="path"/> without a word.</summary>
