@@ -77,6 +77,21 @@ public sealed class CliTests(Servers servers)
     }
 
     [Fact]
+    public async Task A_run_without_keys_warns_that_it_uses_minios_built_in_ones()
+    {
+        var env = Env("postgres", Servers.UniqueName("cli-bkt"));
+        foreach (var name in new[] { "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "OBS_S3_CREDENTIALS" })
+            env[name] = null;
+
+        // the built-in keys, which the test server may refuse (and the bucket is missing): the warning comes first either way
+        var run = await RunAsync(env, "list");
+
+        Assert.Matches("\"level\": \"WARNING\", \"event\": \"storage_default_credentials\", \"keys\": \"access key and secret key\".*minioadmin", run.StandardOutput + run.StandardError);
+        var keyed = await RunAsync(Env("postgres", Servers.UniqueName("cli-bkt")), "list");
+        Assert.DoesNotContain("storage_default_credentials", keyed.StandardOutput + keyed.StandardError);
+    }
+
+    [Fact]
     public async Task Backup_with_compression_zstd_lists_and_restores()
     {
         var (db, bucket) = (Servers.UniqueName("cli-zstd"), Servers.UniqueName("cli-bkt"));
