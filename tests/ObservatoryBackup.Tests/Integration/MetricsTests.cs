@@ -72,15 +72,17 @@ public class MetricsTests(Servers servers) : IntegrationTest(servers)
             .RunAsync(backup.ObjectName.Replace(db, db + "x", StringComparison.Ordinal), verifyOnly: true, keep: false, default));
         await AssertWrittenAsync(testFailed, [Metric.TestLastStatus.Name]);
 
-        // status: of the database, of a database without backups, of the whole bucket (a series per database), of a bucket that does not exist
+        // status: of the database, of a database without backups, of every database in the bucket (a series each), of a bucket that does not exist
         foreach (var (database, statusBucket) in new (string?, string)[] { (db, bucket), (Servers.UniqueName("never"), bucket), (null, bucket), (null, Servers.UniqueName("nobkt")) })
         {
             var status = NewPath();
-            await new StatusEngine(settings with { MetricsPath = status, Storage = S3.Settings(statusBucket) }, new RecordingLog()).RunAsync(database, StatusEngine.DefaultMaxAge, default);
+            var checker = new StatusEngine(settings with { MetricsPath = status, Storage = S3.Settings(statusBucket) }, new RecordingLog());
+            if (database is null) await checker.RunAllAsync(StatusEngine.DefaultMaxAge, default);
+            else await checker.RunAsync(database, StatusEngine.DefaultMaxAge, default);
             if (File.Exists(status)) await AssertWrittenAsync(status, Written(MetricsRun.Status));
             else Assert.Null(database); // nothing listed, nothing asked about: nothing to say
         }
-        await new StatusEngine(settings with { MetricsPath = shared }, new RecordingLog()).RunAsync(null, StatusEngine.DefaultMaxAge, default);
+        await new StatusEngine(settings with { MetricsPath = shared }, new RecordingLog()).RunAllAsync(StatusEngine.DefaultMaxAge, default);
 
         // all of them in one file, as node_exporter's directory would hold it
         await AssertWrittenAsync(shared, [.. Metric.All.Select(m => m.Name)]);
