@@ -41,6 +41,8 @@ if [ "$scope" = all ]; then
   need isal libisal2 -- igzip
   need pigz -- pigz
   [ -f /usr/include/isa-l/igzip_lib.h ] || install+=(libisal-dev)
+  # promtool: Prometheus' checker for our metrics files, alert rules and their tests
+  need prometheus -- promtool
 fi
 
 root=false

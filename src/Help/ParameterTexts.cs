@@ -22,7 +22,7 @@ internal static class ParameterTexts
 
     public const string Compression = "gzip (the default: postgres/…/DATABASE_YYYYMMDD_HHMMSS.sql.gz, which gunzip reads) or zstd (….sql.zst: faster and smaller, which zstd reads). Listing, retention, verification, restore and tests understand both. Default: OBS_COMPRESSION, then gzip.";
 
-    public const string BackupMetricsPath = "Write node_exporter textfile metrics (obs_backup_last_success_timestamp_seconds, obs_backup_last_duration_seconds, obs_backup_last_size_bytes, obs_backup_last_status, obs_backup_count) to this .prom file, atomically. Default: OBS_METRICS_FILE; none when unset.";
+    public const string BackupMetricsPath = "Write node_exporter textfile metrics (obs_backup_last_success_timestamp_seconds, obs_backup_last_duration_seconds, obs_backup_last_size_bytes, obs_backup_last_status) to this .prom file, atomically. Default: OBS_METRICS_FILE; none when unset.";
 
     public const string Recipient = "Encrypt the backup with age to these recipients (public keys, age1…): the object is named ….sql.gz.age and only the holder of a matching identity file can read it. Default: OBS_AGE_RECIPIENTS (comma-separated), then the lines of OBS_AGE_RECIPIENTS_FILE; unencrypted when none.";
 
@@ -96,7 +96,7 @@ internal static class ParameterTexts
 
     public const string MaxAge = "How old the newest backup may be before the status is an error: 26h, 90m, 2d or 1.02:00:00. Default: 26 hours (a daily job plus slack).";
 
-    public const string StatusMetricsPath = "Also write node_exporter textfile metrics (obs_backup_count, obs_backup_newest_timestamp_seconds) to this .prom file. Default: OBS_METRICS_FILE.";
+    public const string StatusMetricsPath = "Also write node_exporter textfile metrics (obs_backup_stored_backups, obs_backup_stored_bytes, obs_backup_stored_newest_timestamp_seconds, obs_backup_stored_oldest_timestamp_seconds; a series per database) to this .prom file. Default: OBS_METRICS_FILE.";
 
     // Pins (Protect-ObsBackup, Unprotect-ObsBackup; obs-backup pin, unpin)
 
