@@ -81,7 +81,7 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
     {
         var why = Db.Database is "template0" or "template1"
             ? "one of the server's template databases, which every new database is made from"
-            : StagingNames.IsStagingShaped(Db.Database)
+            : TransientDatabase.IsStagingShaped(Db.Database)
             ? $"which is how a restore names the databases it makes beside its target (…{StagingNames.StagingSuffix}STAMP, …{StagingNames.ReplacedSuffix}STAMP): the next restore of that target would drop it as its leftover"
             : null;
         if (why is null) return null;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Postgres;
 
 namespace ObservatoryBackup.Restore;
 
@@ -14,27 +15,16 @@ namespace ObservatoryBackup.Restore;
 /// </summary>
 internal static class StagingNames
 {
-    public const string StagingSuffix = "_obs_restore_";
-    public const string ReplacedSuffix = "_obs_replaced_";
-    private const int StampLength = 14;
+    public const string StagingSuffix = TransientDatabase.StagingSuffix;
+    public const string ReplacedSuffix = TransientDatabase.ReplacedSuffix;
+    private const int StampLength = TransientDatabase.StampLength;
     private const int HashLength = 8;
 
     public static string Stamp(DateTimeOffset now) => now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 
     /// <summary>Whether <paramref name="name"/> is what <see cref="NameWithSuffix"/> makes of <paramref name="target"/> with the suffix and some stamp.</summary>
     public static bool IsOwnName(string target, string name, string suffix) =>
-        EndsWithSuffix(name, suffix) && NameWithSuffix(target, name[^(suffix.Length + StampLength)..]) == name;
-
-    /// <summary>Whether <paramref name="name"/> is shaped as some database's staging or replaced database: a restore of that database would take it for its own leftover.</summary>
-    public static bool IsStagingShaped(string name) => EndsWithSuffix(name, StagingSuffix) || EndsWithSuffix(name, ReplacedSuffix);
-
-    private static bool EndsWithSuffix(string name, string suffix)
-    {
-        var tail = suffix.Length + StampLength;
-        return name.Length > tail
-            && name.AsSpan(name.Length - tail, suffix.Length).SequenceEqual(suffix)
-            && name[^StampLength..].All(char.IsAsciiDigit);
-    }
+        TransientDatabase.EndsWithStamped(name, suffix) && NameWithSuffix(target, name[^(suffix.Length + StampLength)..]) == name;
 
     /// <summary>Appends a suffix; a name too long to fit PostgreSQL's 63-byte identifiers with it is cut and followed by a hash of itself.</summary>
     public static string NameWithSuffix(string name, string suffix)

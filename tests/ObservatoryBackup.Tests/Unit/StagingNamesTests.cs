@@ -1,4 +1,5 @@
 using System.Text;
+using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Restore;
 
 namespace ObservatoryBackup.Tests.Unit;
@@ -22,7 +23,7 @@ public class StagingNamesTests
             Assert.True(StagingNames.IsOwnName(one, mine, suffix));
             // a restore of one removes its own leftovers, never the other's staging database
             Assert.False(StagingNames.IsOwnName(one, theirs, suffix));
-            Assert.True(StagingNames.IsStagingShaped(theirs));
+            Assert.True(TransientDatabase.IsStagingShaped(theirs));
         }
     }
 
@@ -30,7 +31,9 @@ public class StagingNamesTests
     public void A_short_name_keeps_its_whole_name_before_the_suffix()
     {
         Assert.Equal("observatory_obs_restore_20260101000000", StagingNames.NameWithSuffix("observatory", StagingNames.StagingSuffix + "20260101000000"));
-        Assert.False(StagingNames.IsStagingShaped("observatory"));
-        Assert.False(StagingNames.IsStagingShaped("observatory_obs_restore_2026"));
+        Assert.False(TransientDatabase.IsStagingShaped("observatory"));
+        Assert.False(TransientDatabase.IsStagingShaped("observatory_obs_restore_2026"));
+        Assert.True(TransientDatabase.IsTransient("obs_test_20260101000000_0123abcd"));
+        Assert.False(TransientDatabase.IsTransient("obs_test_of_mine"));
     }
 }
