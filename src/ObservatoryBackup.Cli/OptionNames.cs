@@ -72,6 +72,7 @@ internal static class OptionNames
         OptionRule.SelectionWithoutDatabases => "--exclude-database and --parallel go with --all-databases or --database.",
         OptionRule.RolePasswordsWithoutGlobals => "--include-role-passwords goes with --include-globals or --all-databases.",
         OptionRule.BackupOfAnotherDatabase => "Name where it goes with --target-database, or restore the target's own newest backup with --latest alone.",
+        OptionRule.TargetDatabaseWithGlobals => "Leave out --target-database to restore the globals, or give it with a database's backup.",
         _ => rule.ToString(),
     };
 }

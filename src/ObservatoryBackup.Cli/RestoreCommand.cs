@@ -43,8 +43,10 @@ internal static class RestoreCommand
         restore.SetAction((r, ct) =>
         {
             var (named, newest, of) = (r.GetValue(objectName), r.GetValue(latest), r.GetValue(database));
-            if (named is not null && (newest || of is not null))
+            if (named is not null && newest)
                 return Task.FromResult(app.Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration));
+            if (named is not null && of is not null)
+                return Task.FromResult(app.Fail($"'{named}' names the backup, and --database goes with --latest; for where it goes, give --target-database.", ExitCodes.BadConfiguration));
             if (named is null && !newest)
                 return Task.FromResult(app.Fail(of is null ? "name the backup to restore, or pass --latest." : "--database goes with --latest.", ExitCodes.BadConfiguration));
             return RunAsync(app, new RestoreChoice(named, of), r.GetValue(yes), r.GetValue(inPlace), new SettingOverrides

@@ -22,6 +22,7 @@ internal static class ParameterNames
         OptionRule.DatabasesAndAll => "-Database names databases and -AllDatabases takes them all; give one of them.",
         OptionRule.SelectionWithoutDatabases => "-ExcludeDatabase and -Parallel go with -AllDatabases or -Database.",
         OptionRule.BackupOfAnotherDatabase => "To restore it there, name the target: -TargetDatabase NAME (or -DatabaseUrl); or name the backup itself with -ObjectName, or take the target's own newest with -Latest alone.",
+        OptionRule.TargetDatabaseWithGlobals => "Leave out -TargetDatabase to restore the globals, or give it with a database's backup.",
         _ => rule.ToString(),
     };
 }

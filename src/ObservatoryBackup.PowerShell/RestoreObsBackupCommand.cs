@@ -38,12 +38,13 @@ namespace ObservatoryBackup.PowerShell;
 /// <example title="Test a backup by restoring it into a test database">
 /// <code>
 /// $test = 'postgresql://observatory:observatory@localhost:5432/observatory_restore_test'
-/// Get-ObsBackup -Latest | Restore-ObsBackup -DatabaseUrl $test -Force
+/// Restore-ObsBackup -Latest -Database observatory -DatabaseUrl $test -Force
 /// </code>
 /// <para>The spec's restore test: the database is created when missing; compare row counts with production afterwards (Test-ObsBackup does both).</para>
 /// </example>
 /// <example title="See the plan">
-/// <code>Get-ObsBackup -Latest | Restore-ObsBackup -WhatIf</code>
+/// <code>Restore-ObsBackup -Latest -WhatIf</code>
+/// <para>Says which backup goes into which database: "backup of database "observatory" into database "observatory"".</para>
 /// </example>
 /// <example title="The newest backup of one database, with a credential">
 /// <code>Restore-ObsBackup -Database observatory -DatabaseUrl 'postgresql://db.example:5432/observatory_restore_test' -DatabaseCredential (Get-Credential observatory)</code>
@@ -107,7 +108,7 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
             throw Fail(new ErrorRecord(
                 new InvalidOperationException(
                     $"{clash.Count()} backups were given for {clash.Key}; restoring them in turn would leave only the last. Nothing was restored. " +
-                    "Pick one: Get-ObsBackup -Latest | Restore-ObsBackup, or Get-ObsBackup | Select-Object -First 1 | Restore-ObsBackup."),
+                    "Pick one: Restore-ObsBackup -Latest (the target's newest), or Get-ObsBackup -Database NAME | Select-Object -First 1 | Restore-ObsBackup."),
                 ErrorIds.MultipleBackupsForOneDatabase, ErrorCategory.InvalidArgument, clash.Key));
         }
 

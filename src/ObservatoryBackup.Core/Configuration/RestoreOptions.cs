@@ -33,6 +33,9 @@ public sealed record RestoreOptions(ObsSettings Settings)
     /// <summary>With <see cref="BackupChoice.Latest"/>: the database whose newest backup is taken (the one named, else the target).</summary>
     public string? LatestOf { get; init; }
 
+    /// <summary>The database given in place of the URL's (--target-database / -TargetDatabase); null when none was.</summary>
+    public string? TargetDatabase { get; init; }
+
     /// <summary>The user named the target database (a target database, or the database URL given with the command, not read from the environment).</summary>
     public bool TargetNamed { get; init; }
 

@@ -48,6 +48,7 @@ public sealed partial class SettingsResolver
             AllowPrivilegedRoles = overrides.AllowPrivilegedRoles,
             TrustedKeys = ResolveTrustedKeys(overrides.TrustedKeys),
             Choice = overrides.Choice,
+            TargetDatabase = overrides.TargetDatabase,
             TargetNamed = overrides.TargetDatabase is not null || overrides.DatabaseUrl is not null,
         };
         if (overrides.Choice != BackupChoice.Latest) return options;

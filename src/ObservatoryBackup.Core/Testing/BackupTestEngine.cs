@@ -28,7 +28,7 @@ public sealed class BackupTestEngine(TestOptions options, IBackupLog sink, TimeP
     public ObjectStoreFactory? OpenStore { get; init; }
 
     /// <summary>Scratch databases are named obs_test_YYYYMMDDHHMMSS_RANDOM: no application names a database so.</summary>
-    public const string ScratchPrefix = "obs_test_";
+    public const string ScratchPrefix = TransientDatabase.ScratchPrefix;
 
     private bool NoOwner => options.NoOwner;
     private bool NoTablespaces => options.NoTablespaces;
