@@ -25,4 +25,7 @@ public sealed record RestoreOptions(ObsSettings Settings)
     /// log says so). With keys, an unsigned, otherwise signed or altered backup is refused before any of it is loaded.
     /// </summary>
     public IReadOnlyList<MinisignPublicKey> TrustedKeys { get; init; } = [];
+
+    /// <summary>The part of the backup restored (tables, schemas); null: all of it. Only into a database that does not exist.</summary>
+    public RestorePart? Part { get; init; }
 }

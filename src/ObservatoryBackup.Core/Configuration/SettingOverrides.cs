@@ -63,4 +63,8 @@ public sealed record SettingOverrides
     public bool NoTablespaces { get; init; }
     public bool UpdateExistingRoles { get; init; }
     public bool AllowPrivilegedRoles { get; init; }
+
+    /// <summary>A restore's part: pg_dump table and schema names (<see cref="RestorePart"/>).</summary>
+    public IReadOnlyList<string>? Tables { get; init; }
+    public IReadOnlyList<string>? Schemas { get; init; }
 }

@@ -39,6 +39,7 @@ public sealed partial class SettingsResolver
         UpdateExistingRoles = overrides.UpdateExistingRoles,
         AllowPrivilegedRoles = overrides.AllowPrivilegedRoles,
         TrustedKeys = ResolveTrustedKeys(overrides.TrustedKeys),
+        Part = RestorePart.Parse(overrides.Tables, overrides.Schemas),
     };
 
     /// <summary>A restore test's options; one that only verifies the backup needs no database.</summary>

@@ -14,4 +14,7 @@ public enum OptionRule
 
     /// <summary>Databases left out, or several at once, with no databases of the server selected.</summary>
     SelectionWithoutDatabases,
+
+    /// <summary>Part of a backup (tables, schemas) restored into a database that exists: its swap would replace all of it with the part.</summary>
+    PartIntoExistingDatabase,
 }

@@ -39,4 +39,6 @@ public enum Setting
     RestoreJobs,
     SigningKeyFile,
     TrustedKeys,
+    RestoreTable,
+    RestoreSchema,
 }

@@ -56,6 +56,7 @@ internal static class StagedRestore
         var exists = await admin.DatabaseExistsAsync(database, none).ConfigureAwait(false);
         try
         {
+            if (exists) await target.RefuseExistingAsync(admin, database, none).ConfigureAwait(false);
             if (exists)
             {
                 await admin.SetAllowConnectionsAsync(database, false, none).ConfigureAwait(false);
