@@ -22,6 +22,8 @@ internal static class OptionNames
         Setting.LockDays => "--lock-days",
         Setting.ExcludeTable => "--exclude-table",
         Setting.ExcludeTableData => "--exclude-table-data",
+        Setting.RestoreTable => "--table",
+        Setting.RestoreSchema => "--schema",
         Setting.KeepLast => "--keep-last",
         Setting.RestoreJobs => "--jobs",
         Setting.KeepDaily => "--keep-daily",
@@ -70,6 +72,7 @@ internal static class OptionNames
         OptionRule.DatabasesAndAll => "--database names databases and --all-databases takes them all; give one of them.",
         OptionRule.SelectionWithoutDatabases => "--exclude-database and --parallel go with --all-databases or --database.",
         OptionRule.RolePasswordsWithoutGlobals => "--include-role-passwords goes with --include-globals or --all-databases.",
+        OptionRule.PartIntoExistingDatabase => "--table and --schema restore part of a backup only into a database that does not exist yet: the restore would replace all of an existing one with the part. Name a new database.",
         _ => rule.ToString(),
     };
 }

@@ -12,6 +12,8 @@ internal static class ParameterNames
         Setting.NewCredentialKey => "-NewKey",
         Setting.RestoreJobs => "-Jobs",
         Setting.TrustedKeys => "-TrustedKey",
+        Setting.RestoreTable => "-Table",
+        Setting.RestoreSchema => "-Schema",
         _ => "-" + setting,
     };
 
@@ -21,6 +23,7 @@ internal static class ParameterNames
         OptionRule.RolePasswordsWithoutGlobals => "-IncludeRolePasswords goes with -IncludeGlobals or -AllDatabases: role passwords are kept only in the globals.",
         OptionRule.DatabasesAndAll => "-Database names databases and -AllDatabases takes them all; give one of them.",
         OptionRule.SelectionWithoutDatabases => "-ExcludeDatabase and -Parallel go with -AllDatabases or -Database.",
+        OptionRule.PartIntoExistingDatabase => "-Table and -Schema restore part of a backup only into a database that does not exist yet: the restore would replace all of an existing one with the part. Name a new database.",
         _ => rule.ToString(),
     };
 }

@@ -44,7 +44,12 @@ namespace ObservatoryBackup.PowerShell;
 /// <code>Restore-ObsBackup -Database observatory -DatabaseUrl 'postgresql://db.example:5432/observatory_restore_test' -DatabaseCredential (Get-Credential observatory)</code>
 /// <para>-Database picks the newest backup of that database, as Get-ObsBackup -Database -Latest does; -DatabaseUrl says where it is restored.</para>
 /// </example>
+/// <example title="Restore one table, with its sequences, indexes and grants, into a new database">
+/// <code>Get-ObsBackup -Database observatory -Latest | Restore-ObsBackup -Table public.observations -DatabaseUrl 'postgresql://localhost:5432/observations_20260216' -Force</code>
+/// <para>The database must not exist yet: a part never replaces a database. Copy what you need from it into the live one yourself.</para>
+/// </example>
 /// <seealso cref="GetObsBackupCommand"/>
+/// <seealso cref="GetObsBackupContentsCommand"/>
 /// <seealso cref="TestObsBackupCommand"/>
 /// <seealso href="about_ObservatoryBackup">about_ObservatoryBackup</seealso>
 [Cmdlet(VerbsData.Restore, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByName)]
@@ -72,12 +77,23 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     [Parameter]
     public SwitchParameter AllowPrivilegedRoles { get; set; }
 
+    /// <summary><see cref="Help.ParameterTexts.RestoreTable"/></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Table { get; set; }
+
+    /// <summary><see cref="Help.ParameterTexts.RestoreSchema"/></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Schema { get; set; }
+
     private readonly List<(string ObjectName, RestoreEngine Engine, string Bucket)> _requests = [];
 
     /// <summary>Collects: nothing is restored until every input is known (see <see cref="Complete"/>).</summary>
     protected override void ProcessInput()
     {
-        var options = Configure(() => Resolver.ResolveRestore(RestoreOverrides() with { IncludeGlobals = IncludeGlobals, UpdateExistingRoles = UpdateExistingRoles, AllowPrivilegedRoles = AllowPrivilegedRoles }));
+        var options = Configure(() => Resolver.ResolveRestore(RestoreOverrides() with { IncludeGlobals = IncludeGlobals, UpdateExistingRoles = UpdateExistingRoles, AllowPrivilegedRoles = AllowPrivilegedRoles,
+            Tables = Table, Schemas = Schema }));
         var objectName = SelectedBackup(options.Settings);
         var engine = new RestoreEngine(options, Log);
         Check(() => engine.ValidateObjectName(objectName));
