@@ -234,9 +234,13 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
     private static IEnumerable<Key> Candidates(string schema, string kind, string rest)
     {
         yield return new Key(schema, kind, rest);
+        // a grant names a view, materialized view or foreign table as a TABLE
+        if (kind == "TABLE")
+            foreach (var relation in Relations)
+                yield return new Key(schema, relation, rest);
         if (kind == "COLUMN")
             for (var dot = rest.IndexOf('.'); dot > 0; dot = rest.IndexOf('.', dot + 1))
-                foreach (var relation in (string[])["TABLE", "VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE"])
+                foreach (var relation in (string[])["TABLE", .. Relations])
                     yield return new Key(schema, relation, rest[..dot]);
         if (kind is "CONSTRAINT" or "TRIGGER" or "POLICY" or "RULE")
             for (var on = rest.IndexOf(" ON ", StringComparison.Ordinal); on > 0; on = rest.IndexOf(" ON ", on + 1, StringComparison.Ordinal))
@@ -351,6 +355,8 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
         }
         return _passed.Contains(key);
     }
+
+    private static readonly string[] Relations = ["VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE"];
 
     // a comment names a foreign key as a constraint
     private static string NormalType(string type) => type is "FK CONSTRAINT" or "CHECK CONSTRAINT" ? "CONSTRAINT" : type;
