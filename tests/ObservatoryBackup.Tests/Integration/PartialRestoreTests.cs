@@ -157,4 +157,29 @@ public class PartialRestoreTests(Servers servers) : IntegrationTest(servers)
         Assert.Equal(ErrorIds.NotInBackup, (await Assert.ThrowsAsync<BackupDataException>(() => engine.RunAsync(plainName, verify: false, default))).ErrorId);
         Assert.Equal(expected, (await engine.RunAsync(plainName, verify: true, default)).Tables.Select(t => (t.Table, t.Rows)));
     }
+
+    [Fact]
+    public async Task A_statement_a_crafted_dump_puts_in_a_selected_tables_entry_is_contained_and_the_proof_finds_what_it_made()
+    {
+        var (db, bucket, objectName) = await SourceAsync("partcraft");
+        var sql = Dumps.WithoutManifest(Dumps.Gunzip(await S3.GetAsync(bucket, objectName)));
+        var owner = $"ALTER TABLE public.child OWNER TO {PostgresServer.AdminUser};\n";
+        Assert.Contains(owner, sql);
+        var craftedName = objectName.Replace($"/{db}_", $"/{db}x_", StringComparison.Ordinal);
+
+        // a table of its own, made under the selected table's header: loaded, then found by the proof
+        await S3.PutAsync(bucket, craftedName, Dumps.Gzip(sql.Replace(owner, owner + "CREATE TABLE public.sneaky AS SELECT 1 AS x;\n", StringComparison.Ordinal)));
+        var target = Servers.UniqueName("partcrafted");
+        var mismatch = await Assert.ThrowsAsync<ObsBackupException>(() => RestorePartAsync(SettingsFor(target, bucket), craftedName, tables: ["public.child"]));
+        Assert.Equal(ErrorIds.RestoreMismatch, mismatch.ErrorId);
+        Assert.Contains("sneaky", mismatch.Message, StringComparison.Ordinal);
+        Assert.False(await Pg.DatabaseExistsAsync(target));
+
+        // reaching beyond the database from the selected table's entry: refused as in a whole restore
+        await S3.PutAsync(bucket, craftedName, Dumps.Gzip(sql.Replace(owner, owner + $"ALTER ROLE {Reader} SUPERUSER;\n", StringComparison.Ordinal)));
+        var unsafeEx = await Assert.ThrowsAsync<BackupDataException>(() => RestorePartAsync(SettingsFor(target, bucket), craftedName, tables: ["public.child"]));
+        Assert.Equal(ErrorIds.BackupUnsafe, unsafeEx.ErrorId);
+        Assert.False(await Pg.ScalarAsync<bool>("postgres", $"SELECT rolsuper FROM pg_roles WHERE rolname = '{Reader}'"));
+        Assert.False(await Pg.DatabaseExistsAsync(target));
+    }
 }
