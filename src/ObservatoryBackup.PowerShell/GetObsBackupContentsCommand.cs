@@ -25,7 +25,7 @@ namespace ObservatoryBackup.PowerShell;
 /// <seealso href="about_ObservatoryBackup">about_ObservatoryBackup</seealso>
 [Cmdlet(VerbsCommon.Get, "ObsBackupContents")]
 [OutputType(typeof(BackupTableRows))]
-public sealed class GetObsBackupContentsCommand : ObsStorageCmdletBase
+public sealed class GetObsBackupContentsCommand : ObsReadingCmdletBase
 {
     /// <summary>The backup, e.g. postgres/2026/02/16/observatory_20260216_020000.sql.gz; binds from Get-ObsBackup output.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -33,33 +33,15 @@ public sealed class GetObsBackupContentsCommand : ObsStorageCmdletBase
     [ArgumentCompleter(typeof(ObjectNameCompleter))]
     public string ObjectName { get; set; } = "";
 
-    /// <summary>Bucket holding the backup; binds from Get-ObsBackup output. Default: MINIO_BUCKET, then observatory-backups.</summary>
-    /// <default>MINIO_BUCKET, then observatory-backups</default>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public override string? Bucket { get; set; }
-
     /// <summary><see cref="Help.ParameterTexts.ContentsVerify"/></summary>
     [Parameter]
     public SwitchParameter Verify { get; set; }
-
-    /// <summary><see cref="Help.ParameterTexts.IdentityFile"/></summary>
-    /// <default>OBS_AGE_IDENTITY_FILE</default>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? IdentityFile { get; set; }
-
-    /// <summary><see cref="Help.ParameterTexts.TrustedKey"/></summary>
-    /// <default>OBS_TRUSTED_KEYS, then OBS_TRUSTED_KEYS_FILE; not checked when none</default>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? TrustedKey { get; set; }
 
     protected override void ProcessInput()
     {
         var options = Configure(() => Resolver.ResolveTest(WithStorage(new SettingOverrides
         {
-            IdentityFile = IdentityFile is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityFile), TrustedKeys = TrustedKey,
+            IdentityFile = IdentityFilePath, TrustedKeys = TrustedKey,
         }), verifyOnly: true));
         var contents = Run(ct => new ContentsEngine(options, Log).RunAsync(ObjectName, Verify, ct));
         foreach (var table in contents.Tables) WriteObject(table);
