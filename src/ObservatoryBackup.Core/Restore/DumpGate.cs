@@ -160,7 +160,11 @@ internal sealed class DumpGate
         if (!_holdBack) return;
         var line = e.Line.TrimEnd("\r"u8);
         RefuseBeyond(line);
-        if (e.EndsStatement && PrivilegeStatement.IsHeld(line) && PrivilegeStatement.Refusal(System.Text.Encoding.UTF8.GetString(line)) is { } why) throw Unsafe(line, why);
+        if (!e.EndsStatement) return;
+        if (PrivilegeStatement.IsHeld(line) && PrivilegeStatement.Refusal(System.Text.Encoding.UTF8.GetString(line)) is { } why) throw Unsafe(line, why);
+        if ((line.StartsWith("CREATE PUBLICATION "u8) || line.StartsWith("ALTER PUBLICATION "u8)) && PublicationStatement.IsHeld(System.Text.Encoding.UTF8.GetString(line))
+            && PublicationStatement.Rebuild(System.Text.Encoding.UTF8.GetString(line)) is null)
+            throw Unsafe(line, "a publication not of pg_dump's form");
     }
 
     /// <summary>A publication only a superuser may create (<see cref="PublicationStatement"/>): held, rebuilt from its parts; any other is psql's, as the load role.</summary>

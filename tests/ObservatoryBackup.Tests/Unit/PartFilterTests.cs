@@ -124,6 +124,10 @@ public class PartFilterTests
         Assert.Equal(ErrorIds.BackupUnsafe, Assert.Throws<BackupDataException>(() => Pass(crafted, tables: ["public.child"], holdBack: true)).ErrorId);
         var grant = Source.Replace("GRANT USAGE ON SCHEMA s1 TO reader;", "GRANT USAGE ON SCHEMA s1 TO reader; SELECT 1;");
         Assert.Equal(ErrorIds.BackupUnsafe, Assert.Throws<BackupDataException>(() => Pass(grant, tables: ["public.child"], holdBack: true)).ErrorId);
+        var publication = Source.Replace("ALTER TABLE s2.\"Odd T\" OWNER TO postgres;", "ALTER TABLE s2.\"Odd T\" OWNER TO postgres;\nCREATE PUBLICATION p FOR ALL TABLES; DROP TABLE x;");
+        Assert.Equal(ErrorIds.BackupUnsafe, Assert.Throws<BackupDataException>(() => Pass(publication, tables: ["public.child"], holdBack: true)).ErrorId);
+        // left out without the load's checks (a verification pass), nothing is refused
+        Assert.DoesNotContain("ALTER ROLE", Pass(crafted, tables: ["public.child"]).Sql);
     }
 
     [Fact]
