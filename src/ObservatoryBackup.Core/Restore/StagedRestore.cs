@@ -54,9 +54,14 @@ internal static class StagedRestore
     {
         var none = CancellationToken.None;
         var exists = await admin.DatabaseExistsAsync(database, none).ConfigureAwait(false);
+        if (exists && target.Part is not null)
+        {
+            // made since the restore began: a part never replaces a database
+            await RestoreTarget.DropQuietlyAsync(admin, staging).ConfigureAwait(false);
+            await target.RefuseExistingAsync(admin, database, none).ConfigureAwait(false);
+        }
         try
         {
-            if (exists) await target.RefuseExistingAsync(admin, database, none).ConfigureAwait(false);
             if (exists)
             {
                 await admin.SetAllowConnectionsAsync(database, false, none).ConfigureAwait(false);
