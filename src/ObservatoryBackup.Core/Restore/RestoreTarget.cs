@@ -72,10 +72,12 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
     /// </summary>
     public async Task RefuseExistingAsync(DatabaseAdmin admin, string database, CancellationToken ct)
     {
-        if (Part is null || !await admin.DatabaseExistsAsync(database, ct).ConfigureAwait(false)) return;
-        throw new OptionConflictException(OptionRule.PartIntoExistingDatabase,
-            $"Database \"{database}\" exists; part of a backup is restored only into a database that does not, since the restore would replace all of \"{database}\" with the part. Nothing was changed.");
+        if (Part is not null && await admin.DatabaseExistsAsync(database, ct).ConfigureAwait(false)) throw PartRefused(database);
     }
+
+    public static OptionConflictException PartRefused(string database) =>
+        new(OptionRule.PartIntoExistingDatabase,
+            $"Database \"{database}\" exists; part of a backup is restored only into a database that does not, since the restore would replace all of \"{database}\" with the part. Nothing was changed.");
 
     /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried; counted as <paramref name="connectAs"/>.</summary>
     /// <returns>True: it does.</returns>

@@ -58,7 +58,7 @@ internal static class StagedRestore
         {
             // made since the restore began: a part never replaces a database
             await RestoreTarget.DropQuietlyAsync(admin, staging).ConfigureAwait(false);
-            await target.RefuseExistingAsync(admin, database, none).ConfigureAwait(false);
+            throw RestoreTarget.PartRefused(database);
         }
         try
         {
