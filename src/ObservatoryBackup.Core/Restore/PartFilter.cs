@@ -43,6 +43,7 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
     private DumpEntryHeader? _entry;
     private List<DumpEvent>? _holdInto;
     private bool _ended;
+    private bool _started;
 
     /// <summary>The tables whose COPY blocks passed, as pg_dump names them (<see cref="DumpSummary.RowsPerTable"/>'s keys): what the load is proven against.</summary>
     public IReadOnlySet<string> Copied => _copied;
@@ -96,7 +97,8 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                 return false;
             case Fate.Pending:
                 Keep(_pending, e);
-                if (e.Kind is DumpEventKind.CopyStart or DumpEventKind.CopyRows or DumpEventKind.CopyEnd || e.Kind == DumpEventKind.Statement && e.EndsStatement && StatementStarted())
+                _started |= StartsStatement(e);
+                if (e.Kind is DumpEventKind.CopyStart or DumpEventKind.CopyRows or DumpEventKind.CopyEnd || e.Kind == DumpEventKind.Statement && e.EndsStatement && _started)
                     Decide(StatementText());
                 return false;
             default:
@@ -131,7 +133,9 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
         if (e.Kind == DumpEventKind.Statement && e.AtStatement) screen?.Invoke(e);
     }
 
-    private bool StatementStarted() => _pending.Any(p => p.Kind == DumpEventKind.Statement && p.AtStatement && !p.Line.StartsWith("--"u8) && !p.Line.IsEmpty);
+    /// <summary>Whether the line starts a statement (not a comment, not blank): from it on, the entry's first statement is read.</summary>
+    private static bool StartsStatement(in DumpEvent e) =>
+        e.Kind is DumpEventKind.Statement or DumpEventKind.CopyStart && e.AtStatement && !e.Line.StartsWith("--"u8) && !e.Line.TrimEnd("\r"u8).IsEmpty;
 
     private string StatementText()
     {
@@ -139,7 +143,7 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
         var started = false;
         foreach (var p in _pending)
         {
-            started |= p.Kind is DumpEventKind.Statement or DumpEventKind.CopyStart && p.AtStatement && !p.Line.StartsWith("--"u8) && !p.Line.IsEmpty;
+            started |= StartsStatement(p);
             if (started && p.Kind is DumpEventKind.Statement or DumpEventKind.CopyStart) text.Append(Encoding.UTF8.GetString(p.Bytes.Span));
         }
         return text.ToString();
@@ -151,6 +155,7 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
         _entry = entry;
         _holdInto = null;
         _pending.Clear();
+        _started = false;
         if (entry is null)
         {
             _fate = Fate.Pass;
