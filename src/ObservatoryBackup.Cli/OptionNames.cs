@@ -32,6 +32,7 @@ internal static class OptionNames
         Setting.KeepYearly => "--keep-yearly",
         Setting.OldCredentialKey => "The old credential key",
         Setting.NewCredentialKey => "The new credential key",
+        Setting.TargetDatabase => "--target-database",
         _ => $"The {setting} setting",
     };
 
@@ -72,7 +73,8 @@ internal static class OptionNames
         OptionRule.DatabasesAndAll => "--database names databases and --all-databases takes them all; give one of them.",
         OptionRule.SelectionWithoutDatabases => "--exclude-database and --parallel go with --all-databases or --database.",
         OptionRule.RolePasswordsWithoutGlobals => "--include-role-passwords goes with --include-globals or --all-databases.",
-        OptionRule.PartIntoExistingDatabase => "--table and --schema restore part of a backup only into a database that does not exist yet: the restore would replace all of an existing one with the part. Name a new database.",
+        OptionRule.BackupOfAnotherDatabase => "Name where it goes with --target-database, or restore the target's own newest backup with --latest alone.",
+        OptionRule.PartIntoExistingDatabase => "--table and --schema restore part of a backup only into a database that does not exist yet: the restore would replace all of an existing one with the part. Name a new one with --target-database.",
         _ => rule.ToString(),
     };
 }

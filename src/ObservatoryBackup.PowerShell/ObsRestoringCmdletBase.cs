@@ -33,11 +33,15 @@ public abstract class ObsRestoringCmdletBase : ObsReadingCmdletBase
     [ArgumentCompleter(typeof(DatabaseNameCompleter))]
     public string? Database { get; set; }
 
-    /// <summary>The backup this invocation names: -ObjectName, or the newest one -Latest / -Database select.</summary>
-    protected string SelectedBackup(ObsSettings settings) =>
+    /// <summary>The backup this invocation names: -ObjectName, or the newest one of <paramref name="latestOf"/> (the resolved -Latest / -Database).</summary>
+    protected string SelectedBackup(ObsSettings settings, string? latestOf) =>
         ParameterSetName == Newest
-            ? Run(ct => new BackupCatalog(settings.Storage, new EventLog(Log, TimeProvider.System)).NewestAsync(Database, ct)).ObjectName
+            ? Run(ct => new BackupCatalog(settings.Storage, new EventLog(Log, TimeProvider.System)).NewestAsync(latestOf, ct)).ObjectName
             : ObjectName;
+
+    /// <summary>How the backup was chosen: -Latest / -Database, a name typed, or an object from the pipeline (a listing's, not a name the user typed).</summary>
+    private BackupChoice Choice =>
+        ParameterSetName == Newest ? BackupChoice.Latest : MyInvocation.ExpectingInput ? BackupChoice.Listed : BackupChoice.Named;
 
     /// <summary>PostgreSQL URL to restore into (Restore-ObsBackup) or whose server the scratch database is made on (Test-ObsBackup). Default: DATABASE_URL.</summary>
     /// <default>DATABASE_URL</default>
@@ -76,6 +80,7 @@ public abstract class ObsRestoringCmdletBase : ObsReadingCmdletBase
         WithStorage(new SettingOverrides
         {
             DatabaseUrl = DatabaseUrl, DatabaseCredential = CredentialFrom(DatabaseCredential), PsqlPath = PsqlPath, MetricsPath = metricsPath, RestoreJobs = Jobs,
-            IdentityFile = IdentityFilePath, NoOwner = NoOwner, NoTablespaces = NoTablespaces, TrustedKeys = TrustedKey,
+            IdentityFile = IdentityFilePath, NoOwner = NoOwner, NoTablespaces = NoTablespaces,
+            TrustedKeys = TrustedKey, Choice = Choice, LatestOf = ParameterSetName == Newest ? Database : null,
         });
 }

@@ -23,7 +23,8 @@ internal static class ParameterNames
         OptionRule.RolePasswordsWithoutGlobals => "-IncludeRolePasswords goes with -IncludeGlobals or -AllDatabases: role passwords are kept only in the globals.",
         OptionRule.DatabasesAndAll => "-Database names databases and -AllDatabases takes them all; give one of them.",
         OptionRule.SelectionWithoutDatabases => "-ExcludeDatabase and -Parallel go with -AllDatabases or -Database.",
-        OptionRule.PartIntoExistingDatabase => "-Table and -Schema restore part of a backup only into a database that does not exist yet: the restore would replace all of an existing one with the part. Name a new database.",
+        OptionRule.BackupOfAnotherDatabase => "To restore it there, name the target: -TargetDatabase NAME (or -DatabaseUrl); or name the backup itself with -ObjectName, or take the target's own newest with -Latest alone.",
+        OptionRule.PartIntoExistingDatabase => "-Table and -Schema restore part of a backup only into a database that does not exist yet: the restore would replace all of an existing one with the part. Name a new one with -TargetDatabase.",
         _ => rule.ToString(),
     };
 }

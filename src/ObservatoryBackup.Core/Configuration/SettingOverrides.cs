@@ -64,6 +64,11 @@ public sealed record SettingOverrides
     public bool UpdateExistingRoles { get; init; }
     public bool AllowPrivilegedRoles { get; init; }
 
+    /// <summary>A restore's database in place of the URL's (the same server); how its backup was chosen, and the database --latest takes the newest of.</summary>
+    public string? TargetDatabase { get; init; }
+    public BackupChoice Choice { get; init; }
+    public string? LatestOf { get; init; }
+
     /// <summary>A restore's part: pg_dump table and schema names (<see cref="RestorePart"/>).</summary>
     public IReadOnlyList<string>? Tables { get; init; }
     public IReadOnlyList<string>? Schemas { get; init; }

@@ -15,6 +15,9 @@ public enum OptionRule
     /// <summary>Databases left out, or several at once, with no databases of the server selected.</summary>
     SelectionWithoutDatabases,
 
+    /// <summary>A backup chosen by a query (the newest of a database, a listing's) of another database than the target, with the target not named.</summary>
+    BackupOfAnotherDatabase,
+
     /// <summary>Part of a backup (tables, schemas) restored into a database that exists: its swap would replace all of it with the part.</summary>
     PartIntoExistingDatabase,
 }

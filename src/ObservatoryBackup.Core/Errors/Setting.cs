@@ -39,6 +39,7 @@ public enum Setting
     RestoreJobs,
     SigningKeyFile,
     TrustedKeys,
+    TargetDatabase,
     RestoreTable,
     RestoreSchema,
 }

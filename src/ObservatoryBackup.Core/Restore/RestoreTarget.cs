@@ -77,7 +77,7 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
 
     public static OptionConflictException PartRefused(string database) =>
         new(OptionRule.PartIntoExistingDatabase,
-            $"Database \"{database}\" exists; part of a backup is restored only into a database that does not, since the restore would replace all of \"{database}\" with the part. Nothing was changed.");
+            $"Database \"{database}\" exists; part of a backup is restored only into a database that does not, since the restore would replace all of \"{database}\" with the part. Nothing was changed.") { Facts = true };
 
     /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried; counted as <paramref name="connectAs"/>.</summary>
     /// <returns>True: it does.</returns>

@@ -15,7 +15,7 @@ public sealed class PartialCliTests(Servers servers)
     private static Task<BufferedCommandResult> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args) => ObsBackupCli.RunAsync(env, args);
 
     [Fact]
-    public async Task Contents_lists_a_backups_tables_and_restore_table_restores_one_into_a_new_database_only()
+    public async Task Contents_lists_a_backups_tables_and_restore_table_restores_one_into_a_new_target_database_only()
     {
         var (db, bucket) = (Servers.UniqueName("cli-part"), Servers.UniqueName("cli-bkt"));
         await Pg.CreateDatabaseAsync(db);
@@ -46,7 +46,7 @@ public sealed class PartialCliTests(Servers servers)
         Assert.Contains("--table", regex.StandardError, StringComparison.Ordinal);
 
         var target = Servers.UniqueName("cli-parted");
-        var restore = await RunAsync(Env(target, bucket), "restore", objectName, "--table", "T", "--jobs", "2", "--yes");
+        var restore = await RunAsync(Env(db, bucket), "restore", objectName, "--table", "T", "--target-database", target, "--jobs", "2", "--yes");
         Assert.True(restore.ExitCode == 0, restore.StandardError);
         Assert.Equal(["lab.t"], (await Pg.RowCountsAsync(target)).Keys);
         Assert.Equal(4, await Pg.ScalarAsync<int>(target, "INSERT INTO lab.t (v) VALUES ('d') RETURNING id"));
