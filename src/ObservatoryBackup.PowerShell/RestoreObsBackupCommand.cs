@@ -50,7 +50,12 @@ namespace ObservatoryBackup.PowerShell;
 /// <code>Restore-ObsBackup -Database observatory -DatabaseUrl 'postgresql://db.example:5432/observatory_restore_test' -DatabaseCredential (Get-Credential observatory)</code>
 /// <para>-Database picks the newest backup of that database, as Get-ObsBackup -Database -Latest does; -DatabaseUrl says where it is restored.</para>
 /// </example>
+/// <example title="Restore one table, with its sequences, indexes and grants, into a new database">
+/// <code>Get-ObsBackup -Database observatory -Latest | Restore-ObsBackup -Table public.observations -TargetDatabase observations_20260216 -Force</code>
+/// <para>The database must not exist yet: a part never replaces a database. Copy what you need from it into the live one yourself.</para>
+/// </example>
 /// <seealso cref="GetObsBackupCommand"/>
+/// <seealso cref="GetObsBackupContentsCommand"/>
 /// <seealso cref="TestObsBackupCommand"/>
 /// <seealso href="about_ObservatoryBackup">about_ObservatoryBackup</seealso>
 [Cmdlet(VerbsData.Restore, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByName)]
@@ -84,12 +89,23 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     [ValidateNotNull]
     public string? TargetDatabase { get; set; }
 
+    /// <summary><see cref="Help.ParameterTexts.RestoreTable"/></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Table { get; set; }
+
+    /// <summary><see cref="Help.ParameterTexts.RestoreSchema"/></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Schema { get; set; }
+
     private readonly List<(string ObjectName, RestoreEngine Engine, string Bucket)> _requests = [];
 
     /// <summary>Collects: nothing is restored until every input is known (see <see cref="Complete"/>).</summary>
     protected override void ProcessInput()
     {
-        var options = Configure(() => Resolver.ResolveRestore(RestoreOverrides() with { IncludeGlobals = IncludeGlobals, UpdateExistingRoles = UpdateExistingRoles, AllowPrivilegedRoles = AllowPrivilegedRoles, TargetDatabase = TargetDatabase }));
+        var options = Configure(() => Resolver.ResolveRestore(RestoreOverrides() with { IncludeGlobals = IncludeGlobals, UpdateExistingRoles = UpdateExistingRoles, AllowPrivilegedRoles = AllowPrivilegedRoles, TargetDatabase = TargetDatabase,
+            Tables = Table, Schemas = Schema }));
         var objectName = SelectedBackup(options.Settings, options.LatestOf);
         var engine = new RestoreEngine(options, Log);
         Check(() => engine.ValidateObjectName(objectName));
@@ -118,6 +134,8 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
             var mode = InPlace ? RestoreMode.InPlace : RestoreMode.Staged;
             var action = BackupKey.KindOf(objectName) == BackupKind.Globals
                 ? $"Restore globals '{objectName}' from bucket '{bucket}': create the roles and tablespaces the server lacks{(UpdateExistingRoles ? ", and update the existing ones" : "")}"
+                : Table is not null || Schema is not null
+                ? $"Restore {string.Join(", ", [.. (Table ?? []).Select(t => $"table {t}"), .. (Schema ?? []).Select(n => $"schema {n}")])} of '{objectName}' from bucket '{bucket}' into a new database"
                 : mode == RestoreMode.Staged
                 ? $"Restore '{objectName}' from bucket '{bucket}' ({engine.Into(objectName)}), replacing its contents (via a staging database){(IncludeGlobals ? ", after its globals" : "")}"
                 : $"Restore '{objectName}' from bucket '{bucket}' ({engine.Into(objectName)}), dropping and recreating it first{(IncludeGlobals ? ", after its globals" : "")}";

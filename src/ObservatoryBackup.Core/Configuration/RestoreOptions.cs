@@ -54,4 +54,7 @@ public sealed record RestoreOptions(ObsSettings Settings)
                 $"{(objectName is null ? "The newest backup" : $"The backup '{objectName}'")} is of {(backupDatabase is null ? "a database its name does not say" : $"database \"{backupDatabase}\"")}, " +
                 $"and the target is database \"{Target}\"; a backup chosen by a query goes only into its own database unless the target is named. Nothing was restored.")
             { Facts = true };
+
+    /// <summary>The part of the backup restored (tables, schemas); null: all of it. Only into a database that does not exist.</summary>
+    public RestorePart? Part { get; init; }
 }

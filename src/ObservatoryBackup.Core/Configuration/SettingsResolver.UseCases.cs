@@ -50,6 +50,7 @@ public sealed partial class SettingsResolver
             Choice = overrides.Choice,
             TargetDatabase = overrides.TargetDatabase,
             TargetNamed = overrides.TargetDatabase is not null || overrides.DatabaseUrl is not null,
+            Part = RestorePart.Parse(overrides.Tables, overrides.Schemas),
         };
         if (overrides.Choice != BackupChoice.Latest) return options;
         options = options with { LatestOf = overrides.LatestOf ?? options.Target };

@@ -20,4 +20,7 @@ public enum OptionRule
 
     /// <summary>A target database given with a globals backup, which restores the server's roles and tablespaces into no database.</summary>
     TargetDatabaseWithGlobals,
+
+    /// <summary>Part of a backup (tables, schemas) restored into a database that exists: its swap would replace all of it with the part.</summary>
+    PartIntoExistingDatabase,
 }

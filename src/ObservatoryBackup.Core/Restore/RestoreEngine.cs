@@ -145,7 +145,8 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
     {
         (string, object?)[] what = mode == RestoreMode.Globals
             ? [("host", Db.Host), ("port", Db.Port), ("mode", "globals"), ("update_existing_roles", UpdateExistingRoles), ("allow_privileged_roles", AllowPrivilegedRoles)]
-            : [("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner)];
+            : [("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner),
+                .. options.Part is { } part ? [("tables", part.Tables.Select(t => t.Text).ToArray()), ("schemas", part.Schemas.Select(t => t.Text).ToArray())] : Array.Empty<(string, object?)>()];
         _log.Info("restore_requested", [("object_name", objectName), ("bucket", settings.Storage.Bucket), .. what, ("no_tablespaces", NoTablespaces)]);
         // "backup of X into Y": a backup restored under another name than its own says so, with both names
         if (mode != RestoreMode.Globals && BackupOf(objectName) is var of && of != Db.Database)
@@ -158,8 +159,9 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
         // One backup, restore or test of a database at a time; under the lock, what killed restores left is ours to remove.
         await using var admin = await DatabaseLock.AcquireAsync(Db, Db.Database, DatabaseLock.Run.Restore, ct).ConfigureAwait(false);
         var psql = await SqlLoader.LocatePsqlAsync(settings, _log, admin.ServerVersion, ct).ConfigureAwait(false);
-        var target = new RestoreTarget(settings, sink, _log, psql, NoOwner, NoTablespaces, IncludeGlobals);
+        var target = new RestoreTarget(settings, sink, _log, psql, NoOwner, NoTablespaces, IncludeGlobals) { Part = options.Part };
         await target.RemoveLeftoversAsync(admin, ct).ConfigureAwait(false);
+        await target.RefuseExistingAsync(admin, Db.Database, ct).ConfigureAwait(false);
         using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
         // the signature first: nothing is created, and no byte of the backup used, before it is settled
         var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(objectName, ct).ConfigureAwait(false), options.TrustedKeys, _log, ct).ConfigureAwait(false);

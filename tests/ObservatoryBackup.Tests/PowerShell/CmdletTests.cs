@@ -40,7 +40,7 @@ public sealed class CmdletTests(Servers servers) : IDisposable
             .Select(a => $"{a!.VerbName}-{a.NounName}")
             .Order();
         Assert.Equal(implemented, exported);
-        Assert.Equal(["Get-ObsBackup", "Get-ObsBackupStatus", "Invoke-ObsBackup", "New-ObsAgeKey", "New-ObsCredentialKey", "New-ObsSigningKey", "Protect-ObsBackup", "Restore-ObsBackup", "Test-ObsBackup", "Unprotect-ObsBackup", "Update-ObsCredentialKey"], exported);
+        Assert.Equal(["Get-ObsBackup", "Get-ObsBackupContents", "Get-ObsBackupStatus", "Invoke-ObsBackup", "New-ObsAgeKey", "New-ObsCredentialKey", "New-ObsSigningKey", "Protect-ObsBackup", "Restore-ObsBackup", "Test-ObsBackup", "Unprotect-ObsBackup", "Update-ObsCredentialKey"], exported);
     }
 
     [Fact]
