@@ -73,7 +73,9 @@ public sealed class DatabaseAdmin : IAsyncDisposable
     /// however the process ends.
     /// </summary>
     public async Task<bool> TryLockAsync(string resource, CancellationToken ct) =>
-        await ScalarAsync<bool>("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", ct, resource).ConfigureAwait(false);
+        _locked |= await ScalarAsync<bool>("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", ct, resource).ConfigureAwait(false);
+
+    private bool _locked;
 
     /// <summary>
     /// The application_name, pid and start of the session holding the advisory lock named
@@ -293,7 +295,22 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        // the server ends a closed session's backend after the close returns, and its locks with it: the
+        // next run of the database, started at once, could still find the lock held. Released here, it is free
+        // when this returns; a session that cannot answer is closed as it is, which frees them all the same.
+        if (_locked && _connection.State == System.Data.ConnectionState.Open)
+        {
+            try
+            {
+                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", _connection) { CommandTimeout = 5 };
+                await unlock.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException) { }
+        }
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
 
     internal static string ConnectionString(DatabaseUrl url, string database, string? purpose = null)
     {

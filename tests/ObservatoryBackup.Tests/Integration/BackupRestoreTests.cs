@@ -41,7 +41,9 @@ public class BackupRestoreTests(Servers servers) : IntegrationTest(servers)
         // database as a load role made for it, swapped in only after that and after the role is gone
         // without trusted keys, the log says the backup's signature was not checked (and that it has none)
         Assert.Equal("unsigned", restoreLog.Single("signature_not_checked")["signature"]);
-        Assert.Equal(["restore_requested", "signature_not_checked", "create_database", "load_role_created", "download_start",
+        // restored under another name than its backup's database: the log says so, as "into"
+        Assert.Equal(target, restoreLog.Single("restore_into")["database"]);
+        Assert.Equal(["restore_requested", "restore_into", "signature_not_checked", "create_database", "load_role_created", "download_start",
             "restore_start", "backup_verified", "restore_complete", "restore_proven", "privileges_applied", "load_role_dropped", "rename_database", "restore_finished"],
             restoreLog.Names.Where(n => n != "download_complete"));
         Assert.True(restoreLog.Names.ToList().IndexOf("download_complete") < restoreLog.Names.ToList().IndexOf("backup_verified"));

@@ -30,7 +30,7 @@ public sealed class BuildScriptTests
             using var fresh = System.Management.Automation.PowerShell.Create();
             fresh.Runspace = runspace;
             fresh.AddScript($"Import-Module '{Path.Combine(moduleDir, "ObservatoryBackup.psd1")}' -PassThru | ForEach-Object {{ $_.ExportedCmdlets.Keys }}");
-            Assert.Equal(["Get-ObsBackup", "Get-ObsBackupStatus", "Invoke-ObsBackup", "New-ObsAgeKey", "New-ObsCredentialKey", "New-ObsSigningKey", "Protect-ObsBackup", "Restore-ObsBackup", "Test-ObsBackup", "Unprotect-ObsBackup", "Update-ObsCredentialKey"], fresh.Invoke().Select(o => o.ToString()).Order());
+            Assert.Equal(["Get-ObsBackup", "Get-ObsBackupContents", "Get-ObsBackupStatus", "Invoke-ObsBackup", "New-ObsAgeKey", "New-ObsCredentialKey", "New-ObsSigningKey", "Protect-ObsBackup", "Restore-ObsBackup", "Test-ObsBackup", "Unprotect-ObsBackup", "Update-ObsCredentialKey"], fresh.Invoke().Select(o => o.ToString()).Order());
             Assert.Empty(fresh.Streams.Error);
         }
         finally
