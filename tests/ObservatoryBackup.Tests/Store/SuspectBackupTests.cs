@@ -166,4 +166,20 @@ public sealed class SuspectBackupTests
         Assert.Contains($"obs_backup_newest_timestamp_seconds{{database=\"%2525globals\",bucket=\"suspect\"}} {Now.AddHours(-2).ToUnixTimeSeconds()}", lines);
         Assert.Equal(3, lines.Count(l => l.StartsWith("obs_backup_newest_timestamp_seconds{", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task Latest_among_only_suspect_backups_says_which_it_left_out_and_why()
+    {
+        // the store's clock 10 minutes behind the backing-up host's: every backup is named after the store wrote it
+        var skewed = Enumerable.Range(1, 7).Select(d => BackupKey.For("app", Now.AddDays(-d))).ToList();
+        foreach (var (name, d) in skewed.Select((n, i) => (n, i + 1))) _memory.Put(name, new byte[100], Now.AddDays(-d).AddMinutes(-10));
+
+        var failure = await Assert.ThrowsAsync<BackupDataException>(() => Catalog.NewestAsync("app", default));
+
+        Assert.Equal(ErrorIds.NoBackups, failure.ErrorId);
+        Assert.Contains($"'{skewed[0]}' ({SuspectName.AfterWritten})", failure.Message);
+        Assert.Contains("and 2 more", failure.Message);
+        Assert.Contains("clock", failure.Message);
+        Assert.DoesNotContain(skewed[6], failure.Message);
+    }
 }
