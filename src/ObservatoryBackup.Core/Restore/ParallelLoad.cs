@@ -24,6 +24,14 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
 
     private const int PreludeLimit = 1 << 20;
 
+    /// <summary>
+    /// How long a data connection waits for a lock before it fails the load. A dump pg_dump wrote takes no
+    /// lock in its data that another holds (its tables have no index yet), but one that makes a table unique
+    /// before its rows (or locks it between them) has a connection wait for another's COPY, which waits for
+    /// rows the dealer cannot give while it waits on the first: PostgreSQL sees no deadlock, the load would hang.
+    /// </summary>
+    internal TimeSpan DataLockTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>What the held entries may take (<see cref="MaxHeldBytes"/>; tests give less).</summary>
     internal long HeldLimit { get; init; } = MaxHeldBytes;
 
@@ -104,9 +112,12 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     }
 
     /// <summary>A new connection of the running phase, given the dump's session settings.</summary>
-    private PsqlWorker Start()
+    private PsqlWorker Start() => Start("");
+
+    /// <summary>A new connection of the running phase, given the dump's session settings, then <paramref name="then"/>.</summary>
+    private PsqlWorker Start(string then)
     {
-        var worker = new PsqlWorker(psqlPath, database, Ended, _ct, _prelude.ToArray());
+        var worker = new PsqlWorker(psqlPath, database, Ended, _ct, [.. _prelude.ToArray(), .. Encoding.UTF8.GetBytes(then)]);
         _all.Add(worker);
         return worker;
     }
@@ -217,7 +228,8 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             // every table exists before any row is loaded: the schema's connection has exited 0
             if (await EndPhaseAsync(Workers).ConfigureAwait(false) is { } failed) throw new PhaseFailed(failed);
             _phase = Phase.Data;
-            Workers = [.. Enumerable.Range(0, jobs).Select(_ => Start())];
+            var lockTimeout = $"SET lock_timeout = '{(long)DataLockTimeout.TotalMilliseconds}ms';\n";
+            Workers = [.. Enumerable.Range(0, jobs).Select(_ => Start(lockTimeout))];
             log.Info("restore_phase", ("phase", "data"), ("connections", jobs));
         }
         _preludeDone = true;
