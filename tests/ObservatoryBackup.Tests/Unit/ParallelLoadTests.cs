@@ -190,6 +190,11 @@ public class ParallelLoadTests
         return (exitCode, error, [.. Directory.GetFiles(Path.GetDirectoryName(psql.Path)!, "*.sql").Order(StringComparer.Ordinal).Select(File.ReadAllText)], log);
     }
 
+    /// <summary>Far more SET lines than pg_dump writes (100 KiB, where the tests let a load keep <see cref="SessionLimit"/>).</summary>
+    private static readonly string ManySettings = string.Concat(Enumerable.Range(0, 2000).Select(i => $"SET obs.k{i} = '{new string('v', 40)}';\n"));
+
+    private const int SessionLimit = 16 << 10;
+
     /// <summary>The load gave up its waves and ran the rest as it came (not the in_order wave, which has no reason).</summary>
     private static bool WentInOrder(BackupEvent e) => e.Name == "restore_phase" && (string)e["phase"]! == "in_order" && e["reason"] is not null;
 
@@ -219,10 +224,9 @@ public class ParallelLoadTests
     [Fact]
     public async Task More_session_settings_than_a_dump_writes_before_the_data_run_the_dump_in_order_on_one_connection()
     {
-        var settings = string.Concat(Enumerable.Range(0, 2000).Select(i => $"SET obs.k{i} = '{new string('v', 40)}';\n"));
-        var dump = Dump(rows: 10).Replace("CREATE TABLE public.u (id integer);\n", "CREATE TABLE public.u (id integer);\n" + settings, StringComparison.Ordinal);
+        var dump = Dump(rows: 10).Replace("CREATE TABLE public.u (id integer);\n", "CREATE TABLE public.u (id integer);\n" + ManySettings, StringComparison.Ordinal);
 
-        var (exitCode, _, files, _) = await LoadAsync(dump, sessionLimit: 16 << 10);
+        var (exitCode, _, files, _) = await LoadAsync(dump, sessionLimit: SessionLimit);
 
         Assert.Equal(0, exitCode);
         var only = Assert.Single(files);
@@ -234,10 +238,9 @@ public class ParallelLoadTests
     [Fact]
     public async Task More_session_settings_than_a_dump_writes_after_the_data_run_the_rest_in_order_with_every_setting()
     {
-        var settings = string.Concat(Enumerable.Range(0, 2000).Select(i => $"SET obs.k{i} = '{new string('v', 40)}';\n"));
-        var dump = Dump(rows: 10).Replace("CREATE INDEX t_id2 ON", settings + "CREATE INDEX t_id2 ON", StringComparison.Ordinal);
+        var dump = Dump(rows: 10).Replace("CREATE INDEX t_id2 ON", ManySettings + "CREATE INDEX t_id2 ON", StringComparison.Ordinal);
 
-        var (exitCode, _, files, log) = await LoadAsync(dump, sessionLimit: 16 << 10);
+        var (exitCode, _, files, log) = await LoadAsync(dump, sessionLimit: SessionLimit);
 
         Assert.Equal(0, exitCode);
         Assert.Contains(log.Events, WentInOrder);
@@ -252,10 +255,9 @@ public class ParallelLoadTests
     [Fact]
     public async Task More_session_settings_than_a_dump_writes_between_its_data_fail_the_load_saying_so()
     {
-        var settings = string.Concat(Enumerable.Range(0, 2000).Select(i => $"SET obs.k{i} = '{new string('v', 40)}';\n"));
-        var dump = Dump(rows: 10).Replace("SELECT pg_catalog.setval(", settings + "SELECT pg_catalog.setval(", StringComparison.Ordinal);
+        var dump = Dump(rows: 10).Replace("SELECT pg_catalog.setval(", ManySettings + "SELECT pg_catalog.setval(", StringComparison.Ordinal);
 
-        var (exitCode, error, _, _) = await LoadAsync(dump, sessionLimit: 16 << 10);
+        var (exitCode, error, _, _) = await LoadAsync(dump, sessionLimit: SessionLimit);
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("session settings", error, StringComparison.Ordinal);
