@@ -138,7 +138,7 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
     private static string Of(BackupStatus status) => status.Globals ? "of the server's globals" : $"of database \"{status.Database}\"";
 
     private static string SuspectNote(BackupStatus status) =>
-        status.Suspect.Count == 0 ? "" : $" (left out, their names' times cannot be true: {string.Join(", ", status.Suspect.Select(s => $"'{s.ObjectName}' ({s.SuspectReason})"))})";
+        SuspectName.LeftOut([.. status.Suspect.Select(s => (s.ObjectName, s.SuspectReason!))]);
 
     private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 

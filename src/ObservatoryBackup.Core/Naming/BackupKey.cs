@@ -53,8 +53,14 @@ public static partial class BackupKey
             $"{prefix}{t:yyyy}/{t:MM}/{t:dd}/{(database == Globals ? GlobalsToken : Encode(database))}_{t:yyyyMMdd}_{t:HHmmss}{SuffixOf(codec)}{(encrypted ? EncryptedSuffix : "")}");
     }
 
-    /// <summary>How metrics label a backup's database: its name, or <see cref="GlobalsToken"/> for the globals (an empty label is no label).</summary>
-    public static string MetricsLabel(string database) => database == Globals ? GlobalsToken : database;
+    /// <summary>
+    /// How metrics label a backup's database: its name, or <see cref="GlobalsToken"/> for the globals (an empty
+    /// label is no label). A name starting with '%' has it written <c>%25</c>, so that no database (a database
+    /// may be called <c>%globals</c>, and anyone who can write the bucket can name an object for it) shares
+    /// a series with the globals or with another database.
+    /// </summary>
+    public static string MetricsLabel(string database) =>
+        database == Globals ? GlobalsToken : database.StartsWith('%') ? "%25" + database[1..] : database;
 
     /// <summary>What a name's backup holds: the server's globals (roles, memberships, tablespaces) when its DATABASE is <see cref="GlobalsToken"/>, under any prefix; else a database.</summary>
     public static BackupKind KindOf(string objectName) =>

@@ -28,4 +28,16 @@ public static class SuspectName
         : at > now + Tolerance ? InTheFuture
         : written is { } w && at > w + Tolerance ? AfterWritten
         : null;
+
+    /// <summary>
+    /// What a message says of the suspect objects it left out (" (left out, their names' times cannot be
+    /// true: 'name' (reason), …)"), the first few named; empty for none.
+    /// </summary>
+    public static string LeftOut(IReadOnlyCollection<(string ObjectName, string Reason)> suspect)
+    {
+        const int Named = 5;
+        if (suspect.Count == 0) return "";
+        var more = suspect.Count > Named ? $", and {suspect.Count - Named} more" : "";
+        return $" (left out, their names' times cannot be true: {string.Join(", ", suspect.Take(Named).Select(s => $"'{s.ObjectName}' ({s.Reason})"))}{more})";
+    }
 }

@@ -19,10 +19,27 @@ namespace ObservatoryBackup.Restore;
 /// </summary>
 internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jobs, EventLog log, Action<TransferProgress>? progress)
 {
-    /// <summary>More held post-data SQL than this (no schema has it) is run in order as it comes instead.</summary>
+    /// <summary>More held post-data SQL than this (no schema has it), the SET lines each entry carries counted, is run in order as it comes instead.</summary>
     public const int MaxHeldBytes = 64 << 20;
 
     private const int PreludeLimit = 1 << 20;
+
+    /// <summary>
+    /// How long a data connection waits for a lock before it fails the load. A dump pg_dump wrote takes no
+    /// lock in its data that another holds (its tables have no index yet), but one that makes a table unique
+    /// before its rows (or locks it between them) has a connection wait for another's COPY, which waits for
+    /// rows the dealer cannot give while it waits on the first: PostgreSQL sees no deadlock, the load would hang.
+    /// </summary>
+    internal TimeSpan DataLockTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>What the held entries may take (<see cref="MaxHeldBytes"/>; tests give less).</summary>
+    internal long HeldLimit { get; init; } = MaxHeldBytes;
+
+    /// <summary>
+    /// The SET lines kept for the entries dealt out may take this much (pg_dump writes a dozen short ones);
+    /// a dump that sets more runs in order from there, or, in its data, fails.
+    /// </summary>
+    internal int SessionLimit { get; init; } = PreludeLimit;
 
     private enum Phase { Schema, Data, PostData }
 
@@ -55,7 +72,8 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     private string _entryType = "";
     private long _heldBytes;
     private readonly SortedDictionary<string, string> _session = new(StringComparer.Ordinal);
-    private string _sessionLines = "";
+    private long _sessionBytes;
+    private byte[]? _sessionLines = []; // null when the SET lines changed since they were last joined
 
     public long Rows { get; private set; }
 
@@ -94,9 +112,12 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     }
 
     /// <summary>A new connection of the running phase, given the dump's session settings.</summary>
-    private PsqlWorker Start()
+    private PsqlWorker Start() => Start("");
+
+    /// <summary>A new connection of the running phase, given the dump's session settings, then <paramref name="then"/>.</summary>
+    private PsqlWorker Start(string then)
     {
-        var worker = new PsqlWorker(psqlPath, database, Ended, _ct, _prelude.ToArray());
+        var worker = new PsqlWorker(psqlPath, database, Ended, _ct, [.. _prelude.ToArray(), .. Encoding.UTF8.GetBytes(then)]);
         _all.Add(worker);
         return worker;
     }
@@ -162,7 +183,13 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             if (_phase == Phase.Data && !DumpEntry.IsData(type) && !_inOrder) await BeginPostDataAsync().ConfigureAwait(false);
             if (_phase == Phase.PostData && !_inOrder) NewEntry(type);
         }
-        if (e.AtStatement) Session(line.Span);
+        if (e.AtStatement && !_inOrder && !Session(line.Span))
+        {
+            // more settings than a dump sets: one connection from here has them all, as it comes
+            if (_phase == Phase.Schema) _inOrder = _preludeDone = true;
+            else if (_phase == Phase.PostData) await GoInOrderAsync().ConfigureAwait(false);
+            else throw new PhaseFailed((-1, $"the dump sets more than {SessionLimit} bytes of session settings between its data, which a parallel load cannot carry to its other connections: restore it with one job"));
+        }
         if (e.AtStatement && e.Entry?.Type is "TABLE ATTACH" or "TABLE" or "FOREIGN TABLE" && DumpEntry.PartitionOf(Encoding.UTF8.GetString(e.Line)) is { } partition)
             _partitionParents[partition.Partition] = partition.Parent;
 
@@ -182,7 +209,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         {
             _entry!.Write(line.Span);
             _heldBytes += line.Length;
-            if (_heldBytes > MaxHeldBytes) await GoInOrderAsync().ConfigureAwait(false);
+            if (_heldBytes > HeldLimit) await GoInOrderAsync().ConfigureAwait(false);
             return;
         }
         if (!_preludeDone)
@@ -201,7 +228,8 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             // every table exists before any row is loaded: the schema's connection has exited 0
             if (await EndPhaseAsync(Workers).ConfigureAwait(false) is { } failed) throw new PhaseFailed(failed);
             _phase = Phase.Data;
-            Workers = [.. Enumerable.Range(0, jobs).Select(_ => Start())];
+            var lockTimeout = $"SET lock_timeout = '{(long)DataLockTimeout.TotalMilliseconds}ms';\n";
+            Workers = [.. Enumerable.Range(0, jobs).Select(_ => Start(lockTimeout))];
             log.Info("restore_phase", ("phase", "data"), ("connections", jobs));
         }
         _preludeDone = true;
@@ -209,14 +237,20 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         foreach (var worker in Workers) await worker.WriteAsync(copy.Bytes, _ct).ConfigureAwait(false);
     }
 
-    /// <summary>Keeps the session settings the dump's SET lines give, for entries dealt to other connections.</summary>
-    private void Session(ReadOnlySpan<byte> line)
+    /// <summary>
+    /// Keeps the session settings the dump's SET lines give, for entries dealt to other connections;
+    /// false when they would take more than <see cref="SessionLimit"/> (then none is kept any more).
+    /// </summary>
+    private bool Session(ReadOnlySpan<byte> line)
     {
-        if (!line.StartsWith("SET "u8) && !line.StartsWith("SELECT pg_catalog.set_config("u8)) return;
+        if (!line.StartsWith("SET "u8) && !line.StartsWith("SELECT pg_catalog.set_config("u8)) return true;
         var text = Encoding.UTF8.GetString(line);
         var key = text.StartsWith("SET ", StringComparison.Ordinal) ? text[4..].Split(' ', 2)[0] : text.Split(',', 2)[0];
-        _session[key] = text.EndsWith('\n') ? text : text + "\n";
-        _sessionLines = string.Concat(_session.Values);
+        var value = text.EndsWith('\n') ? text : text + "\n";
+        var bytes = _sessionBytes - (_session.TryGetValue(key, out var old) ? Encoding.UTF8.GetByteCount(old) : 0) + Encoding.UTF8.GetByteCount(value);
+        if (bytes > SessionLimit) return false;
+        (_session[key], _sessionBytes, _sessionLines) = (value, bytes, null);
+        return true;
     }
 
     /// <summary>The data are in: every connection that loaded rows has exited 0 before an index reads them.</summary>
@@ -234,8 +268,10 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         EndEntry();
         _entry = new MemoryStream();
         _entryType = type;
-        // the SET lines in force where the dump wrote the entry travel with it
-        _entry.Write(Encoding.UTF8.GetBytes(_sessionLines));
+        // the SET lines in force where the dump wrote the entry travel with it, and count as held
+        _sessionLines ??= Encoding.UTF8.GetBytes(string.Concat(_session.Values));
+        _entry.Write(_sessionLines);
+        _heldBytes += _sessionLines.Length;
     }
 
     private void EndEntry()

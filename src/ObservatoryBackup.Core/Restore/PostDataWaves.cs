@@ -121,8 +121,13 @@ internal sealed class PostDataWaves(int jobs, EventLog log, Action<TransferProgr
             load[least] += cost;
         }
         PsqlWorker[] workers = [.. shares.Select(_ => start())];
-        for (var i = 0; i < shares.Length; i++)
-            foreach (var entry in shares[i].SelectMany(u => u)) await workers[i].WriteAsync(entry.Sql, ct).ConfigureAwait(false);
+        // every connection fed at once, and its input ended once its share is in: one that waits on a lock
+        // another holds (a dump's open transaction) must not stop the writer reaching the other's end
+        await Task.WhenAll(shares.Select(async (share, i) =>
+        {
+            foreach (var entry in share.SelectMany(u => u)) await workers[i].WriteAsync(entry.Sql, ct).ConfigureAwait(false);
+            workers[i].Close();
+        })).ConfigureAwait(false);
         var failed = await endPhase(workers).ConfigureAwait(false);
         progress?.Invoke(new TransferProgress($"restore: {phase.Replace('_', ' ')}", statements, statements, TimeSpan.Zero, Completed: true));
         return failed;

@@ -33,12 +33,19 @@ public sealed class BackupCatalog(StorageSettings storage, EventLog log)
 
     /// <summary>
     /// The newest backup (of <paramref name="database"/>, when given) whose name is not
-    /// <see cref="StoredBackup.Suspect"/>: what "--latest" and "-Latest" name. None is <c>NoBackups</c> (NotFound), naming the bucket and the database.
+    /// <see cref="StoredBackup.Suspect"/>: what "--latest" and "-Latest" name. None is <c>NoBackups</c> (NotFound),
+    /// naming the bucket and the database, and the suspect backups it left out: when a clock is off
+    /// (the store's, or the backing-up host's), every backup is suspect, and a restore must say why it found none.
     /// </summary>
-    public async Task<StoredBackup> NewestAsync(string? database, CancellationToken ct) =>
-        (await ListAsync(new BackupQuery { Latest = true, Database = database }, ct).ConfigureAwait(false)).FirstOrDefault()
-        ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.NoBackups, database ?? storage.Bucket,
-            $"There is no backup{(database is null ? "" : $" of database \"{database}\"")} in bucket '{storage.Bucket}' at {storage.Endpoint}.");
+    public async Task<StoredBackup> NewestAsync(string? database, CancellationToken ct)
+    {
+        var listed = await ListAsync(new BackupQuery { Database = database }, ct).ConfigureAwait(false);
+        if (listed.FirstOrDefault(b => !b.Suspect) is { } newest) return newest;
+        var suspect = listed.Select(b => (b.ObjectName, b.SuspectReason!)).ToList();
+        var hint = suspect.Count == 0 ? "" : " A store or host whose clock is more than 5 minutes off makes every name suspect: restore one by its object name once you trust it.";
+        throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.NoBackups, database ?? storage.Bucket,
+            $"There is no backup{(database is null ? "" : $" of database \"{database}\"")} in bucket '{storage.Bucket}' at {storage.Endpoint}{SuspectName.LeftOut(suspect)}.{hint}");
+    }
 
     private async Task<IReadOnlyList<StoredBackup>> ListQuietlyAsync(BackupQuery query, CancellationToken ct)
     {

@@ -178,4 +178,46 @@ public class ParallelRestoreTests(Servers servers) : IntegrationTest(servers)
         Assert.Equal(0L, await Pg.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_database WHERE datname LIKE '{db}_obs_restore_%'"));
         Assert.Equal(0L, await Pg.ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'psql'"));
     }
+
+    [Fact]
+    public async Task A_table_made_unique_before_its_rows_with_a_row_twice_fails_the_load_instead_of_hanging_it()
+    {
+        // crafted: the key inline in CREATE TABLE, and the first run's first rows again in the second run, which
+        // another connection loads: it waits for the first one's COPY, which waits for rows the dealer holds
+        var db = Servers.UniqueName("phang");
+        await Pg.CreateDatabaseAsync(db);
+        var dump = new System.Text.StringBuilder("""
+            SET statement_timeout = 0;
+            SET lock_timeout = 0;
+
+            --
+            -- Name: t; Type: TABLE; Schema: public; Owner: o
+            --
+
+            CREATE TABLE public.t (id integer PRIMARY KEY, pad text);
+
+            --
+            -- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: o
+            --
+
+            COPY public.t (id, pad) FROM stdin;
+
+            """);
+        foreach (var id in Enumerable.Range(1_000_001, 50_000).Concat(Enumerable.Range(1_000_001, 1_000)))
+            dump.Append(id).Append("\t\n");
+        // then more rows than the pipes and socket buffers of the waiting connection take
+        var pad = new string('x', 1000);
+        foreach (var id in Enumerable.Range(2_000_001, 48_000)) dump.Append(id).Append('\t').Append(pad).Append('\n');
+        dump.Append("\\.\n\n");
+        var load = new ParallelLoad($"{PostgresServer.BinDir}/psql", DatabaseUrl.Parse(Pg.Url(db)), 2, new Logging.EventLog(new RecordingLog(), TimeProvider.System), null)
+        {
+            DataLockTimeout = TimeSpan.FromSeconds(3),
+        };
+        using var hang = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+
+        var (exitCode, error) = await load.RunAsync(new Format.DumpReading(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(dump.ToString())), "test").NextAsync, hang.Token);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("lock timeout", error, StringComparison.Ordinal);
+    }
 }

@@ -146,4 +146,40 @@ public sealed class SuspectBackupTests
         engine.EnsureFresh(all.Where(s => s.Database != "other").ToList());
         Assert.Equal(ErrorIds.NoBackups, Assert.Throws<BackupDataException>(() => engine.EnsureFresh([])).ErrorId);
     }
+
+    [Fact]
+    public async Task A_database_called_like_the_globals_token_has_a_metrics_series_of_its_own()
+    {
+        // one upload by anyone who can write the bucket: an object of a database named "%globals", fresh,
+        // must not overwrite the stale globals' series an alert reads
+        var metrics = Path.Combine(Directory.CreateTempSubdirectory("obs-metrics-").FullName, "obs.prom");
+        PutTaken(BackupKey.For(BackupKey.Globals, Now.AddDays(-3)), Now.AddDays(-3));
+        PutTaken(BackupKey.For("%globals", Now.AddHours(-1)), Now.AddHours(-1));
+        PutTaken(BackupKey.For("%25globals", Now.AddHours(-2)), Now.AddHours(-2));
+
+        var all = await Status(metrics).RunAllAsync(StatusEngine.DefaultMaxAge, default);
+
+        Assert.Equal([("", false), ("%25globals", true), ("%globals", true)], all.Select(s => (s.Database, s.Fresh)));
+        var lines = File.ReadAllLines(metrics);
+        Assert.Contains($"obs_backup_newest_timestamp_seconds{{database=\"%globals\",bucket=\"suspect\"}} {Now.AddDays(-3).ToUnixTimeSeconds()}", lines);
+        Assert.Contains($"obs_backup_newest_timestamp_seconds{{database=\"%25globals\",bucket=\"suspect\"}} {Now.AddHours(-1).ToUnixTimeSeconds()}", lines);
+        Assert.Contains($"obs_backup_newest_timestamp_seconds{{database=\"%2525globals\",bucket=\"suspect\"}} {Now.AddHours(-2).ToUnixTimeSeconds()}", lines);
+        Assert.Equal(3, lines.Count(l => l.StartsWith("obs_backup_newest_timestamp_seconds{", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Latest_among_only_suspect_backups_says_which_it_left_out_and_why()
+    {
+        // the store's clock 10 minutes behind the backing-up host's: every backup is named after the store wrote it
+        var skewed = Enumerable.Range(1, 7).Select(d => BackupKey.For("app", Now.AddDays(-d))).ToList();
+        foreach (var (name, d) in skewed.Select((n, i) => (n, i + 1))) _memory.Put(name, new byte[100], Now.AddDays(-d).AddMinutes(-10));
+
+        var failure = await Assert.ThrowsAsync<BackupDataException>(() => Catalog.NewestAsync("app", default));
+
+        Assert.Equal(ErrorIds.NoBackups, failure.ErrorId);
+        Assert.Contains($"'{skewed[0]}' ({SuspectName.AfterWritten})", failure.Message);
+        Assert.Contains("and 2 more", failure.Message);
+        Assert.Contains("clock", failure.Message);
+        Assert.DoesNotContain(skewed[6], failure.Message);
+    }
 }

@@ -176,4 +176,90 @@ public class ParallelLoadTests
         Assert.Contains("GRANT SELECT ON TABLE public.t TO reader;", rest);
         Assert.Equal(8000L, (long)log.Events.Single(e => e.Name == "restore_phase" && (string)e["phase"]! == "data_loaded")["rows"]!);
     }
+
+    /// <summary>Loads <paramref name="dump"/> at 3 jobs into psqls that write down what they were given; the files, in the order the connections started.</summary>
+    private static async Task<(int ExitCode, string Error, List<string> Files, RecordingLog Log)> LoadAsync(string dump, long heldLimit = ParallelLoad.MaxHeldBytes, int sessionLimit = 1 << 20)
+    {
+        using var psql = new FakeTool("psql", """cat > "$(dirname "$0")/$(date +%s%N)-$$.sql" """);
+        var log = new RecordingLog();
+        var load = new ParallelLoad(psql.Path, DatabaseUrl.Parse("postgresql://u:p@127.0.0.1:1/db"), 3, new EventLog(log, TimeProvider.System), null)
+        {
+            HeldLimit = heldLimit, SessionLimit = sessionLimit,
+        };
+        var (exitCode, error) = await load.RunAsync(new DumpReading(new MemoryStream(Encoding.UTF8.GetBytes(dump)), "test").NextAsync, default);
+        return (exitCode, error, [.. Directory.GetFiles(Path.GetDirectoryName(psql.Path)!, "*.sql").Order(StringComparer.Ordinal).Select(File.ReadAllText)], log);
+    }
+
+    /// <summary>Far more SET lines than pg_dump writes (100 KiB, where the tests let a load keep <see cref="SessionLimit"/>).</summary>
+    private static readonly string ManySettings = string.Concat(Enumerable.Range(0, 2000).Select(i => $"SET obs.k{i} = '{new string('v', 40)}';\n"));
+
+    private const int SessionLimit = 16 << 10;
+
+    /// <summary>The load gave up its waves and ran the rest as it came (not the in_order wave, which has no reason).</summary>
+    private static bool WentInOrder(BackupEvent e) => e.Name == "restore_phase" && (string)e["phase"]! == "in_order" && e["reason"] is not null;
+
+    private static int Occurrences(IEnumerable<string> files, string text) =>
+        files.Sum(f => (f.Length - f.Replace(text, "", StringComparison.Ordinal).Length) / text.Length);
+
+    [Fact]
+    public async Task The_SET_lines_each_held_entry_carries_count_toward_what_the_load_holds()
+    {
+        // a crafted dump: one long setting before the data, then many small post-data entries, each of which
+        // carries the setting: held, 200 entries of 16 KiB would be 3 MiB where the lines alone are 12 KiB
+        var dump = new StringBuilder(Dump(rows: 10).Replace("SET statement_timeout = 0;\n", $"SET statement_timeout = 0;\nSET application_name = '{new string('a', 16 << 10)}';\n", StringComparison.Ordinal));
+        var end = dump.ToString().IndexOf("--\n-- PostgreSQL database dump complete", StringComparison.Ordinal);
+        var entries = new StringBuilder();
+        for (var i = 0; i < 200; i++) entries.Append($"--\n-- Name: c{i}; Type: COMMENT; Schema: public; Owner: o\n--\n\nCOMMENT ON TABLE public.u IS 'c{i}';\n\n");
+        dump.Insert(end, entries.ToString());
+
+        var (exitCode, _, files, log) = await LoadAsync(dump.ToString(), heldLimit: 256 << 10);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(log.Events, WentInOrder);
+        for (var i = 0; i < 200; i++) Assert.Equal(1, Occurrences(files, $"COMMENT ON TABLE public.u IS 'c{i}';"));
+        Assert.Equal(1, Occurrences(files, "CREATE INDEX t_body"));
+        Assert.Equal(1, Occurrences(files, "GRANT SELECT ON TABLE public.t TO reader;"));
+    }
+
+    [Fact]
+    public async Task More_session_settings_than_a_dump_writes_before_the_data_run_the_dump_in_order_on_one_connection()
+    {
+        var dump = Dump(rows: 10).Replace("CREATE TABLE public.u (id integer);\n", "CREATE TABLE public.u (id integer);\n" + ManySettings, StringComparison.Ordinal);
+
+        var (exitCode, _, files, _) = await LoadAsync(dump, sessionLimit: SessionLimit);
+
+        Assert.Equal(0, exitCode);
+        var only = Assert.Single(files);
+        Assert.Equal(1, Occurrences(files, "SET obs.k1999 = "));
+        Assert.Equal(10, Block(only).Count);
+        Assert.True(only.IndexOf("SET obs.k1999", StringComparison.Ordinal) < only.IndexOf("CREATE INDEX t_body", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task More_session_settings_than_a_dump_writes_after_the_data_run_the_rest_in_order_with_every_setting()
+    {
+        var dump = Dump(rows: 10).Replace("CREATE INDEX t_id2 ON", ManySettings + "CREATE INDEX t_id2 ON", StringComparison.Ordinal);
+
+        var (exitCode, _, files, log) = await LoadAsync(dump, sessionLimit: SessionLimit);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(log.Events, WentInOrder);
+        var last = files[^1];
+        Assert.Equal(1, Occurrences(files, "SET obs.k1999 = "));
+        Assert.True(last.IndexOf("SET default_tablespace = fast;", StringComparison.Ordinal) < last.IndexOf("SET obs.k1999", StringComparison.Ordinal));
+        Assert.True(last.IndexOf("SET obs.k1999", StringComparison.Ordinal) < last.IndexOf("CREATE INDEX t_id2", StringComparison.Ordinal));
+        Assert.Equal(1, Occurrences(files, "CREATE INDEX t_body"));
+        Assert.Equal(1, Occurrences(files, "ADD CONSTRAINT u_t FOREIGN KEY"));
+    }
+
+    [Fact]
+    public async Task More_session_settings_than_a_dump_writes_between_its_data_fail_the_load_saying_so()
+    {
+        var dump = Dump(rows: 10).Replace("SELECT pg_catalog.setval(", ManySettings + "SELECT pg_catalog.setval(", StringComparison.Ordinal);
+
+        var (exitCode, error, _, _) = await LoadAsync(dump, sessionLimit: SessionLimit);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("session settings", error, StringComparison.Ordinal);
+    }
 }

@@ -142,4 +142,39 @@ public class PostDataWavesTests
     [InlineData("ALTER TABLE ONLY public.t OWNER TO o;")]
     [InlineData("ALTER TABLE public.t ATTACH PARTITION public.c DEFAULT;")]
     public void Any_other_statement_makes_no_partition(string line) => Assert.Null(DumpEntry.PartitionOf(line));
+
+    [Fact]
+    public async Task A_connection_waiting_on_a_lock_another_holds_in_an_open_transaction_does_not_hold_the_wave_forever()
+    {
+        // the fake psqls act out what PostgreSQL does with a dump's "BEGIN; LOCK TABLE …" left open: the holder
+        // keeps its lock until its input ends; the other stops reading while it waits, so its pipe fills up
+        using var psql = new Fixtures.FakeTool("psql", """
+            d="$(dirname "$0")"
+            IFS= read -r line
+            case "$line" in
+              "-- hold") touch "$d/holding" "$d/started"; cat > /dev/null; rm "$d/holding" ;;
+              "-- wait") while [ ! -e "$d/started" ]; do sleep 0.05; done; while [ -e "$d/holding" ]; do sleep 0.05; done; cat > /dev/null ;;
+              *) cat > /dev/null ;;
+            esac
+            """);
+        HeldEntry[] held =
+        [
+            HeldEntry.Of("INDEX", Encoding.UTF8.GetBytes("-- hold\nBEGIN; LOCK TABLE public.big;\nCREATE INDEX big_x ON public.big USING btree (x);\n")),
+            HeldEntry.Of("INDEX", Encoding.UTF8.GetBytes("-- wait\nCREATE INDEX small_x ON public.small USING btree (x);\n")),
+            .. Enumerable.Range(0, 16).Select(i => HeldEntry.Of("INDEX", Encoding.UTF8.GetBytes($"CREATE INDEX small_{i} ON public.small USING btree (x);\n-- {new string('p', 64 << 10)}\n"))),
+        ];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var url = Configuration.DatabaseUrl.Parse("postgresql://u:p@127.0.0.1:1/db");
+        var waves = new PostDataWaves(2, new Logging.EventLog(new Fixtures.RecordingLog(), TimeProvider.System), null,
+            new Dictionary<string, long> { ["public.big"] = 1_000_000 }, NoPartitions,
+            () => new PsqlWorker(psql.Path, url, _ => { }, timeout.Token, []),
+            async workers =>
+            {
+                foreach (var worker in workers) worker.Close();
+                var results = await Task.WhenAll(workers.Select(w => w.Run));
+                return results.FirstOrDefault(r => r.ExitCode != 0) is { ExitCode: not 0 } failed ? failed : null;
+            });
+
+        Assert.Null(await waves.RunAsync(held, timeout.Token));
+    }
 }
