@@ -10,11 +10,27 @@ namespace ObservatoryBackup.Cli;
 /// run), running an action with options resolved from the environment, confirming, and turning the
 /// engine's exceptions into an exit code and a one-line error.
 /// </summary>
-internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader stdin, bool inputIsTerminal, SettingsResolver resolver)
+internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader stdin, Terminal terminal, SettingsResolver resolver)
 {
     public TextWriter Out => stdout;
     public TextWriter Error => stderr;
     public SettingsResolver Resolver => resolver;
+
+    /// <summary>Whether stdout is a terminal: then a listing is the table for people, not the scripts' table.</summary>
+    public bool OutputIsTerminal => terminal.Output;
+
+    /// <summary>--log-format, on every command: text (for people) or json (JSON lines); the default depends on where the log goes.</summary>
+    private readonly Option<string?> _logFormat = new("--log-format")
+    {
+        Description = "text: readable lines, a progress line and a short result on a terminal; json: one JSON object per line. Default: OBS_LOG_FORMAT, else text where the log goes to a terminal and json where it does not.",
+        Recursive = true,
+    };
+
+    private LogFormat? _explicitFormat;
+    private TextLog? _text;
+
+    /// <summary>Whether this run speaks to people (the text log): then a command ends with a short human result on stdout.</summary>
+    public bool ForPeople { get; private set; }
 
     /// <summary>The root's help: every setting the environment gives (a test holds it to the resolver's list).</summary>
     private const string Description = """
@@ -32,6 +48,8 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
     public RootCommand Build()
     {
         var root = new RootCommand(Description);
+        _logFormat.AcceptOnlyFromAmong("text", "json");
+        root.Options.Add(_logFormat);
         ScriptSpellings.AddTo(root, this);
         root.Subcommands.Add(BackupCommand.Create(this));
         root.Subcommands.Add(ListCommand.Create(this));
@@ -44,6 +62,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         root.Subcommands.Add(NewAgeKeyCommand.Create(this));
         root.Subcommands.Add(NewSigningKeyCommand.Create(this));
         foreach (var pin in PinCommands.Create(this)) root.Subcommands.Add(pin);
+        Examples.InstallIn(root, stdout);
         return root;
     }
 
@@ -51,7 +70,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
     /// <param name="verb">"replaces" or "re-encrypts", for the message.</param>
     public bool Confirm(string target, string with, string verb)
     {
-        if (!inputIsTerminal)
+        if (!terminal.Input)
         {
             stderr.WriteLine($"obs-backup: error: this {verb} {target} with {with}; pass --yes to confirm when input is not a terminal.");
             return false;
@@ -70,31 +89,47 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         var parsed = Build().Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) stderr.WriteLine("obs-backup: error: " + error.Message);
+            foreach (var error in parsed.Errors) stderr.WriteLine(Colours.Error("obs-backup: error: ", terminal) + error.Message);
             stderr.WriteLine("obs-backup: see 'obs-backup --help'.");
             return ExitCodes.BadConfiguration;
         }
+        _explicitFormat = parsed.GetValue(_logFormat) switch { "json" => LogFormat.Json, "text" => LogFormat.Text, _ => null };
         // Ctrl+C and SIGTERM (docker stop) cancel the run; it then aborts its upload, drops a staging
         // database, removes its temporary file and logs the failed *_finished line, within docker's 10 s.
-        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10), Output = stdout, Error = stderr });
     }
 
     /// <summary>Runs <paramref name="action"/> with the settings the environment and <paramref name="overrides"/> give.</summary>
     /// <param name="overrides">The command's options as settings; made inside, so a bad one is a configuration error too.</param>
     /// <param name="logTo">Where the JSON lines go: stdout, where log collectors read them, unless the command's output is there.</param>
-    public Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, TextWriter? logTo = null, Func<SettingOverrides>? overrides = null) =>
-        RunAsync(r => r.Resolve(overrides?.Invoke() ?? new SettingOverrides(), needsDatabase), action, logTo);
+    /// <param name="quiet">For people, no INFO lines: the command's own output says what happened (a listing, a status).</param>
+    public Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, TextWriter? logTo = null, Func<SettingOverrides>? overrides = null, bool quiet = false) =>
+        RunAsync(r => r.Resolve(overrides?.Invoke() ?? new SettingOverrides(), needsDatabase), action, logTo, quiet);
 
     /// <summary>Runs <paramref name="action"/> with the options <paramref name="resolve"/> builds (one of the resolver's use cases).</summary>
     /// <param name="resolve">Builds the options, with the command's options as settings; inside, so a bad one is a configuration error too.</param>
     /// <param name="logTo">Where the JSON lines go: stdout, where log collectors read them, unless the command's output is there.</param>
-    public async Task<int> RunAsync<TOptions>(Func<SettingsResolver, TOptions> resolve, Func<TOptions, IBackupLog, Task<int>> action, TextWriter? logTo = null)
+    /// <param name="quiet">For people, no INFO lines: the command's own output says what happened.</param>
+    public async Task<int> RunAsync<TOptions>(Func<SettingsResolver, TOptions> resolve, Func<TOptions, IBackupLog, Task<int>> action, TextWriter? logTo = null, bool quiet = false)
     {
-        IBackupLog log = new JsonLineLog(logTo ?? stdout);
+        var target = logTo ?? stdout;
+        var toTerminal = ReferenceEquals(target, stderr) ? terminal.Error : terminal.Output;
+        ConfigurationException? badFormat = null;
+        LogFormat format;
         try
         {
-            // the CLI writes JSON lines whatever OBS_LOG_FORMAT says, but a value the cmdlets refuse is refused here too
-            resolver.ResolveLogFormat(null);
+            format = resolver.ResolveLogFormat(_explicitFormat, toTerminal ? LogFormat.Text : LogFormat.Json);
+        }
+        catch (ConfigurationException ex)
+        {
+            (format, badFormat) = (LogFormat.Json, ex);
+        }
+        ForPeople = format == LogFormat.Text;
+        _text = ForPeople ? new TextLog(stderr, terminal, showInfo: !quiet) : null;
+        IBackupLog log = _text ?? (IBackupLog)new JsonLineLog(target);
+        try
+        {
+            if (badFormat is not null) throw badFormat;
             return await action(resolve(resolver), log);
         }
         catch (OptionConflictException ex)
@@ -118,6 +153,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         }
         catch (OperationCanceledException)
         {
+            _text?.ClearProgress();
             stderr.WriteLine("obs-backup: cancelled");
             return 130;
         }
@@ -125,7 +161,17 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
 
     public int Fail(string message, int code)
     {
-        stderr.WriteLine("obs-backup: error: " + message.ReplaceLineEndings(" "));
+        _text?.ClearProgress();
+        stderr.WriteLine(Colours.Error("obs-backup: error: ", terminal) + message.ReplaceLineEndings(" "));
         return code;
+    }
+
+    /// <summary>The short human result a run ends with, on stdout, when it speaks to people (JSON lines say it otherwise).</summary>
+    public void Report(string result)
+    {
+        if (!ForPeople) return;
+        _text?.ClearProgress();
+        stdout.WriteLine(result);
+        stdout.Flush();
     }
 }

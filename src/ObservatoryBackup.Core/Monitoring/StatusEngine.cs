@@ -73,9 +73,6 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
                 $"There is no backup{of} in bucket '{status.Bucket}' at {settings.Storage.Endpoint}.");
         if (!status.Fresh)
             throw new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupStale, newest.ObjectName,
-                $"The newest backup{of}, '{newest.ObjectName}', is {Describe(status.NewestAge!.Value)} old, more than the {Describe(status.MaxAge)} allowed: is the backup job still running?");
+                $"The newest backup{of}, '{newest.ObjectName}', is {HumanUnits.Duration(status.NewestAge!.Value)} old, more than the {HumanUnits.Duration(status.MaxAge)} allowed: is the backup job still running?");
     }
-
-    private static string Describe(TimeSpan span) =>
-        span.TotalDays >= 2 ? $"{span.TotalDays:0.#} days" : span.TotalHours >= 1 ? $"{span.TotalHours:0.#} hours" : $"{span.TotalMinutes:0} minutes";
 }
