@@ -7,7 +7,7 @@ namespace ObservatoryBackup.Cli;
 /// <summary>
 /// The listing table. On a terminal, what an operator scans for (database, age, size, encrypted, signed,
 /// pinned, then the name to copy), in human units within 120 columns for the usual names; elsewhere the
-/// scripts' table, to the byte, since users' scripts parse it (docs/MIGRATING.md).
+/// fixed-width table, to the byte, since users' scripts parse it (docs/MIGRATING.md).
 /// </summary>
 internal static class BackupTable
 {

@@ -16,7 +16,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
     public TextWriter Error => stderr;
     public SettingsResolver Resolver => resolver;
 
-    /// <summary>Whether stdout is a terminal: then a listing is the table for people, not the scripts' table.</summary>
+    /// <summary>Whether stdout is a terminal: then a listing is the table for people, not the fixed-width one users' scripts parse.</summary>
     public bool OutputIsTerminal => terminal.Output;
 
     /// <summary>--log-format, on every command: text (for people) or json (JSON lines); the default depends on where the log goes.</summary>
@@ -37,7 +37,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         Back up PostgreSQL to MinIO/S3 and restore it. Configured by DATABASE_URL, MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_BUCKET, MINIO_SECURE and BACKUP_RETENTION_DAYS (MINIO_ROOT_USER and MINIO_ROOT_PASSWORD stand in for the keys).
         Retention's keep rules: BACKUP_KEEP_LAST, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_YEARLY.
         A cluster's own place in a shared bucket: OBS_PREFIX (default postgres/).
-        Tools and runs: OBS_PG_DUMP, OBS_PSQL, OBS_COMPRESSION, OBS_LOG_FORMAT, OBS_METRICS_FILE, OBS_NOTIFY_URL (pings /start, success, /fail), OBS_RESTORE_JOBS (connections a restore or test loads over), PGCONNECT_TIMEOUT, TMPDIR.
+        Tools and runs: OBS_PG_DUMP, OBS_PSQL, OBS_COMPRESSION, OBS_LOG_FORMAT (text on a terminal, else json; NO_COLOR for no colour), OBS_METRICS_FILE, OBS_NOTIFY_URL (pings /start, success, /fail), OBS_RESTORE_JOBS (connections a restore or test loads over), PGCONNECT_TIMEOUT, TMPDIR.
         Encryption (age): OBS_AGE_RECIPIENTS or OBS_AGE_RECIPIENTS_FILE to back up encrypted; OBS_AGE_IDENTITY_FILE to read encrypted backups.
         Signed backups (minisign): OBS_SIGNING_KEY_FILE to sign every backup (OBJECT.minisig beside it); OBS_TRUSTED_KEYS or OBS_TRUSTED_KEYS_FILE to restore and test only backups signed by those keys.
         Immutable backups: OBS_OBJECT_LOCK_DAYS, OBS_OBJECT_LOCK_MODE (GOVERNANCE or COMPLIANCE).
@@ -87,7 +87,8 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
     public async Task<int> InvokeAsync(string[] args)
     {
         var parsed = Build().Parse(args);
-        if (parsed.Errors.Count > 0)
+        // --help answers even where the rest of the line does not parse (pin --help, without the object)
+        if (parsed.Errors.Count > 0 && !Examples.IsHelp(parsed.Action))
         {
             foreach (var error in parsed.Errors) stderr.WriteLine(Colours.Error("obs-backup: error: ", terminal) + error.Message);
             stderr.WriteLine("obs-backup: see 'obs-backup --help'.");

@@ -48,6 +48,9 @@ internal static class Examples
                 help.Action = new WithExamples(action, output);
     }
 
+    /// <summary>Whether <paramref name="action"/> is the help (which answers even a line that does not parse).</summary>
+    public static bool IsHelp(System.CommandLine.Invocation.CommandLineAction? action) => action is WithExamples or HelpAction;
+
     /// <summary>System.CommandLine's help, then the command's examples.</summary>
     private sealed class WithExamples(HelpAction help, TextWriter output) : SynchronousCommandLineAction
     {
