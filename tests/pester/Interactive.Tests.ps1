@@ -43,7 +43,7 @@ Describe 'Interactive use' {
         $run.ExitCode | Should -Be 0
         $kept = @($run.Lines | Where-Object { $_ -like 'What if: Performing the operation "Keep" on target "*' })
         $kept.Count | Should -Be 1
-        $kept[0] | Should -Match '"2 backups \(within \d+ days: 2\)"'
+        $kept[0] | Should -Match '"2 backups \(.+\)"'
         @($run.Lines | Where-Object { $_ -like '*Keep backup*' }).Count | Should -Be 0
     }
 

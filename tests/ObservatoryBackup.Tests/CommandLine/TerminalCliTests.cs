@@ -14,16 +14,19 @@ public sealed class TerminalCliTests(Servers servers)
 {
     private static Task<BufferedCommandResult> PipedAsync(IReadOnlyDictionary<string, string?> env, params string[] args) => ObsBackupCli.RunAsync(env, args);
 
-    /// <summary>Runs obs-backup on a terminal; the result's stdout is the terminal's transcript.</summary>
-    private static async Task<BufferedCommandResult> OnTerminalAsync(IReadOnlyDictionary<string, string?> env, params string[] args)
+    /// <summary>Runs obs-backup on a terminal; the result is the exit code and the terminal's transcript.</summary>
+    private static async Task<(int ExitCode, string StandardOutput)> OnTerminalAsync(IReadOnlyDictionary<string, string?> env, params string[] args)
     {
         var (program, prefix) = ObsBackupCli.Command;
         var line = string.Join(' ', new[] { program }.Concat(prefix).Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
-        return await CliWrap.Cli.Wrap("script").WithArguments(["-qfec", "stty cols 200; " + line, "/dev/null"])
+        var run = await CliWrap.Cli.Wrap("script").WithArguments(["-qfec", "stty cols 200; " + line, "/dev/null"])
             .WithEnvironmentVariables(env)
             .WithStandardInputPipe(PipeSource.FromString(""))
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync();
+        // .NET's console switches a terminal's keypad to application mode and back (terminfo's keypad_xmit and
+        // keypad_local) whoever writes: not ours, not colour
+        return (run.ExitCode, run.StandardOutput.Replace("\u001b[?1h\u001b=", "", StringComparison.Ordinal).Replace("\u001b[?1l\u001b>", "", StringComparison.Ordinal));
     }
 
     private static bool IsJsonLine(string line) => line.TrimStart().StartsWith("{\"timestamp\": ", StringComparison.Ordinal);
