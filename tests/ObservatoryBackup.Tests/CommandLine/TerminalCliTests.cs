@@ -29,6 +29,16 @@ public sealed class TerminalCliTests(Servers servers)
         return (run.ExitCode, run.StandardOutput.Replace("\u001b[?1h\u001b=", "", StringComparison.Ordinal).Replace("\u001b[?1l\u001b>", "", StringComparison.Ordinal));
     }
 
+    /// <summary>A new database of <paramref name="rows"/> rows, backed up to a new bucket; the environment of its backup job.</summary>
+    private async Task<(string Database, string Bucket, Dictionary<string, string?> Env)> BackedUpAsync(string prefix, int rows)
+    {
+        var (db, bucket) = (Servers.UniqueName(prefix), Servers.UniqueName("tty-bkt"));
+        await SampleDatabase.CreateAsync(servers.Postgres, db, rows);
+        var env = ObsBackupCli.Environment(servers, db, bucket);
+        Assert.Equal(0, (await PipedAsync(env, "backup")).ExitCode);
+        return (db, bucket, env);
+    }
+
     private static bool IsJsonLine(string line) => line.TrimStart().StartsWith("{\"timestamp\": ", StringComparison.Ordinal);
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -65,10 +75,7 @@ public sealed class TerminalCliTests(Servers servers)
     [Fact]
     public async Task The_log_format_is_chosen_by_option_then_OBS_LOG_FORMAT_then_the_terminal()
     {
-        var (db, bucket) = (Servers.UniqueName("tty-fmt"), Servers.UniqueName("tty-bkt"));
-        await SampleDatabase.CreateAsync(servers.Postgres, db, rows: 10);
-        var env = ObsBackupCli.Environment(servers, db, bucket);
-        Assert.Equal(0, (await PipedAsync(env, "backup")).ExitCode);
+        var (db, bucket, env) = await BackedUpAsync("tty-fmt", rows: 10);
 
         // text, even in a pipe: by option, or by OBS_LOG_FORMAT (once accepted and ignored)
         var byOption = await PipedAsync(env, "test", "--latest", "--verify-only", "--log-format", "text");
@@ -106,10 +113,7 @@ public sealed class TerminalCliTests(Servers servers)
     [Fact]
     public async Task On_a_terminal_list_is_the_operators_table_errors_are_one_line_in_colour_unless_NO_COLOR()
     {
-        var (db, bucket) = (Servers.UniqueName("tty-list"), Servers.UniqueName("tty-bkt"));
-        await SampleDatabase.CreateAsync(servers.Postgres, db, rows: 10);
-        var env = ObsBackupCli.Environment(servers, db, bucket);
-        Assert.Equal(0, (await PipedAsync(env, "backup")).ExitCode);
+        var (db, _, env) = await BackedUpAsync("tty-list", rows: 10);
 
         var list = await OnTerminalAsync(env, "list");
         Assert.True(list.ExitCode == 0, list.StandardOutput);
@@ -138,10 +142,7 @@ public sealed class TerminalCliTests(Servers servers)
     [Fact]
     public async Task Json_documents_parse_for_list_status_and_test()
     {
-        var (db, bucket) = (Servers.UniqueName("tty-json"), Servers.UniqueName("tty-bkt"));
-        await SampleDatabase.CreateAsync(servers.Postgres, db, rows: 20);
-        var env = ObsBackupCli.Environment(servers, db, bucket);
-        Assert.Equal(0, (await PipedAsync(env, "backup")).ExitCode);
+        var (db, _, env) = await BackedUpAsync("tty-json", rows: 20);
 
         var list = await PipedAsync(env, "list", "--json");
         var backup = Assert.Single(JsonDocument.Parse(list.StandardOutput).RootElement.EnumerateArray());
