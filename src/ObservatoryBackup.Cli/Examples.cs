@@ -61,7 +61,6 @@ internal static class Examples
             if (lines.Count == 0) return code;
             output.WriteLine("Examples:");
             foreach (var line in lines) output.WriteLine("  " + line);
-            output.WriteLine();
             return code;
         }
     }

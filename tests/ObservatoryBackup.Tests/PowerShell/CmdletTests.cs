@@ -67,7 +67,7 @@ public sealed class CmdletTests(Servers servers) : IDisposable
         foreach (var activity in new[] { "download", "gunzip | psql" })
         {
             var done = Assert.Single(_ps.Streams!.Progress, p => p.Activity == activity && p.RecordType == ProgressRecordType.Completed);
-            Assert.Matches(@"^[\d.]+ [KMG]?i?B of [\d.]+ [KMG]?i?B at [\d.]+ [KMG]?i?B/s$", done.StatusDescription);
+            Assert.Matches(@"^[\d.]+ [KMG]?i?B of [\d.]+ [KMG]?i?B \(\d+%\) at [\d.]+ [KMG]?i?B/s$", done.StatusDescription);
         }
         Assert.Equal((backup.ObjectName, bucket, target), (result.ObjectName, result.Bucket, result.Database));
         Assert.Equal(await Pg.RowCountsAsync(source), await Pg.RowCountsAsync(target));
