@@ -6,9 +6,9 @@ namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
 /// <para type="synopsis">Tells whether backups are still being taken: the newest and oldest backup, their ages, count and total size.</para>
-/// <para type="description">Lists the bucket (or one database's backups) and reports Count, TotalSize, Newest, Oldest, NewestAge, OldestAge, MaxAge and Fresh. When there is no backup (NoBackups) or the newest is older than -MaxAge (BackupStale; default 26 hours: a daily job plus slack), it also writes an error, so that a scheduled check or a CI step fails as it is. The JSON log line is backup_status, at level ERROR when not fresh.</para>
+/// <para type="description">Lists the bucket (or one database's backups) and reports Count, TotalSize, Newest, Oldest, NewestAge, OldestAge, MaxAge and Fresh, with TotalSizeText, NewestAgeText and OldestAgeText in human units ("60.7 MiB", "3 h 12 min"); the default view shows those, and the object's string is a one-line summary. When there is no backup (NoBackups) or the newest is older than -MaxAge (BackupStale; default 26 hours: a daily job plus slack), it also writes an error, so that a scheduled check or a CI step fails as it is. The JSON log line is backup_status, at level ERROR when not fresh.</para>
 /// </summary>
-/// <output>Bucket, Database, Count, TotalSize, Newest, Oldest, NewestAge, OldestAge, MaxAge and Fresh.</output>
+/// <output>Bucket, Database, Count, TotalSize, Newest, Oldest, NewestAge, OldestAge, MaxAge and Fresh; TotalSizeText, NewestAgeText and OldestAgeText.</output>
 /// <example title="Is the nightly backup running?">
 /// <code>Get-ObsBackupStatus</code>
 /// <para>Shows the newest and oldest backup and their ages; an error when the newest is older than 26 hours.</para>

@@ -38,6 +38,15 @@ Describe 'Interactive use' {
         $row | Should -Match ('^' + [regex]::Escape($db) + '\s+\S.*\s+' + [regex]::Escape([ObservatoryBackup.PowerShell.DisplayUnits]::Size($newest.Size)))
     }
 
+    It 'shows the status in human units, its backups by name, under Format-List *' {
+        $text = Get-ObsBackupStatus -Database $db | Format-List * | Out-String -Width 200
+        $text | Should -Not -Match 'StoredBackup \{'
+        $text | Should -Match ('Newest\s+: ' + [regex]::Escape($newest.ObjectName))
+        $text | Should -Match 'NewestAgeText\s+: \d+(\.\d+)? (s|min)'
+        $text | Should -Match 'TotalSizeText\s+: \d+(\.\d)? (KiB|MiB)'
+        (Get-ObsBackupStatus -Database $db | Out-String) | Should -Match 'NewestAge\s+: \d+(\.\d+)? (s|min)'
+    }
+
     It 'says in -WhatIf each backup retention deletes and counts the kept ones in one line' {
         $run = Invoke-Pwsh -Command 'Invoke-ObsBackup -WhatIf | Out-Null'
         $run.ExitCode | Should -Be 0
