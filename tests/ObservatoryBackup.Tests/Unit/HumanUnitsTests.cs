@@ -45,6 +45,7 @@ public sealed class HumanUnitsTests
         Assert.Equal("3.0 KiB at 3.0 KiB/s", unknown.ToString());
         Assert.Null(unknown.Percent);
         Assert.Null(unknown.Remaining);
+        Assert.Equal("30 of 120 statements (25%)", new TransferProgress("restore: indexes", 30, 120, TimeSpan.Zero, Items: "statements").ToString());
     }
 
     [Fact]
