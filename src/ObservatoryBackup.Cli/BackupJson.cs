@@ -26,6 +26,7 @@ internal static class BackupJson
         json.WriteBoolean("encrypted", b.Encrypted);
         json.WriteBoolean("signed", b.Signed);
         json.WriteBoolean("globals", b.Globals);
+        json.WriteBoolean("suspect", b.Suspect);
         json.WriteBoolean("pinned", b.Pinned);
         json.WriteEndObject();
     }

@@ -63,6 +63,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         root.Subcommands.Add(NewSigningKeyCommand.Create(this));
         foreach (var pin in PinCommands.Create(this)) root.Subcommands.Add(pin);
         Examples.InstallIn(root, stdout);
+        VersionAction.ReplaceIn(root, stdout);
         return root;
     }
 
@@ -135,7 +136,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         }
         catch (OptionConflictException ex)
         {
-            return Fail(OptionNames.Conflict(ex.Rule), ExitCodes.BadConfiguration);
+            return Fail(ex.Worded(OptionNames.Conflict), ExitCodes.BadConfiguration);
         }
         catch (ConfigurationException ex)
         {

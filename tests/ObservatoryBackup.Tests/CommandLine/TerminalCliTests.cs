@@ -151,11 +151,11 @@ public sealed class TerminalCliTests(Servers servers)
 
         var status = await PipedAsync(env, "status", "--database", db, "--json");
         Assert.True(status.ExitCode == 0, status.StandardError);
-        var s = JsonDocument.Parse(status.StandardOutput).RootElement;
+        var s = Assert.Single(JsonDocument.Parse(status.StandardOutput).RootElement.EnumerateArray());
         Assert.True(s.GetProperty("fresh").GetBoolean());
         Assert.Equal(1, s.GetProperty("count").GetInt32());
-        Assert.Equal(name, s.GetProperty("newest").GetProperty("object_name").GetString());
-        Assert.Equal(backup.GetProperty("size").GetInt64(), s.GetProperty("total_size").GetInt64());
+        Assert.Equal(name, s.GetProperty("newest_object_name").GetString());
+        Assert.Equal(backup.GetProperty("size").GetInt64(), s.GetProperty("size_bytes").GetInt64());
         Assert.Equal(26 * 3600, s.GetProperty("max_age_seconds").GetDouble());
         Assert.Contains("\"event\": \"backup_status\"", status.StandardError); // the log lines beside it, on stderr
 
@@ -170,7 +170,7 @@ public sealed class TerminalCliTests(Servers servers)
         // on a terminal too: the document alone on stdout
         var onTerminal = await OnTerminalAsync(env, "status", "--database", db, "--json");
         Assert.Equal(0, onTerminal.ExitCode);
-        Assert.True(JsonDocument.Parse(onTerminal.StandardOutput.Trim()).RootElement.GetProperty("fresh").GetBoolean());
+        Assert.True(Assert.Single(JsonDocument.Parse(onTerminal.StandardOutput.Trim()).RootElement.EnumerateArray()).GetProperty("fresh").GetBoolean());
     }
 
     [Fact]

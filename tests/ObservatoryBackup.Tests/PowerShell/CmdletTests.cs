@@ -203,6 +203,19 @@ public sealed class CmdletTests(Servers servers) : IDisposable
     }
 
     [Fact]
+    public void A_run_without_keys_warns_that_it_uses_minios_built_in_ones()
+    {
+        Assert.True(new[] { "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "OBS_S3_CREDENTIALS" }
+            .All(v => Environment.GetEnvironmentVariable(v) is null), "the test process must set no S3 keys");
+        // no -Credential: the built-in keys, which the test server may refuse (the bucket is missing anyway); the warning comes first
+        _ps.Invoke("Get-ObsBackup -Endpoint $endpoint -Bucket $bucket -ErrorAction SilentlyContinue | Out-Null", Vars("postgres", Servers.UniqueName("ps-bkt")));
+        Assert.Contains(_ps.Streams!.Warning, w => w.Message.StartsWith("storage_default_credentials", StringComparison.Ordinal) && w.Message.Contains("minioadmin", StringComparison.Ordinal));
+
+        _ps.Invoke($"Get-ObsBackup {Storage} -ErrorAction SilentlyContinue | Out-Null", Vars("postgres", Servers.UniqueName("ps-bkt")));
+        Assert.DoesNotContain(_ps.Streams!.Warning, w => w.Message.Contains("minioadmin", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_bad_object_name_is_an_invalid_argument_before_any_request()
     {
         var error = _ps.InvokeFailing("Restore-ObsBackup '../etc/passwd' -DatabaseUrl $url -Endpoint 127.0.0.1:1 -Force", Vars("postgres", "b-unused"));

@@ -52,12 +52,12 @@ public sealed class HumanUnitsTests
     public void The_stale_message_says_seconds_for_a_limit_of_seconds()
     {
         var backup = new StoredBackup("postgres/2026/02/16/observatory_20260216_020000.sql.gz", "b", 10, DateTimeOffset.UnixEpoch);
-        var status = new BackupStatus { Bucket = "b", Count = 1, TotalSize = 63_627_572, Newest = backup, Oldest = backup,
+        var status = new BackupStatus { Bucket = "b", Database = "observatory", Count = 1, TotalSize = 63_627_572, Newest = backup, Oldest = backup,
             NewestAge = TimeSpan.FromSeconds(2.14), OldestAge = TimeSpan.FromSeconds(2.14), MaxAge = TimeSpan.FromSeconds(1) };
         var engine = new StatusEngine(new Configuration.SettingsResolver(new Dictionary<string, string?> { ["MINIO_ENDPOINT"] = "localhost:9000" }).Resolve(new(), needsDatabase: false), NullBackupLog.Instance);
         var error = Assert.Throws<Errors.BackupDataException>(() => engine.EnsureFresh(status));
         Assert.Contains("is 2.1 s old, more than the 1 s allowed", error.Message);
-        Assert.Equal("all databases: 1 backup, 60.7 MiB; newest 2.1 s old (STALE: at most 1 s), oldest 2.1 s old", status.ToString());
+        Assert.Equal("observatory: 1 backup, 60.7 MiB; newest 2.1 s old (STALE: at most 1 s), oldest 2.1 s old", status.ToString());
         Assert.Equal(backup.ObjectName, backup.ToString()); // what Format-List * shows for Newest and Oldest
     }
 
