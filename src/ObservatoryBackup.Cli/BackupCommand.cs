@@ -2,6 +2,7 @@ using System.CommandLine;
 using ObservatoryBackup.Backup;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Help;
+using ObservatoryBackup.Logging;
 
 namespace ObservatoryBackup.Cli;
 
@@ -86,18 +87,33 @@ internal static class BackupCommand
         {
             if (options.Server is not null) return await BackUpServerAsync(app, options, log, dryRun, ct);
             var engine = new BackupEngine(options, log);
-            if (dryRun) engine.DescribeDryRun(await engine.PlanAsync(ct, dryRun: true));
-            else await engine.ExecuteAsync(await engine.PlanAsync(ct), ct);
+            var result = dryRun
+                ? engine.DescribeDryRun(await engine.PlanAsync(ct, dryRun: true))
+                : await engine.ExecuteAsync(await engine.PlanAsync(ct), ct);
+            app.Report(Describe(result));
             return ExitCodes.Success;
         });
+
+    /// <summary>A backup's result for people: "Backed up observatory to NAME: 60.7 MiB (240.1 MiB of SQL) in 3.2 s; 2 old backups deleted."</summary>
+    public static string Describe(BackupResult result)
+    {
+        if (result.DryRun) return $"Dry run: would back up {Subject(result)} to {result.ObjectName}; nothing written.";
+        var sizes = result.Size is { } size ? $": {HumanUnits.Size(size)}" + (result.DumpSize is { } dump ? $" ({HumanUnits.Size(dump)} of SQL)" : "") : "";
+        var pruned = result.Pruned.Count switch { 0 => "", 1 => "; 1 old backup deleted", var n => $"; {n} old backups deleted" };
+        return $"Backed up {Subject(result)} to {result.ObjectName}{sizes} in {HumanUnits.Duration(result.Duration)}{pruned}.";
+    }
+
+    private static string Subject(BackupResult result) => result.Database.Length == 0 ? "the server's globals" : $"database \"{result.Database}\"";
 
     /// <summary>Several databases of DATABASE_URL's server: each its own run; exit 1 when any failed, after all ran.</summary>
     private static async Task<int> BackUpServerAsync(Commands app, BackupOptions options, Logging.IBackupLog log, bool dryRun, CancellationToken ct)
     {
         var server = new ServerBackup(options, log);
         var result = await server.RunAsync(await server.SelectAsync(ct), dryRun, null, ct);
+        foreach (var done in result.Databases.Where(d => d.Result is not null))
+            app.Report(Describe(done.Result!));
         foreach (var failed in result.Databases.Where(d => !d.Succeeded))
-            app.Error.WriteLine($"obs-backup: error: {failed.Subject}: {failed.Failure!.Message}");
+            app.Fail($"{failed.Subject}: {failed.Failure!.Message}", ExitCodes.Failed);
         return result.Failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
 }

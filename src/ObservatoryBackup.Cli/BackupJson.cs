@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using ObservatoryBackup.Store;
 
@@ -7,31 +6,28 @@ namespace ObservatoryBackup.Cli;
 /// <summary><c>list --json</c>: the listing as a JSON array, one object per backup, for scripts (jq) rather than eyes.</summary>
 internal static class BackupJson
 {
-    public static void Write(TextWriter output, IReadOnlyList<StoredBackup> backups)
+    public static void Write(TextWriter output, IReadOnlyList<StoredBackup> backups) => JsonOutput.Write(output, json =>
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartArray();
-            foreach (var b in backups)
-            {
-                json.WriteStartObject();
-                json.WriteString("object_name", b.ObjectName);
-                json.WriteString("bucket", b.Bucket);
-                json.WriteNumber("size", b.Size);
-                json.WriteString("last_modified", b.LastModified.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-                if (b.Timestamp is { } at) json.WriteString("timestamp", at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-                else json.WriteNull("timestamp");
-                if (b.Database is { } database) json.WriteString("database", database);
-                else json.WriteNull("database");
-                json.WriteBoolean("encrypted", b.Encrypted);
-                json.WriteBoolean("signed", b.Signed);
-                json.WriteBoolean("globals", b.Globals);
-                json.WriteBoolean("suspect", b.Suspect);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        }
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        json.WriteStartArray();
+        foreach (var b in backups) WriteObject(json, b);
+        json.WriteEndArray();
+    });
+
+    /// <summary>One backup's object, as the listing writes it (and a status names its newest and oldest).</summary>
+    public static void WriteObject(Utf8JsonWriter json, StoredBackup b)
+    {
+        json.WriteStartObject();
+        json.WriteString("object_name", b.ObjectName);
+        json.WriteString("bucket", b.Bucket);
+        json.WriteNumber("size", b.Size);
+        json.WriteString("last_modified", JsonOutput.Time(b.LastModified));
+        json.StringOrNull("timestamp", b.Timestamp is { } at ? JsonOutput.Time(at) : null);
+        json.StringOrNull("database", b.Database);
+        json.WriteBoolean("encrypted", b.Encrypted);
+        json.WriteBoolean("signed", b.Signed);
+        json.WriteBoolean("globals", b.Globals);
+        json.WriteBoolean("suspect", b.Suspect);
+        json.WriteBoolean("pinned", b.Pinned);
+        json.WriteEndObject();
     }
 }

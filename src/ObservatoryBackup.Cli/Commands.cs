@@ -10,18 +10,34 @@ namespace ObservatoryBackup.Cli;
 /// run), running an action with options resolved from the environment, confirming, and turning the
 /// engine's exceptions into an exit code and a one-line error.
 /// </summary>
-internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader stdin, bool inputIsTerminal, SettingsResolver resolver)
+internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader stdin, Terminal terminal, SettingsResolver resolver)
 {
     public TextWriter Out => stdout;
     public TextWriter Error => stderr;
     public SettingsResolver Resolver => resolver;
+
+    /// <summary>Whether stdout is a terminal: then a listing is the table for people, not the fixed-width one users' scripts parse.</summary>
+    public bool OutputIsTerminal => terminal.Output;
+
+    /// <summary>--log-format, on every command: text (for people) or json (JSON lines); the default depends on where the log goes.</summary>
+    private readonly Option<string?> _logFormat = new("--log-format")
+    {
+        Description = "text: readable lines, a progress line and a short result on a terminal; json: one JSON object per line. Default: OBS_LOG_FORMAT, else text where the log goes to a terminal and json where it does not.",
+        Recursive = true,
+    };
+
+    private LogFormat? _explicitFormat;
+    private TextLog? _text;
+
+    /// <summary>Whether this run speaks to people (the text log): then a command ends with a short human result on stdout.</summary>
+    public bool ForPeople { get; private set; }
 
     /// <summary>The root's help: every setting the environment gives (a test holds it to the resolver's list).</summary>
     private const string Description = """
         Back up PostgreSQL to MinIO/S3 and restore it. Configured by DATABASE_URL, MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_BUCKET, MINIO_SECURE and BACKUP_RETENTION_DAYS (MINIO_ROOT_USER and MINIO_ROOT_PASSWORD stand in for the keys).
         Retention's keep rules: BACKUP_KEEP_LAST, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_YEARLY.
         A cluster's own place in a shared bucket: OBS_PREFIX (default postgres/).
-        Tools and runs: OBS_PG_DUMP, OBS_PSQL, OBS_COMPRESSION, OBS_LOG_FORMAT, OBS_METRICS_FILE, OBS_NOTIFY_URL (pings /start, success, /fail), OBS_RESTORE_JOBS (connections a restore or test loads over), PGCONNECT_TIMEOUT, TMPDIR.
+        Tools and runs: OBS_PG_DUMP, OBS_PSQL, OBS_COMPRESSION, OBS_LOG_FORMAT (text on a terminal, else json; NO_COLOR for no colour), OBS_METRICS_FILE, OBS_NOTIFY_URL (pings /start, success, /fail), OBS_RESTORE_JOBS (connections a restore or test loads over), PGCONNECT_TIMEOUT, TMPDIR.
         Encryption (age): OBS_AGE_RECIPIENTS or OBS_AGE_RECIPIENTS_FILE to back up encrypted; OBS_AGE_IDENTITY_FILE to read encrypted backups.
         Signed backups (minisign): OBS_SIGNING_KEY_FILE to sign every backup (OBJECT.minisig beside it); OBS_TRUSTED_KEYS or OBS_TRUSTED_KEYS_FILE to restore and test only backups signed by those keys.
         Immutable backups: OBS_OBJECT_LOCK_DAYS, OBS_OBJECT_LOCK_MODE (GOVERNANCE or COMPLIANCE).
@@ -32,6 +48,8 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
     public RootCommand Build()
     {
         var root = new RootCommand(Description);
+        _logFormat.AcceptOnlyFromAmong("text", "json");
+        root.Options.Add(_logFormat);
         ScriptSpellings.AddTo(root, this);
         root.Subcommands.Add(BackupCommand.Create(this));
         root.Subcommands.Add(ListCommand.Create(this));
@@ -44,6 +62,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         root.Subcommands.Add(NewAgeKeyCommand.Create(this));
         root.Subcommands.Add(NewSigningKeyCommand.Create(this));
         foreach (var pin in PinCommands.Create(this)) root.Subcommands.Add(pin);
+        Examples.InstallIn(root, stdout);
         VersionAction.ReplaceIn(root, stdout);
         root.Subcommands.Add(ContentsCommand.Create(this));
         return root;
@@ -53,7 +72,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
     /// <param name="verb">"replaces" or "re-encrypts", for the message.</param>
     public bool Confirm(string target, string with, string verb)
     {
-        if (!inputIsTerminal)
+        if (!terminal.Input)
         {
             stderr.WriteLine($"obs-backup: error: this {verb} {target} with {with}; pass --yes to confirm when input is not a terminal.");
             return false;
@@ -70,33 +89,50 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
     public async Task<int> InvokeAsync(string[] args)
     {
         var parsed = Build().Parse(args);
-        if (parsed.Errors.Count > 0)
+        // --help answers even where the rest of the line does not parse (pin --help, without the object)
+        if (parsed.Errors.Count > 0 && !Examples.IsHelp(parsed.Action))
         {
-            foreach (var error in parsed.Errors) stderr.WriteLine("obs-backup: error: " + error.Message);
+            foreach (var error in parsed.Errors) stderr.WriteLine(Colours.Error("obs-backup: error: ", terminal) + error.Message);
             stderr.WriteLine("obs-backup: see 'obs-backup --help'.");
             return ExitCodes.BadConfiguration;
         }
+        _explicitFormat = parsed.GetValue(_logFormat) switch { "json" => LogFormat.Json, "text" => LogFormat.Text, _ => null };
         // Ctrl+C and SIGTERM (docker stop) cancel the run; it then aborts its upload, drops a staging
         // database, removes its temporary file and logs the failed *_finished line, within docker's 10 s.
-        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10), Output = stdout, Error = stderr });
     }
 
     /// <summary>Runs <paramref name="action"/> with the settings the environment and <paramref name="overrides"/> give.</summary>
     /// <param name="overrides">The command's options as settings; made inside, so a bad one is a configuration error too.</param>
     /// <param name="logTo">Where the JSON lines go: stdout, where log collectors read them, unless the command's output is there.</param>
-    public Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, TextWriter? logTo = null, Func<SettingOverrides>? overrides = null) =>
-        RunAsync(r => r.Resolve(overrides?.Invoke() ?? new SettingOverrides(), needsDatabase), action, logTo);
+    /// <param name="quiet">For people, no INFO lines: the command's own output says what happened (a listing, a status).</param>
+    public Task<int> RunAsync(bool needsDatabase, Func<ObsSettings, IBackupLog, Task<int>> action, TextWriter? logTo = null, Func<SettingOverrides>? overrides = null, bool quiet = false) =>
+        RunAsync(r => r.Resolve(overrides?.Invoke() ?? new SettingOverrides(), needsDatabase), action, logTo, quiet);
 
     /// <summary>Runs <paramref name="action"/> with the options <paramref name="resolve"/> builds (one of the resolver's use cases).</summary>
     /// <param name="resolve">Builds the options, with the command's options as settings; inside, so a bad one is a configuration error too.</param>
     /// <param name="logTo">Where the JSON lines go: stdout, where log collectors read them, unless the command's output is there.</param>
-    public async Task<int> RunAsync<TOptions>(Func<SettingsResolver, TOptions> resolve, Func<TOptions, IBackupLog, Task<int>> action, TextWriter? logTo = null)
+    /// <param name="quiet">For people, no INFO lines: the command's own output says what happened.</param>
+    public async Task<int> RunAsync<TOptions>(Func<SettingsResolver, TOptions> resolve, Func<TOptions, IBackupLog, Task<int>> action, TextWriter? logTo = null, bool quiet = false)
     {
-        IBackupLog log = new JsonLineLog(logTo ?? stdout);
+        var target = logTo ?? stdout;
+        var toTerminal = ReferenceEquals(target, stderr) ? terminal.Error : terminal.Output;
+        ConfigurationException? badFormat = null;
+        LogFormat format;
         try
         {
-            // the CLI writes JSON lines whatever OBS_LOG_FORMAT says, but a value the cmdlets refuse is refused here too
-            resolver.ResolveLogFormat(null);
+            format = resolver.ResolveLogFormat(_explicitFormat, toTerminal ? LogFormat.Text : LogFormat.Json);
+        }
+        catch (ConfigurationException ex)
+        {
+            (format, badFormat) = (LogFormat.Json, ex);
+        }
+        ForPeople = format == LogFormat.Text;
+        _text = ForPeople ? new TextLog(stderr, terminal, showInfo: !quiet) : null;
+        IBackupLog log = _text ?? (IBackupLog)new JsonLineLog(target);
+        try
+        {
+            if (badFormat is not null) throw badFormat;
             return await action(resolve(resolver), log);
         }
         catch (OptionConflictException ex)
@@ -120,6 +156,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         }
         catch (OperationCanceledException)
         {
+            _text?.ClearProgress();
             stderr.WriteLine("obs-backup: cancelled");
             return 130;
         }
@@ -127,7 +164,17 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
 
     public int Fail(string message, int code)
     {
-        stderr.WriteLine("obs-backup: error: " + message.ReplaceLineEndings(" "));
+        _text?.ClearProgress();
+        stderr.WriteLine(Colours.Error("obs-backup: error: ", terminal) + message.ReplaceLineEndings(" "));
         return code;
+    }
+
+    /// <summary>The short human result a run ends with, on stdout, when it speaks to people (JSON lines say it otherwise).</summary>
+    public void Report(string result)
+    {
+        if (!ForPeople) return;
+        _text?.ClearProgress();
+        stdout.WriteLine(result);
+        stdout.Flush();
     }
 }

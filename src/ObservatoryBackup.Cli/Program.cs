@@ -1,5 +1,6 @@
 using ObservatoryBackup.Cli;
 using ObservatoryBackup.Configuration;
 
-var commands = new Commands(Console.Out, Console.Error, Console.In, !Console.IsInputRedirected, SettingsResolver.FromProcess());
+var resolver = SettingsResolver.FromProcess();
+var commands = new Commands(Console.Out, Console.Error, Console.In, Terminal.FromConsole(resolver.ColourRefused), resolver);
 return await commands.InvokeAsync(args);

@@ -82,6 +82,9 @@ internal static class RestoreCommand
                 return ExitCodes.Declined;
             }
             var result = await engine.RunAsync(name, inPlace ? RestoreMode.InPlace : RestoreMode.Staged, ct);
+            app.Report(result.Globals is not null
+                ? $"Restored the globals of {result.ObjectName} on {result.Server} in {HumanUnits.Duration(result.Duration)}."
+                : $"Restored {result.ObjectName} ({HumanUnits.Size(result.Size)}, {HumanUnits.Size(result.SqlSize)} of SQL) into database \"{result.Database}\" on {result.Server} in {HumanUnits.Duration(result.Duration)}.");
             if (result.Globals is not null)
                 app.Error.WriteLine($"obs-backup: globals '{result.Globals}': created roles [{string.Join(", ", result.RolesCreated)}], left existing roles [{string.Join(", ", result.RolesLeft)}] as they were, created tablespaces [{string.Join(", ", result.TablespacesCreated)}].");
             return ExitCodes.Success;

@@ -15,7 +15,7 @@ internal static class StatusCommand
         var allDatabases = new Option<bool>("--all-databases") { Description = OptionNames.Render(ParameterTexts.StatusAllDatabases) };
         var maxAge = new Option<string>("--max-age") { Description = OptionNames.Render(ParameterTexts.MaxAge), DefaultValueFactory = _ => "26h" };
         var metricsFile = CommonOptions.MetricsFile(ParameterTexts.StatusMetricsPath);
-        var json = new Option<bool>("--json") { Description = "A JSON array of the statuses, one per database (database, globals, fresh, count, size_bytes, newest_object_name, newest_age_seconds, oldest_object_name, oldest_age_seconds, max_age_seconds, suspect) on stdout; the log lines go to stderr." };
+        var json = JsonOutput.Option("A JSON array of the statuses, one per database (database, globals, fresh, count, size_bytes, newest_object_name, newest_age_seconds, oldest_object_name, oldest_age_seconds, max_age_seconds, suspect).");
         var status = new Command("status", "Tell whether backups are still being taken, for each database with a backup (or the one --database names): newest and oldest backup, ages, count and size. Exit 1 when there is none, or any database's newest is older than --max-age.")
         {
             database, allDatabases, maxAge, metricsFile, json,
@@ -32,10 +32,11 @@ internal static class StatusCommand
                 var engine = new StatusEngine(settings, log);
                 var statuses = one is null ? await engine.RunAllAsync(limit, ct) : [await engine.RunAsync(one, limit, ct)];
                 if (asJson) StatusJson.Write(app.Out, statuses);
+                else foreach (var status in statuses) app.Report(status.ToString());
                 if (one is null) engine.EnsureFresh(statuses);
                 else engine.EnsureFresh(statuses[0]);
                 return ExitCodes.Success;
-            }, logTo: asJson ? app.Error : null, overrides: () => new SettingOverrides { MetricsPath = r.GetValue(metricsFile) });
+            }, logTo: asJson ? app.Error : null, overrides: () => new SettingOverrides { MetricsPath = r.GetValue(metricsFile) }, quiet: true);
         });
         return status;
     }

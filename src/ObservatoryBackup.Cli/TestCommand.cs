@@ -8,7 +8,7 @@ using ObservatoryBackup.Testing;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup test [OBJECT | --latest] [--verify-only] [--keep] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--trusted-key KEY]… [--jobs N]</c>: the spec's restore test.</summary>
+/// <summary><c>obs-backup test [OBJECT | --latest] [--verify-only] [--keep] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--trusted-key KEY]… [--jobs N] [--json]</c>: the spec's restore test.</summary>
 internal static class TestCommand
 {
     public static Command Create(Commands app)
@@ -24,9 +24,10 @@ internal static class TestCommand
         var identityFile = CommonOptions.IdentityFile();
         var trustedKey = CommonOptions.TrustedKey();
         var jobs = CommonOptions.Jobs();
+        var json = JsonOutput.Option("The result as a JSON object (object_name, passed, verify_only, tables, rows, mismatches, sql_size in bytes, manifest, encrypted, duration_seconds, database, kept).");
         var test = new Command("test", "Prove a backup restores: restore it into a scratch database on the server of DATABASE_URL and check every table's row count; the scratch database is dropped afterwards.")
         {
-            testObject, latest, database, verifyOnly, keep, noOwner, noTablespaces, metricsFile, identityFile, trustedKey, jobs,
+            testObject, latest, database, verifyOnly, keep, noOwner, noTablespaces, metricsFile, identityFile, trustedKey, jobs, json,
         };
         test.SetAction((r, ct) => r.GetValue(latest) && r.GetValue(testObject) is { } named
             ? Task.FromResult(app.Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration))
@@ -42,11 +43,21 @@ internal static class TestCommand
                     ? (await new BackupCatalog(options.Settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(options.LatestOf, ct)).ObjectName
                     : r.GetValue(testObject) ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, ErrorIds.InvalidObjectName, "", "Name the backup to test, or pass --latest.");
                 var result = await new BackupTestEngine(options, log).RunAsync(name, r.GetValue(verifyOnly), r.GetValue(keep), ct);
+                if (r.GetValue(json)) TestJson.Write(app.Out, result);
+                else app.Report(Describe(result));
                 if (result.Passed) return ExitCodes.Success;
                 foreach (var m in result.Mismatches)
                     app.Error.WriteLine($"obs-backup: error: {m}");
                 return ExitCodes.Failed;
-            }));
+            }, logTo: r.GetValue(json) ? app.Error : null));
         return test;
+    }
+
+    /// <summary>The result for people: "Passed: NAME verified, 3 tables, 400 rows, 1.2 MiB of SQL in 2.1 s (manifest verified)".</summary>
+    private static string Describe(BackupTestResult result)
+    {
+        var what = result.VerifyOnly ? "verified" : result.Kept ? $"restored into {result.Database} (kept)" : "restored and dropped";
+        return $"{(result.Passed ? "Passed" : "FAILED")}: {result.ObjectName} {what}, {result.Tables} tables, {result.Rows:N0} rows, "
+            + $"{HumanUnits.Size(result.SqlSize)} of SQL in {HumanUnits.Duration(result.Duration)} (manifest {result.Manifest}).";
     }
 }

@@ -7,14 +7,14 @@ namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
 /// <para type="synopsis">Lists the backups in the bucket, newest first.</para>
-/// <para type="description">Lists the objects under postgres/ in the bucket as objects with ObjectName, Bucket, Size, LastModified (UTC), Timestamp (the time in the object name), Pinned and Signed (a minisign signature, the object's name followed by .minisig, lies beside it; signatures are not listed themselves). The default view is a table: Object name, Size with thousands separators, and Last modified as yyyy-MM-dd HH:mm:ss UTC.</para>
+/// <para type="description">Lists the objects under postgres/ in the bucket as objects with ObjectName, Bucket, Size, LastModified (UTC), Timestamp (the time in the object name), Pinned and Signed (a minisign signature, the object's name followed by .minisig, lies beside it; signatures are not listed themselves). The default view is a table of what an operator scans for: Database, Age (since the time in the name, as "3 h 12 min"), Size (as "60.7 MiB"), Encrypted, Signed, Pinned, then the Object name; the properties keep the raw numbers and times.</para>
 /// <para type="description">The output pipes into Restore-ObsBackup, Test-ObsBackup, Protect-ObsBackup and Unprotect-ObsBackup, which bind ObjectName and Bucket by property name.</para>
 /// </summary>
 /// <output>One object per backup, newest first.</output>
 /// <example title="List backups">
 /// <code>Get-ObsBackup</code>
-/// <para>Object name                                              Size      Last modified</para>
-/// <para>postgres/2026/02/16/observatory_20260216_020000.sql.gz   1,245,312 2026-02-16 02:00:04 UTC</para>
+/// <para>Database           Age    Size Encrypted Signed Pinned Object name</para>
+/// <para>observatory   3 h 12 min 1.2 MiB     False   True  False postgres/2026/02/16/observatory_20260216_020000.sql.gz</para>
 /// </example>
 /// <example title="The newest backup">
 /// <code>Get-ObsBackup -Latest</code>

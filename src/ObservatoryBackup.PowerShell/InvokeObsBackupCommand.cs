@@ -239,9 +239,12 @@ public sealed class InvokeObsBackupCommand : ObsStorageCmdletBase
         if (WhatIfRequested)
         {
             ShouldProcess(target, action);
-            // each backup with the rule that keeps it, or expired
-            foreach (var decision in plan.Decisions.Where(d => d.ObjectName != plan.ObjectName))
-                ShouldProcess(decision.ObjectName, decision.Expired ? "Delete expired backup (kept by no retention rule)" : $"Keep backup ({decision.KeptBy})");
+            // a line for each backup retention deletes, one for all it keeps (the JSON lines name each with its rule)
+            var others = plan.Decisions.Where(d => d.ObjectName != plan.ObjectName).ToList();
+            foreach (var expired in others.Where(d => d.Expired))
+                ShouldProcess(expired.ObjectName, "Delete expired backup (kept by no retention rule)");
+            if (Retention.RetentionDecision.DescribeKept(others) is { } kept)
+                ShouldProcess(kept, "Keep");
             var dryRun = engine.DescribeDryRun(plan);
             Flush();
             WriteObject(dryRun);

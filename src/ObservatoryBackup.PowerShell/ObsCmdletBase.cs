@@ -192,12 +192,8 @@ public abstract class ObsCmdletBase : PSCmdlet
     private ProgressRecord ProgressRecordFor(TransferProgress p)
     {
         if (!_progressIds.TryGetValue(p.Activity, out var id)) _progressIds[p.Activity] = id = _progressIds.Count + 1;
-        var rate = ByteSize.Format((long)p.BytesPerSecond) + "/s";
-        var status = p.TotalBytes is { } total
-            ? $"{ByteSize.Format(p.Bytes)} of {ByteSize.Format(total)} at {rate}"
-            : $"{ByteSize.Format(p.Bytes)} at {rate}";
-        var record = new ProgressRecord(id, p.Activity, status);
-        if (p.TotalBytes is > 0 && !p.Completed) record.PercentComplete = (int)Math.Min(100, p.Bytes * 100 / p.TotalBytes.Value);
+        var record = new ProgressRecord(id, p.Activity, p.ToString());
+        if (p.Percent is { } percent && !p.Completed) record.PercentComplete = percent;
         if (p.Completed) record.RecordType = ProgressRecordType.Completed;
         return record;
     }

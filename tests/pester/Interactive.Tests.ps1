@@ -19,20 +19,41 @@ Describe 'Interactive use' {
         Get-RowCount $target | Should -Be 150
     }
 
-    It 'shows the whole object name, size and time at 120 columns' {
-        $lines = @((Get-ObsBackup | Out-String -Width 120) -split "`n" | Where-Object { $_.Trim() })
-        $lines[0] | Should -Match '^Object name\s+Size Last modified$'
-        $row = $lines | Where-Object { $_.StartsWith($newest.ObjectName + ' ') }
-        $row | Should -Not -BeNullOrEmpty
-        $row | Should -Match ([regex]::Escape($newest.Size.ToString('N0', [cultureinfo]::InvariantCulture)) + ' \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$')
+    It 'shows database, age, size, encrypted, signed and pinned whole at 120 columns, then the name' {
+        $lines = @((Get-ObsBackup | Format-Table | Out-String -Width 120) -split "`n" | Where-Object { $_.Trim() })
+        $lines[0] | Should -Match '^Database\s+Age\s+Size Encrypted Signed Pinned Object name$'
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 120 }
+        $row = $lines | Where-Object { $_.StartsWith($db + ' ') } | Select-Object -First 1
+        $size = [ObservatoryBackup.PowerShell.DisplayUnits]::Size($newest.Size)
+        $row | Should -Match ('^' + [regex]::Escape($db) + '\s+\d+(\.\d+)? (s|min)( \d+ s)?\s+' + [regex]::Escape($size) + '\s+False\s+False\s+False\s+postgres/')
+        # the name, last, whole where the line has room for it
+        $fits = $lines | Where-Object { $_.EndsWith($newest.ObjectName) }
+        if (($lines[0].IndexOf('Object name') + $newest.ObjectName.Length) -le 120) { $fits | Should -Not -BeNullOrEmpty }
     }
 
-    It 'fits 80 columns keeping whole names, sizes and dates (the time of day, also in the name, gives way)' {
+    It 'keeps database, age and size whole at 80 columns' {
         $lines = @((Get-ObsBackup | Out-String -Width 80) -split "`n" | Where-Object { $_.Trim() })
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        $row = $lines | Where-Object { $_.StartsWith($newest.ObjectName + ' ') }
-        $row | Should -Match ([regex]::Escape($newest.Size.ToString('N0', [cultureinfo]::InvariantCulture)) + ' ' + $newest.StartedAt.UtcDateTime.ToString('yyyy-MM-dd'))
+        $row = $lines | Where-Object { $_.StartsWith($db + ' ') } | Select-Object -First 1
+        $row | Should -Match ('^' + [regex]::Escape($db) + '\s+\S.*\s+' + [regex]::Escape([ObservatoryBackup.PowerShell.DisplayUnits]::Size($newest.Size)))
+    }
+
+    It 'shows the status in human units, its backups by name, under Format-List *' {
+        $text = Get-ObsBackupStatus -Database $db | Format-List * | Out-String -Width 200
+        $text | Should -Not -Match 'StoredBackup \{'
+        $text | Should -Match ('Newest\s+: ' + [regex]::Escape($newest.ObjectName))
+        $text | Should -Match 'NewestAgeText\s+: \d+(\.\d+)? (s|min)'
+        $text | Should -Match 'TotalSizeText\s+: \d+(\.\d)? (KiB|MiB)'
+        (Get-ObsBackupStatus -Database $db | Out-String) | Should -Match 'NewestAge\s+: \d+(\.\d+)? (s|min)'
+    }
+
+    It 'says in -WhatIf each backup retention deletes and counts the kept ones in one line' {
+        $run = Invoke-Pwsh -Command 'Invoke-ObsBackup -WhatIf | Out-Null'
+        $run.ExitCode | Should -Be 0
+        $kept = @($run.Lines | Where-Object { $_ -like 'What if: Performing the operation "Keep" on target "*' })
+        $kept.Count | Should -Be 1
+        $kept[0] | Should -Match '"2 backups \(.+\)"'
+        @($run.Lines | Where-Object { $_ -like '*Keep backup*' }).Count | Should -Be 0
     }
 
     It 'says what -WhatIf would do, and does nothing' {

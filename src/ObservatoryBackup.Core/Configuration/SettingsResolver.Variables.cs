@@ -16,6 +16,7 @@ public sealed partial class SettingsResolver
     public const string PgDumpVariable = "OBS_PG_DUMP";
     public const string PsqlVariable = "OBS_PSQL";
     public const string LogFormatVariable = "OBS_LOG_FORMAT";
+    public const string NoColorVariable = "NO_COLOR";
     public const string ConnectTimeoutVariable = "PGCONNECT_TIMEOUT";
     public const string OldCredentialKeyVariable = "CREDENTIAL_ENCRYPTION_KEY_OLD";
     public const string CredentialKeyVariable = "CREDENTIAL_ENCRYPTION_KEY";

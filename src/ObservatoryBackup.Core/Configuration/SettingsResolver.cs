@@ -152,16 +152,23 @@ public sealed partial class SettingsResolver(IReadOnlyDictionary<string, string?
             : (Value(Setting.OldCredentialKey, explicitOld, OldCredentialKeyVariable), Value(Setting.NewCredentialKey, explicitNew, CredentialKeyVariable));
     }
 
-    /// <summary>The log format: <paramref name="explicitFormat"/>, else OBS_LOG_FORMAT, else Text. An unknown value is an error.</summary>
-    public LogFormat ResolveLogFormat(LogFormat? explicitFormat)
+    /// <summary>
+    /// The log format, for both faces: <paramref name="explicitFormat"/> (-LogFormat, --log-format), else
+    /// OBS_LOG_FORMAT, else the face's default, <paramref name="otherwise"/> (the cmdlets: Text; obs-backup:
+    /// Text where its log goes to a terminal, else Json). An unknown value is an error.
+    /// </summary>
+    public LogFormat ResolveLogFormat(LogFormat? explicitFormat, LogFormat otherwise = LogFormat.Text)
     {
         if (explicitFormat is { } format) return format;
         var value = Get(LogFormatVariable);
-        if (value is null) return LogFormat.Text;
+        if (value is null) return otherwise;
         return Enum.TryParse<LogFormat>(value.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
             ? parsed
             : throw new ConfigurationException(Setting.LogFormat, LogFormatVariable, $"must be text or json, not '{value}'.");
     }
+
+    /// <summary>Whether NO_COLOR (no-color.org) asks a terminal for no colour: set to anything but empty.</summary>
+    public bool ColourRefused => Raw(NoColorVariable) is not null;
 
     private ToolPath? ResolveToolPath(string? explicitPath, string variable) =>
         explicitPath is not null ? new ToolPath(explicitPath) : Get(variable) is { } fromEnvironment ? new ToolPath(fromEnvironment, variable) : null;

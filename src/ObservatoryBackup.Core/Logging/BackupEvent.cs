@@ -52,13 +52,35 @@ public sealed class BackupEvent
         return Pythonic(Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
-    /// <summary>A human line for verbose output: <c>upload_complete object_name=… size=…</c>.</summary>
+    /// <summary>
+    /// A human line for verbose output and terminals: <c>upload_complete object_name=… size=60.7 MiB</c>, sizes
+    /// and durations in human units (<see cref="HumanUnits"/>), without the documented aliases of fields it
+    /// already shows (<see cref="EventLog.ScriptFieldNames"/>). <see cref="ToJson"/> keeps the raw numbers.
+    /// </summary>
     public override string ToString()
     {
         var sb = new StringBuilder(Name);
         foreach (var (key, value) in Fields)
-            sb.Append(' ').Append(key).Append('=').Append(Format(value));
+        {
+            if (IsAlias(key)) continue;
+            sb.Append(' ').Append(key).Append('=').Append(Human(key, value));
+        }
         return sb.ToString();
+    }
+
+    private bool IsAlias(string key) =>
+        EventLog.ScriptFieldNames.Any(alias => alias.Value == key && Fields.Any(f => f.Key == alias.Key));
+
+    /// <summary>A size (<c>size</c>, <c>bytes</c>, <c>*_size</c>, <c>*_bytes</c>) or a duration (<c>*_seconds</c>, not a timestamp) in human units.</summary>
+    private static string Human(string key, object? value)
+    {
+        var number = value switch { int i => i, long l => l, double d => d, _ => (double?)null };
+        if (number is not { } n) return Format(value);
+        if (key is "size" or "bytes" || key.EndsWith("_size", StringComparison.Ordinal) || key.EndsWith("_bytes", StringComparison.Ordinal))
+            return HumanUnits.Size((long)n);
+        if (key.EndsWith("_seconds", StringComparison.Ordinal) && !key.Contains("timestamp", StringComparison.Ordinal))
+            return HumanUnits.Duration(TimeSpan.FromSeconds(n));
+        return Format(value);
     }
 
     private static string Format(object? value) => value switch

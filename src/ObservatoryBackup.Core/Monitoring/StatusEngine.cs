@@ -128,7 +128,7 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
     private BackupDataException Stale(IReadOnlyList<BackupStatus> stale)
     {
         var what = stale.Select(s => s.Newest is { } newest
-            ? $"the newest backup {Of(s)}, '{newest.ObjectName}', is {Describe(s.NewestAge!.Value)} old, more than the {Describe(s.MaxAge)} allowed"
+            ? $"the newest backup {Of(s)}, '{newest.ObjectName}', is {HumanUnits.Duration(s.NewestAge!.Value)} old, more than the {HumanUnits.Duration(s.MaxAge)} allowed"
             : $"there is no backup {Of(s)}{SuspectNote(s)}");
         var first = stale[0].Newest?.ObjectName ?? stale[0].Database;
         return new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupStale, first,
@@ -141,7 +141,4 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
         SuspectName.LeftOut([.. status.Suspect.Select(s => (s.ObjectName, s.SuspectReason!))]);
 
     private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
-
-    private static string Describe(TimeSpan span) =>
-        span.TotalDays >= 2 ? $"{span.TotalDays:0.#} days" : span.TotalHours >= 1 ? $"{span.TotalHours:0.#} hours" : $"{span.TotalMinutes:0} minutes";
 }

@@ -110,7 +110,7 @@ internal sealed class PostDataWaves(int jobs, EventLog log, Action<TransferProgr
         if (units.Count == 0) return null;
         var statements = units.Sum(u => u.Length);
         log.Info("restore_phase", ("phase", phase), ("statements", statements), ("connections", Math.Min(jobs, units.Count)));
-        progress?.Invoke(new TransferProgress($"restore: {phase.Replace('_', ' ')} ({statements} statements on {Math.Min(jobs, units.Count)} connections)", 0, statements, TimeSpan.Zero));
+        progress?.Invoke(new TransferProgress($"restore: {phase.Replace('_', ' ')} ({statements} statements on {Math.Min(jobs, units.Count)} connections)", 0, statements, TimeSpan.Zero, Items: "statements"));
         var shares = new List<HeldEntry[]>[Math.Min(jobs, units.Count)];
         var load = new long[shares.Length];
         for (var i = 0; i < shares.Length; i++) shares[i] = [];
@@ -129,7 +129,7 @@ internal sealed class PostDataWaves(int jobs, EventLog log, Action<TransferProgr
             workers[i].Close();
         })).ConfigureAwait(false);
         var failed = await endPhase(workers).ConfigureAwait(false);
-        progress?.Invoke(new TransferProgress($"restore: {phase.Replace('_', ' ')}", statements, statements, TimeSpan.Zero, Completed: true));
+        progress?.Invoke(new TransferProgress($"restore: {phase.Replace('_', ' ')}", statements, statements, TimeSpan.Zero, Completed: true, Items: "statements"));
         return failed;
     }
 }

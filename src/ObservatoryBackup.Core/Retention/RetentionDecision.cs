@@ -11,4 +11,12 @@ public sealed record RetentionDecision(string ObjectName, string Database, DateT
 
     /// <summary>The rule, or "expired": as a dry run prints it.</summary>
     public string Verdict => KeptBy ?? "expired";
+
+    /// <summary>What <paramref name="decisions"/> keep, in one phrase: "3 backups (within 30 days: 2, daily: 1)"; null when they keep none.</summary>
+    public static string? DescribeKept(IEnumerable<RetentionDecision> decisions)
+    {
+        var byRule = decisions.Where(d => !d.Expired).GroupBy(d => d.KeptBy!).Select(g => $"{g.Key}: {g.Count()}").ToList();
+        var count = decisions.Count(d => !d.Expired);
+        return count == 0 ? null : $"{count} {(count == 1 ? "backup" : "backups")} ({string.Join(", ", byRule)})";
+    }
 }

@@ -53,4 +53,7 @@ public sealed record StoredBackup(string ObjectName, string Bucket, long Size, D
 
     /// <summary>The store's ETag, where a request returned it (not in listings).</summary>
     internal string? ETag { get; init; }
+
+    /// <summary>The object's name: what a view that shows a backup inside another object (a status, <c>Format-List *</c>) should say.</summary>
+    public override string ToString() => ObjectName;
 }

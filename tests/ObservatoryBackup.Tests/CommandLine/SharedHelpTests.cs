@@ -37,7 +37,7 @@ public sealed class SharedHelpTests
     private static readonly XDocument HelpXml = XDocument.Load(Path.Combine(AppContext.BaseDirectory, "en-US", "ObservatoryBackup.PowerShell.dll-Help.xml"));
 
     private static System.CommandLine.RootCommand Cli() =>
-        new Commands(TextWriter.Null, TextWriter.Null, TextReader.Null, false, new SettingsResolver(new Dictionary<string, string?>())).Build();
+        new Commands(TextWriter.Null, TextWriter.Null, TextReader.Null, Terminal.None, new SettingsResolver(new Dictionary<string, string?>())).Build();
 
     private static Dictionary<string, string> Texts() => typeof(ParameterTexts).GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
         .Where(f => f.IsLiteral).ToDictionary(f => f.Name, f => (string)f.GetRawConstantValue()!);

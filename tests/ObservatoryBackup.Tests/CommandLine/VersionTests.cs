@@ -11,7 +11,7 @@ public sealed class VersionTests
     private static async Task<string> VersionAsync()
     {
         var stdout = new StringWriter();
-        var exit = await new Commands(stdout, TextWriter.Null, TextReader.Null, false, new SettingsResolver(new Dictionary<string, string?>())).InvokeAsync(["--version"]);
+        var exit = await new Commands(stdout, TextWriter.Null, TextReader.Null, ObservatoryBackup.Cli.Terminal.None, new SettingsResolver(new Dictionary<string, string?>())).InvokeAsync(["--version"]);
         Assert.Equal(0, exit);
         return stdout.ToString();
     }

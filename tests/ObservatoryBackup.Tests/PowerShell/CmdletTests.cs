@@ -67,7 +67,7 @@ public sealed class CmdletTests(Servers servers) : IDisposable
         foreach (var activity in new[] { "download", "gunzip | psql" })
         {
             var done = Assert.Single(_ps.Streams!.Progress, p => p.Activity == activity && p.RecordType == ProgressRecordType.Completed);
-            Assert.Matches(@"^[\d.]+ [KMG]?i?B of [\d.]+ [KMG]?i?B at [\d.]+ [KMG]?i?B/s$", done.StatusDescription);
+            Assert.Matches(@"^[\d.]+ [KMG]?i?B of [\d.]+ [KMG]?i?B \(\d+%\) at [\d.]+ [KMG]?i?B/s$", done.StatusDescription);
         }
         Assert.Equal((backup.ObjectName, bucket, target), (result.ObjectName, result.Bucket, result.Database));
         Assert.Equal(await Pg.RowCountsAsync(source), await Pg.RowCountsAsync(target));
@@ -349,14 +349,18 @@ public sealed class CmdletTests(Servers servers) : IDisposable
     {
         var view = XDocument.Load(Path.Combine(AppContext.BaseDirectory, "ObservatoryBackup.format.ps1xml"))
             .Descendants("View").Single(v => v.Element("Name")!.Value == "ObservatoryBackup.StoredBackup");
-        Assert.Equal(["Object name", "Size", "Last modified"], view.Descendants("Label").Select(l => l.Value));
+        Assert.Equal(["Database", "Age", "Size", "Encrypted", "Signed", "Pinned", "Object name"], view.Descendants("Label").Select(l => l.Value));
         var blocks = view.Descendants("ScriptBlock").Select(b => b.Value).ToList();
         var backup = new StoredBackup("postgres/2026/02/16/observatory_20260216_020000.sql.gz", "b", 1_245_312,
             new DateTimeOffset(2026, 2, 16, 2, 0, 4, TimeSpan.Zero));
 
         var cells = blocks.Select(b => _ps.Invoke($"$backup | ForEach-Object {{ {b} }}", new Dictionary<string, object?> { ["backup"] = backup })[0].ToString());
 
-        Assert.Equal(["1,245,312", "2026-02-16 02:00:04 UTC"], cells);
+        // the operator's columns in human units (issue 29): database, age from the name's time, size
+        var shown = cells.ToList();
+        Assert.Equal("observatory", shown[0]);
+        Assert.Matches(@"^\d+ d( \d+ h)?$", shown[1]);
+        Assert.Equal("1.2 MiB", shown[2]);
         Assert.Contains("ObservatoryBackup.Store.StoredBackup", view.Element("ViewSelectedBy")!.Value);
     }
 

@@ -135,7 +135,7 @@ public sealed class SuspectBackupTests
         Assert.Equal([("", true, true), ("app", false, true), ("other", false, false)], all.Select(s => (s.Database, s.Globals, s.Fresh)));
         var failure = Assert.Throws<BackupDataException>(() => engine.EnsureFresh(all));
         Assert.Equal(ErrorIds.BackupStale, failure.ErrorId);
-        Assert.Contains($"database \"other\", '{stale}', is 3 days old", failure.Message);
+        Assert.Contains($"database \"other\", '{stale}', is 3 d old", failure.Message);
         Assert.DoesNotContain("\"app\"", failure.Message);
         Assert.Equal(3, _log.Events.Count(e => e.Name == "backup_status"));
         var lines = File.ReadAllLines(metrics);

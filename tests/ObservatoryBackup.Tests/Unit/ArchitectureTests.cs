@@ -95,7 +95,7 @@ public partial class ArchitectureTests
 
         var about = File.ReadAllText(Path.Combine(Root, "module", "en-US", "about_ObservatoryBackup.help.txt"));
         var configuration = about[about.IndexOf("CONFIGURATION", StringComparison.Ordinal)..about.IndexOf("OBJECT NAMES", StringComparison.Ordinal)];
-        var cli = new ObservatoryBackup.Cli.Commands(TextWriter.Null, TextWriter.Null, TextReader.Null, false, new SettingsResolver(new Dictionary<string, string?>())).Build().Description!;
+        var cli = new ObservatoryBackup.Cli.Commands(TextWriter.Null, TextWriter.Null, TextReader.Null, ObservatoryBackup.Cli.Terminal.None, new SettingsResolver(new Dictionary<string, string?>())).Build().Description!;
         // PATH is everybody's; the credential keys belong to the rotation's own help
         foreach (var v in variables.Where(v => v is not "PATH" && !v.StartsWith("CREDENTIAL_ENCRYPTION_KEY", StringComparison.Ordinal)))
         {
@@ -139,7 +139,7 @@ public partial class ArchitectureTests
 
     private static IEnumerable<string> CliOptionNames()
     {
-        var root = new ObservatoryBackup.Cli.Commands(TextWriter.Null, TextWriter.Null, TextReader.Null, false, new SettingsResolver(new Dictionary<string, string?>())).Build();
+        var root = new ObservatoryBackup.Cli.Commands(TextWriter.Null, TextWriter.Null, TextReader.Null, ObservatoryBackup.Cli.Terminal.None, new SettingsResolver(new Dictionary<string, string?>())).Build();
         var commands = new[] { (System.CommandLine.Command)root }.Concat(root.Subcommands);
         return commands.SelectMany(c => c.Options).SelectMany(o => o.Aliases.Append(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal) && n is not "--help" and not "--version");
     }

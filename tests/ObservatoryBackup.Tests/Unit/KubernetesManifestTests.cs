@@ -61,7 +61,7 @@ public sealed class KubernetesManifestTests
         // the command is one obs-backup takes
         var command = ((YamlSequenceNode)At(container, "command")).Select(n => ((YamlScalarNode)n).Value!).ToArray();
         Assert.Equal("obs-backup", command[0]);
-        var parsed = new ObservatoryBackup.Cli.Commands(TextWriter.Null, TextWriter.Null, TextReader.Null, false,
+        var parsed = new ObservatoryBackup.Cli.Commands(TextWriter.Null, TextWriter.Null, TextReader.Null, ObservatoryBackup.Cli.Terminal.None,
             new ObservatoryBackup.Configuration.SettingsResolver(new Dictionary<string, string?>())).Build().Parse(command[1..]);
         Assert.Empty(parsed.Errors);
     }
