@@ -18,7 +18,7 @@ public class RestoreRefusalCliTests
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
         var resolver = new SettingsResolver(new Dictionary<string, string?> { ["DATABASE_URL"] = url, ["MINIO_ENDPOINT"] = "127.0.0.1:9" });
-        var code = await new Commands(stdout, stderr, TextReader.Null, false, resolver).InvokeAsync(args);
+        var code = await new Commands(stdout, stderr, TextReader.Null, ObservatoryBackup.Cli.Terminal.None, resolver).InvokeAsync(args);
         return (code, stdout.ToString(), stderr.ToString());
     }
 
