@@ -161,10 +161,10 @@ public sealed class SuspectBackupTests
 
         Assert.Equal([("", false), ("%25globals", true), ("%globals", true)], all.Select(s => (s.Database, s.Fresh)));
         var lines = File.ReadAllLines(metrics);
-        Assert.Contains($"obs_backup_newest_timestamp_seconds{{database=\"%globals\",bucket=\"suspect\"}} {Now.AddDays(-3).ToUnixTimeSeconds()}", lines);
-        Assert.Contains($"obs_backup_newest_timestamp_seconds{{database=\"%25globals\",bucket=\"suspect\"}} {Now.AddHours(-1).ToUnixTimeSeconds()}", lines);
-        Assert.Contains($"obs_backup_newest_timestamp_seconds{{database=\"%2525globals\",bucket=\"suspect\"}} {Now.AddHours(-2).ToUnixTimeSeconds()}", lines);
-        Assert.Equal(3, lines.Count(l => l.StartsWith("obs_backup_newest_timestamp_seconds{", StringComparison.Ordinal)));
+        Assert.Contains($"obs_backup_stored_newest_timestamp_seconds{{database=\"%globals\",bucket=\"suspect\"}} {Now.AddDays(-3).ToUnixTimeSeconds()}", lines);
+        Assert.Contains($"obs_backup_stored_newest_timestamp_seconds{{database=\"%25globals\",bucket=\"suspect\"}} {Now.AddHours(-1).ToUnixTimeSeconds()}", lines);
+        Assert.Contains($"obs_backup_stored_newest_timestamp_seconds{{database=\"%2525globals\",bucket=\"suspect\"}} {Now.AddHours(-2).ToUnixTimeSeconds()}", lines);
+        Assert.Equal(3, lines.Count(l => l.StartsWith("obs_backup_stored_newest_timestamp_seconds{", StringComparison.Ordinal)));
     }
 
     [Fact]
