@@ -2,7 +2,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
     Import-Module $env:OBS_TEST_MODULE -Force
-    $script:cmdlets = @('Get-ObsBackup', 'Get-ObsBackupStatus', 'Invoke-ObsBackup', 'New-ObsAgeKey', 'New-ObsCredentialKey', 'New-ObsSigningKey', 'Protect-ObsBackup', 'Restore-ObsBackup', 'Test-ObsBackup', 'Unprotect-ObsBackup', 'Update-ObsCredentialKey')
+    $script:cmdlets = @('Get-ObsBackup', 'Get-ObsBackupContents', 'Get-ObsBackupStatus', 'Invoke-ObsBackup', 'New-ObsAgeKey', 'New-ObsCredentialKey', 'New-ObsSigningKey', 'Protect-ObsBackup', 'Restore-ObsBackup', 'Test-ObsBackup', 'Unprotect-ObsBackup', 'Update-ObsCredentialKey')
 }
 
 Describe 'Shipping' {
@@ -43,7 +43,7 @@ Describe 'Shipping' {
         $manifest.ExportedCmdlets.Keys | Sort-Object | Should -Be $cmdlets
     }
 
-    It 'shows examples and parameter help for <_> with Get-Help -Full' -ForEach @('Get-ObsBackup', 'Get-ObsBackupStatus', 'Invoke-ObsBackup', 'New-ObsAgeKey', 'New-ObsCredentialKey', 'New-ObsSigningKey', 'Protect-ObsBackup', 'Restore-ObsBackup', 'Test-ObsBackup', 'Unprotect-ObsBackup', 'Update-ObsCredentialKey') {
+    It 'shows examples and parameter help for <_> with Get-Help -Full' -ForEach @('Get-ObsBackup', 'Get-ObsBackupContents', 'Get-ObsBackupStatus', 'Invoke-ObsBackup', 'New-ObsAgeKey', 'New-ObsCredentialKey', 'New-ObsSigningKey', 'Protect-ObsBackup', 'Restore-ObsBackup', 'Test-ObsBackup', 'Unprotect-ObsBackup', 'Update-ObsCredentialKey') {
         $help = Get-Help $_ -Full
         @($help.examples.example).Count | Should -BeGreaterThan 0
         $help.Synopsis | Should -Not -BeNullOrEmpty
