@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace ObservatoryBackup.Compress;
 
 /// <summary>
-/// One ISA-L inflate state in native memory, reading gzip members: it parses each member's header and
-/// checks its trailer (CRC-32 and length) itself. Not thread-safe.
+/// One ISA-L inflate state in native memory, reading gzip members after their header: it checks each
+/// member's trailer (CRC-32 and length) itself. Not thread-safe.
 /// </summary>
 internal sealed unsafe class IsalInflater : IDisposable
 {
@@ -28,7 +28,7 @@ internal sealed unsafe class IsalInflater : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _isal.InflateInit(_state);
-        _state->CrcFlag = IsalInflateState.Gzip;
+        _state->CrcFlag = IsalInflateState.GzipNoHeaderVerify;
     }
 
     /// <summary>
