@@ -14,6 +14,9 @@ public static class Codecs
     /// <summary>The library that runs the codec here, as logs name it: <c>isa-l</c> or <c>zlib-ng</c> for gzip (<see cref="GzipCodec.Current"/>), <c>zstdsharp</c>.</summary>
     public static string Implementation(BackupCodec codec) => codec == BackupCodec.Zstd ? "zstdsharp" : GzipCodec.Current.Name;
 
+    /// <summary>Why a host's ISA-L was refused for <paramref name="codec"/> and zlib-ng runs instead (<see cref="GzipCodec.Refusal"/>); null otherwise.</summary>
+    public static string? Fallback(BackupCodec codec) => codec == BackupCodec.Gzip ? GzipCodec.Current.Refusal : null;
+
     /// <summary>The level the library is given for <paramref name="level"/>: ISA-L has its own scale (<see cref="GzipCodec.LevelFor"/>).</summary>
     public static int ImplementationLevel(BackupCodec codec, int level) => codec == BackupCodec.Zstd ? level : GzipCodec.Current.LevelFor(level);
 

@@ -17,9 +17,11 @@ public abstract class GzipCodec
     /// <summary>zlib-ng, which every host has: what a host without ISA-L runs.</summary>
     public static GzipCodec ZlibNg => ZlibNgGzip.Instance;
 
-    /// <summary>ISA-L loaded by the first of <paramref name="libraryNames"/> that loads, else zlib-ng.</summary>
+    /// <summary>ISA-L loaded by the first of <paramref name="libraryNames"/> that loads and passes its checks, else zlib-ng (saying why, when one was refused).</summary>
     internal static GzipCodec Detect(IEnumerable<string> libraryNames) =>
-        IsalLibrary.TryLoad(libraryNames) is { } isal ? new IsalGzip(isal) : ZlibNgGzip.Instance;
+        IsalLibrary.TryLoad(libraryNames, out var refusal) is { } isal ? new IsalGzip(isal)
+        : refusal is null ? ZlibNgGzip.Instance
+        : new ZlibNgGzip(refusal);
 
     /// <summary>
     /// Makes <paramref name="codec"/> the <see cref="Current"/> one of the calling flow (and of the tasks it
@@ -42,6 +44,9 @@ public abstract class GzipCodec
 
     /// <summary>What it is, for <c>--version</c>: the library and where it came from.</summary>
     public abstract string Description { get; }
+
+    /// <summary>Why the host's ISA-L was not used, when it has one that loaded but was refused; logged with the run's start.</summary>
+    public virtual string? Refusal => null;
 
     /// <summary>The library's own level for gzip's <paramref name="level"/> (1–9).</summary>
     public abstract int LevelFor(int level);

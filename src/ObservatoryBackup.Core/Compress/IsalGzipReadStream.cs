@@ -4,7 +4,8 @@ namespace ObservatoryBackup.Compress;
 
 /// <summary>
 /// The data of a gzip stream, inflated by ISA-L (<see cref="IsalInflater"/>): every member in turn, each
-/// member's trailer checked. Like .NET's GZipStream, an empty input is empty data and bytes after a
+/// member's header read here (<see cref="GzipHeader"/>, whole in the buffer: one longer than the buffer
+/// is refused as damage), its deflate data and trailer by ISA-L. Like .NET's GZipStream, an empty input is empty data and bytes after a
 /// member that do not start another are left unread as data; unlike it, input that ends inside a
 /// member is an <see cref="InvalidDataException"/> (GZipStream ends the data there, and the backup's
 /// trailer check finds the cut: either way the reader calls the backup damaged).
@@ -12,7 +13,7 @@ namespace ObservatoryBackup.Compress;
 internal sealed class IsalGzipReadStream : ReadOnlyStream
 {
     private const int InputSize = 128 << 10;
-    private static readonly byte[] MemberStart = [0x1f, 0x8b, 8];
+    private static readonly byte[] MemberStart = [0x1f, 0x8b]; // as .NET's reader tells a member from bytes after the last
 
     private readonly Stream _input;
     private readonly bool _leaveOpen;
@@ -22,6 +23,7 @@ internal sealed class IsalGzipReadStream : ReadOnlyStream
     private int _end;
     private bool _inputEnded;
     private bool _started;
+    private bool _atHeader = true;
     private bool _finished;
 
     public IsalGzipReadStream(IsalLibrary isal, Stream input, bool leaveOpen)
@@ -37,13 +39,9 @@ internal sealed class IsalGzipReadStream : ReadOnlyStream
         while (!_finished)
         {
             if (_inflater.MemberFinished && !await NextMemberAsync(ct).ConfigureAwait(false)) break;
+            if (_atHeader && !await SkipHeaderAsync(ct).ConfigureAwait(false)) break;
             if (_start == _end && !_inputEnded) await FillAsync(ct).ConfigureAwait(false);
-            if (_start == _end && _inputEnded)
-            {
-                if (!_started) break; // no input at all: no data
-                throw Truncated();
-            }
-            _started = true;
+            if (_start == _end && _inputEnded) throw Truncated();
             var (consumed, written) = _inflater.Inflate(_buffer.AsSpan(_start, _end - _start), buffer.Span);
             _start += consumed;
             if (written > 0) return written;
@@ -58,13 +56,35 @@ internal sealed class IsalGzipReadStream : ReadOnlyStream
 
     private static InvalidDataException Truncated() => new("The gzip data ends inside a member: it is truncated.");
 
-    /// <summary>After a member: whether another follows (it starts with gzip's magic and method); if so, the inflater is ready for it.</summary>
+    /// <summary>Reads past a member's header, once it is all in the buffer; false when the stream is empty.</summary>
+    private async ValueTask<bool> SkipHeaderAsync(CancellationToken ct)
+    {
+        int length;
+        while ((length = GzipHeader.Length(_buffer.AsSpan(_start, _end - _start))) == 0)
+        {
+            if (_inputEnded)
+            {
+                if (!_started && _start == _end) return false; // no input at all: no data
+                throw Truncated();
+            }
+            if (_end - _start == _buffer.Length)
+                throw new InvalidDataException($"The gzip data is damaged: a member's header is longer than {InputSize / 1024} KiB.");
+            await FillAsync(ct).ConfigureAwait(false);
+        }
+        _start += length;
+        _started = true;
+        _atHeader = false;
+        return true;
+    }
+
+    /// <summary>After a member: whether another follows (it starts with gzip's magic); if so, the inflater is ready for it.</summary>
     private async ValueTask<bool> NextMemberAsync(CancellationToken ct)
     {
         while (_end - _start < MemberStart.Length && !_inputEnded) await FillAsync(ct).ConfigureAwait(false);
         var next = _buffer.AsSpan(_start, _end - _start);
         if (next.IsEmpty || !next.StartsWith(MemberStart)) return false;
         _inflater.Reset();
+        _atHeader = true;
         return true;
     }
 

@@ -28,8 +28,8 @@ internal unsafe struct IsalInflateState
     public const int BlockNewHeader = 0;
     public const int BlockFinish = 5;
 
-    /// <summary>crc_flag: parse the gzip header, check the trailer's CRC-32 and length.</summary>
-    public const uint Gzip = 1;
+    /// <summary>crc_flag ISAL_GZIP_NO_HDR_VER: no gzip header (<see cref="GzipHeader"/> reads it), check the trailer's CRC-32 and length.</summary>
+    public const uint GzipNoHeaderVerify = 6;
 
     public const int DecompOk = 0;
     public const int EndInput = 1;

@@ -1,34 +1,38 @@
-using System.Runtime.InteropServices;
-
 namespace ObservatoryBackup.Compress;
 
 /// <summary>
-/// One ISA-L inflate state in native memory, reading gzip members: it parses each member's header and
-/// checks its trailer (CRC-32 and length) itself. Not thread-safe.
+/// One ISA-L inflate state in native memory (<see cref="NativeState"/>), reading gzip members after their
+/// header: it checks each member's trailer (CRC-32 and length) itself. Not thread-safe; disposing it
+/// from another thread during a call frees the state after the call.
 /// </summary>
 internal sealed unsafe class IsalInflater : IDisposable
 {
     private readonly IsalLibrary _isal;
-    private readonly IsalInflateState* _state;
-    private bool _disposed;
+    private readonly NativeState _state = new(IsalInflateState.Size);
 
     public IsalInflater(IsalLibrary isal)
     {
         _isal = isal;
-        _state = (IsalInflateState*)NativeMemory.AlignedAlloc(IsalInflateState.Size, 64);
-        NativeMemory.Clear(_state, IsalInflateState.Size);
         Reset();
     }
 
     /// <summary>Whether the member in hand is read to its end, trailer checked.</summary>
-    public bool MemberFinished => _state->BlockState == IsalInflateState.BlockFinish;
+    public bool MemberFinished
+    {
+        get
+        {
+            using var state = _state.Hold();
+            return ((IsalInflateState*)state.Pointer)->BlockState == IsalInflateState.BlockFinish;
+        }
+    }
 
     /// <summary>Starts reading the next member.</summary>
     public void Reset()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _isal.InflateInit(_state);
-        _state->CrcFlag = IsalInflateState.Gzip;
+        using var held = _state.Hold();
+        var state = (IsalInflateState*)held.Pointer;
+        _isal.InflateInit(state);
+        state->CrcFlag = IsalInflateState.GzipNoHeaderVerify;
     }
 
     /// <summary>
@@ -38,32 +42,20 @@ internal sealed unsafe class IsalInflater : IDisposable
     /// <exception cref="InvalidDataException">The data is not a valid gzip member, or its trailer does not match it.</exception>
     public (int Consumed, int Written) Inflate(ReadOnlySpan<byte> input, Span<byte> output)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var held = _state.Hold();
+        var state = (IsalInflateState*)held.Pointer;
         fixed (byte* inp = input)
         fixed (byte* outp = output)
         {
-            _state->NextIn = inp;
-            _state->AvailIn = (uint)input.Length;
-            _state->NextOut = outp;
-            _state->AvailOut = (uint)output.Length;
-            var code = _isal.Inflate(_state);
+            state->NextIn = inp;
+            state->AvailIn = (uint)input.Length;
+            state->NextOut = outp;
+            state->AvailOut = (uint)output.Length;
+            var code = _isal.Inflate(state);
             if (code < 0) throw new InvalidDataException($"The gzip data is damaged: {IsalInflateState.Failure(code)}.");
-            return (input.Length - (int)_state->AvailIn, output.Length - (int)_state->AvailOut);
+            return (input.Length - (int)state->AvailIn, output.Length - (int)state->AvailOut);
         }
     }
 
-    private void Free()
-    {
-        if (_disposed) return;
-        _disposed = true;
-        NativeMemory.AlignedFree(_state);
-    }
-
-    public void Dispose()
-    {
-        Free();
-        GC.SuppressFinalize(this);
-    }
-
-    ~IsalInflater() => Free();
+    public void Dispose() => _state.Dispose();
 }

@@ -11,9 +11,14 @@ internal sealed class ZlibNgGzip : GzipCodec
 
     private ZlibNgGzip() { }
 
+    /// <summary>zlib-ng on a host whose ISA-L was refused, for <paramref name="refusal"/>.</summary>
+    internal ZlibNgGzip(string refusal) => Refusal = refusal;
+
     public override string Name => "zlib-ng";
 
-    public override string Description => "zlib-ng (.NET's System.IO.Compression)";
+    public override string? Refusal { get; }
+
+    public override string Description => "zlib-ng (.NET's System.IO.Compression)" + (Refusal is null ? "" : $"; ISA-L refused: {Refusal}");
 
     public override int LevelFor(int level) => level;
 

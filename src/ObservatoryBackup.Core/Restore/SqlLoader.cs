@@ -100,6 +100,7 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
     {
         var objectName = ObjectName ?? verifyAs?.ObjectName ?? database;
         log.Info("restore_start", ("database", database), ("codec_implementation", Codecs.Implementation(BackupLayout.Of(objectName).Codec)));
+        if (Codecs.Fallback(BackupLayout.Of(objectName).Codec) is { } refused) log.Warning("codec_fallback", ("codec_implementation", Codecs.Implementation(BackupLayout.Of(objectName).Codec)), ("reason", refused));
         // decrypt and decompress → check → load
         await using var source = BackupReader.ForLoad(backup, size, objectName, Identities, sink.Progress);
         await source.OpenAsync(ct).ConfigureAwait(false);

@@ -36,6 +36,59 @@ public class GzipCodecChoiceTests
         Assert.Equal("isa-l", Codecs.Implementation(BackupCodec.Gzip));
     }
 
+    /// <summary>A library of ISA-L's soname built here: every function ISA-L 2.30 has that we call, stubs that do nothing, with or without 2.24's <c>isal_read_gzip_header</c>.</summary>
+    private static async Task<string> ImpostorAsync(bool withVersionMarker)
+    {
+        var dir = Directory.CreateTempSubdirectory("obs-isal-impostor-").FullName;
+        var source = Path.Combine(dir, "impostor.c");
+        await File.WriteAllTextAsync(source, """
+            void isal_deflate_stateless_init(void *s) { }
+            int isal_deflate_stateless(void *s) { return 0; }
+            void isal_inflate_init(void *s) { }
+            void isal_inflate_reset(void *s) { }
+            int isal_inflate(void *s) { return 0; }
+            #ifdef MARKER
+            int isal_read_gzip_header(void *s, void *h) { return 0; }
+            #endif
+            """);
+        var library = Path.Combine(dir, "libisal.so.2");
+        string[] args = [.. withVersionMarker ? new[] { "-DMARKER" } : [], "-shared", "-fPIC", source, "-o", library];
+        var cc = await CliWrap.Cli.Wrap("clang").WithArguments(args).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        Assert.True(cc.ExitCode == 0, cc.StandardError);
+        return library;
+    }
+
+    [Fact]
+    public async Task A_library_older_than_isa_l_2_24_is_refused_and_zlib_ng_runs_saying_why()
+    {
+        var codec = GzipCodec.Detect([await ImpostorAsync(withVersionMarker: false), "libisal.so.2"]);
+        Assert.Equal("isa-l", codec.Name); // the next name is tried: the host's own
+        codec = GzipCodec.Detect([await ImpostorAsync(withVersionMarker: false)]);
+        Assert.IsType<ZlibNgGzip>(codec);
+        Assert.Contains("isal_read_gzip_header", codec.Refusal);
+        Assert.Contains("ISA-L refused", codec.Description);
+    }
+
+    [Fact]
+    public async Task A_library_whose_structs_are_not_laid_out_as_ours_fails_the_known_answer_test_and_zlib_ng_runs()
+    {
+        var codec = GzipCodec.Detect([await ImpostorAsync(withVersionMarker: true)]);
+        Assert.IsType<ZlibNgGzip>(codec);
+        Assert.Contains("known-answer test", codec.Refusal);
+        using (GzipCodec.Use(codec))
+        {
+            Assert.Equal("zlib-ng", Codecs.Implementation(BackupCodec.Gzip));
+            Assert.Equal(codec.Refusal, Codecs.Fallback(BackupCodec.Gzip));
+            var input = IsalGzipTests.Input(5000);
+            Assert.Equal(input, IsalGzipTests.IsalRead(await IsalGzipTests.CompressAsync(codec, input)));
+        }
+        Assert.Null(IsalGzipTests.Isal.Refusal);
+        Assert.Null(GzipCodec.Detect(["libisal-absent.so.9"]).Refusal);
+    }
+
+    [Fact]
+    public void The_development_symlink_is_not_loaded_it_may_be_another_abi() => Assert.Equal(["libisal.so.2"], IsalLibrary.Names);
+
     [Theory]
     [InlineData(1, 0)]
     [InlineData(2, 1)]

@@ -111,6 +111,29 @@ public class IsalGzipTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    public async Task Incompressible_input_at_every_level_and_block_edge_is_what_gzip_reads(int level)
+    {
+        foreach (var size in new[] { 1, 65_535, 65_536, Block - 1, Block, Block + 1, 2 * Block + 17 })
+        {
+            var input = new byte[size];
+            new Random(size + level).NextBytes(input);
+            var compressed = await CompressAsync(Isal, input, level);
+            Assert.Equal(input, await ToolAsync("gzip", ["-dc"], compressed));
+            Assert.Equal(input, IsalRead(compressed));
+            Assert.True(compressed.Length <= size + size / 1000 + 64, $"level {level}, {size} bytes: {compressed.Length}");
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Sizes))]
     public async Task We_read_what_gzip_igzip_pigz_and_zlib_ng_write(int size)
     {
