@@ -84,7 +84,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
 
     /// <summary>
     /// Parses and runs <paramref name="args"/>. A command line that does not parse is a usage error:
-    /// each problem on a line of its own, and exit code 2, as the README's table says.
+    /// each problem on a line of its own, and exit code 2, as docs/CLI.md says.
     /// </summary>
     public async Task<int> InvokeAsync(string[] args)
     {

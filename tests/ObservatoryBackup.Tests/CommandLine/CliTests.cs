@@ -273,7 +273,7 @@ public sealed class CliTests(Servers servers)
         Assert.DoesNotContain("wrong-secret", denied.StandardError);
 
         var badName = await RunAsync(Env("postgres", "any-bucket"), "restore", "../../etc/passwd", "--yes");
-        Assert.Equal(2, badName.ExitCode); // a bad argument, as the README's table says
+        Assert.Equal(2, badName.ExitCode); // a bad argument, as docs/CLI.md's exit codes say
         Assert.Contains("not a backup object name", Assert.Single(Lines(badName.StandardError)));
 
         var usage = await RunAsync(Env("postgres", "any-bucket"), "restore");

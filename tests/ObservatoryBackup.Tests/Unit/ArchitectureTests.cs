@@ -82,13 +82,13 @@ public partial class ArchitectureTests
     }
 
     [Fact]
-    public void Every_variable_the_code_reads_is_in_the_readmes_configuration_table_about_help_and_cli_help()
+    public void Every_variable_the_code_reads_is_in_the_configuration_reference_about_help_and_cli_help()
     {
         var variables = typeof(SettingsResolver).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.Name.EndsWith("Variable", StringComparison.Ordinal))
             .Select(f => (string)f.GetRawConstantValue()!).ToList();
-        var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
-        var start = readme.IndexOf("## Configuration", StringComparison.Ordinal);
+        var readme = File.ReadAllText(Path.Combine(Root, "docs", "CONFIGURATION.md"));
+        var start = readme.IndexOf("## Settings", StringComparison.Ordinal);
         var table = readme[start..readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal)];
         Assert.Contains("DATABASE_URL", variables);
         Assert.All(variables, v => Assert.Contains($"`{v}", table));

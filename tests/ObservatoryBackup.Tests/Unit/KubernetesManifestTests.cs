@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 namespace ObservatoryBackup.Tests.Unit;
 
 /// <summary>
-/// deploy/kubernetes: parsed, and held to what the tool reads (every variable in the README's table,
+/// deploy/kubernetes: parsed, and held to what the tool reads (every variable in docs/CONFIGURATION.md's settings table,
 /// secrets as files, one run at a time) and to what a cluster enforcing Pod Security "restricted" admits.
 /// </summary>
 [Trait("Tier", "Fast")]
@@ -39,11 +39,11 @@ public sealed class KubernetesManifestTests
         var env = ((YamlSequenceNode)At(container, "env")).Cast<YamlMappingNode>().ToList();
         var names = env.Select(e => Text(e, "name")).ToList();
 
-        var readme = File.ReadAllText(Path.Combine(Shell.RepoRoot, "README.md"));
-        var table = readme[readme.IndexOf("## Configuration", StringComparison.Ordinal)..];
+        var readme = File.ReadAllText(Path.Combine(Shell.RepoRoot, "docs", "CONFIGURATION.md"));
+        var table = readme[readme.IndexOf("## Settings", StringComparison.Ordinal)..];
         table = table[..table.IndexOf("\n## ", 1, StringComparison.Ordinal)];
         Assert.All(names, name => Assert.True(table.Contains($"`{name}`", StringComparison.Ordinal),
-            $"{name} is set in cronjob.yaml but not in the README's configuration table"));
+            $"{name} is set in cronjob.yaml but not in docs/CONFIGURATION.md's settings table"));
 
         // the secrets come as files from the mounted Secret, never as values
         Assert.DoesNotContain(names, n => n is "DATABASE_URL" or "MINIO_ACCESS_KEY" or "MINIO_SECRET_KEY");
