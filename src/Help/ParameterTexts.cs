@@ -18,7 +18,7 @@ internal static class ParameterTexts
 
     public const string Parallel = "With {AllDatabases} or {Database}: how many databases to back up at once. Default 1, one after another.";
 
-    public const string CompressionLevel = "gzip level from 1 (fastest) to 9 (smallest); the default, 4, compresses 2.8 times as fast as 9 for about 5% more size. With {Compression} zstd, 1 to 19; the default, 1, is both faster and smaller than gzip 4 on dumps. Where ISA-L (libisal2) runs gzip, 1 to 9 map onto its four levels: 1 is its 0, 2 its 1, 3 its 2, and 4 to 9 its 3, its smallest.";
+    public const string CompressionLevel = "gzip level from 1 (fastest) to 9 (smallest); the default, 4, compresses 2.8 times as fast as 9 for about 5% more size. With {Compression} zstd, 1 to 19; the default, 1, is both faster and smaller than gzip 4 on dumps. Where ISA-L (libisal2) runs gzip, 1 to 4 map onto its four levels (1 is its 0, 2 its 1, 3 its 2, 4 its 3, its smallest), and 5 to 9, which ask for smaller output than ISA-L makes, run zlib-ng.";
 
     public const string Compression = "gzip (the default: postgres/…/DATABASE_YYYYMMDD_HHMMSS.sql.gz, which gunzip reads) or zstd (….sql.zst: faster and smaller, which zstd reads). Listing, retention, verification, restore and tests understand both. Default: OBS_COMPRESSION, then gzip.";
 

@@ -11,14 +11,18 @@ public static class Codecs
     /// <summary>What decompressing the codec is called, as its command line tool is: for progress.</summary>
     public static string Decompressing(BackupCodec codec) => codec == BackupCodec.Zstd ? "unzstd" : "gunzip";
 
-    /// <summary>The library that runs the codec here, as logs name it: <c>isa-l</c> or <c>zlib-ng</c> for gzip (<see cref="GzipCodec.Current"/>), <c>zstdsharp</c>.</summary>
-    public static string Implementation(BackupCodec codec) => codec == BackupCodec.Zstd ? "zstdsharp" : GzipCodec.Current.Name;
+    /// <summary>
+    /// The library that runs the codec here, as logs name it: <c>isa-l</c> or <c>zlib-ng</c> for gzip (<see cref="GzipCodec.Current"/>;
+    /// writing at <paramref name="level"/>, the one that writes it: <see cref="GzipCodec.WriterFor"/>), <c>zstdsharp</c>.
+    /// </summary>
+    public static string Implementation(BackupCodec codec, int? level = null) =>
+        codec == BackupCodec.Zstd ? "zstdsharp" : (level is { } l ? GzipCodec.Current.WriterFor(l) : GzipCodec.Current).Name;
 
     /// <summary>Why a host's ISA-L was refused for <paramref name="codec"/> and zlib-ng runs instead (<see cref="GzipCodec.Refusal"/>); null otherwise.</summary>
     public static string? Fallback(BackupCodec codec) => codec == BackupCodec.Gzip ? GzipCodec.Current.Refusal : null;
 
     /// <summary>The level the library is given for <paramref name="level"/>: ISA-L has its own scale (<see cref="GzipCodec.LevelFor"/>).</summary>
-    public static int ImplementationLevel(BackupCodec codec, int level) => codec == BackupCodec.Zstd ? level : GzipCodec.Current.LevelFor(level);
+    public static int ImplementationLevel(BackupCodec codec, int level) => codec == BackupCodec.Zstd ? level : GzipCodec.Current.WriterFor(level).LevelFor(level);
 
     public static string ContentType(BackupCodec codec) => codec == BackupCodec.Zstd ? "application/zstd" : "application/gzip";
 

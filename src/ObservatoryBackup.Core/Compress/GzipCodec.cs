@@ -51,6 +51,9 @@ public abstract class GzipCodec
     /// <summary>The library's own level for gzip's <paramref name="level"/> (1–9).</summary>
     public abstract int LevelFor(int level);
 
+    /// <summary>The library that deflates at gzip's <paramref name="level"/>: this one, unless it has no level that small.</summary>
+    public virtual GzipCodec WriterFor(int level) => this;
+
     /// <summary>
     /// Raw deflate of one block of a gzip member into <paramref name="output"/> (which has room for the
     /// worst case): the last block ends with a final block, any other byte-aligned and not final, so the

@@ -19,10 +19,10 @@ internal sealed class IsalGzip(IsalLibrary isal) : GzipCodec
     public override string Description => $"ISA-L ({isal.Name})";
 
     /// <summary>
-    /// gzip's 1–9 onto ISA-L's 0–3: 1 is ISA-L's 0 (static Huffman tables), 2 its 1, 3 its 2, and 4–9
-    /// its 3, its smallest output. gzip's default 4 is then ISA-L 3: on a realistic dump 11% larger than
-    /// zlib-ng 4's (7% larger than GNU gzip -4's; no ISA-L level is as small) in under a third of the
-    /// CPU time, and reading it back costs the same (bench/README.md).
+    /// gzip's 1–4 onto ISA-L's 0–3: 1 is ISA-L's 0 (static Huffman tables), 2 its 1, 3 its 2, and the
+    /// default 4 its 3, its smallest output: on a realistic dump 11% larger than zlib-ng 4's (7% larger
+    /// than GNU gzip -4's; no ISA-L level is as small) in under a third of the CPU time (bench/README.md).
+    /// Above the default, a level asks for smaller output than ISA-L makes: zlib-ng deflates it (<see cref="WriterFor"/>).
     /// </summary>
     public override int LevelFor(int level) => level switch
     {
@@ -31,6 +31,9 @@ internal sealed class IsalGzip(IsalLibrary isal) : GzipCodec
         3 => 2,
         _ => 3,
     };
+
+    /// <summary>ISA-L up to gzip's default level; zlib-ng above it, whose levels 5–9 are smaller than any of ISA-L's.</summary>
+    public override GzipCodec WriterFor(int level) => level > Configuration.CompressionLevels.Default(Configuration.BackupCodec.Gzip) ? ZlibNg : this;
 
     internal override int DeflateBlock(ReadOnlySpan<byte> block, byte[] output, int level, bool final)
     {

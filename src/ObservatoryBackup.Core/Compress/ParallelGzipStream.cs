@@ -39,12 +39,12 @@ public sealed class ParallelGzipStream : Stream
     private bool _disposed;
 
     /// <param name="level">gzip's level, 1–9.</param>
-    /// <param name="codec">The library that deflates; null: <see cref="GzipCodec.Current"/>.</param>
+    /// <param name="codec">The library that deflates; null: the one <see cref="GzipCodec.Current"/> writes <paramref name="level"/> with.</param>
     public ParallelGzipStream(Stream output, int level, bool leaveOpen = false, int blockSize = DefaultBlockSize, int? threads = null, GzipCodec? codec = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         _output = output;
-        _codec = codec ?? GzipCodec.Current;
+        _codec = codec ?? GzipCodec.Current.WriterFor(level);
         _level = level;
         _blockSize = blockSize;
         _leaveOpen = leaveOpen;
