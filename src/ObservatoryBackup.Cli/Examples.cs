@@ -23,9 +23,13 @@ internal static class Examples
         ["list"] = ["obs-backup list --database observatory", "obs-backup list --latest --json | jq -r '.[0].object_name'"],
         ["restore"] =
         [
-            "obs-backup restore --latest --database observatory",
+            "obs-backup restore --latest",
+            "# the newest backup of observatory into a copy beside it, then one table of it into another",
+            "obs-backup restore --latest --database observatory --target-database observatory_copy --yes",
+            "obs-backup restore --latest --database observatory --table research.queries --target-database queries_only --yes",
             "DATABASE_URL=postgresql://localhost/observatory_copy obs-backup restore postgres/2026/02/16/observatory_20260216_020000.sql.gz --yes",
         ],
+        ["contents"] = ["obs-backup contents postgres/2026/02/16/observatory_20260216_020000.sql.gz", "obs-backup contents postgres/2026/02/16/observatory_20260216_020000.sql.gz --verify --json"],
         ["prune"] = ["obs-backup prune --dry-run --keep-daily 7 --keep-weekly 4"],
         ["test"] = ["obs-backup test --latest", "obs-backup test --latest --verify-only --json"],
         ["status"] = ["obs-backup status --database observatory --max-age 26h", "obs-backup status --all-databases --json | jq '.[] | select(.fresh | not) | .database'"],

@@ -185,7 +185,9 @@ public sealed class TerminalCliTests(Servers servers)
         {
             var help = await PipedAsync(new Dictionary<string, string?>(), command, "--help");
             Assert.Equal(0, help.ExitCode);
-            var examples = help.StandardOutput[help.StandardOutput.IndexOf("Examples:", StringComparison.Ordinal)..];
+            var at = help.StandardOutput.IndexOf("Examples:", StringComparison.Ordinal);
+            Assert.True(at >= 0, $"obs-backup {command} --help shows no examples");
+            var examples = help.StandardOutput[at..];
             Assert.Contains("obs-backup " + command, examples);
         }
     }
