@@ -38,6 +38,7 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
     private readonly bool[] _tableMatched = new bool[part.Tables.Count];
     private readonly bool[] _schemaMatched = new bool[part.Schemas.Count];
     private readonly HashSet<string> _copied = new(StringComparer.Ordinal);
+    private readonly List<string> _partitionsLeftOut = [];
     private long _heldBytes;
     private Fate _fate = Fate.Pass;
     private DumpEntryHeader? _entry;
@@ -47,6 +48,9 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
 
     /// <summary>The tables whose COPY blocks passed, as pg_dump names them (<see cref="DumpSummary.RowsPerTable"/>'s keys): what the load is proven against.</summary>
     public IReadOnlySet<string> Copied => _copied;
+
+    /// <summary>The partitions (schema.name, unquoted) of a selected partitioned table that no name selected: left out, with their rows, as pg_dump's <c>-t</c> leaves them out.</summary>
+    public IReadOnlyList<string> PartitionsLeftOut => _partitionsLeftOut;
 
     /// <summary>The patterns that matched nothing in the dump (read to its end).</summary>
     public IReadOnlyList<string> Unmatched =>
@@ -284,7 +288,9 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                     pass = Has(StatementNames.After(sql, "ALTER", "TABLE")) && Has(StatementNames.After(sql, "REFERENCES"));
                     break;
                 case "TABLE ATTACH":
-                    pass = Has(StatementNames.After(sql, "ALTER", "TABLE")) && Has(StatementNames.After(sql, "ATTACH", "PARTITION"));
+                    var (parent, partition) = (StatementNames.After(sql, "ALTER", "TABLE"), StatementNames.After(sql, "ATTACH", "PARTITION"));
+                    pass = Has(parent) && Has(partition);
+                    if (Has(parent) && !pass && partition is { } p) _partitionsLeftOut.Add($"{p.Schema}.{p.Name}");
                     break;
                 case "INDEX ATTACH":
                     pass = Has(StatementNames.After(sql, "ALTER", "INDEX")) && Has(StatementNames.After(sql, "ATTACH", "PARTITION"));
@@ -300,6 +306,8 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                     break;
                 default: // constraints, row security
                     pass = Has(StatementNames.After(sql, "ALTER", "TABLE"));
+                    // a primary key's, unique or exclusion constraint's index: a partition's is attached to its parent's by the constraint's name
+                    if (pass && type == "CONSTRAINT" && StatementNames.NameAfter(sql, "ADD", "CONSTRAINT") is { } index) _relations.Add((schema, index));
                     break;
             }
         }

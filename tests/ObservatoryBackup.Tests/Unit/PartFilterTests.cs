@@ -86,6 +86,36 @@ public class PartFilterTests
         Assert.Equal(["s1.a", "s1.b"], part.Copied.Order());
     }
 
+    private static readonly string Partitions = File.ReadAllText(Path.Combine(Shell.RepoRoot, "tests", "ObservatoryBackup.Tests", "Unit", "Dumps", "partial-partitions.sql"));
+
+    [Theory]
+    [InlineData(null, "tel")]
+    [InlineData("tel.meas*", null)]
+    public void A_partitioned_tables_primary_key_comes_with_its_partitions_attachments_as_pg_dump_n_gives_them(string? table, string? schema)
+    {
+        // pg_dump -n tel of Dumps/partial-partitions.sql's source: the partitions' key indexes attached to the parent's, which a foreign key needs
+        var (sql, part) = Pass(Partitions, tables: table is null ? null : [table], schemas: schema is null ? null : [schema]);
+        var statements = Statements(sql);
+        Assert.Contains("ALTER INDEX tel.meas_pkey ATTACH PARTITION tel.meas_2024_pkey", statements);
+        Assert.Contains("ALTER INDEX tel.meas_pkey ATTACH PARTITION tel.meas_2025_pkey", statements);
+        Assert.Contains("ALTER INDEX tel.meas_v_idx ATTACH PARTITION tel.meas_2025_v_idx", statements);
+        Assert.Contains("ALTER TABLE ONLY tel.meas_ref ADD CONSTRAINT meas_ref_id_d_fkey FOREIGN KEY (id, d) REFERENCES tel.meas(id, d)", statements);
+        Assert.Equal(["tel.meas_2024", "tel.meas_2025", "tel.meas_ref"], part.Copied.Order());
+        Assert.Empty(part.PartitionsLeftOut);
+    }
+
+    [Fact]
+    public void A_partitioned_table_named_alone_comes_without_its_partitions_as_pg_dump_t_gives_it_and_says_which_were_left_out()
+    {
+        var (sql, part) = Pass(Partitions, tables: ["tel.meas"]);
+        var statements = Statements(sql);
+        Assert.Contains(statements, s => s.StartsWith("CREATE TABLE tel.meas ("));
+        Assert.Contains("ALTER TABLE ONLY tel.meas ADD CONSTRAINT meas_pkey PRIMARY KEY (id, d)", statements);
+        Assert.DoesNotContain(statements, s => s.Contains("meas_202") || s.Contains("meas_ref"));
+        Assert.Empty(part.Copied); // its rows are its partitions'
+        Assert.Equal(["tel.meas_2024", "tel.meas_2025"], part.PartitionsLeftOut);
+    }
+
     [Theory]
     [InlineData("s2.\"Odd T\"", "s2.\"Odd T\"")]
     [InlineData("S1.A", "s1.a")]
@@ -146,5 +176,6 @@ public class PartFilterTests
         Assert.Equal(("s", "a b"), StatementNames.After("CREATE INDEX \"x ON y\" ON ONLY s.\"a b\" USING btree (c);", "ON"));
         Assert.Equal(("public", "t"), StatementNames.After("ALTER TABLE ONLY public.u\n    ADD CONSTRAINT f FOREIGN KEY (x) REFERENCES public.t(id);", "REFERENCES"));
         Assert.Equal([("s", "it's")], StatementNames.NextvalSequences("x integer DEFAULT nextval('s.\"it''s\"'::regclass)"));
+        Assert.Equal("a \"key\"", StatementNames.NameAfter("ALTER TABLE ONLY s.t\n    ADD CONSTRAINT \"a \"\"key\"\"\" PRIMARY KEY (id);", "ADD", "CONSTRAINT"));
     }
 }
