@@ -39,6 +39,7 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
     private readonly bool[] _schemaMatched = new bool[part.Schemas.Count];
     private readonly HashSet<string> _copied = new(StringComparer.Ordinal);
     private readonly List<string> _partitionsLeftOut = [];
+    private readonly HashSet<(string, string)> _detached = [];
     private long _heldBytes;
     private Fate _fate = Fate.Pass;
     private DumpEntryHeader? _entry;
@@ -184,7 +185,7 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                 _fate = _relations.Contains((schema, name)) ? Fate.Pass : Fate.Drop;
                 return;
             case "COMMENT" or "ACL" or "SECURITY LABEL":
-                OfObject(schema, name);
+                OfObject(schema, name, inSchema);
                 return;
             case "SEQUENCE OWNED BY" or "DEFAULT" or "INDEX" or "CONSTRAINT" or "CHECK CONSTRAINT" or "FK CONSTRAINT" or "TRIGGER" or "POLICY" or "RULE"
                 or "ROW SECURITY" or "STATISTICS" or "TABLE ATTACH" or "INDEX ATTACH":
@@ -217,7 +218,7 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
     }
 
     /// <summary>A comment, grant or label passes with its object, is held with it, or is left out with it: its name is the object's kind and name.</summary>
-    private void OfObject(string schema, string tag)
+    private void OfObject(string schema, string tag, bool inSchema)
     {
         for (var space = tag.IndexOf(' '); space > 0; space = tag.IndexOf(' ', space + 1))
         {
@@ -236,7 +237,8 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                 }
             }
         }
-        _fate = Fate.Drop;
+        // a routine's tag names its arguments (FUNCTION f(t text)), its entry only their types (f(text)); a selected schema's routines all pass
+        _fate = inSchema && tag.Split(' ')[0] is "FUNCTION" or "PROCEDURE" or "AGGREGATE" ? Fate.Pass : Fate.Drop;
     }
 
     /// <summary>The entries a comment's or grant's tag (<c>TABLE t</c>, <c>COLUMN t.c</c>, <c>CONSTRAINT c ON t</c>, <c>FUNCTION f(integer)</c>, …) can be about.</summary>
@@ -291,15 +293,25 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                     var (parent, partition) = (StatementNames.After(sql, "ALTER", "TABLE"), StatementNames.After(sql, "ATTACH", "PARTITION"));
                     pass = Has(parent) && Has(partition);
                     if (Has(parent) && !pass && partition is { } p) _partitionsLeftOut.Add($"{p.Schema}.{p.Name}");
+                    if (Has(partition) && !pass) _detached.Add(partition!.Value);
                     break;
                 case "INDEX ATTACH":
                     pass = Has(StatementNames.After(sql, "ALTER", "INDEX")) && Has(StatementNames.After(sql, "ATTACH", "PARTITION"));
                     break;
-                case "INDEX" or "TRIGGER" or "POLICY":
+                case "INDEX" or "POLICY":
                     pass = Has(StatementNames.After(sql, "ON"));
                     break;
-                case "RULE":
-                    pass = Has(StatementNames.After(sql, "TO"));
+                case "TRIGGER" when Starts(sql, "ALTER TABLE "): // the state of a partition's copy of its parent's trigger, which a partition restored alone has not
+                    pass = StatementNames.After(sql, "ALTER", "TABLE") is { } detachable && _relations.Contains(detachable) && !_detached.Contains(detachable);
+                    break;
+                case "TRIGGER":
+                    pass = Has(StatementNames.After(sql, "ON"));
+                    break;
+                case "RULE": // a view whose query needed what comes after it (a key its GROUP BY relies on) is made whole by its _RETURN rule
+                    pass = Has(Starts(sql, "CREATE OR REPLACE VIEW ") ? StatementNames.After(sql, "VIEW") : StatementNames.After(sql, "TO"));
+                    break;
+                case "CHECK CONSTRAINT" when Starts(sql, "ALTER DOMAIN "): // a domain's constraint pg_dump writes apart (NOT VALID, or needed what came after)
+                    pass = StatementNames.After(sql, "ALTER", "DOMAIN") is { } domain && _passed.Contains(new Key(domain.Schema, "DOMAIN", domain.Name));
                     break;
                 case "STATISTICS":
                     pass = Has(StatementNames.After(sql, "FROM"));
@@ -333,6 +345,8 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                 else Screen(e);
         }
     }
+
+    private static bool Starts(string sql, string words) => sql.TrimStart().StartsWith(words, StringComparison.Ordinal);
 
     private bool Has((string, string)? relation) => relation is { } r && _relations.Contains(r);
 

@@ -116,6 +116,35 @@ public class PartFilterTests
         Assert.Equal(["tel.meas_2024", "tel.meas_2025"], part.PartitionsLeftOut);
     }
 
+    private static readonly string Odd = File.ReadAllText(Path.Combine(Shell.RepoRoot, "tests", "ObservatoryBackup.Tests", "Unit", "Dumps", "partial-odd.sql"));
+
+    [Fact]
+    public void A_schema_comes_with_every_entry_pg_dump_n_gives_even_those_whose_header_or_first_statement_names_their_object_otherwise()
+    {
+        // pg_dump -n lab of Dumps/partial-odd.sql's source
+        var (sql, part) = Pass(Odd, schemas: ["lab"]);
+        var statements = Statements(sql);
+        // a routine's comment and grant name its arguments: FUNCTION norm(t text), its entry norm(text)
+        Assert.Contains("COMMENT ON FUNCTION lab.norm(t text) IS 'a function'", statements);
+        Assert.Contains("GRANT ALL ON FUNCTION lab.norm(t text) TO odd_reader", statements);
+        // a domain's NOT VALID constraint, written apart
+        Assert.Contains("ALTER DOMAIN lab.code ADD CONSTRAINT code_short CHECK ((length(VALUE) < 40)) NOT VALID", statements);
+        // a view that needs its table's key (GROUP BY p.id) is a placeholder made whole by its _RETURN rule
+        Assert.Contains(statements, s => s.StartsWith("CREATE OR REPLACE VIEW lab.person_by_id AS SELECT p.id,"));
+        // a partition's state of its parent's trigger
+        Assert.Contains("ALTER TABLE lab.account_us DISABLE TRIGGER account_touch", statements);
+        Assert.Equal(["lab.account_eu", "lab.account_us", "lab.person"], part.Copied.Order());
+    }
+
+    [Fact]
+    public void A_partition_restored_alone_comes_without_the_state_of_a_trigger_only_its_parent_gives_it()
+    {
+        // pg_dump -t lab.account_us keeps the ALTER TABLE … DISABLE TRIGGER, which then fails: the partition, detached, has no such trigger
+        var statements = Statements(Pass(Odd, tables: ["lab.account_us"]).Sql);
+        Assert.Contains(statements, s => s.StartsWith("CREATE TABLE lab.account_us ("));
+        Assert.DoesNotContain(statements, s => s.Contains("TRIGGER") || s.Contains("ATTACH"));
+    }
+
     [Theory]
     [InlineData("s2.\"Odd T\"", "s2.\"Odd T\"")]
     [InlineData("S1.A", "s1.a")]
