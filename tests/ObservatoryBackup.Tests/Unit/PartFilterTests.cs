@@ -190,6 +190,15 @@ public class PartFilterTests
     }
 
     [Fact]
+    public void An_entry_left_out_passes_its_settings_and_nothing_a_line_that_starts_as_one_carries_after_it()
+    {
+        var crafted = Source.Replace("ALTER TABLE s2.\"Odd T\" OWNER TO postgres;", "ALTER TABLE s2.\"Odd T\" OWNER TO postgres;\nSET lock_timeout = ';'; CREATE TABLE public.smuggled (id integer);\nSET lock_timeout = 'x;y';");
+        var (sql, _) = Pass(crafted, tables: ["public.child"]);
+        Assert.DoesNotContain("smuggled", sql);
+        Assert.Contains("SET lock_timeout = 'x;y';\n", sql); // a setting, quotes and all, still passes
+    }
+
+    [Fact]
     public void A_forbidden_meta_command_in_an_entry_left_out_still_fails_the_whole_stream()
     {
         var crafted = Source.Replace("CREATE TABLE s2.\"Odd T\" (", "\\! echo owned\nCREATE TABLE s2.\"Odd T\" (");
