@@ -73,7 +73,9 @@ public sealed class DatabaseAdmin : IAsyncDisposable
     /// however the process ends.
     /// </summary>
     public async Task<bool> TryLockAsync(string resource, CancellationToken ct) =>
-        await ScalarAsync<bool>("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", ct, resource).ConfigureAwait(false);
+        _locked |= await ScalarAsync<bool>("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", ct, resource).ConfigureAwait(false);
+
+    private bool _locked;
 
     /// <summary>
     /// The application_name, pid and start of the session holding the advisory lock named
@@ -293,7 +295,24 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
+    /// <summary>Closes the session, letting its locks go first: closed, the server lets them go only once the session's process has exited, after the next run may have asked.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_locked && _connection.State == System.Data.ConnectionState.Open)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", _connection);
+                await unlock.ExecuteNonQueryAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or InvalidOperationException or TimeoutException)
+            {
+                // a broken session lets its locks go as it ends
+            }
+        }
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
 
     internal static string ConnectionString(DatabaseUrl url, string database, string? purpose = null)
     {
