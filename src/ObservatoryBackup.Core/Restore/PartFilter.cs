@@ -120,22 +120,7 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
         return false;
     }
 
-    /// <summary>A session setting pg_dump writes between entries (<c>SET default_tablespace = '';</c>): one statement on a line of its own, which passes whatever entry it is in.</summary>
-    private static bool IsSetting(in DumpEvent e) => e.Kind == DumpEventKind.Statement && e.AtStatement && e.EndsStatement && e.Line.StartsWith("SET "u8) && IsOneStatement(e.Line);
-
-    /// <summary>Whether the line's first semicolon outside quotes ends it: a line of an entry left out that starts as a setting carries nothing else.</summary>
-    private static bool IsOneStatement(ReadOnlySpan<byte> line)
-    {
-        line = line.TrimEnd(" \t\r"u8);
-        byte quote = 0;
-        for (var i = 0; i < line.Length; i++)
-        {
-            if (quote != 0) quote = line[i] == quote ? (byte)0 : quote; // a doubled quote closes and reopens
-            else if (line[i] is (byte)'\'' or (byte)'"') quote = line[i];
-            else if (line[i] == ';') return i == line.Length - 1;
-        }
-        return false;
-    }
+    private static bool IsSetting(in DumpEvent e) => e.Kind == DumpEventKind.Statement && e.AtStatement && e.EndsStatement && SessionSetting.IsOne(e.Line);
 
     private void Keep(List<DumpEvent> into, in DumpEvent e)
     {
