@@ -76,7 +76,9 @@ internal static class RestoreCommand
             var name = which.Name ?? (await new BackupCatalog(options.Settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(options.LatestOf, ct)).ObjectName;
             engine.ValidateObjectName(name);
             var globals = BackupKey.KindOf(name) == BackupKind.Globals;
-            if (!yes && !app.Confirm(engine.DescribeTarget(name), globals ? $"'{name}'" : $"'{name}' ({engine.Into(name)})", globals ? "adds to" : "replaces"))
+            // a part goes only into a database that does not exist: it creates one, and says which part
+            if (!yes && !app.Confirm(engine.DescribeTarget(name), globals ? $"'{name}'" : $"{(options.Part is { } part ? $"{part} of " : "")}'{name}' ({engine.Into(name)})",
+                    globals ? "adds to" : options.Part is not null ? "creates" : "replaces"))
             {
                 engine.Aborted(name);
                 return ExitCodes.Declined;

@@ -134,8 +134,8 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
             var mode = InPlace ? RestoreMode.InPlace : RestoreMode.Staged;
             var action = BackupKey.KindOf(objectName) == BackupKind.Globals
                 ? $"Restore globals '{objectName}' from bucket '{bucket}': create the roles and tablespaces the server lacks{(UpdateExistingRoles ? ", and update the existing ones" : "")}"
-                : Table is not null || Schema is not null
-                ? $"Restore {string.Join(", ", [.. (Table ?? []).Select(t => $"table {t}"), .. (Schema ?? []).Select(n => $"schema {n}")])} of '{objectName}' from bucket '{bucket}' into a new database"
+                : RestorePart.Parse(Table, Schema) is { } part
+                ? $"Restore {part} of '{objectName}' from bucket '{bucket}' into a new database"
                 : mode == RestoreMode.Staged
                 ? $"Restore '{objectName}' from bucket '{bucket}' ({engine.Into(objectName)}), replacing its contents (via a staging database){(IncludeGlobals ? ", after its globals" : "")}"
                 : $"Restore '{objectName}' from bucket '{bucket}' ({engine.Into(objectName)}), dropping and recreating it first{(IncludeGlobals ? ", after its globals" : "")}";

@@ -17,6 +17,9 @@ public sealed record RestorePart(IReadOnlyList<NamePattern> Tables, IReadOnlyLis
     /// <summary>Whether everything of <paramref name="schema"/> is selected.</summary>
     public bool SelectsSchema(string schema) => Schemas.Any(p => p.MatchesSchema(schema));
 
+    /// <summary>What the part is, for a confirmation: <c>table public.t, schema research</c>.</summary>
+    public override string ToString() => string.Join(", ", [.. Tables.Select(t => $"table {t.Text}"), .. Schemas.Select(s => $"schema {s.Text}")]);
+
     /// <summary>The part <paramref name="tables"/> and <paramref name="schemas"/> name; null when they name none (the whole backup).</summary>
     public static RestorePart? Parse(IReadOnlyList<string>? tables, IReadOnlyList<string>? schemas)
     {

@@ -295,19 +295,21 @@ public sealed class DatabaseAdmin : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes the session, letting its locks go first: closed, the server lets them go only once the session's process has exited, after the next run may have asked.</summary>
     public async ValueTask DisposeAsync()
     {
-        // the server ends a closed session's backend after the close returns, and its locks with it: the
-        // next run of the database, started at once, could still find the lock held. Released here, it is free
-        // when this returns; a session that cannot answer is closed as it is, which frees them all the same.
         if (_locked && _connection.State == System.Data.ConnectionState.Open)
         {
             try
             {
-                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", _connection) { CommandTimeout = 5 };
-                await unlock.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", _connection);
+                await unlock.ExecuteNonQueryAsync(timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException) { }
+            catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or InvalidOperationException or TimeoutException)
+            {
+                // a broken session lets its locks go as it ends
+            }
         }
         await _connection.DisposeAsync().ConfigureAwait(false);
     }

@@ -67,7 +67,21 @@ public sealed record DumpManifest(long SqlBytes, byte[] Sha256, IReadOnlyDiction
                 return null;
             }
             var rows = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var table in root.GetProperty("rows").EnumerateObject()) rows[table.Name] = table.Value.GetInt64();
+            var total = 0L;
+            foreach (var table in root.GetProperty("rows").EnumerateObject())
+            {
+                // a count below zero, or counts no dump could hold together, are no count (a listing sums them)
+                if ((rows[table.Name] = table.Value.GetInt64()) < 0 || (total += rows[table.Name]) < 0)
+                {
+                    why = $"the rows of {table.Name} are not a count";
+                    return null;
+                }
+            }
+            if (root.GetProperty("sql_bytes").GetInt64() < 0)
+            {
+                why = "its sql_bytes is below zero";
+                return null;
+            }
             return new DumpManifest(root.GetProperty("sql_bytes").GetInt64(), hash, rows)
             {
                 Database = root.TryGetProperty("database", out var database) ? DatabaseProperties.Read(database) : null,

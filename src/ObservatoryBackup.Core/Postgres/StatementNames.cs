@@ -28,6 +28,16 @@ public static class StatementNames
         return null;
     }
 
+    /// <summary>The unqualified name (a constraint's, unquoted) right after the first place the words <paramref name="words"/> follow each other outside quotes and strings; null when there is none.</summary>
+    public static string? NameAfter(string sql, params string[] words)
+    {
+        var tokens = Tokenize(sql);
+        for (var i = 0; i + words.Length < tokens.Count; i++)
+            if (words.Select((w, k) => tokens[i + k] is { Kind: Kind.Word } t && t.Text == w).All(x => x))
+                return IsName(tokens[i + words.Length]) ? tokens[i + words.Length].Text : null;
+        return null;
+    }
+
     /// <summary>The sequences a statement's <c>nextval('schema.name'::regclass)</c> calls name, as (schema, name) unquoted.</summary>
     public static IEnumerable<(string Schema, string Name)> NextvalSequences(string sql)
     {

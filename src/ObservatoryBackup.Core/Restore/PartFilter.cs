@@ -38,6 +38,8 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
     private readonly bool[] _tableMatched = new bool[part.Tables.Count];
     private readonly bool[] _schemaMatched = new bool[part.Schemas.Count];
     private readonly HashSet<string> _copied = new(StringComparer.Ordinal);
+    private readonly List<string> _partitionsLeftOut = [];
+    private readonly HashSet<(string, string)> _detached = [];
     private long _heldBytes;
     private Fate _fate = Fate.Pass;
     private DumpEntryHeader? _entry;
@@ -47,6 +49,9 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
 
     /// <summary>The tables whose COPY blocks passed, as pg_dump names them (<see cref="DumpSummary.RowsPerTable"/>'s keys): what the load is proven against.</summary>
     public IReadOnlySet<string> Copied => _copied;
+
+    /// <summary>The partitions (schema.name, unquoted) of a selected partitioned table that no name selected: left out, with their rows, as pg_dump's <c>-t</c> leaves them out.</summary>
+    public IReadOnlyList<string> PartitionsLeftOut => _partitionsLeftOut;
 
     /// <summary>The patterns that matched nothing in the dump (read to its end).</summary>
     public IReadOnlyList<string> Unmatched =>
@@ -115,7 +120,7 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
         return false;
     }
 
-    private static bool IsSetting(in DumpEvent e) => e.Kind == DumpEventKind.Statement && e.AtStatement && e.EndsStatement && e.Line.StartsWith("SET "u8);
+    private static bool IsSetting(in DumpEvent e) => e.Kind == DumpEventKind.Statement && e.AtStatement && e.EndsStatement && SessionSetting.IsOne(e.Line);
 
     private void Keep(List<DumpEvent> into, in DumpEvent e)
     {
@@ -180,7 +185,7 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                 _fate = _relations.Contains((schema, name)) ? Fate.Pass : Fate.Drop;
                 return;
             case "COMMENT" or "ACL" or "SECURITY LABEL":
-                OfObject(schema, name);
+                OfObject(schema, name, inSchema);
                 return;
             case "SEQUENCE OWNED BY" or "DEFAULT" or "INDEX" or "CONSTRAINT" or "CHECK CONSTRAINT" or "FK CONSTRAINT" or "TRIGGER" or "POLICY" or "RULE"
                 or "ROW SECURITY" or "STATISTICS" or "TABLE ATTACH" or "INDEX ATTACH":
@@ -213,7 +218,7 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
     }
 
     /// <summary>A comment, grant or label passes with its object, is held with it, or is left out with it: its name is the object's kind and name.</summary>
-    private void OfObject(string schema, string tag)
+    private void OfObject(string schema, string tag, bool inSchema)
     {
         for (var space = tag.IndexOf(' '); space > 0; space = tag.IndexOf(' ', space + 1))
         {
@@ -232,7 +237,8 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                 }
             }
         }
-        _fate = Fate.Drop;
+        // a routine's tag names its arguments (FUNCTION f(t text)), its entry only their types (f(text)); a selected schema's routines all pass
+        _fate = inSchema && tag.Split(' ')[0] is "FUNCTION" or "PROCEDURE" or "AGGREGATE" ? Fate.Pass : Fate.Drop;
     }
 
     /// <summary>The entries a comment's or grant's tag (<c>TABLE t</c>, <c>COLUMN t.c</c>, <c>CONSTRAINT c ON t</c>, <c>FUNCTION f(integer)</c>, …) can be about.</summary>
@@ -284,22 +290,36 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                     pass = Has(StatementNames.After(sql, "ALTER", "TABLE")) && Has(StatementNames.After(sql, "REFERENCES"));
                     break;
                 case "TABLE ATTACH":
-                    pass = Has(StatementNames.After(sql, "ALTER", "TABLE")) && Has(StatementNames.After(sql, "ATTACH", "PARTITION"));
+                    var (parent, partition) = (StatementNames.After(sql, "ALTER", "TABLE"), StatementNames.After(sql, "ATTACH", "PARTITION"));
+                    pass = Has(parent) && Has(partition);
+                    if (Has(parent) && !pass && partition is { } p) _partitionsLeftOut.Add($"{p.Schema}.{p.Name}");
+                    if (Has(partition) && !pass) _detached.Add(partition!.Value);
                     break;
                 case "INDEX ATTACH":
                     pass = Has(StatementNames.After(sql, "ALTER", "INDEX")) && Has(StatementNames.After(sql, "ATTACH", "PARTITION"));
                     break;
-                case "INDEX" or "TRIGGER" or "POLICY":
+                case "INDEX" or "POLICY":
                     pass = Has(StatementNames.After(sql, "ON"));
                     break;
-                case "RULE":
-                    pass = Has(StatementNames.After(sql, "TO"));
+                case "TRIGGER" when Starts(sql, "ALTER TABLE "): // the state of a partition's copy of its parent's trigger, which a partition restored alone has not
+                    pass = StatementNames.After(sql, "ALTER", "TABLE") is { } detachable && _relations.Contains(detachable) && !_detached.Contains(detachable);
+                    break;
+                case "TRIGGER":
+                    pass = Has(StatementNames.After(sql, "ON"));
+                    break;
+                case "RULE": // a view whose query needed what comes after it (a key its GROUP BY relies on) is made whole by its _RETURN rule
+                    pass = Has(Starts(sql, "CREATE OR REPLACE VIEW ") ? StatementNames.After(sql, "VIEW") : StatementNames.After(sql, "TO"));
+                    break;
+                case "CHECK CONSTRAINT" when Starts(sql, "ALTER DOMAIN "): // a domain's constraint pg_dump writes apart (NOT VALID, or needed what came after)
+                    pass = StatementNames.After(sql, "ALTER", "DOMAIN") is { } domain && _passed.Contains(new Key(domain.Schema, "DOMAIN", domain.Name));
                     break;
                 case "STATISTICS":
                     pass = Has(StatementNames.After(sql, "FROM"));
                     break;
                 default: // constraints, row security
                     pass = Has(StatementNames.After(sql, "ALTER", "TABLE"));
+                    // a primary key's, unique or exclusion constraint's index: a partition's is attached to its parent's by the constraint's name
+                    if (pass && type == "CONSTRAINT" && StatementNames.NameAfter(sql, "ADD", "CONSTRAINT") is { } index) _relations.Add((schema, index));
                     break;
             }
         }
@@ -325,6 +345,8 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                 else Screen(e);
         }
     }
+
+    private static bool Starts(string sql, string words) => sql.TrimStart().StartsWith(words, StringComparison.Ordinal);
 
     private bool Has((string, string)? relation) => relation is { } r && _relations.Contains(r);
 

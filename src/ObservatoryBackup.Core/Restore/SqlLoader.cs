@@ -124,6 +124,9 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
                 $"Backup '{objectName}' holds nothing that {string.Join(", ", unmatched.Select(u => $"'{u}'"))} names, so the part restored into database \"{database}\" would lack it. " +
                 "Names are matched as pg_dump matches table and schema names: unquoted letters in lower case, a table without a schema in every schema.");
         log.Info("part_loaded", ("database", database), ("tables", part.Copied.Order(StringComparer.Ordinal).ToArray()));
+        if (part.PartitionsLeftOut is { Count: > 0 } partitions)
+            log.Warning("partitions_left_out", ("database", database), ("partitions", partitions.ToArray()),
+                ("detail", "a partitioned table was restored without these partitions, which hold its rows: as with pg_dump's -t, a partition comes only when a name selects it too"));
         return part.Copied;
     }
 

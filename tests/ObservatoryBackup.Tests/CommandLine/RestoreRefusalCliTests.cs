@@ -38,6 +38,14 @@ public class RestoreRefusalCliTests
     }
 
     [Fact]
+    public async Task A_part_asks_to_create_the_new_database_naming_the_part_not_to_replace_one()
+    {
+        var (code, _, stderr) = await RunAsync("postgresql://u:p@127.0.0.1:9/observatory", "restore", Backup, "--table", "public.t", "--schema", "research", "--target-database", "obs_part");
+        Assert.Equal(ExitCodes.Declined, code);
+        Assert.Contains($"this creates database \"obs_part\" on 127.0.0.1:9 with table public.t, schema research of '{Backup}' (backup of database \"observatory\" into database \"obs_part\"); pass --yes", stderr);
+    }
+
+    [Fact]
     public async Task A_template_in_DATABASE_URL_is_exit_2_naming_the_variable()
     {
         var (code, _, stderr) = await RunAsync("postgresql://u:p@127.0.0.1:9/template0", "restore", Backup, "--yes");

@@ -1,6 +1,7 @@
 using ObservatoryBackup.Backup;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Restore;
 using ObservatoryBackup.Testing;
 using ObservatoryBackup.Tests.Fixtures;
@@ -14,6 +15,17 @@ namespace ObservatoryBackup.Tests.Faults;
 /// </summary>
 public class OneRunPerDatabaseTests(Servers servers) : IntegrationTest(servers)
 {
+    [Fact]
+    public async Task A_run_that_has_ended_has_let_the_lock_go_so_the_next_one_starts_at_once()
+    {
+        // closing the session released the lock only when the server's backend had exited: a retry right after a failed restore was refused as running
+        var db = Servers.UniqueName("relock");
+        await SampleDatabase.CreateAsync(Pg, db, rows: 1);
+        var url = SettingsFor(db, Servers.UniqueName("bkt")).Database!;
+        for (var i = 0; i < 100; i++)
+            await (await DatabaseLock.AcquireAsync(url, db, i % 2 == 0 ? DatabaseLock.Run.Restore : DatabaseLock.Run.Backup, default)).DisposeAsync();
+    }
+
     [Fact]
     public async Task A_restore_or_test_during_a_backup_fails_at_once_naming_the_backup()
     {

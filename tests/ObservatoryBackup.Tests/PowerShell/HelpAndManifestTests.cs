@@ -118,6 +118,23 @@ public sealed class HelpAndManifestTests : IDisposable
     }
 
     [Fact]
+    public void A_backups_contents_are_a_table_of_tables_and_rows_under_the_backup_and_whether_its_rows_were_proven()
+    {
+        // without a view, 120 columns showed the object name on every row and a cut table name, and neither Rows nor Verified
+        var view = System.Xml.Linq.XDocument.Load(Path.Combine(Fixtures.Shell.RepoRoot, "module", "ObservatoryBackup.format.ps1xml"))
+            .Descendants("View").Single(v => v.Element("ViewSelectedBy")!.Value.Trim() == typeof(ObservatoryBackup.Monitoring.BackupTableRows).FullName);
+        Assert.Equal(["Table", "Rows"], view.Descendants("TableColumnHeader").Select(h => h.Element("Label")!.Value));
+        Assert.NotNull(view.Descendants("AutoSize").SingleOrDefault());
+        const string Object = "postgres/2026/02/16/observatory_20260216_020000.sql.gz";
+        string Cell(string block, bool verified) => _ps.Invoke($"$row | ForEach-Object {{ {block} }}",
+            new Dictionary<string, object?> { ["row"] = new ObservatoryBackup.Monitoring.BackupTableRows(Object, "public.t", 1_234_567, verified) })[0].ToString();
+        var group = view.Element("GroupBy")!.Element("ScriptBlock")!.Value;
+        Assert.Equal($"{Object}  (rows from the manifest, not verified)", Cell(group, false));
+        Assert.Equal($"{Object}  (rows counted in the SQL, manifest proven)", Cell(group, true));
+        Assert.Equal("1,234,567", Cell(view.Descendants("TableColumnItem").Last().Element("ScriptBlock")!.Value, false));
+    }
+
+    [Fact]
     public void Every_view_names_a_type_the_module_writes()
     {
         var format = System.Xml.Linq.XDocument.Load(Path.Combine(Fixtures.Shell.RepoRoot, "module", "ObservatoryBackup.format.ps1xml"));

@@ -39,4 +39,18 @@ public class ManifestTailTests
         Assert.Null(Read("SELECT 1;\n-- PostgreSQL database dump complete\n", 3));
         Assert.Null(Read("", 3));
     }
+
+    [Theory]
+    [InlineData("{\"public.t\":-1}")]
+    [InlineData("{\"public.a\":9223372036854775807,\"public.b\":1}")]
+    public void Rows_that_are_no_count_make_the_manifest_unreadable_not_a_listing_that_fails_to_add_up(string rows)
+    {
+        var line = $"{DumpManifest.LinePrefix}{{\"version\":1,\"sql_bytes\":12,\"sql_sha256\":\"{new string('0', 64)}\",\"rows\":{rows}}}";
+        Assert.Null(DumpManifest.TryParse(Encoding.UTF8.GetBytes(line), out var why));
+        Assert.Contains("not a count", why);
+        var tail = new ManifestTail();
+        tail.Add(Encoding.UTF8.GetBytes("-- PostgreSQL database dump complete\n" + line + "\n"));
+        Assert.Null(tail.Manifest(out var tailWhy));
+        Assert.NotNull(tailWhy);
+    }
 }

@@ -86,6 +86,65 @@ public class PartFilterTests
         Assert.Equal(["s1.a", "s1.b"], part.Copied.Order());
     }
 
+    private static readonly string Partitions = File.ReadAllText(Path.Combine(Shell.RepoRoot, "tests", "ObservatoryBackup.Tests", "Unit", "Dumps", "partial-partitions.sql"));
+
+    [Theory]
+    [InlineData(null, "tel")]
+    [InlineData("tel.meas*", null)]
+    public void A_partitioned_tables_primary_key_comes_with_its_partitions_attachments_as_pg_dump_n_gives_them(string? table, string? schema)
+    {
+        // pg_dump -n tel of Dumps/partial-partitions.sql's source: the partitions' key indexes attached to the parent's, which a foreign key needs
+        var (sql, part) = Pass(Partitions, tables: table is null ? null : [table], schemas: schema is null ? null : [schema]);
+        var statements = Statements(sql);
+        Assert.Contains("ALTER INDEX tel.meas_pkey ATTACH PARTITION tel.meas_2024_pkey", statements);
+        Assert.Contains("ALTER INDEX tel.meas_pkey ATTACH PARTITION tel.meas_2025_pkey", statements);
+        Assert.Contains("ALTER INDEX tel.meas_v_idx ATTACH PARTITION tel.meas_2025_v_idx", statements);
+        Assert.Contains("ALTER TABLE ONLY tel.meas_ref ADD CONSTRAINT meas_ref_id_d_fkey FOREIGN KEY (id, d) REFERENCES tel.meas(id, d)", statements);
+        Assert.Equal(["tel.meas_2024", "tel.meas_2025", "tel.meas_ref"], part.Copied.Order());
+        Assert.Empty(part.PartitionsLeftOut);
+    }
+
+    [Fact]
+    public void A_partitioned_table_named_alone_comes_without_its_partitions_as_pg_dump_t_gives_it_and_says_which_were_left_out()
+    {
+        var (sql, part) = Pass(Partitions, tables: ["tel.meas"]);
+        var statements = Statements(sql);
+        Assert.Contains(statements, s => s.StartsWith("CREATE TABLE tel.meas ("));
+        Assert.Contains("ALTER TABLE ONLY tel.meas ADD CONSTRAINT meas_pkey PRIMARY KEY (id, d)", statements);
+        Assert.DoesNotContain(statements, s => s.Contains("meas_202") || s.Contains("meas_ref"));
+        Assert.Empty(part.Copied); // its rows are its partitions'
+        Assert.Equal(["tel.meas_2024", "tel.meas_2025"], part.PartitionsLeftOut);
+    }
+
+    private static readonly string Odd = File.ReadAllText(Path.Combine(Shell.RepoRoot, "tests", "ObservatoryBackup.Tests", "Unit", "Dumps", "partial-odd.sql"));
+
+    [Fact]
+    public void A_schema_comes_with_every_entry_pg_dump_n_gives_even_those_whose_header_or_first_statement_names_their_object_otherwise()
+    {
+        // pg_dump -n lab of Dumps/partial-odd.sql's source
+        var (sql, part) = Pass(Odd, schemas: ["lab"]);
+        var statements = Statements(sql);
+        // a routine's comment and grant name its arguments: FUNCTION norm(t text), its entry norm(text)
+        Assert.Contains("COMMENT ON FUNCTION lab.norm(t text) IS 'a function'", statements);
+        Assert.Contains("GRANT ALL ON FUNCTION lab.norm(t text) TO odd_reader", statements);
+        // a domain's NOT VALID constraint, written apart
+        Assert.Contains("ALTER DOMAIN lab.code ADD CONSTRAINT code_short CHECK ((length(VALUE) < 40)) NOT VALID", statements);
+        // a view that needs its table's key (GROUP BY p.id) is a placeholder made whole by its _RETURN rule
+        Assert.Contains(statements, s => s.StartsWith("CREATE OR REPLACE VIEW lab.person_by_id AS SELECT p.id,"));
+        // a partition's state of its parent's trigger
+        Assert.Contains("ALTER TABLE lab.account_us DISABLE TRIGGER account_touch", statements);
+        Assert.Equal(["lab.account_eu", "lab.account_us", "lab.person"], part.Copied.Order());
+    }
+
+    [Fact]
+    public void A_partition_restored_alone_comes_without_the_state_of_a_trigger_only_its_parent_gives_it()
+    {
+        // pg_dump -t lab.account_us keeps the ALTER TABLE … DISABLE TRIGGER, which then fails: the partition, detached, has no such trigger
+        var statements = Statements(Pass(Odd, tables: ["lab.account_us"]).Sql);
+        Assert.Contains(statements, s => s.StartsWith("CREATE TABLE lab.account_us ("));
+        Assert.DoesNotContain(statements, s => s.Contains("TRIGGER") || s.Contains("ATTACH"));
+    }
+
     [Theory]
     [InlineData("s2.\"Odd T\"", "s2.\"Odd T\"")]
     [InlineData("S1.A", "s1.a")]
@@ -131,6 +190,15 @@ public class PartFilterTests
     }
 
     [Fact]
+    public void An_entry_left_out_passes_its_settings_and_nothing_a_line_that_starts_as_one_carries_after_it()
+    {
+        var crafted = Source.Replace("ALTER TABLE s2.\"Odd T\" OWNER TO postgres;", "ALTER TABLE s2.\"Odd T\" OWNER TO postgres;\nSET lock_timeout = ';'; CREATE TABLE public.smuggled (id integer);\nSET lock_timeout = 'x;y';");
+        var (sql, _) = Pass(crafted, tables: ["public.child"]);
+        Assert.DoesNotContain("smuggled", sql);
+        Assert.Contains("SET lock_timeout = 'x;y';\n", sql); // a setting, quotes and all, still passes
+    }
+
+    [Fact]
     public void A_forbidden_meta_command_in_an_entry_left_out_still_fails_the_whole_stream()
     {
         var crafted = Source.Replace("CREATE TABLE s2.\"Odd T\" (", "\\! echo owned\nCREATE TABLE s2.\"Odd T\" (");
@@ -146,5 +214,6 @@ public class PartFilterTests
         Assert.Equal(("s", "a b"), StatementNames.After("CREATE INDEX \"x ON y\" ON ONLY s.\"a b\" USING btree (c);", "ON"));
         Assert.Equal(("public", "t"), StatementNames.After("ALTER TABLE ONLY public.u\n    ADD CONSTRAINT f FOREIGN KEY (x) REFERENCES public.t(id);", "REFERENCES"));
         Assert.Equal([("s", "it's")], StatementNames.NextvalSequences("x integer DEFAULT nextval('s.\"it''s\"'::regclass)"));
+        Assert.Equal("a \"key\"", StatementNames.NameAfter("ALTER TABLE ONLY s.t\n    ADD CONSTRAINT \"a \"\"key\"\"\" PRIMARY KEY (id);", "ADD", "CONSTRAINT"));
     }
 }
