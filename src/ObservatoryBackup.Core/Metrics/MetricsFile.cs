@@ -46,7 +46,6 @@ public sealed class MetricsFile(string path)
     /// <summary>Writes <paramref name="values"/> as the whole file, atomically.</summary>
     private void Replace(Dictionary<(Metric Metric, string Labels), double> values)
     {
-
         var text = new StringBuilder();
         foreach (var family in values.GroupBy(v => v.Key.Metric).OrderBy(g => g.Key.Name, StringComparer.Ordinal))
         {

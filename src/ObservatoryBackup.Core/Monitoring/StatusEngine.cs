@@ -155,7 +155,7 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
     private const string WayOut = " A database dropped on purpose keeps its last backup: leave it out of the status as an excluded database, or remove its backups.";
 
     private string ExcludedNote() =>
-        _excluded.Count == 0 ? "" : $" but of the databases excluded ({string.Join(", ", _excluded.Select(d => ExclusionName(d)))})";
+        _excluded.Count == 0 ? "" : $" but of the databases excluded ({string.Join(", ", _excluded.Select(ExclusionName))})";
 
     private BackupDataException Stale(IReadOnlyList<BackupStatus> stale, string wayOut = "")
     {
