@@ -102,6 +102,8 @@ internal static class ParameterTexts
 
     public const string StatusMetricsPath = "Also write node_exporter textfile metrics (obs_backup_stored_backups, obs_backup_stored_bytes, obs_backup_stored_newest_timestamp_seconds, obs_backup_stored_oldest_timestamp_seconds; a series per database) to this .prom file. Default: OBS_METRICS_FILE.";
 
+    public const string StatusExcludeDatabase = "Without {Database}: leave out of the status the databases these names match (* and ? wildcards, whole names, as a backup's exclusions take them; %globals for the server's globals). They get no status and no metrics series, and their status series leave the metrics file. For a database dropped on purpose, whose last backup retention keeps.";
+
     // Contents (Get-ObsBackupContents, obs-backup contents)
 
     public const string ContentsObjectName = "The backup whose contents to list, for example postgres/2026/02/16/observatory_20260216_020000.sql.gz.";

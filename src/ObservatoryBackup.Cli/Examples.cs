@@ -32,7 +32,13 @@ internal static class Examples
         ["contents"] = ["obs-backup contents postgres/2026/02/16/observatory_20260216_020000.sql.gz", "obs-backup contents postgres/2026/02/16/observatory_20260216_020000.sql.gz --verify --json"],
         ["prune"] = ["obs-backup prune --dry-run --keep-daily 7 --keep-weekly 4"],
         ["test"] = ["obs-backup test --latest", "obs-backup test --latest --verify-only --json"],
-        ["status"] = ["obs-backup status --database observatory --max-age 26h", "obs-backup status --all-databases --json | jq '.[] | select(.fresh | not) | .database'"],
+        ["status"] =
+        [
+            "obs-backup status --database observatory --max-age 26h",
+            "obs-backup status --all-databases --json | jq '.[] | select(.fresh | not) | .database'",
+            "# every database but those dropped on purpose (their last backups stay in the bucket)",
+            "obs-backup status --exclude-database 'scratch_*' --exclude-database old_survey",
+        ],
         ["rotate-credential-key"] = ["CREDENTIAL_ENCRYPTION_KEY_NEW=$(obs-backup new-credential-key) obs-backup rotate-credential-key --yes"],
         ["new-credential-key"] = ["obs-backup new-credential-key"],
         ["new-age-key"] = ["obs-backup new-age-key --output ~/.config/obs-backup/age.key"],

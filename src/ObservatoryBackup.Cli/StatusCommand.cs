@@ -6,31 +6,34 @@ using ObservatoryBackup.Monitoring;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup status [--database NAME | --all-databases] [--max-age 26h] [--metrics-file PATH] [--json]</c>: is the job still running, for every database?</summary>
+/// <summary><c>obs-backup status [--database NAME | --all-databases] [--exclude-database PATTERN]… [--max-age 26h] [--metrics-file PATH] [--json]</c>: is the job still running, for every database?</summary>
 internal static class StatusCommand
 {
     public static Command Create(Commands app)
     {
         var database = new Option<string?>("--database") { Description = OptionNames.Render(ParameterTexts.StatusDatabase) };
         var allDatabases = new Option<bool>("--all-databases") { Description = OptionNames.Render(ParameterTexts.StatusAllDatabases) };
+        var excludeDatabase = new Option<string[]>("--exclude-database") { Description = OptionNames.Render(ParameterTexts.StatusExcludeDatabase) + " Repeat for more." };
         var maxAge = new Option<string>("--max-age") { Description = OptionNames.Render(ParameterTexts.MaxAge), DefaultValueFactory = _ => "26h" };
         var metricsFile = CommonOptions.MetricsFile(ParameterTexts.StatusMetricsPath);
         var json = JsonOutput.Option("A JSON array of the statuses, one per database (database, globals, fresh, count, size_bytes, newest_object_name, newest_age_seconds, oldest_object_name, oldest_age_seconds, max_age_seconds, suspect).");
         var status = new Command("status", "Tell whether backups are still being taken, for each database with a backup (or the one --database names): newest and oldest backup, ages, count and size. Exit 1 when there is none, or any database's newest is older than --max-age.")
         {
-            database, allDatabases, maxAge, metricsFile, json,
+            database, allDatabases, excludeDatabase, maxAge, metricsFile, json,
         };
         status.SetAction((r, ct) =>
         {
-            var (one, asJson) = (r.GetValue(database), r.GetValue(json));
+            var (one, asJson, excluded) = (r.GetValue(database), r.GetValue(json), r.GetValue(excludeDatabase) ?? []);
             if (one is not null && r.GetValue(allDatabases))
                 return Task.FromResult(app.Fail(OptionNames.Conflict(OptionRule.DatabasesAndAll), ExitCodes.BadConfiguration));
+            if (one is not null && excluded.Length > 0)
+                return Task.FromResult(app.Fail("--exclude-database leaves databases out of the status of every database; it does not go with --database.", ExitCodes.BadConfiguration));
             return app.RunAsync(needsDatabase: false, async (settings, log) =>
             {
                 var limit = Durations.TryParse(r.GetValue(maxAge)!)
                     ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, ErrorIds.InvalidMaxAge, r.GetValue(maxAge)!, $"--max-age must be a duration such as 26h, 90m or 2d, not '{r.GetValue(maxAge)}'.");
                 var engine = new StatusEngine(settings, log);
-                var statuses = one is null ? await engine.RunAllAsync(limit, ct) : [await engine.RunAsync(one, limit, ct)];
+                var statuses = one is null ? await engine.RunAllAsync(limit, excluded, ct) : [await engine.RunAsync(one, limit, ct)];
                 if (asJson) StatusJson.Write(app.Out, statuses);
                 else foreach (var status in statuses) app.Report(status.ToString());
                 if (one is null) engine.EnsureFresh(statuses);

@@ -6,8 +6,11 @@ namespace ObservatoryBackup.PowerShell;
 
 /// <summary>
 /// <para type="synopsis">Tells whether backups are still being taken, for each database: the newest and oldest backup, their ages, count and total size.</para>
-/// <para type="description">Lists the bucket and reports, for each database with a backup in it (the server's globals as one of them), or for the one -Database names, Count, TotalSize, Newest, Oldest, NewestAge, OldestAge, MaxAge, Fresh and Suspect, with TotalSizeText, NewestAgeText and OldestAgeText in human units ("60.7 MiB", "3 h 12 min"); the default view shows those, and the object's string is a one-line summary. When a database has no backup (NoBackups) or its newest is older than -MaxAge (BackupStale; default 26 hours: a daily job plus slack), it also writes an error, so that a scheduled check or a CI step fails as it is. An object whose name's time cannot be true (more than 5 minutes ahead of the clock, or of when the store wrote it) is never counted nor the newest: it is in Suspect, with a warning (suspect_backup). The JSON log line is backup_status, one per database, at level ERROR when not fresh.</para>
+/// <para type="description">Lists the bucket and reports, for each database with a backup in it (the server's globals as one of them), or for the one -Database names, Count, TotalSize, Newest, Oldest, NewestAge, OldestAge, MaxAge, Fresh and Suspect, with TotalSizeText, NewestAgeText and OldestAgeText in human units ("60.7 MiB", "3 h 12 min"); the default view shows those, and the object's string is a one-line summary. When a database has no backup (NoBackups) or its newest is older than -MaxAge (BackupStale; default 26 hours: a daily job plus slack), it also writes an error, so that a scheduled check or a CI step fails as it is. An object whose name's time cannot be true (more than 5 minutes ahead of the clock, or of when the store wrote it) is never counted nor the newest: it is in Suspect, with a warning (suspect_backup). The JSON log line is backup_status, one per database, at level ERROR when not fresh. -ExcludeDatabase leaves out databases dropped on purpose, whose last backup retention keeps: no object, no log line, no metrics series.</para>
 /// </summary>
+/// <remarks>
+/// <para>Without -Database it returns one object per database (earlier versions returned one object in all), so (Get-ObsBackupStatus).Fresh is an array of booleans, not one, and an if on it is true whenever there are several. For one database's verdict use Get-ObsBackupStatus -Database NAME; to fail a script when any database is stale, -ErrorAction Stop; to see the stale ones, Get-ObsBackupStatus | Where-Object { -not $_.Fresh }.</para>
+/// </remarks>
 /// <output>Bucket, Database, Globals, Count, TotalSize, Newest, Oldest, NewestAge, OldestAge, MaxAge, Fresh and Suspect (TotalSizeText, NewestAgeText and OldestAgeText in human units), one object per database.</output>
 /// <example title="Is the nightly backup running?">
 /// <code>Get-ObsBackupStatus</code>
@@ -16,6 +19,14 @@ namespace ObservatoryBackup.PowerShell;
 /// <example title="A monitoring check">
 /// <code>Get-ObsBackupStatus -Database observatory -MaxAge (New-TimeSpan -Hours 30) -MetricsPath /var/lib/node_exporter/textfile/obs_backup.prom -ErrorAction Stop | Out-Null</code>
 /// <para>Fails when the observatory database has no backup younger than 30 hours, and refreshes the metrics node_exporter serves.</para>
+/// </example>
+/// <example title="Leave out databases dropped on purpose">
+/// <code>Get-ObsBackupStatus -ExcludeDatabase 'scratch_*', 'old_survey'</code>
+/// <para>Every database's status but those the names match (the globals are %globals): a dropped database keeps its last backup, which would stay stale for ever. Their series leave the metrics file too.</para>
+/// </example>
+/// <example title="Is any database stale? (in a script)">
+/// <code>Get-ObsBackupStatus -ErrorAction SilentlyContinue | Where-Object { -not $_.Fresh } | ForEach-Object Database</code>
+/// <para>One object per database: filter them, rather than reading (Get-ObsBackupStatus).Fresh, which is an array when there are several.</para>
 /// </example>
 /// <seealso cref="GetObsBackupCommand"/>
 /// <seealso href="about_ObservatoryBackup">about_ObservatoryBackup</seealso>
@@ -36,6 +47,12 @@ public sealed class GetObsBackupStatusCommand : ObsStorageCmdletBase
     /// <default>False</default>
     [Parameter(ParameterSetName = All)]
     public SwitchParameter AllDatabases { get; set; }
+
+    /// <summary><see cref="Help.ParameterTexts.StatusExcludeDatabase"/></summary>
+    /// <default>none</default>
+    [Parameter(ParameterSetName = All)]
+    [ValidateNotNullOrEmpty]
+    public string[]? ExcludeDatabase { get; set; }
 
     /// <summary><see cref="Help.ParameterTexts.MaxAge"/></summary>
     /// <default>26 hours (1.02:00:00)</default>
@@ -60,7 +77,7 @@ public sealed class GetObsBackupStatusCommand : ObsStorageCmdletBase
             Check(() => engine.EnsureFresh(status));
             return;
         }
-        var statuses = Run(ct => engine.RunAllAsync(MaxAge, ct));
+        var statuses = Run(ct => engine.RunAllAsync(MaxAge, ExcludeDatabase ?? [], ct));
         WriteObject(statuses, enumerateCollection: true);
         Check(() => engine.EnsureFresh(statuses));
     }

@@ -27,7 +27,25 @@ public sealed class MetricsFile(string path)
         using var held = MetricsFileLock.Acquire(Path);
         var values = Read();
         foreach (var (metric, labels, value) in given) values[(metric, labels)] = value;
+        Replace(values);
+    }
 
+    /// <summary>
+    /// Removes the series of <paramref name="series"/> (family and labels; their values unused), keeping every other
+    /// sample; a file without any of them is left as it is, and none is created.
+    /// </summary>
+    public void Remove(IEnumerable<MetricSample> series)
+    {
+        var gone = series.Select(s => (s.Metric, Labels: Render(s))).ToList();
+        if (gone.Count == 0 || !File.Exists(Path)) return;
+        using var held = MetricsFileLock.Acquire(Path);
+        var values = Read();
+        if (gone.Count(values.Remove) > 0) Replace(values);
+    }
+
+    /// <summary>Writes <paramref name="values"/> as the whole file, atomically.</summary>
+    private void Replace(Dictionary<(Metric Metric, string Labels), double> values)
+    {
         var text = new StringBuilder();
         foreach (var family in values.GroupBy(v => v.Key.Metric).OrderBy(g => g.Key.Name, StringComparer.Ordinal))
         {

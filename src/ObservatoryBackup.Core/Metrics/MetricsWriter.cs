@@ -8,11 +8,16 @@ public static class MetricsWriter
     public static void Write(EventLog log, string path, string database, string bucket, IEnumerable<(Metric Metric, double Value)> samples) =>
         Write(log, path, samples.Select(s => MetricSample.Of(s.Metric, database, bucket, s.Value)));
 
-    public static void Write(EventLog log, string path, IEnumerable<MetricSample> samples)
+    public static void Write(EventLog log, string path, IEnumerable<MetricSample> samples) => Change(log, path, file => file.Update(samples));
+
+    /// <summary>Removes the series of <paramref name="series"/> (their values unused) from the file, as <see cref="MetricsFile.Remove"/>.</summary>
+    public static void Remove(EventLog log, string path, IEnumerable<MetricSample> series) => Change(log, path, file => file.Remove(series));
+
+    private static void Change(EventLog log, string path, Action<MetricsFile> change)
     {
         try
         {
-            new MetricsFile(path).Update(samples);
+            change(new MetricsFile(path));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -25,6 +25,9 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
     private readonly EventLog _log = new(sink, clock ?? TimeProvider.System);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
+    /// <summary>The databases the last <see cref="RunAllAsync(TimeSpan, IReadOnlyList{string}, CancellationToken)"/> left out.</summary>
+    private IReadOnlyList<string> _excluded = [];
+
     /// <summary>The status of <paramref name="database"/>'s backups (<see cref="BackupKey.Globals"/>: the server's globals').</summary>
     public async Task<BackupStatus> RunAsync(string database, TimeSpan maxAge, CancellationToken ct) =>
         Report(StatusOf(database, await ListAsync(database, ct).ConfigureAwait(false), maxAge));
@@ -33,12 +36,35 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
     /// The status of every database with an object in the bucket, by name, the server's globals as one
     /// of them (a server run backs them up with its databases): one listing, one status each.
     /// </summary>
-    public async Task<IReadOnlyList<BackupStatus>> RunAllAsync(TimeSpan maxAge, CancellationToken ct)
+    public Task<IReadOnlyList<BackupStatus>> RunAllAsync(TimeSpan maxAge, CancellationToken ct) => RunAllAsync(maxAge, [], ct);
+
+    /// <summary>
+    /// As <see cref="RunAllAsync(TimeSpan, CancellationToken)"/>, less the databases <paramref name="excluded"/> matches
+    /// (as a backup's exclusions match, <see cref="DatabaseSelection"/>; the globals as <see cref="BackupKey.GlobalsToken"/>):
+    /// a database dropped on purpose keeps its last backup, which retention spares. Those get no status and no metrics,
+    /// and their status series leave the metrics file, so that no alert keeps reading them.
+    /// </summary>
+    public async Task<IReadOnlyList<BackupStatus>> RunAllAsync(TimeSpan maxAge, IReadOnlyList<string> excluded, CancellationToken ct)
     {
         var backups = await ListAsync(null, ct).ConfigureAwait(false);
-        return [.. backups.Where(b => b.Database is not null).GroupBy(b => b.Database!, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
+        var groups = backups.Where(b => b.Database is not null).GroupBy(b => b.Database!, StringComparer.Ordinal).ToList();
+        var kept = new DatabaseSelection([], true, excluded).Filter(groups.Select(g => ExclusionName(g.Key))).ToHashSet(StringComparer.Ordinal);
+        _excluded = [.. groups.Select(g => g.Key).Where(d => !kept.Contains(ExclusionName(d))).Order(StringComparer.Ordinal)];
+        RemoveMetrics(_excluded);
+        return [.. groups.Where(g => kept.Contains(ExclusionName(g.Key))).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Report(StatusOf(g.Key, [.. g], maxAge)))];
+    }
+
+    /// <summary>The name an exclusion matches: the database's, <see cref="BackupKey.GlobalsToken"/> for the globals (as status shows them).</summary>
+    private static string ExclusionName(string database) => database == BackupKey.Globals ? BackupKey.GlobalsToken : database;
+
+    private static readonly Metric[] StatusFamilies = [Metric.StoredBackups, Metric.StoredBytes, Metric.StoredNewest, Metric.StoredOldest];
+
+    /// <summary>Removes the status series of <paramref name="databases"/> in this bucket from the metrics file (the other runs' series are theirs).</summary>
+    private void RemoveMetrics(IReadOnlyList<string> databases)
+    {
+        if (settings.MetricsPath is not { } path || databases.Count == 0) return;
+        MetricsWriter.Remove(_log, path, [.. from d in databases from m in StatusFamilies select MetricSample.Of(m, BackupKey.MetricsLabel(d), settings.Storage.Bucket, 0)]);
     }
 
     private async Task<IReadOnlyList<StoredBackup>> ListAsync(string? database, CancellationToken ct)
@@ -121,18 +147,24 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
     {
         if (statuses.Count == 0)
             throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.NoBackups, settings.Storage.Bucket,
-                $"There is no backup in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}.");
-        if (statuses.Where(s => !s.Fresh).ToList() is { Count: > 0 } stale) throw Stale(stale);
+                $"There is no backup in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}{ExcludedNote()}.");
+        if (statuses.Where(s => !s.Fresh).ToList() is { Count: > 0 } stale) throw Stale(stale, WayOut);
     }
 
-    private BackupDataException Stale(IReadOnlyList<BackupStatus> stale)
+    /// <summary>What to do about a database that is stale for good: one dropped on purpose keeps its last backup.</summary>
+    private const string WayOut = " A database dropped on purpose keeps its last backup: leave it out of the status as an excluded database, or remove its backups.";
+
+    private string ExcludedNote() =>
+        _excluded.Count == 0 ? "" : $" but of the databases excluded ({string.Join(", ", _excluded.Select(ExclusionName))})";
+
+    private BackupDataException Stale(IReadOnlyList<BackupStatus> stale, string wayOut = "")
     {
         var what = stale.Select(s => s.Newest is { } newest
             ? $"the newest backup {Of(s)}, '{newest.ObjectName}', is {HumanUnits.Duration(s.NewestAge!.Value)} old, more than the {HumanUnits.Duration(s.MaxAge)} allowed"
             : $"there is no backup {Of(s)}{SuspectNote(s)}");
         var first = stale[0].Newest?.ObjectName ?? stale[0].Database;
         return new BackupDataException(ObsErrorKind.InvalidData, ErrorIds.BackupStale, first,
-            $"{Capitalized(string.Join("; ", what))}: is the backup job still running?");
+            $"{Capitalized(string.Join("; ", what))}: is the backup job still running?{wayOut}");
     }
 
     private static string Of(BackupStatus status) => status.Globals ? "of the server's globals" : $"of database \"{status.Database}\"";

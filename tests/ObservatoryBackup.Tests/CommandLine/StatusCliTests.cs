@@ -33,6 +33,12 @@ public sealed class StatusCliTests(Servers servers)
         Assert.Equal(1, plain.ExitCode);
         Assert.Equal(2, plain.StandardOutput.Split('\n').Count(l => l.Contains("\"event\": \"backup_status\"", StringComparison.Ordinal)));
 
+        // a stale database left out (dropped on purpose) writes no line, and the rest is fresh
+        Assert.Contains("leave it out of the status as an excluded database, or remove its backups", plain.StandardError);
+        var excluded = await RunAsync(env, "status", "--exclude-database", stale);
+        Assert.True(excluded.ExitCode == 0, excluded.StandardError);
+        Assert.DoesNotContain(stale, excluded.StandardOutput);
+
         var one = await RunAsync(env, "status", "--database", fresh, "--max-age", "2h");
         Assert.True(one.ExitCode == 0, one.StandardError);
         Assert.Contains(future, one.StandardOutput);

@@ -37,5 +37,10 @@ public sealed class StatusCmdletTests(Servers servers) : IDisposable
         Assert.Equal(real, ((StoredBackup)Assert.Single(_ps.Invoke($"Get-ObsBackup {Storage} -Latest -Database '{fresh}'", vars)).BaseObject).ObjectName);
         Assert.True(((BackupStatus)Assert.Single(_ps.Invoke($"Get-ObsBackupStatus '{fresh}' {Storage} -MaxAge 2h", vars)).BaseObject).Fresh);
         Assert.StartsWith("AmbiguousParameterSet,", _ps.InvokeFailing($"Get-ObsBackupStatus -Database '{fresh}' -AllDatabases {Storage}", vars).FullyQualifiedErrorId);
+
+        // a stale database left out (dropped on purpose): no object for it, no error
+        var kept = _ps.Invoke($"Get-ObsBackupStatus {Storage} -ExcludeDatabase '{stale}' -ErrorAction Stop", vars).Select(o => (BackupStatus)o.BaseObject);
+        Assert.Equal([fresh], kept.Select(s => s.Database));
+        Assert.StartsWith("AmbiguousParameterSet,", _ps.InvokeFailing($"Get-ObsBackupStatus -Database '{fresh}' -ExcludeDatabase x {Storage}", vars).FullyQualifiedErrorId);
     }
 }
