@@ -151,7 +151,8 @@ public class ParallelRestoreTests(Servers servers) : IntegrationTest(servers)
         var backup = await BackupAsync(SettingsFor(db, bucket));
         await Pg.ExecuteAsync(db, "INSERT INTO t VALUES (0, 'only in the target')");
 
-        // once two connections are loading rows into the staging database, one of their server processes is killed
+        // once a connection loads rows into the staging database (each table's go whole to one) while the data phase's
+        // three connections are open, its server process is killed
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var killer = Task.Run(async () =>
         {
@@ -161,7 +162,7 @@ public class ParallelRestoreTests(Servers servers) : IntegrationTest(servers)
                     SELECT count(pg_terminate_backend(pid)) FROM (
                         SELECT pid FROM pg_stat_activity WHERE datname LIKE '{db}_obs_restore_%' AND query LIKE 'COPY%'
                         ORDER BY pid LIMIT 1) p
-                    WHERE (SELECT count(*) FROM pg_stat_activity WHERE datname LIKE '{db}_obs_restore_%' AND query LIKE 'COPY%') >= 2
+                    WHERE (SELECT count(*) FROM pg_stat_activity WHERE datname LIKE '{db}_obs_restore_%' AND backend_type = 'client backend') >= 3
                     """);
                 if (killed > 0) return true;
                 await Task.Delay(20);
