@@ -99,7 +99,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         }
         catch (OptionConflictException ex)
         {
-            return Fail(OptionNames.Conflict(ex.Rule), ExitCodes.BadConfiguration);
+            return Fail(ex.Worded(OptionNames.Conflict), ExitCodes.BadConfiguration);
         }
         catch (ConfigurationException ex)
         {

@@ -65,6 +65,9 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     private bool _frozen, _dealt;
     private readonly Dictionary<string, long> _rowsPerTable = new(StringComparer.Ordinal);
 
+    // each partition's parent, from the schema: a foreign key on or to a partitioned table locks its whole tree
+    private readonly Dictionary<string, string> _partitionParents = new(StringComparer.Ordinal);
+
     // the statements after the data, held
     private readonly List<HeldEntry> _held = [];
     private MemoryStream? _entry;
@@ -88,7 +91,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             if (await EndPhaseAsync(Workers).ConfigureAwait(false) is { } failed) return failed;
             if (_phase != Phase.PostData || _inOrder) return (0, "");
             EndEntry();
-            var waves = new PostDataWaves(jobs, log, progress, _rowsPerTable, Start, EndPhaseAsync);
+            var waves = new PostDataWaves(jobs, log, progress, _rowsPerTable, _partitionParents, Start, EndPhaseAsync);
             return await waves.RunAsync(_held, _ct).ConfigureAwait(false) ?? (0, "");
         }
         catch (PhaseFailed phase)
@@ -183,6 +186,8 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         }
         if (e.AtStatement) Session(line.Span);
         if (_phase == Phase.Schema) _fresh.See(e);
+        if (e.AtStatement && e.Entry?.Type is "TABLE ATTACH" or "TABLE" or "FOREIGN TABLE" && DumpEntry.PartitionOf(Encoding.UTF8.GetString(e.Line)) is { } partition)
+            _partitionParents[partition.Partition] = partition.Parent;
 
         if (e.Kind == DumpEventKind.CopyStart && !_inOrder && _phase == Phase.PostData)
         {
