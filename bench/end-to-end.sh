@@ -189,18 +189,25 @@ if [ "${AB:-}" = restore ]; then
     srv[$label]="${srv[$label]:-} $(echo "($(server) - $server_before) / $(getconf CLK_TCK)" | bc -l)"
   }
   restore_url="postgresql://observatory:$password@127.0.0.1:$pg_port/restored"
+  run_kind() { # one restore of a kind
+    case $1 in
+      plain) restore_with plain bash -c "gunzip < '$work/dump.sql.gz' | '$pg_bin/psql' -q -X -v ON_ERROR_STOP=1 -d restored > /dev/null" ;;
+      jobs[0-9]*) restore_with "$1" env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs "${1#jobs}" ;;
+      pgrestore2) restore_with pgrestore2 "$pg_bin/pg_restore" -j 2 -d restored "$work/dump.custom" ;;
+      before[0-9]*) [ -z "${BEFORE_CLI:-}" ] || restore_with "$1" env DATABASE_URL="$restore_url" "$BEFORE_CLI" restore "$name" --yes --jobs "${1#before}" ;;
+    esac
+  }
+  # KINDS="plain jobs2 before2" runs only those (plain, the ratios' base, always); ORDER=abba reverses every
+  # second round, so a drift of the machine's load falls on each kind alike
+  order=(plain); for k in ${KINDS:-jobs1 jobs2 jobs4 pgrestore2 before1 before2}; do [ "$k" = plain ] || order+=("$k"); done
   for ((n = 0; n < runs; n++)); do
-    restore_with plain bash -c "gunzip < '$work/dump.sql.gz' | '$pg_bin/psql' -q -X -v ON_ERROR_STOP=1 -d restored > /dev/null"
-    restore_with jobs1 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 1
-    restore_with jobs2 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 2
-    restore_with jobs4 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 4
-    restore_with pgrestore2 "$pg_bin/pg_restore" -j 2 -d restored "$work/dump.custom"
-    if [ -n "${BEFORE_CLI:-}" ]; then
-      restore_with before1 env DATABASE_URL="$restore_url" "$BEFORE_CLI" restore "$name" --yes --jobs 1
-      restore_with before2 env DATABASE_URL="$restore_url" "$BEFORE_CLI" restore "$name" --yes --jobs 2
+    if [ "${ORDER:-}" = abba ] && (( n % 2 == 1 )); then
+      for ((i = ${#order[@]} - 1; i >= 0; i--)); do run_kind "${order[i]}"; done
+    else
+      for k in "${order[@]}"; do run_kind "$k"; done
     fi
   done
-  restore_with jobs8 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 8 # memory at the most connections the default gives
+  [ -n "${KINDS:-}" ] || run_kind jobs8 # memory at the most connections the default gives
   median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | sed -n "$(( ($(tr ' ' '\n' <<<"$1" | grep -c .) + 1) / 2 ))p"; }
   limit=$(awk '{print $2}' <<<"${backups[0]}")
   printf '\nDatabase %s MB on disk (%s), dump %s MB, gzip -6 %.1f:1; %s cores; %s; medians of %s alternating rounds\n\n' \
@@ -214,6 +221,7 @@ if [ "${AB:-}" = restore ]; then
   done
   base=$(median "${took[plain]}")
   for label in plain jobs1 jobs2 jobs4 jobs8 pgrestore2 ${BEFORE_CLI:+before1 before2}; do
+    [ -n "${took[$label]:-}" ] || continue
     case $label in
       plain) what='restore: gunzip | psql' ;; jobs1) what='restore: obs-backup restore --jobs 1' ;;
       jobs2) what='restore: obs-backup restore --jobs 2' ;; jobs4) what='restore: obs-backup restore --jobs 4' ;;
