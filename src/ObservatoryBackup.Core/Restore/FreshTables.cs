@@ -60,6 +60,32 @@ internal sealed class FreshTables
             line[..^1] + " WITH (FREEZE);\n");
     }
 
+    /// <summary>
+    /// For one psql given the dump in order: the bytes of an event, a fresh table's first block
+    /// started truncated and frozen and ended with its commit.
+    /// </summary>
+    public ReadOnlyMemory<byte> InOrder(DumpEvent e)
+    {
+        switch (e.Kind)
+        {
+            case DumpEventKind.CopyRows:
+                return e.Bytes;
+            case DumpEventKind.CopyStart when FrozenStart(e.Table ?? "", e.Bytes.Span) is { } start:
+                _inFrozen = true;
+                return start;
+            case DumpEventKind.CopyEnd when _inFrozen:
+                _inFrozen = false;
+                return (byte[])[.. e.Bytes.Span, .. FrozenEnd.Span];
+            case DumpEventKind.CopyEnd:
+                return e.Bytes;
+            default:
+                See(e);
+                return e.Bytes;
+        }
+    }
+
+    private bool _inFrozen;
+
     /// <summary>What ends a frozen block after its <c>\.</c> line.</summary>
     public static ReadOnlyMemory<byte> FrozenEnd { get; } = "COMMIT;\n"u8.ToArray();
 

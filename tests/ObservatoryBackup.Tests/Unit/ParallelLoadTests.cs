@@ -220,38 +220,4 @@ public class ParallelLoadTests
         Assert.Single(data, part => part.Contains(FrozenU, StringComparison.Ordinal) && !part.Contains("COPY public.t", StringComparison.Ordinal));
         Assert.Single(data, part => !part.Contains("COPY", StringComparison.Ordinal));
     }
-
-    [Theory]
-    [InlineData("CREATE TABLE public.t (", "public.t")]
-    [InlineData("CREATE UNLOGGED TABLE lab.scratch (", "lab.scratch")]
-    [InlineData("CREATE TABLE \"my schema\".\"a (b\" (", "\"my schema\".\"a (b\"")]
-    [InlineData("CREATE TABLE lab.dog (", "lab.dog")]
-    [InlineData("CREATE TABLE lab.event_2025 PARTITION OF lab.event", "lab.event_2025")]
-    [InlineData("CREATE FOREIGN TABLE lab.f (", null)]
-    [InlineData("CREATE VIEW lab.v AS", null)]
-    [InlineData("    CREATE TABLE lab.t (", null)]
-    public void The_table_a_statement_creates_is_read_as_pg_dump_writes_it(string line, string? table) =>
-        Assert.Equal(table, FreshTables.CreatedBy(Encoding.UTF8.GetBytes(line)));
-
-    [Fact]
-    public void Only_the_first_block_of_a_table_the_dump_created_and_did_not_partition_is_frozen()
-    {
-        var fresh = new FreshTables();
-        foreach (var (line, starts, ends) in new[]
-        {
-            ("CREATE TABLE public.t (\n", true, false), ("    id integer\n", false, false), (");\n", false, true),
-            ("CREATE TABLE public.p (\n", true, false), ("    at date\n", false, false), (")\nPARTITION BY RANGE (at);\n", false, false), // not pg_dump's shape: left alone
-            ("CREATE TABLE public.r (\n", true, false), ("    at date\n", false, false), (") PARTITION BY RANGE (at);\n", false, true),
-            ("CREATE TABLE public.\"it's\" (\n", true, false), ("    id integer\n", false, false), (");\n", false, true),
-        })
-            fresh.See(new Postgres.DumpEvent(Postgres.DumpEventKind.Statement, Encoding.UTF8.GetBytes(line), AtStatement: starts, EndsStatement: ends));
-
-        Assert.NotNull(fresh.FrozenStart("public.t", "COPY public.t (id) FROM stdin;\n"u8));
-        Assert.Null(fresh.FrozenStart("public.t", "COPY public.t (id) FROM stdin;\n"u8)); // a second block of it would empty the first
-        Assert.Null(fresh.FrozenStart("public.r", "COPY public.r (at) FROM stdin;\n"u8)); // partitioned: its rows go to the partitions
-        Assert.Null(fresh.FrozenStart("public.config", "COPY public.config (k) FROM stdin;\n"u8)); // an extension's: rows of its own may be there
-        Assert.Null(fresh.FrozenStart("public.p", "COPY public.q (at) FROM stdin;\n"u8)); // the line is not of that table
-        Assert.Contains("'table public.\"it''s\" holds rows before its COPY block, at ' || ctid)::integer FROM ONLY public.\"it's\" LIMIT 1;\nTRUNCATE ONLY public.\"it's\";\n",
-            Encoding.UTF8.GetString(fresh.FrozenStart("public.\"it's\"", "COPY public.\"it's\" (id) FROM stdin;\n"u8)!), StringComparison.Ordinal);
-    }
 }
