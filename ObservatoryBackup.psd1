@@ -8,7 +8,7 @@
     Description          = 'Backs up PostgreSQL databases to MinIO or any S3-compatible store and restores them: streaming pg_dump | gzip uploads, retention, verified staged restores.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    CmdletsToExport      = @('Invoke-ObsBackup', 'Get-ObsBackup', 'Get-ObsBackupStatus', 'Restore-ObsBackup', 'Test-ObsBackup', 'Update-ObsCredentialKey', 'New-ObsCredentialKey', 'New-ObsAgeKey', 'New-ObsSigningKey', 'Protect-ObsBackup', 'Unprotect-ObsBackup')
+    CmdletsToExport      = @('Invoke-ObsBackup', 'Get-ObsBackup', 'Get-ObsBackupStatus', 'Restore-ObsBackup', 'Test-ObsBackup', 'Update-ObsCredentialKey', 'New-ObsCredentialKey', 'New-ObsAgeKey', 'New-ObsSigningKey', 'Protect-ObsBackup', 'Unprotect-ObsBackup', 'Get-ObsBackupContents')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -18,11 +18,11 @@ internal static class ParameterTexts
 
     public const string Parallel = "With {AllDatabases} or {Database}: how many databases to back up at once. Default 1, one after another.";
 
-    public const string CompressionLevel = "gzip level from 1 (fastest) to 9 (smallest); the default, 4, compresses 2.8 times as fast as 9 for about 5% more size. With {Compression} zstd, 1 to 19; the default, 1, is both faster and smaller than gzip 4 on dumps.";
+    public const string CompressionLevel = "gzip level from 1 (fastest) to 9 (smallest); the default, 4, compresses 2.8 times as fast as 9 for about 5% more size. With {Compression} zstd, 1 to 19; the default, 1, is both faster and smaller than gzip 4 on dumps. Where ISA-L (libisal2) runs gzip, 1 to 9 map onto its four levels: 1 is its 0, 2 its 1, 3 its 2, and 4 to 9 its 3, its smallest.";
 
     public const string Compression = "gzip (the default: postgres/…/DATABASE_YYYYMMDD_HHMMSS.sql.gz, which gunzip reads) or zstd (….sql.zst: faster and smaller, which zstd reads). Listing, retention, verification, restore and tests understand both. Default: OBS_COMPRESSION, then gzip.";
 
-    public const string BackupMetricsPath = "Write node_exporter textfile metrics (obs_backup_last_success_timestamp_seconds, obs_backup_last_duration_seconds, obs_backup_last_size_bytes, obs_backup_last_status, obs_backup_count) to this .prom file, atomically. Default: OBS_METRICS_FILE; none when unset.";
+    public const string BackupMetricsPath = "Write node_exporter textfile metrics (obs_backup_last_success_timestamp_seconds, obs_backup_last_duration_seconds, obs_backup_last_size_bytes, obs_backup_last_status) to this .prom file, atomically. Default: OBS_METRICS_FILE; none when unset.";
 
     public const string Recipient = "Encrypt the backup with age to these recipients (public keys, age1…): the object is named ….sql.gz.age and only the holder of a matching identity file can read it. Default: OBS_AGE_RECIPIENTS (comma-separated), then the lines of OBS_AGE_RECIPIENTS_FILE; unencrypted when none.";
 
@@ -78,6 +78,10 @@ internal static class ParameterTexts
 
     public const string AllowPrivilegedRoles = "A globals restore may give roles privileged rights: SUPERUSER, CREATEROLE, REPLICATION, BYPASSRLS, membership in a built-in pg_ role or in a role holding such rights, a privilege on a parameter. Without it a globals backup that would is refused before anything changes. Only for a backup you trust.";
 
+    public const string RestoreTable = "Restore only these tables (views, sequences), each with what is its own: the sequences its columns take values from, its indexes, constraints, triggers, rules, policies, comments and grants, and its schema. A foreign key comes only when the table it references is restored too. Names as pg_dump's -t takes them: schema.table, or table in every schema; * and ? wildcards; double quotes keep a name as it is. Each must match something in the backup. What else a table needs (a function, a type of another schema) is not restored with it, and the restore then fails. Part of a backup goes only into a database that does not exist yet (name one with {TargetDatabase}), which it creates, proven like a whole restore against the rows of its own tables.";
+
+    public const string RestoreSchema = "Restore only these schemas, each with everything in it; a foreign key to a table outside them is left out. Names as pg_dump's -n takes them (* and ? wildcards). With {Table}, both are restored. Only into a database that does not exist yet.";
+
     public const string VerifyOnly = "Only check the backup as it downloads: its size, the gzip or zstd stream and its checksum, pg_dump's closing line, and the rows of each table. Nothing is restored and no temporary file is written.";
 
     public const string Keep = "Keep the scratch database afterwards, to look at it.";
@@ -96,7 +100,13 @@ internal static class ParameterTexts
 
     public const string MaxAge = "How old the newest backup may be before the status is an error: 26h, 90m, 2d or 1.02:00:00. Default: 26 hours (a daily job plus slack).";
 
-    public const string StatusMetricsPath = "Also write node_exporter textfile metrics (obs_backup_count, obs_backup_newest_timestamp_seconds) to this .prom file. Default: OBS_METRICS_FILE.";
+    public const string StatusMetricsPath = "Also write node_exporter textfile metrics (obs_backup_stored_backups, obs_backup_stored_bytes, obs_backup_stored_newest_timestamp_seconds, obs_backup_stored_oldest_timestamp_seconds; a series per database) to this .prom file. Default: OBS_METRICS_FILE.";
+
+    // Contents (Get-ObsBackupContents, obs-backup contents)
+
+    public const string ContentsObjectName = "The backup whose contents to list, for example postgres/2026/02/16/observatory_20260216_020000.sql.gz.";
+
+    public const string ContentsVerify = "Read the backup as a restore does and count every table's rows in its SQL, proving the manifest against them and against the SQL's SHA-256: a backup whose manifest lies fails. Without it the rows are the manifest's, unproven (the whole object is read either way: the manifest travels at its end, and a compressed stream has no index).";
 
     // Pins (Protect-ObsBackup, Unprotect-ObsBackup; obs-backup pin, unpin)
 

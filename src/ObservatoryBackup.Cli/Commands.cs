@@ -44,6 +44,8 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         root.Subcommands.Add(NewAgeKeyCommand.Create(this));
         root.Subcommands.Add(NewSigningKeyCommand.Create(this));
         foreach (var pin in PinCommands.Create(this)) root.Subcommands.Add(pin);
+        VersionAction.ReplaceIn(root, stdout);
+        root.Subcommands.Add(ContentsCommand.Create(this));
         return root;
     }
 

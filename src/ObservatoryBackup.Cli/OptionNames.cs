@@ -22,6 +22,8 @@ internal static class OptionNames
         Setting.LockDays => "--lock-days",
         Setting.ExcludeTable => "--exclude-table",
         Setting.ExcludeTableData => "--exclude-table-data",
+        Setting.RestoreTable => "--table",
+        Setting.RestoreSchema => "--schema",
         Setting.KeepLast => "--keep-last",
         Setting.RestoreJobs => "--jobs",
         Setting.KeepDaily => "--keep-daily",
@@ -72,6 +74,8 @@ internal static class OptionNames
         OptionRule.SelectionWithoutDatabases => "--exclude-database and --parallel go with --all-databases or --database.",
         OptionRule.RolePasswordsWithoutGlobals => "--include-role-passwords goes with --include-globals or --all-databases.",
         OptionRule.BackupOfAnotherDatabase => "Name where it goes with --target-database, or restore the target's own newest backup with --latest alone.",
+        OptionRule.TargetDatabaseWithGlobals => "Leave out --target-database to restore the globals, or give it with a database's backup.",
+        OptionRule.PartIntoExistingDatabase => "--table and --schema restore part of a backup only into a database that does not exist yet: the restore would replace all of an existing one with the part. Name a new one with --target-database.",
         _ => rule.ToString(),
     };
 }

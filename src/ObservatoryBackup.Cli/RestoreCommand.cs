@@ -8,7 +8,7 @@ using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--trusted-key KEY]… [--include-globals] [--update-existing-roles] [--allow-privileged-roles] [--jobs N] [--target-database NAME]</c></summary>
+/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--trusted-key KEY]… [--include-globals] [--update-existing-roles] [--allow-privileged-roles] [--jobs N] [--target-database NAME] [--table NAME]… [--schema NAME]…</c></summary>
 internal static class RestoreCommand
 {
     public static Command Create(Commands app)
@@ -35,16 +35,20 @@ internal static class RestoreCommand
             Description = OptionNames.Render(ParameterTexts.AllowPrivilegedRoles),
         };
         var jobs = CommonOptions.Jobs();
+        var table = new Option<string[]>("--table") { Description = OptionNames.Render(ParameterTexts.RestoreTable) + " Repeat for more." };
+        var schema = new Option<string[]>("--schema") { Description = OptionNames.Render(ParameterTexts.RestoreSchema) + " Repeat for more." };
         var targetDatabase = new Option<string?>("--target-database") { Description = OptionNames.Render(ParameterTexts.TargetDatabase) };
         var restore = new Command("restore", "Download a backup, verify it, and restore it into the database of DATABASE_URL, replacing it. A globals backup (…/%globals_…) creates the roles, memberships and tablespaces DATABASE_URL's server lacks.")
         {
-            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile, trustedKey, includeGlobals, updateExistingRoles, allowPrivilegedRoles, jobs, targetDatabase,
+            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile, trustedKey, includeGlobals, updateExistingRoles, allowPrivilegedRoles, jobs, targetDatabase, table, schema,
         };
         restore.SetAction((r, ct) =>
         {
             var (named, newest, of) = (r.GetValue(objectName), r.GetValue(latest), r.GetValue(database));
-            if (named is not null && (newest || of is not null))
+            if (named is not null && newest)
                 return Task.FromResult(app.Fail($"'{named}' names one backup and --latest another; give one of them.", ExitCodes.BadConfiguration));
+            if (named is not null && of is not null)
+                return Task.FromResult(app.Fail($"'{named}' names the backup, and --database goes with --latest; for where it goes, give --target-database.", ExitCodes.BadConfiguration));
             if (named is null && !newest)
                 return Task.FromResult(app.Fail(of is null ? "name the backup to restore, or pass --latest." : "--database goes with --latest.", ExitCodes.BadConfiguration));
             return RunAsync(app, new RestoreChoice(named, of), r.GetValue(yes), r.GetValue(inPlace), new SettingOverrides
@@ -58,6 +62,7 @@ internal static class RestoreCommand
                 UpdateExistingRoles = r.GetValue(updateExistingRoles),
                 AllowPrivilegedRoles = r.GetValue(allowPrivilegedRoles),
                 TargetDatabase = r.GetValue(targetDatabase),
+                Tables = r.GetValue(table), Schemas = r.GetValue(schema),
             }, ct);
         });
         return restore;

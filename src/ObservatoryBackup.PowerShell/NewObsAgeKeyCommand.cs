@@ -19,7 +19,7 @@ namespace ObservatoryBackup.PowerShell;
 /// <para>Writes the identity file, then backs up encrypted to its recipient: the object is named ….sql.gz.age. Move the identity file somewhere safe, off the backup host.</para>
 /// </example>
 /// <example title="restore an encrypted backup">
-/// <code>Get-ObsBackup -Latest | Restore-ObsBackup -IdentityFile ~/observatory-backups.agekey -Confirm:$false</code>
+/// <code>Restore-ObsBackup -Latest -IdentityFile ~/observatory-backups.agekey -Confirm:$false</code>
 /// <para>Decrypts as it streams: every 64 KiB chunk is authenticated before any of it reaches psql. The same file works with the reference tool: age -d -i ~/observatory-backups.agekey FILE.sql.gz.age | gunzip | psql.</para>
 /// </example>
 /// <seealso cref="InvokeObsBackupCommand"/>

@@ -10,7 +10,7 @@ namespace ObservatoryBackup.PowerShell;
 /// (from the pipeline) or the newest one (-Latest, -Database as Get-ObsBackup has them), the bucket
 /// from the pipeline, the server, psql, ownership.
 /// </summary>
-public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
+public abstract class ObsRestoringCmdletBase : ObsReadingCmdletBase
 {
     protected const string ByName = "ByName";
     protected const string Newest = "Latest";
@@ -43,12 +43,6 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     private BackupChoice Choice =>
         ParameterSetName == Newest ? BackupChoice.Latest : MyInvocation.ExpectingInput ? BackupChoice.Listed : BackupChoice.Named;
 
-    /// <summary>Bucket holding the backup; binds from Get-ObsBackup output. Default: MINIO_BUCKET, then observatory-backups.</summary>
-    /// <default>MINIO_BUCKET, then observatory-backups</default>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public override string? Bucket { get; set; }
-
     /// <summary>PostgreSQL URL to restore into (Restore-ObsBackup) or whose server the scratch database is made on (Test-ObsBackup). Default: DATABASE_URL.</summary>
     /// <default>DATABASE_URL</default>
     [Parameter]
@@ -75,18 +69,6 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? PsqlPath { get; set; }
 
-    /// <summary><see cref="Help.ParameterTexts.IdentityFile"/></summary>
-    /// <default>OBS_AGE_IDENTITY_FILE</default>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? IdentityFile { get; set; }
-
-    /// <summary><see cref="Help.ParameterTexts.TrustedKey"/></summary>
-    /// <default>OBS_TRUSTED_KEYS, then OBS_TRUSTED_KEYS_FILE; not checked when none</default>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? TrustedKey { get; set; }
-
     /// <summary><see cref="Help.ParameterTexts.Jobs"/></summary>
     /// <default>OBS_RESTORE_JOBS, then the cores less one, at most 8</default>
     [Parameter]
@@ -98,7 +80,7 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
         WithStorage(new SettingOverrides
         {
             DatabaseUrl = DatabaseUrl, DatabaseCredential = CredentialFrom(DatabaseCredential), PsqlPath = PsqlPath, MetricsPath = metricsPath, RestoreJobs = Jobs,
-            IdentityFile = IdentityFile is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityFile), NoOwner = NoOwner, NoTablespaces = NoTablespaces,
+            IdentityFile = IdentityFilePath, NoOwner = NoOwner, NoTablespaces = NoTablespaces,
             TrustedKeys = TrustedKey, Choice = Choice, LatestOf = ParameterSetName == Newest ? Database : null,
         });
 }

@@ -12,6 +12,8 @@ internal static class ParameterNames
         Setting.NewCredentialKey => "-NewKey",
         Setting.RestoreJobs => "-Jobs",
         Setting.TrustedKeys => "-TrustedKey",
+        Setting.RestoreTable => "-Table",
+        Setting.RestoreSchema => "-Schema",
         _ => "-" + setting,
     };
 
@@ -22,6 +24,8 @@ internal static class ParameterNames
         OptionRule.DatabasesAndAll => "-Database names databases and -AllDatabases takes them all; give one of them.",
         OptionRule.SelectionWithoutDatabases => "-ExcludeDatabase and -Parallel go with -AllDatabases or -Database.",
         OptionRule.BackupOfAnotherDatabase => "To restore it there, name the target: -TargetDatabase NAME (or -DatabaseUrl); or name the backup itself with -ObjectName, or take the target's own newest with -Latest alone.",
+        OptionRule.TargetDatabaseWithGlobals => "Leave out -TargetDatabase to restore the globals, or give it with a database's backup.",
+        OptionRule.PartIntoExistingDatabase => "-Table and -Schema restore part of a backup only into a database that does not exist yet: the restore would replace all of an existing one with the part. Name a new one with -TargetDatabase.",
         _ => rule.ToString(),
     };
 }

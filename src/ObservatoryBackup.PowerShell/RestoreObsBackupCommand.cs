@@ -38,18 +38,24 @@ namespace ObservatoryBackup.PowerShell;
 /// <example title="Test a backup by restoring it into a test database">
 /// <code>
 /// $test = 'postgresql://observatory:observatory@localhost:5432/observatory_restore_test'
-/// Get-ObsBackup -Latest | Restore-ObsBackup -DatabaseUrl $test -Force
+/// Restore-ObsBackup -Latest -Database observatory -DatabaseUrl $test -Force
 /// </code>
 /// <para>The spec's restore test: the database is created when missing; compare row counts with production afterwards (Test-ObsBackup does both).</para>
 /// </example>
 /// <example title="See the plan">
-/// <code>Get-ObsBackup -Latest | Restore-ObsBackup -WhatIf</code>
+/// <code>Restore-ObsBackup -Latest -WhatIf</code>
+/// <para>Says which backup goes into which database: "backup of database "observatory" into database "observatory"".</para>
 /// </example>
 /// <example title="The newest backup of one database, with a credential">
 /// <code>Restore-ObsBackup -Database observatory -DatabaseUrl 'postgresql://db.example:5432/observatory_restore_test' -DatabaseCredential (Get-Credential observatory)</code>
 /// <para>-Database picks the newest backup of that database, as Get-ObsBackup -Database -Latest does; -DatabaseUrl says where it is restored.</para>
 /// </example>
+/// <example title="Restore one table, with its sequences, indexes and grants, into a new database">
+/// <code>Get-ObsBackup -Database observatory -Latest | Restore-ObsBackup -Table public.observations -TargetDatabase observations_20260216 -Force</code>
+/// <para>The database must not exist yet: a part never replaces a database. Copy what you need from it into the live one yourself.</para>
+/// </example>
 /// <seealso cref="GetObsBackupCommand"/>
+/// <seealso cref="GetObsBackupContentsCommand"/>
 /// <seealso cref="TestObsBackupCommand"/>
 /// <seealso href="about_ObservatoryBackup">about_ObservatoryBackup</seealso>
 [Cmdlet(VerbsData.Restore, "ObsBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByName)]
@@ -83,12 +89,23 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     [ValidateNotNull]
     public string? TargetDatabase { get; set; }
 
+    /// <summary><see cref="Help.ParameterTexts.RestoreTable"/></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Table { get; set; }
+
+    /// <summary><see cref="Help.ParameterTexts.RestoreSchema"/></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Schema { get; set; }
+
     private readonly List<(string ObjectName, RestoreEngine Engine, string Bucket)> _requests = [];
 
     /// <summary>Collects: nothing is restored until every input is known (see <see cref="Complete"/>).</summary>
     protected override void ProcessInput()
     {
-        var options = Configure(() => Resolver.ResolveRestore(RestoreOverrides() with { IncludeGlobals = IncludeGlobals, UpdateExistingRoles = UpdateExistingRoles, AllowPrivilegedRoles = AllowPrivilegedRoles, TargetDatabase = TargetDatabase }));
+        var options = Configure(() => Resolver.ResolveRestore(RestoreOverrides() with { IncludeGlobals = IncludeGlobals, UpdateExistingRoles = UpdateExistingRoles, AllowPrivilegedRoles = AllowPrivilegedRoles, TargetDatabase = TargetDatabase,
+            Tables = Table, Schemas = Schema }));
         var objectName = SelectedBackup(options.Settings, options.LatestOf);
         var engine = new RestoreEngine(options, Log);
         Check(() => engine.ValidateObjectName(objectName));
@@ -107,7 +124,7 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
             throw Fail(new ErrorRecord(
                 new InvalidOperationException(
                     $"{clash.Count()} backups were given for {clash.Key}; restoring them in turn would leave only the last. Nothing was restored. " +
-                    "Pick one: Get-ObsBackup -Latest | Restore-ObsBackup, or Get-ObsBackup | Select-Object -First 1 | Restore-ObsBackup."),
+                    "Pick one: Restore-ObsBackup -Latest (the target's newest), or Get-ObsBackup -Database NAME | Select-Object -First 1 | Restore-ObsBackup."),
                 ErrorIds.MultipleBackupsForOneDatabase, ErrorCategory.InvalidArgument, clash.Key));
         }
 
@@ -117,6 +134,8 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
             var mode = InPlace ? RestoreMode.InPlace : RestoreMode.Staged;
             var action = BackupKey.KindOf(objectName) == BackupKind.Globals
                 ? $"Restore globals '{objectName}' from bucket '{bucket}': create the roles and tablespaces the server lacks{(UpdateExistingRoles ? ", and update the existing ones" : "")}"
+                : Table is not null || Schema is not null
+                ? $"Restore {string.Join(", ", [.. (Table ?? []).Select(t => $"table {t}"), .. (Schema ?? []).Select(n => $"schema {n}")])} of '{objectName}' from bucket '{bucket}' into a new database"
                 : mode == RestoreMode.Staged
                 ? $"Restore '{objectName}' from bucket '{bucket}' ({engine.Into(objectName)}), replacing its contents (via a staging database){(IncludeGlobals ? ", after its globals" : "")}"
                 : $"Restore '{objectName}' from bucket '{bucket}' ({engine.Into(objectName)}), dropping and recreating it first{(IncludeGlobals ? ", after its globals" : "")}";

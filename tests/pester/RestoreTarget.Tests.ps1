@@ -60,3 +60,23 @@ Describe 'Restore-ObsBackup and the database it restores into' {
         $into[0].MessageData['chosen'] | Should -Be 'named'
     }
 }
+
+Describe 'Restore-ObsBackup and the targets it refuses' {
+    It 'refuses a template or a staging-shaped -TargetDatabase as an InvalidArgument error naming it, and -TargetDatabase with a globals backup' {
+        $before = Get-RowCount $target
+        foreach ($name in 'template1', 'app_obs_restore_20260101000000') {
+            $caught = $null
+            try { Restore-ObsBackup -ObjectName $ownBackup.ObjectName -TargetDatabase $name -Force -ErrorAction Stop } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -Be 'InvalidConfiguration,ObservatoryBackup.PowerShell.RestoreObsBackupCommand'
+            $caught.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            "$caught" | Should -Match ([regex]::Escape("-TargetDatabase names database `"$name`""))
+        }
+        $globals = $ownBackup.ObjectName -replace '/[^/]+_(\d{8}_\d{6})\.sql\.gz$', '/%globals_$1.sql.gz'
+        $caught = $null
+        try { Restore-ObsBackup -ObjectName $globals -TargetDatabase 'anywhere' -Force -ErrorAction Stop } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -Be 'TargetDatabaseWithGlobals,ObservatoryBackup.PowerShell.RestoreObsBackupCommand'
+        $caught.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        "$caught" | Should -Match 'Leave out -TargetDatabase'
+        Get-RowCount $target | Should -Be $before
+    }
+}

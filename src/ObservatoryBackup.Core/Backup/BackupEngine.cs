@@ -100,7 +100,6 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
                 ServerVersion = serverVersion,
                 BucketExists = bucketExists,
                 Previous = existing.Where(b => b.Database == Subject && !b.Suspect).MaxBy(b => b.Timestamp),
-                DatabaseBackups = existing.Count(b => b.Database == Subject && !b.Suspect),
                 Decisions = decisions,
                 Expired = [.. decisions.Where(d => d.Expired).Select(d => d.ObjectName)],
                 Cutoff = retention.CutoffIfEnabled(now),
@@ -237,9 +236,8 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
 
             _log.Info("backup_finished", ("status", "success"), ("object_name", plan.ObjectName));
             WriteMetrics(
-                ("obs_backup_last_status", 1), ("obs_backup_last_success_timestamp_seconds", _clock.GetUtcNow().ToUnixTimeSeconds()),
-                ("obs_backup_last_duration_seconds", stopwatch.Elapsed.TotalSeconds), ("obs_backup_last_size_bytes", size),
-                ("obs_backup_count", plan.DatabaseBackups + 1 - (prune?.Deleted.Count ?? 0)));
+                (Metric.BackupLastStatus, 1), (Metric.BackupLastSuccess, _clock.GetUtcNow().ToUnixTimeSeconds()),
+                (Metric.BackupLastDuration, stopwatch.Elapsed.TotalSeconds), (Metric.BackupLastSize, size));
             if (_ping is { } ping) await ping.SucceededAsync().ConfigureAwait(false);
             return Result(plan, dryRun: false, prune?.Deleted ?? []) with
             {
@@ -253,7 +251,7 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
         catch (Exception ex) when (ex is ObsBackupException or OperationCanceledException)
         {
             Failed(plan.ObjectName, ex);
-            WriteMetrics(("obs_backup_last_duration_seconds", stopwatch.Elapsed.TotalSeconds));
+            WriteMetrics((Metric.BackupLastDuration, stopwatch.Elapsed.TotalSeconds));
             await PingFailedAsync(ex).ConfigureAwait(false);
             throw;
         }
@@ -264,6 +262,7 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _log.Info("pg_dump_start", ("database", Subject), ("globals", Globals), ("host", plan.Database.Host),
             ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression", settings.Compression.ToString().ToLowerInvariant()), ("compression_level", Level),
+            ("codec_implementation", Codecs.Implementation(settings.Compression)), ("codec_implementation_level", Codecs.ImplementationLevel(settings.Compression, Level)),
             ("encrypted_to", settings.Recipients.Count > 0 ? settings.Recipients.Select(r => r.ToString()).ToArray() : null));
         var pgDump = Globals
             ? PgDumpProcess.Globals(plan.PgDumpPath, plan.Database, IncludeRolePasswords)
@@ -344,10 +343,10 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
     private void Failed(string? objectName, Exception ex)
     {
         _log.Error("backup_finished", [("status", "failed"), ("object_name", objectName), .. EventLog.FailureFields(ex)]);
-        WriteMetrics(("obs_backup_last_status", 0));
+        WriteMetrics((Metric.BackupLastStatus, 0));
     }
 
-    private void WriteMetrics(params (string Name, double Value)[] samples)
+    private void WriteMetrics(params (Metric Metric, double Value)[] samples)
     {
         if (settings.MetricsPath is { } path) MetricsWriter.Write(_log, path, BackupKey.MetricsLabel(Subject), settings.Storage.Bucket, samples);
     }

@@ -18,9 +18,6 @@ public sealed record BackupPlan
     /// <summary>The newest earlier backup of the same database, to compare sizes with; null for the first.</summary>
     public StoredBackup? Previous { get; init; }
 
-    /// <summary>How many backups of the database the bucket held before this one.</summary>
-    public int DatabaseBackups { get; init; }
-
     /// <summary>Every backup of the database, this one included, with the rule that keeps it or expired.</summary>
     public IReadOnlyList<Retention.RetentionDecision> Decisions { get; init; } = [];
 

@@ -33,6 +33,9 @@ public sealed record RestoreOptions(ObsSettings Settings)
     /// <summary>With <see cref="BackupChoice.Latest"/>: the database whose newest backup is taken (the one named, else the target).</summary>
     public string? LatestOf { get; init; }
 
+    /// <summary>The database given in place of the URL's (--target-database / -TargetDatabase); null when none was.</summary>
+    public string? TargetDatabase { get; init; }
+
     /// <summary>The user named the target database (a target database, or the database URL given with the command, not read from the environment).</summary>
     public bool TargetNamed { get; init; }
 
@@ -51,4 +54,7 @@ public sealed record RestoreOptions(ObsSettings Settings)
                 $"{(objectName is null ? "The newest backup" : $"The backup '{objectName}'")} is of {(backupDatabase is null ? "a database its name does not say" : $"database \"{backupDatabase}\"")}, " +
                 $"and the target is database \"{Target}\"; a backup chosen by a query goes only into its own database unless the target is named. Nothing was restored.")
             { Facts = true };
+
+    /// <summary>The part of the backup restored (tables, schemas); null: all of it. Only into a database that does not exist.</summary>
+    public RestorePart? Part { get; init; }
 }

@@ -68,4 +68,8 @@ public sealed record SettingOverrides
     public string? TargetDatabase { get; init; }
     public BackupChoice Choice { get; init; }
     public string? LatestOf { get; init; }
+
+    /// <summary>A restore's part: pg_dump table and schema names (<see cref="RestorePart"/>).</summary>
+    public IReadOnlyList<string>? Tables { get; init; }
+    public IReadOnlyList<string>? Schemas { get; init; }
 }

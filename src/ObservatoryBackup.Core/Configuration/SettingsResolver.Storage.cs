@@ -42,6 +42,13 @@ public sealed partial class SettingsResolver
             SecretKey = secretKey ?? StorageSettings.DefaultAccessKey,
             CredentialSource = chain ?? source ?? "default (minioadmin)",
             UseCredentialChain = chain is not null,
+            BuiltInKeys = chain is not null ? null : (accessKey, secretKey) switch
+            {
+                (null, null) => "access key and secret key",
+                (null, _) => "access key",
+                (_, null) => "secret key",
+                _ => null,
+            },
             Bucket = bucketName,
             Prefix = Get(PrefixVariable) is { } prefix ? ObjectPrefix.Validate(prefix.Trim(), PrefixVariable) : ObjectPrefix.Default,
             UseSsl = secure,

@@ -48,7 +48,9 @@ public sealed partial class SettingsResolver
             AllowPrivilegedRoles = overrides.AllowPrivilegedRoles,
             TrustedKeys = ResolveTrustedKeys(overrides.TrustedKeys),
             Choice = overrides.Choice,
+            TargetDatabase = overrides.TargetDatabase,
             TargetNamed = overrides.TargetDatabase is not null || overrides.DatabaseUrl is not null,
+            Part = RestorePart.Parse(overrides.Tables, overrides.Schemas),
         };
         if (overrides.Choice != BackupChoice.Latest) return options;
         options = options with { LatestOf = overrides.LatestOf ?? options.Target };

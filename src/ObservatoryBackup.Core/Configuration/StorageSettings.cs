@@ -57,6 +57,9 @@ public sealed record StorageSettings
     /// <summary>True when no access key was configured and the AWS SDK's credential chain finds the credentials.</summary>
     public bool UseCredentialChain { get; init; }
 
+    /// <summary>Which keys fall back to MinIO's built-in <c>minioadmin</c> because none was configured ("access key and secret key", "secret key"…); null when none does.</summary>
+    public string? BuiltInKeys { get; init; }
+
     /// <summary>The secret key, or the customer key, never in a string.</summary>
     public override string ToString() => $"{(UseSsl ? "https" : "http")}://{Endpoint}/{Bucket}";
 }

@@ -57,6 +57,8 @@ public sealed class ConfigurationException(Setting setting, string? variable, st
         Setting.ExcludeTable => "The excluded tables",
         Setting.ExcludeTableData => "The tables whose data is excluded",
         Setting.TargetDatabase => "The target database",
+        Setting.RestoreTable => "The tables restored",
+        Setting.RestoreSchema => "The schemas restored",
         Setting.KeepLast or Setting.KeepDaily or Setting.KeepWeekly or Setting.KeepMonthly or Setting.KeepYearly => $"The {setting} rule",
         _ => setting.ToString(),
     };

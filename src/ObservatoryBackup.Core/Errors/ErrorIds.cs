@@ -38,6 +38,7 @@ public static class ErrorIds
     public const string MissingConfiguration = nameof(MissingConfiguration);
     public const string MultipleBackupsForOneDatabase = nameof(MultipleBackupsForOneDatabase);
     public const string NoBackups = nameof(NoBackups);
+    public const string NotInBackup = nameof(NotInBackup);
     public const string ObjectLockNotEnabled = nameof(ObjectLockNotEnabled);
     public const string PgDumpFailed = nameof(PgDumpFailed);
     public const string PgDumpIncomplete = nameof(PgDumpIncomplete);

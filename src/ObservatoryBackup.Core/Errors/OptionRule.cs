@@ -17,4 +17,10 @@ public enum OptionRule
 
     /// <summary>A backup chosen by a query (the newest of a database, a listing's) of another database than the target, with the target not named.</summary>
     BackupOfAnotherDatabase,
+
+    /// <summary>A target database given with a globals backup, which restores the server's roles and tablespaces into no database.</summary>
+    TargetDatabaseWithGlobals,
+
+    /// <summary>Part of a backup (tables, schemas) restored into a database that exists: its swap would replace all of it with the part.</summary>
+    PartIntoExistingDatabase,
 }

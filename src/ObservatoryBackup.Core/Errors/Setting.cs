@@ -40,4 +40,6 @@ public enum Setting
     SigningKeyFile,
     TrustedKeys,
     TargetDatabase,
+    RestoreTable,
+    RestoreSchema,
 }

@@ -4,6 +4,7 @@ using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Encryption;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
+using ObservatoryBackup.Postgres;
 using ObservatoryBackup.Store;
 using ObservatoryBackup.Streams;
 
@@ -93,6 +94,28 @@ public sealed class BackupReader : IAsyncDisposable
         {
             throw Explain(ex);
         }
+    }
+
+    /// <summary>
+    /// Reads the SQL to its end without parsing it, keeping its last line: the manifest it holds, unproven
+    /// (null for a backup without one). A damaged stream is <c>BackupCorrupt</c>.
+    /// </summary>
+    public async Task<DumpManifest?> ReadManifestAsync(CancellationToken ct)
+    {
+        var tail = new ManifestTail();
+        var buffer = new byte[1 << 16];
+        try
+        {
+            for (int n; (n = await Sql.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0;) tail.Add(buffer.AsSpan(0, n));
+            // to the object's end, so that a signature's check sees every byte
+            await Compressed.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsDamaged(ex) || ex is AgeException)
+        {
+            throw Explain(ex);
+        }
+        return tail.Manifest(out var why) is { } manifest ? manifest
+            : why is null ? null : throw DumpCheck.Corrupt(ObjectName, $"its manifest line cannot be read: {why}");
     }
 
     /// <summary>Every check of the object read so far, against the size the store lists (a damaged backup is <c>BackupCorrupt</c> here).</summary>

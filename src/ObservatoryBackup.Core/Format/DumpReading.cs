@@ -11,7 +11,7 @@ namespace ObservatoryBackup.Format;
 /// (the gate, the loaders, a verification pass, the globals reader) reads these events; nothing else
 /// splits a dump into lines. Memory is a line outside COPY data and one read.
 /// </summary>
-public sealed class DumpReading
+public sealed class DumpReading : IDumpEvents
 {
     private readonly Stream _sql;
     private readonly PlainDumpReader _reader;

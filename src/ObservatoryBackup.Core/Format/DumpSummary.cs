@@ -14,6 +14,10 @@ public sealed record DumpSummary(long SqlSize, IReadOnlyDictionary<string, long>
     /// <summary>For a globals backup, its statements, each of a form pg_dumpall writes; null for a database's backup.</summary>
     public IReadOnlyList<GlobalsStatement>? Globals { get; init; }
 
+    /// <summary>What it carries of <paramref name="tables"/> alone (a part restored): their rows as the whole backup proved them.</summary>
+    public DumpSummary Only(IReadOnlySet<string> tables) =>
+        this with { RowsPerTable = RowsPerTable.Where(t => tables.Contains(t.Key)).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal) };
+
     /// <summary>Logs that <paramref name="objectName"/> was proven whole, with what it carries.</summary>
     public void LogVerified(EventLog log, string objectName) =>
         log.Info("backup_verified", ("object_name", objectName), ("sql_size", SqlSize), ("tables", RowsPerTable.Count), ("rows", Rows),

@@ -7,70 +7,53 @@ namespace ObservatoryBackup.Metrics;
 /// A node_exporter textfile-collector file (<c>*.prom</c>). Each run merges its own samples in,
 /// keeping those other runs wrote (a backup keeps the last test's), and replaces the file atomically:
 /// written beside it, then renamed, so the collector never reads half a file. The read-merge-write
-/// holds an exclusive lock on <c>PATH.lock</c> (which the collector, reading <c>*.prom</c>, ignores),
-/// so two runs at once cannot drop each other's samples.
+/// holds a <see cref="MetricsFileLock"/>, so two runs at once cannot drop each other's samples, and
+/// leaves nothing beside the file. Only the families of <see cref="Metric.All"/> are written: a
+/// family the file holds from an older version is dropped.
 /// </summary>
 public sealed class MetricsFile(string path)
 {
-    private static readonly Dictionary<string, string> Help = new(StringComparer.Ordinal)
-    {
-        ["obs_backup_last_success_timestamp_seconds"] = "When the last successful backup finished (Unix time).",
-        ["obs_backup_last_duration_seconds"] = "How long the last backup ran.",
-        ["obs_backup_last_size_bytes"] = "Compressed size of the last successful backup.",
-        ["obs_backup_last_status"] = "1 if the last backup succeeded, 0 if it failed.",
-        ["obs_backup_count"] = "Backups of the database in the bucket.",
-        ["obs_backup_newest_timestamp_seconds"] = "When the newest backup in the bucket was taken (Unix time).",
-        ["obs_backup_last_test_success_timestamp_seconds"] = "When the last successful restore test finished (Unix time).",
-        ["obs_backup_last_test_status"] = "1 if the last restore test passed, 0 if it failed.",
-    };
-
     public string Path { get; } = path;
 
-    /// <summary>Sets <paramref name="samples"/> (name → value) for the database and bucket, keeping every other sample in the file.</summary>
-    public void Update(string database, string bucket, IEnumerable<(string Name, double Value)> samples)
+    /// <summary>Sets <paramref name="samples"/> (family → value) for the database and bucket, keeping every other sample in the file.</summary>
+    public void Update(string database, string bucket, IEnumerable<(Metric Metric, double Value)> samples) =>
+        Update(samples.Select(s => MetricSample.Of(s.Metric, database, bucket, s.Value)));
+
+    /// <summary>Sets each of <paramref name="samples"/>, keeping every other sample in the file.</summary>
+    public void Update(IEnumerable<MetricSample> samples)
     {
-        using var held = Lock();
-        var labels = $"{{database=\"{Escape(database)}\",bucket=\"{Escape(bucket)}\"}}";
+        var given = samples.Select(s => (s.Metric, Labels: Render(s), s.Value)).ToList();
+        if (given.Count == 0) return;
+        using var held = MetricsFileLock.Acquire(Path);
         var values = Read();
-        foreach (var (name, value) in samples) values[(name, labels)] = value;
+        foreach (var (metric, labels, value) in given) values[(metric, labels)] = value;
 
         var text = new StringBuilder();
-        foreach (var family in values.GroupBy(v => v.Key.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var family in values.GroupBy(v => v.Key.Metric).OrderBy(g => g.Key.Name, StringComparer.Ordinal))
         {
-            if (Help.TryGetValue(family.Key, out var help)) text.Append("# HELP ").Append(family.Key).Append(' ').Append(help).Append('\n');
-            text.Append("# TYPE ").Append(family.Key).Append(" gauge\n");
+            text.Append("# HELP ").Append(family.Key.Name).Append(' ').Append(family.Key.Help).Append('\n');
+            text.Append("# TYPE ").Append(family.Key.Name).Append(' ').Append(Metric.Type).Append('\n');
             foreach (var sample in family.OrderBy(s => s.Key.Labels, StringComparer.Ordinal))
-                text.Append(sample.Key.Name).Append(sample.Key.Labels).Append(' ').Append(sample.Value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+                text.Append(family.Key.Name).Append(sample.Key.Labels).Append(' ').Append(sample.Value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
         }
 
         var temp = Path + ".tmp-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId;
-        File.WriteAllText(temp, text.ToString());
-        File.Move(temp, Path, overwrite: true);
-    }
-
-    /// <summary>How long a run waits for another's update of the file; an update takes milliseconds.</summary>
-    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
-
-    private FileStream Lock()
-    {
-        var deadline = DateTime.UtcNow + LockWait;
-        while (true)
+        try
         {
-            try
-            {
-                // FileShare.None is an exclusive flock on Unix: held by one open file at a time, released however the process ends
-                return new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(Path + ".lock"))
-            {
-                Thread.Sleep(Random.Shared.Next(5, 25));
-            }
+            File.WriteAllText(temp, text.ToString());
+            File.Move(temp, Path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
         }
     }
 
-    private Dictionary<(string Name, string Labels), double> Read()
+    /// <summary>The samples of our families in the file, by family and rendered labels.</summary>
+    private Dictionary<(Metric Metric, string Labels), double> Read()
     {
-        var values = new Dictionary<(string Name, string Labels), double>();
+        var values = new Dictionary<(Metric Metric, string Labels), double>();
         if (!File.Exists(Path)) return values;
         foreach (var line in File.ReadLines(Path))
         {
@@ -78,10 +61,18 @@ public sealed class MetricsFile(string path)
             var space = line.LastIndexOf(' ');
             var brace = line.IndexOf('{');
             if (space < 0 || !double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
-            var key = brace is > 0 && brace < space ? (line[..brace], line[brace..space]) : (line[..space], "");
-            values[key] = value;
+            var (name, labels) = brace is > 0 && brace < space ? (line[..brace], line[brace..space]) : (line[..space], "");
+            if (Metric.Named(name) is { } metric) values[(metric, labels)] = value;
         }
         return values;
+    }
+
+    private static string Render(MetricSample sample)
+    {
+        var names = sample.Metric.Labels;
+        if (sample.Labels.Count != names.Count || !names.All(sample.Labels.ContainsKey))
+            throw new ArgumentException($"A sample of {sample.Metric.Name} has the labels {string.Join(", ", sample.Labels.Keys)}, not {string.Join(", ", names)}.", nameof(sample));
+        return "{" + string.Join(",", names.Select(n => $"{n}=\"{Escape(sample.Labels[n])}\"")) + "}";
     }
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);

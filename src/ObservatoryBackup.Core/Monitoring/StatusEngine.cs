@@ -91,8 +91,16 @@ public sealed class StatusEngine(ObsSettings settings, IBackupLog sink, TimeProv
         else _log.Error("backup_status", fields);
 
         if (settings.MetricsPath is { } path)
-            MetricsWriter.Write(_log, path, BackupKey.MetricsLabel(status.Database), status.Bucket,
-                [("obs_backup_count", status.Count), ("obs_backup_newest_timestamp_seconds", status.Newest is { } newest ? newest.TakenAt.ToUnixTimeSeconds() : 0)]);
+        {
+            // a series per database: a sum over databases counts each backup once
+            var (database, bucket) = (BackupKey.MetricsLabel(status.Database), status.Bucket);
+            MetricsWriter.Write(_log, path, database, bucket,
+            [
+                (Metric.StoredBackups, status.Count), (Metric.StoredBytes, status.TotalSize),
+                (Metric.StoredNewest, status.Newest is { } newest ? newest.TakenAt.ToUnixTimeSeconds() : 0),
+                (Metric.StoredOldest, status.Oldest is { } oldest ? oldest.TakenAt.ToUnixTimeSeconds() : 0),
+            ]);
+        }
         return status;
     }
 

@@ -1,3 +1,4 @@
+using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Format;
 using ObservatoryBackup.Postgres;
@@ -22,10 +23,13 @@ namespace ObservatoryBackup.Restore;
 /// matched whole against pg_dump's shape (<see cref="PrivilegeStatement"/>; any other is <c>BackupUnsafe</c>),
 /// for the connecting user to apply after the load (<see cref="Held"/>); and statements pg_dump never writes
 /// in a database's dump that reach beyond it (roles, other databases, server settings) are refused.
+/// With a <see cref="RestorePart"/>, the dump's events pass <see cref="PartFilter"/> first; what it leaves
+/// out is refused as it would be if it passed, so a part is restored only from a backup the whole of which could be.
 /// </summary>
 internal sealed class DumpGate
 {
     private readonly DumpReading _reading;
+    private readonly IDumpEvents _source;
     private readonly bool _noOwner;
     private readonly bool _noTablespaces;
     private readonly byte[] _restrict;
@@ -41,12 +45,18 @@ internal sealed class DumpGate
 
     /// <param name="restrictKey">psql's <c>\restrict</c> key for this load: letters and digits nobody else knows.</param>
     /// <param name="applyPrefix">With <paramref name="holdBack"/>: applies the schemas and extensions of the dump's prefix at their place, as the connecting user (<see cref="PrefixStatement"/>); null in a verification pass, which only takes them out.</param>
+    /// <param name="part">The part of the dump that passes; null: all of it.</param>
     public DumpGate(DumpReading reading, bool noOwner, string restrictKey, bool noTablespaces = false, bool holdBack = false,
-        Func<PrefixStatement, CancellationToken, Task>? applyPrefix = null)
+        Func<PrefixStatement, CancellationToken, Task>? applyPrefix = null, RestorePart? part = null)
     {
         (_reading, _noOwner, _noTablespaces, _holdBack, _applyPrefix, _inPrefix) = (reading, noOwner, noTablespaces, holdBack, applyPrefix, holdBack);
         _restrict = System.Text.Encoding.ASCII.GetBytes($"\\restrict {restrictKey}\n");
+        Part = part is null ? null : new PartFilter(reading, part, Screen);
+        _source = Part ?? (IDumpEvents)reading;
     }
+
+    /// <summary>The part filter the events pass first; null when the whole dump passes.</summary>
+    public PartFilter? Part { get; }
 
     /// <summary>Statement lines left out so far (ownership, privileges, tablespaces).</summary>
     public long Dropped { get; private set; }
@@ -67,7 +77,7 @@ internal sealed class DumpGate
         }
         try
         {
-            while (await _reading.NextAsync(ct).ConfigureAwait(false) is { } e)
+            while (await _source.NextAsync(ct).ConfigureAwait(false) is { } e)
             {
                 _reading.Check.ThrowIfUnsafe();
                 if (e.Kind == DumpEventKind.MetaCommand) continue;
@@ -124,10 +134,7 @@ internal sealed class DumpGate
     private bool Hold(in DumpEvent e)
     {
         var line = e.Line.TrimEnd("\r"u8);
-        if (line.Length > 0 && line[0] is (byte)'A' or (byte)'C' or (byte)'D' or (byte)'S' or (byte)'R')
-            foreach (var refused in RefusedBytes)
-                if (line.StartsWith(refused))
-                    throw Unsafe(line, $"'{System.Text.Encoding.ASCII.GetString(refused).Trim()}', which pg_dump never writes in a database's dump");
+        RefuseBeyond(line);
         if (!e.EndsStatement) return false;
         if ((line.StartsWith("CREATE PUBLICATION "u8) || line.StartsWith("ALTER PUBLICATION "u8)) && HoldPublication(line)) return true;
         if (!PrivilegeStatement.IsHeld(line)) return false;
@@ -136,6 +143,28 @@ internal sealed class DumpGate
         if ((_heldBytes += line.Length) > MaxHeldBytes) throw Unsafe(line, $"more than {MaxHeldBytes >> 20} MiB of ownership and privilege statements");
         _held.Add((sql, 0));
         return true;
+    }
+
+    /// <summary>Refuses a statement that reaches beyond the database: pg_dump never writes one in a database's dump.</summary>
+    private void RefuseBeyond(ReadOnlySpan<byte> line)
+    {
+        if (line.Length > 0 && line[0] is (byte)'A' or (byte)'C' or (byte)'D' or (byte)'S' or (byte)'R')
+            foreach (var refused in RefusedBytes)
+                if (line.StartsWith(refused))
+                    throw Unsafe(line, $"'{System.Text.Encoding.ASCII.GetString(refused).Trim()}', which pg_dump never writes in a database's dump");
+    }
+
+    /// <summary>A statement the part leaves out, checked as if it passed (with <c>holdBack</c>): a backup the gate refuses whole is refused in part too.</summary>
+    private void Screen(DumpEvent e)
+    {
+        if (!_holdBack) return;
+        var line = e.Line.TrimEnd("\r"u8);
+        RefuseBeyond(line);
+        if (!e.EndsStatement) return;
+        if (PrivilegeStatement.IsHeld(line) && PrivilegeStatement.Refusal(System.Text.Encoding.UTF8.GetString(line)) is { } why) throw Unsafe(line, why);
+        if ((line.StartsWith("CREATE PUBLICATION "u8) || line.StartsWith("ALTER PUBLICATION "u8)) && PublicationStatement.IsHeld(System.Text.Encoding.UTF8.GetString(line))
+            && PublicationStatement.Rebuild(System.Text.Encoding.UTF8.GetString(line)) is null)
+            throw Unsafe(line, "a publication not of pg_dump's form");
     }
 
     /// <summary>A publication only a superuser may create (<see cref="PublicationStatement"/>): held, rebuilt from its parts; any other is psql's, as the load role.</summary>
@@ -176,7 +205,7 @@ internal sealed class DumpGate
                 if (_pending.IsEmpty)
                 {
                     // after the first bytes, only what needs no read of the stream: psql is not kept waiting
-                    if (n > 0 && !(gate._restrictGiven && gate._reading.HasBuffered)) break;
+                    if (n > 0 && !(gate._restrictGiven && gate._source.HasBuffered)) break;
                     if (await gate.NextAsync(ct).ConfigureAwait(false) is not { } e) break;
                     _pending = bytesOf is null ? e.Bytes : bytesOf(e);
                     continue;

@@ -35,6 +35,7 @@ internal static class InPlaceRestore
         var exists = await admin.DatabaseExistsAsync(database, ct).ConfigureAwait(false);
         if (exists)
         {
+            await target.RefuseExistingAsync(admin, database, ct).ConfigureAwait(false);
             var terminated = await admin.TerminateConnectionsAsync(database, ct).ConfigureAwait(false);
             target.Log.Info("terminate_connections", ("database", database), ("terminated", terminated));
             // never cancelled: a cancelled DROP DATABASE leaves an invalid database behind

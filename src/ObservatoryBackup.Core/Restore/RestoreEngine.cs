@@ -50,21 +50,45 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
     private string? BackupOf(string objectName) => BackupKey.TryParse(objectName, settings.Storage.Prefix)?.Database;
 
     /// <summary>
-    /// Refuses a name a restore must not fetch (see <see cref="BackupKey.ValidateForRestore"/>), and a backup a query chose
-    /// for another database than the target (<see cref="RestoreOptions.Refusal"/>), logging the refusal as a failed restore.
+    /// Refuses a name a restore must not fetch (see <see cref="BackupKey.ValidateForRestore"/>), a backup a query chose
+    /// for another database than the target (<see cref="RestoreOptions.Refusal"/>), a target a restore must not replace
+    /// (<see cref="TargetRefusal"/>), and a target database given with a globals backup, logging the refusal as a failed restore.
     /// </summary>
     public void ValidateObjectName(string objectName)
     {
         try
         {
             BackupKey.ValidateForRestore(objectName, settings.Storage.Prefix);
-            if (BackupKey.KindOf(objectName) == BackupKind.Database && options.Refusal(BackupOf(objectName), objectName) is { } refusal) throw refusal;
+            if (BackupKey.KindOf(objectName) == BackupKind.Globals && options.TargetDatabase is { } target)
+                throw new OptionConflictException(OptionRule.TargetDatabaseWithGlobals,
+                    $"'{objectName}' is a globals backup: it restores the server's roles and tablespaces into no database, so the target database \"{target}\" does not apply. Nothing was restored.")
+                { Facts = true };
+            if (BackupKey.KindOf(objectName) == BackupKind.Database && ((ObsBackupException?)TargetRefusal() ?? options.Refusal(BackupOf(objectName), objectName)) is { } refusal) throw refusal;
         }
         catch (ObsBackupException ex)
         {
             Failed(objectName, ex);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A database no restore may replace: a template (every CREATE DATABASE copies one, and a swap would put the
+    /// backup in its place), or one named as a staging or replaced database (<see cref="StagingNames"/>), which the
+    /// next restore of the database it is named after would drop as its leftover. Null when the target may be restored.
+    /// </summary>
+    private ConfigurationException? TargetRefusal()
+    {
+        var why = Db.Database is "template0" or "template1"
+            ? "one of the server's template databases, which every new database is made from"
+            : TransientDatabase.IsStagingShaped(Db.Database)
+            ? $"which is how a restore names the databases it makes beside its target (…{StagingNames.StagingSuffix}STAMP, …{StagingNames.ReplacedSuffix}STAMP): the next restore of that target would drop it as its leftover"
+            : null;
+        if (why is null) return null;
+        // a URL from the environment is named by its variable; one given with the command, or a target database, by the face
+        (Setting setting, string? variable) = options.TargetDatabase is not null ? (Setting.TargetDatabase, null)
+            : options.TargetNamed ? (Setting.DatabaseUrl, null) : (Setting.DatabaseUrl, SettingsResolver.DatabaseUrlVariable);
+        return new ConfigurationException(setting, variable, $"names database \"{Db.Database}\", {why}; a restore does not replace it. Name another database. Nothing was restored.");
     }
 
     /// <summary>
@@ -121,7 +145,8 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
     {
         (string, object?)[] what = mode == RestoreMode.Globals
             ? [("host", Db.Host), ("port", Db.Port), ("mode", "globals"), ("update_existing_roles", UpdateExistingRoles), ("allow_privileged_roles", AllowPrivilegedRoles)]
-            : [("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner)];
+            : [("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner),
+                .. options.Part is { } part ? [("tables", part.Tables.Select(t => t.Text).ToArray()), ("schemas", part.Schemas.Select(t => t.Text).ToArray())] : Array.Empty<(string, object?)>()];
         _log.Info("restore_requested", [("object_name", objectName), ("bucket", settings.Storage.Bucket), .. what, ("no_tablespaces", NoTablespaces)]);
         // "backup of X into Y": a backup restored under another name than its own says so, with both names
         if (mode != RestoreMode.Globals && BackupOf(objectName) is var of && of != Db.Database)
@@ -134,8 +159,9 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
         // One backup, restore or test of a database at a time; under the lock, what killed restores left is ours to remove.
         await using var admin = await DatabaseLock.AcquireAsync(Db, Db.Database, DatabaseLock.Run.Restore, ct).ConfigureAwait(false);
         var psql = await SqlLoader.LocatePsqlAsync(settings, _log, admin.ServerVersion, ct).ConfigureAwait(false);
-        var target = new RestoreTarget(settings, sink, _log, psql, NoOwner, NoTablespaces, IncludeGlobals);
+        var target = new RestoreTarget(settings, sink, _log, psql, NoOwner, NoTablespaces, IncludeGlobals) { Part = options.Part };
         await target.RemoveLeftoversAsync(admin, ct).ConfigureAwait(false);
+        await target.RefuseExistingAsync(admin, Db.Database, ct).ConfigureAwait(false);
         using var store = BackupStore.Open(settings.Storage, _log, OpenStore);
         // the signature first: nothing is created, and no byte of the backup used, before it is settled
         var stored = await BackupSignature.CheckAsync(store, await store.RequireAsync(objectName, ct).ConfigureAwait(false), options.TrustedKeys, _log, ct).ConfigureAwait(false);

@@ -21,8 +21,11 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
     public bool NoOwner => noOwner;
     public bool NoTablespaces => noTablespaces;
 
+    /// <summary>The part of a backup loaded; null: all of it.</summary>
+    public RestorePart? Part { get; init; }
+
     private SqlLoader Loader(string objectName, LoadRole role) =>
-        new(psql, Db, sink, log) { NoOwner = noOwner, NoTablespaces = noTablespaces, ObjectName = objectName, Identities = settings.Identities, Jobs = settings.RestoreJobs, LoadAs = role };
+        new(psql, Db, sink, log) { NoOwner = noOwner, NoTablespaces = noTablespaces, ObjectName = objectName, Identities = settings.Identities, Jobs = settings.RestoreJobs, LoadAs = role, Part = Part };
 
     /// <summary>
     /// Loads a backup into <paramref name="database"/> (created, empty) contained: psql connects as a
@@ -41,8 +44,9 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
         {
             var loader = Loader(objectName, role);
             var summary = await load(loader).ConfigureAwait(false);
-            // what was not proven is not given owners (a test reports the mismatch instead of failing on a missing object)
-            if (!await prove(role.Url, summary).ConfigureAwait(false)) return summary;
+            // what was not proven is not given owners (a test reports the mismatch instead of failing on a missing object);
+            // a part is proven against the rows of its own tables, each whole, and nothing else
+            if (!await prove(role.Url, loader.Copied is { } part ? summary.Only(part) : summary).ConfigureAwait(false)) return summary;
             await role.ApplyAsync(loader.Held, $"the owners and privileges backup '{objectName}' records", targetUntouched, ct).ConfigureAwait(false);
             log.Info("privileges_applied", ("database", database), ("statements", loader.Held.Count));
             return summary;
@@ -61,6 +65,19 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
             }
         }
     }
+
+    /// <summary>
+    /// A part of a backup goes only into a database that does not exist: a staged restore swaps whole
+    /// databases, so into an existing one it would replace every other table with the part.
+    /// </summary>
+    public async Task RefuseExistingAsync(DatabaseAdmin admin, string database, CancellationToken ct)
+    {
+        if (Part is not null && await admin.DatabaseExistsAsync(database, ct).ConfigureAwait(false)) throw PartRefused(database);
+    }
+
+    public static OptionConflictException PartRefused(string database) =>
+        new(OptionRule.PartIntoExistingDatabase,
+            $"Database \"{database}\" exists; part of a backup is restored only into a database that does not, since the restore would replace all of \"{database}\" with the part. Nothing was changed.") { Facts = true };
 
     /// <summary>Fails, logging each table, unless <paramref name="database"/> holds what the backup carried; counted as <paramref name="connectAs"/>.</summary>
     /// <returns>True: it does.</returns>

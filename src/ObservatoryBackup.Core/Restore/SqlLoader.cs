@@ -1,3 +1,4 @@
+using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Format;
@@ -67,6 +68,12 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
     /// <summary>What the last load held back (with <see cref="LoadAs"/>): the connecting user applies it, <see cref="LoadRole.ApplyAsync"/>.</summary>
     public IReadOnlyList<(string Sql, long Line)> Held { get; private set; } = [];
 
+    /// <summary>The part of the backup loaded (<see cref="PartFilter"/>); null: all of it.</summary>
+    public RestorePart? Part { get; init; }
+
+    /// <summary>With <see cref="Part"/>, the tables whose rows the last load was given (what it is proven against); null without.</summary>
+    public IReadOnlySet<string>? Copied { get; private set; }
+
     /// <summary>The backup being loaded, for messages.</summary>
     public string? ObjectName { get; init; }
 
@@ -91,20 +98,32 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
     /// <returns>What the backup carried, when verified here.</returns>
     private async Task<DumpSummary?> LoadAsync(Stream backup, long size, StoredBackup? verifyAs, string database, bool targetUntouched, CancellationToken ct)
     {
-        log.Info("restore_start", ("database", database));
         var objectName = ObjectName ?? verifyAs?.ObjectName ?? database;
+        log.Info("restore_start", ("database", database), ("codec_implementation", Codecs.Implementation(BackupLayout.Of(objectName).Codec)));
         // decrypt and decompress → check → load
         await using var source = BackupReader.ForLoad(backup, size, objectName, Identities, sink.Progress);
         await source.OpenAsync(ct).ConfigureAwait(false);
-        var gate = new DumpGate(source.Dump, NoOwner, PsqlProcess.NewRestrictKey(), NoTablespaces, holdBack: LoadAs is not null, applyPrefix: LoadAs is { } role ? role.ApplyPrefixAsync : null);
+        var gate = new DumpGate(source.Dump, NoOwner, PsqlProcess.NewRestrictKey(), NoTablespaces, holdBack: LoadAs is not null, applyPrefix: LoadAs is { } role ? role.ApplyPrefixAsync : null, part: Part);
         var psql = await LoadIntoPsqlAsync(gate, database, ct).ConfigureAwait(false);
 
         var summary = await new LoadVerdict(log, objectName, database, targetUntouched).DecideAsync(source, gate.Failure, psql, verifyAs, ct).ConfigureAwait(false);
         source.Complete();
+        if (gate.Part is { } part) Copied = PartLoaded(part, objectName, database);
         Held = gate.Held;
         if (NoOwner || NoTablespaces) log.Info("ownership_left_out", ("database", database), ("statements", gate.Dropped), ("no_owner", NoOwner), ("no_tablespaces", NoTablespaces));
         log.Info("restore_complete", ("database", database));
         return summary;
+    }
+
+    /// <summary>The tables the part gave psql rows for; fails when a name of the part matched nothing in the backup (a typo must not pass as an empty restore).</summary>
+    private IReadOnlySet<string> PartLoaded(PartFilter part, string objectName, string database)
+    {
+        if (part.Unmatched is { Count: > 0 } unmatched)
+            throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.NotInBackup, objectName,
+                $"Backup '{objectName}' holds nothing that {string.Join(", ", unmatched.Select(u => $"'{u}'"))} names, so the part restored into database \"{database}\" would lack it. " +
+                "Names are matched as pg_dump matches table and schema names: unquoted letters in lower case, a table without a schema in every schema.");
+        log.Info("part_loaded", ("database", database), ("tables", part.Copied.Order(StringComparer.Ordinal).ToArray()));
+        return part.Copied;
     }
 
     /// <summary>The load stage: psql, or several, on what the gate lets through; what stopped it, when something did.</summary>

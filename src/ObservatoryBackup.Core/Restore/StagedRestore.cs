@@ -54,6 +54,12 @@ internal static class StagedRestore
     {
         var none = CancellationToken.None;
         var exists = await admin.DatabaseExistsAsync(database, none).ConfigureAwait(false);
+        if (exists && target.Part is not null)
+        {
+            // made since the restore began: a part never replaces a database
+            await RestoreTarget.DropQuietlyAsync(admin, staging).ConfigureAwait(false);
+            throw RestoreTarget.PartRefused(database);
+        }
         try
         {
             if (exists)

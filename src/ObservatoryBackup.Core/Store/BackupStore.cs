@@ -43,6 +43,10 @@ public sealed class BackupStore : IDisposable
     {
         // where credentials the SDK found came from, never what they are
         if (settings.UseCredentialChain) log.Info("storage_credentials", ("source", settings.CredentialSource));
+        // a server left on its factory keys accepts them: say so, or nothing else would
+        if (settings.BuiltInKeys is { } keys)
+            log.Warning("storage_default_credentials", ("keys", keys), ("message",
+                $"No S3 {keys} configured ({SettingsResolver.AccessKeyVariable}, {SettingsResolver.SecretKeyVariable}, their _FILE, or {SettingsResolver.RootUserVariable}, {SettingsResolver.RootPasswordVariable}): requests are signed with MinIO's built-in default, minioadmin."));
         return new(factory is null ? new S3ObjectStore(settings) : factory(settings), log);
     }
 

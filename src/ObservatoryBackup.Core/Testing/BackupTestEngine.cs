@@ -28,7 +28,7 @@ public sealed class BackupTestEngine(TestOptions options, IBackupLog sink, TimeP
     public ObjectStoreFactory? OpenStore { get; init; }
 
     /// <summary>Scratch databases are named obs_test_YYYYMMDDHHMMSS_RANDOM: no application names a database so.</summary>
-    public const string ScratchPrefix = "obs_test_";
+    public const string ScratchPrefix = TransientDatabase.ScratchPrefix;
 
     private bool NoOwner => options.NoOwner;
     private bool NoTablespaces => options.NoTablespaces;
@@ -61,14 +61,14 @@ public sealed class BackupTestEngine(TestOptions options, IBackupLog sink, TimeP
             if (result.Passed) _log.Info("test_finished", fields);
             else _log.Error("test_finished", fields);
             WriteMetrics(objectName, result.Passed
-                ? [("obs_backup_last_test_status", 1), ("obs_backup_last_test_success_timestamp_seconds", _clock.GetUtcNow().ToUnixTimeSeconds())]
-                : [("obs_backup_last_test_status", 0)]);
+                ? [(Metric.TestLastStatus, 1), (Metric.TestLastSuccess, _clock.GetUtcNow().ToUnixTimeSeconds())]
+                : [(Metric.TestLastStatus, 0)]);
             return result;
         }
         catch (Exception ex) when (ex is ObsBackupException or OperationCanceledException)
         {
             _log.Error("test_finished", [("status", "failed"), ("object_name", objectName), ("verify_only", verifyOnly), .. EventLog.FailureFields(ex)]);
-            WriteMetrics(objectName, [("obs_backup_last_test_status", 0)]);
+            WriteMetrics(objectName, [(Metric.TestLastStatus, 0)]);
             throw;
         }
     }
@@ -125,7 +125,7 @@ public sealed class BackupTestEngine(TestOptions options, IBackupLog sink, TimeP
     }
 
     // labelled by the database the backup is of, as the backup's own metrics are
-    private void WriteMetrics(string objectName, (string Name, double Value)[] samples)
+    private void WriteMetrics(string objectName, (Metric Metric, double Value)[] samples)
     {
         if (settings.MetricsPath is { } path)
             MetricsWriter.Write(_log, path, BackupKey.TryParse(objectName, settings.Storage.Prefix) is { } parsed ? BackupKey.MetricsLabel(parsed.Database) : "",

@@ -67,11 +67,28 @@ public sealed class CliTests(Servers servers)
         var samples = File.ReadAllLines(metrics).Where(l => !l.StartsWith('#')).ToList();
         var labels = $"{{database=\"{db}\",bucket=\"{bucket}\"}}";
         foreach (var name in new[] { "obs_backup_last_success_timestamp_seconds", "obs_backup_last_duration_seconds", "obs_backup_last_size_bytes",
-                     "obs_backup_last_test_success_timestamp_seconds", "obs_backup_newest_timestamp_seconds" })
+                     "obs_backup_last_test_success_timestamp_seconds", "obs_backup_stored_newest_timestamp_seconds" })
             Assert.Contains(samples, l => l.StartsWith(name + labels + " ", StringComparison.Ordinal));
         Assert.Contains($"obs_backup_last_status{labels} 1", samples);
         Assert.Contains($"obs_backup_last_test_status{labels} 1", samples);
-        Assert.Contains($"obs_backup_count{labels} 1", samples);
+        Assert.Contains($"obs_backup_stored_backups{labels} 1", samples);
+        await Promtool.AssertMetricsPassAsync(metrics);
+        Assert.Equal([metrics], Directory.GetFiles(Path.GetDirectoryName(metrics)!));
+    }
+
+    [Fact]
+    public async Task A_run_without_keys_warns_that_it_uses_minios_built_in_ones()
+    {
+        var env = Env("postgres", Servers.UniqueName("cli-bkt"));
+        foreach (var name in new[] { "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "OBS_S3_CREDENTIALS" })
+            env[name] = null;
+
+        // the built-in keys, which the test server may refuse (and the bucket is missing): the warning comes first either way
+        var run = await RunAsync(env, "list");
+
+        Assert.Matches("\"level\": \"WARNING\", \"event\": \"storage_default_credentials\", \"keys\": \"access key and secret key\".*minioadmin", run.StandardOutput + run.StandardError);
+        var keyed = await RunAsync(Env("postgres", Servers.UniqueName("cli-bkt")), "list");
+        Assert.DoesNotContain("storage_default_credentials", keyed.StandardOutput + keyed.StandardError);
     }
 
     [Fact]

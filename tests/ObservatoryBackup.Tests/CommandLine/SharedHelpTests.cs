@@ -24,7 +24,7 @@ public sealed class SharedHelpTests
         ["backup"] = ["Invoke-ObsBackup"], ["prune"] = ["Invoke-ObsBackup"], ["restore"] = ["Restore-ObsBackup"], ["test"] = ["Test-ObsBackup"],
         ["list"] = ["Get-ObsBackup"], ["status"] = ["Get-ObsBackupStatus"], ["pin"] = ["Protect-ObsBackup"], ["unpin"] = ["Unprotect-ObsBackup"],
         ["new-age-key"] = ["New-ObsAgeKey"], ["new-signing-key"] = ["New-ObsSigningKey"], ["new-credential-key"] = ["New-ObsCredentialKey"],
-        ["rotate-credential-key"] = ["Update-ObsCredentialKey"],
+        ["rotate-credential-key"] = ["Update-ObsCredentialKey"], ["contents"] = ["Get-ObsBackupContents"],
     };
 
     private static readonly Assembly Cmdlets = typeof(ObservatoryBackup.PowerShell.ObsCmdletBase).Assembly;

@@ -44,6 +44,10 @@ public class ServerBackupTests(Servers servers) : IntegrationTest(servers)
         var stem = Servers.UniqueName("all");
         await Pg.CreateDatabaseAsync($"{stem}-keep");
         await Pg.CreateDatabaseAsync($"{stem}-skip");
+        // what a restore or a test holds while it runs: a staging database mid-load is no database to back up
+        var (staging, scratch) = ($"{stem}_obs_restore_20260101000000", $"obs_test_20260101000000_{Guid.NewGuid().ToString("N")[..8]}");
+        await Pg.CreateDatabaseAsync(staging);
+        await Pg.CreateDatabaseAsync(scratch);
         await using var admin = await DatabaseAdmin.ConnectMaintenanceAsync(DatabaseUrl(stem), default);
 
         var selected = await new DatabaseSelection([], All: true, Excluded: [$"{stem}-s*", "post?res"]).ResolveAsync(admin, default);
@@ -53,6 +57,10 @@ public class ServerBackupTests(Servers servers) : IntegrationTest(servers)
         Assert.DoesNotContain("postgres", selected);
         Assert.DoesNotContain("template0", selected);
         Assert.DoesNotContain("template1", selected);
+        Assert.DoesNotContain(staging, selected);
+        Assert.DoesNotContain(scratch, selected);
+        // named, it is taken as named
+        Assert.Equal([staging], await new DatabaseSelection([staging], All: false, Excluded: []).ResolveAsync(admin, default));
     }
 
     private Configuration.DatabaseUrl DatabaseUrl(string db) => Configuration.DatabaseUrl.Parse(Pg.Url(db));

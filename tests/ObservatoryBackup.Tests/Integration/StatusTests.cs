@@ -25,7 +25,7 @@ public class StatusTests(Servers servers) : IntegrationTest(servers)
         Assert.True(status.Fresh);
         Assert.Equal((2, 500L, TimeSpan.FromHours(20), TimeSpan.FromDays(10)), (status.Count, status.TotalSize, status.NewestAge!.Value, status.OldestAge!.Value));
         engine.EnsureFresh(status);
-        Assert.Contains($"obs_backup_count{{database=\"observatory\",bucket=\"{bucket}\"}} 2", File.ReadAllLines(metrics));
+        Assert.Contains($"obs_backup_stored_backups{{database=\"observatory\",bucket=\"{bucket}\"}} 2", File.ReadAllLines(metrics));
 
         var stale = await engine.RunAsync("other", StatusEngine.DefaultMaxAge, default);
         Assert.False(stale.Fresh);

@@ -40,7 +40,7 @@ public sealed class CmdletTests(Servers servers) : IDisposable
             .Select(a => $"{a!.VerbName}-{a.NounName}")
             .Order();
         Assert.Equal(implemented, exported);
-        Assert.Equal(["Get-ObsBackup", "Get-ObsBackupStatus", "Invoke-ObsBackup", "New-ObsAgeKey", "New-ObsCredentialKey", "New-ObsSigningKey", "Protect-ObsBackup", "Restore-ObsBackup", "Test-ObsBackup", "Unprotect-ObsBackup", "Update-ObsCredentialKey"], exported);
+        Assert.Equal(["Get-ObsBackup", "Get-ObsBackupContents", "Get-ObsBackupStatus", "Invoke-ObsBackup", "New-ObsAgeKey", "New-ObsCredentialKey", "New-ObsSigningKey", "Protect-ObsBackup", "Restore-ObsBackup", "Test-ObsBackup", "Unprotect-ObsBackup", "Update-ObsCredentialKey"], exported);
     }
 
     [Fact]
@@ -200,6 +200,19 @@ public sealed class CmdletTests(Servers servers) : IDisposable
         // the dry run checks the database and the store each, and says so
         Assert.Equal(["backup_start", "check_passed", "check_passed", "bucket_missing", "dry_run"], events);
         Assert.Contains(_ps.Streams.Verbose, v => v.Message.StartsWith("dry_run object_name=postgres/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_run_without_keys_warns_that_it_uses_minios_built_in_ones()
+    {
+        Assert.True(new[] { "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "OBS_S3_CREDENTIALS" }
+            .All(v => Environment.GetEnvironmentVariable(v) is null), "the test process must set no S3 keys");
+        // no -Credential: the built-in keys, which the test server may refuse (the bucket is missing anyway); the warning comes first
+        _ps.Invoke("Get-ObsBackup -Endpoint $endpoint -Bucket $bucket -ErrorAction SilentlyContinue | Out-Null", Vars("postgres", Servers.UniqueName("ps-bkt")));
+        Assert.Contains(_ps.Streams!.Warning, w => w.Message.StartsWith("storage_default_credentials", StringComparison.Ordinal) && w.Message.Contains("minioadmin", StringComparison.Ordinal));
+
+        _ps.Invoke($"Get-ObsBackup {Storage} -ErrorAction SilentlyContinue | Out-Null", Vars("postgres", Servers.UniqueName("ps-bkt")));
+        Assert.DoesNotContain(_ps.Streams!.Warning, w => w.Message.Contains("minioadmin", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -143,6 +143,7 @@ public sealed class HelpAndManifestTests : IDisposable
     [InlineData("Get-ObsBackup")]
     [InlineData("Test-ObsBackup")]
     [InlineData("Get-ObsBackupStatus")]
+    [InlineData("Get-ObsBackupContents")]
     [InlineData("Restore-ObsBackup")]
     [InlineData("Update-ObsCredentialKey")]
     [InlineData("New-ObsCredentialKey")]

@@ -139,9 +139,9 @@ public sealed class SuspectBackupTests
         Assert.DoesNotContain("\"app\"", failure.Message);
         Assert.Equal(3, _log.Events.Count(e => e.Name == "backup_status"));
         var lines = File.ReadAllLines(metrics);
-        Assert.Contains($"obs_backup_newest_timestamp_seconds{{database=\"app\",bucket=\"suspect\"}} {Now.AddHours(-16).ToUnixTimeSeconds()}", lines);
-        Assert.Contains("obs_backup_count{database=\"%globals\",bucket=\"suspect\"} 1", lines);
-        Assert.Contains("obs_backup_count{database=\"other\",bucket=\"suspect\"} 1", lines);
+        Assert.Contains($"obs_backup_stored_newest_timestamp_seconds{{database=\"app\",bucket=\"suspect\"}} {Now.AddHours(-16).ToUnixTimeSeconds()}", lines);
+        Assert.Contains("obs_backup_stored_backups{database=\"%globals\",bucket=\"suspect\"} 1", lines);
+        Assert.Contains("obs_backup_stored_backups{database=\"other\",bucket=\"suspect\"} 1", lines);
 
         engine.EnsureFresh(all.Where(s => s.Database != "other").ToList());
         Assert.Equal(ErrorIds.NoBackups, Assert.Throws<BackupDataException>(() => engine.EnsureFresh([])).ErrorId);

@@ -1,6 +1,7 @@
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Encryption;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Logging;
 
 namespace ObservatoryBackup.Tests.Unit;
 
@@ -127,5 +128,28 @@ public sealed class StoreAndEncryptionSettingsTests : IDisposable
         Assert.True(Resolve(Env(("OBS_S3_CREDENTIALS", "aws"))).Storage.UseCredentialChain);
         // MinIO's keys, when given, win
         Assert.False(Resolve(Env(("AWS_ACCESS_KEY_ID", "AKIA"), ("MINIO_ACCESS_KEY", "minio"), ("MINIO_SECRET_KEY", "s"))).Storage.UseCredentialChain);
+    }
+
+    [Fact]
+    public void A_run_on_minios_built_in_keys_warns_naming_the_keys_and_the_variables_never_a_secret()
+    {
+        static List<BackupEvent> Opened(Dictionary<string, string?> env)
+        {
+            var log = new Fixtures.RecordingLog();
+            using var store = ObservatoryBackup.Store.BackupStore.Open(Resolve(env).Storage, new EventLog(log, TimeProvider.System), _ => new Fixtures.MemoryObjectStore());
+            return [.. log.Events.Where(e => e.Name == "storage_default_credentials")];
+        }
+
+        var warning = Assert.Single(Opened(Env()));
+        Assert.Equal(LogLevel.WARNING, warning.Level);
+        Assert.Equal("access key and secret key", warning["keys"]);
+        Assert.Contains("MINIO_ACCESS_KEY, MINIO_SECRET_KEY", (string?)warning["message"]);
+        Assert.Contains("minioadmin", (string?)warning["message"]);
+        Assert.Equal("secret key", Assert.Single(Opened(Env(("MINIO_ACCESS_KEY", "backup"))))["keys"]);
+        Assert.Equal("access key", Assert.Single(Opened(Env(("MINIO_ROOT_PASSWORD", "s3cret"))))["keys"]);
+        // keys given, or the AWS SDK's chain: no word
+        Assert.Empty(Opened(Env(("MINIO_ACCESS_KEY", "backup"), ("MINIO_SECRET_KEY", "s3cret"))));
+        Assert.Empty(Opened(Env(("MINIO_ROOT_USER", "root"), ("MINIO_ROOT_PASSWORD", "s3cret"))));
+        Assert.Empty(Opened(Env(("AWS_PROFILE", "backup"))));
     }
 }
