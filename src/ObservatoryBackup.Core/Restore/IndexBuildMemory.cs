@@ -9,7 +9,7 @@ namespace ObservatoryBackup.Restore;
 /// shared by the connections that build at once, at most 1 GB each, and never less than the server's
 /// own setting. Computed by the server in the session's first statement, from its own settings: the
 /// load asks nothing of its own and needs no other connection. With PostgreSQL's defaults (4 GB, 64 MB)
-/// that is 512 MB on each of two connections: a 2-million-row key sorts in memory instead of on disk.
+/// that is 512 MB on each of two connections (bench/README.md: what it measured).
 /// </summary>
 internal static class IndexBuildMemory
 {
