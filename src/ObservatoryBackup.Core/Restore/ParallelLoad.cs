@@ -27,11 +27,12 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     long dealAfterBytes = ParallelLoad.DealAfterBytes)
 {
     /// <summary>
-    /// A table's rows go to one connection up to this many bytes; the rest is dealt to all. Dealing one
-    /// table over several COPY streams costs the server more CPU than one stream (bench/README.md), so
-    /// only a table much larger than its queue is split.
+    /// A table's rows go to one connection up to this many bytes (32 times its queue); the rest is dealt
+    /// to all. A table that small loads frozen on one connection; a larger one loads sooner over several
+    /// COPY streams where the reader leaves a core idle, which more than pays for the frozen part it
+    /// gives up (bench/README.md: 32 MiB against 256 MiB).
     /// </summary>
-    public const long DealAfterBytes = 256L << 20;
+    public const long DealAfterBytes = 32L << 20;
 
     /// <summary>More held post-data SQL than this (no schema has it) is run in order as it comes instead.</summary>
     public const int MaxHeldBytes = 64 << 20;
