@@ -11,8 +11,11 @@
 # AB=age RUNS=7 bash bench/end-to-end.sh measures only what encryption costs, in alternating pairs.
 # AB=restore bash bench/end-to-end.sh measures the restores of issue 21 in alternating rounds (gunzip | psql,
 #   obs-backup restore --jobs 1, 2, 4, and pg_dump -Fc restored by pg_restore -j 2), after the backups (limit, gzip, zstd).
+#   BEFORE_CLI=path/to/obs-backup (another build) adds its --jobs 1 and 2 to the rounds; each restore's server CPU
+#   seconds (the cluster's processes, read from /proc, up to the CHECKPOINT after it) are printed too.
 # ENTROPY=realistic makes the database of research records (text bodies from a large vocabulary, URLs,
-#   JSON, hashes) that gzip -6 shrinks about 3.4:1, instead of the default's easier 5.5:1.
+#   JSON, hashes) that gzip -6 shrinks about 3.4:1, instead of the default's easier 5.5:1: two tables
+#   (content, and link: a row per record with its URL and hash) and three indexes.
 set -euo pipefail
 gb=${1:-1}
 runs=${RUNS:-3}
@@ -63,6 +66,8 @@ say "making a database of about $gb GB ($rows rows of research records: realisti
 "$pg_bin/psql" -q -v ON_ERROR_STOP=1 -d bench -c "CREATE TABLE content (id bigint, uuid uuid, created timestamptz, url text, title text, body text, meta jsonb, sha text)"
 python3 "$root/bench/research_records.py" "$rows" | "$pg_bin/psql" -q -v ON_ERROR_STOP=1 -d bench -c "COPY content FROM STDIN"
 "$pg_bin/psql" -q -v ON_ERROR_STOP=1 -d bench -c "ALTER TABLE content ADD PRIMARY KEY (id)" -c "CREATE INDEX content_created ON content (created)"
+"$pg_bin/psql" -q -v ON_ERROR_STOP=1 -d bench -c "CREATE TABLE link (id bigint PRIMARY KEY, content_id bigint, url text, sha text, seen timestamptz)" \
+  -c "INSERT INTO link SELECT id, id, url, sha, created FROM content"
 else
 say "making a database of about $gb GB ($rows rows of dump-like content)"
 "$pg_bin/psql" -q -v ON_ERROR_STOP=1 -d bench <<SQL
@@ -149,21 +154,30 @@ fi
 # whichever it is), each the median of its rounds; the backups first, for the same data's figures.
 if [ "${AB:-}" = restore ]; then
   backups=()
-  backups+=("$(measure limit bash -c "'$pg_bin/pg_dump' -d bench > /dev/null")")
+  # RESTORES_ONLY=1: the backups once each, for the restores' sources and the limit, not as rows of their own
+  backup_runs=$([ "${RESTORES_ONLY:-}" = 1 ] && echo 1 || echo "$runs")
+  backups+=("$(runs=$backup_runs measure limit bash -c "'$pg_bin/pg_dump' -d bench > /dev/null")")
   gzip6=$(runs=1 measure gzip6 bash -c "'$pg_bin/pg_dump' -d bench | gzip -6 > '$work/dump.sql.gz'")
-  backups+=("$(measure cli-gzip "$cli" backup)")
-  backups+=("$(measure cli-zstd "$cli" backup --compression zstd)")
+  if [ "${RESTORES_ONLY:-}" != 1 ]; then
+    backups+=("$(measure cli-gzip "$cli" backup)")
+    backups+=("$(measure cli-zstd "$cli" backup --compression zstd)")
+  fi
   "$pg_bin/pg_dump" -Fc -d bench -f "$work/dump.custom"
   "$cli" backup > "$work/out"; name=$(uploaded_name)
   sql_bytes=$(gunzip < "$work/dump.sql.gz" | wc -c)
-  declare -A took=() peak=() own=() all=()
+  declare -A took=() peak=() own=() all=() srv=()
   busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; } # jiffies the machine spent working
+  server() { # jiffies the cluster's processes spent: the postmaster with the backends it reaped, and those alive
+    local pm t c; pm=$(head -n 1 "$work/pg/data/postmaster.pid"); t=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+    for c in $(pgrep -P "$pm"); do t=$(( t + $(awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || echo 0) )); done
+    echo "$t"
+  }
   restore_with() { # label, command...: one timed run into a fresh database "restored"
     local label=$1; shift
     "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" >/dev/null
     # gunzip | psql and pg_restore load into an existing database; obs-backup creates its own
     case $label in plain|pgrestore2) "$pg_bin/psql" -q -c "CREATE DATABASE restored" >/dev/null ;; esac
-    local before; before=$(busy)
+    local before; before=$(busy); local server_before; server_before=$(server)
     /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > "$work/out" 2>"$work/err" || { say "$* failed:"; cat "$work/err" >&2; exit 1; }
     local after; after=$(busy)
     read -r secs kib user sys < "$work/time"
@@ -171,16 +185,29 @@ if [ "${AB:-}" = restore ]; then
     # CPU seconds: the command with its children (psql, gunzip), and the whole machine (so the server too)
     own[$label]="${own[$label]:-} $(echo "$user + $sys" | bc -l)"; all[$label]="${all[$label]:-} $(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)"
     "$pg_bin/psql" -q -c "CHECKPOINT" >/dev/null
+    sleep 0.3 # the last backends reaped
+    srv[$label]="${srv[$label]:-} $(echo "($(server) - $server_before) / $(getconf CLK_TCK)" | bc -l)"
   }
   restore_url="postgresql://observatory:$password@127.0.0.1:$pg_port/restored"
+  run_kind() { # one restore of a kind
+    case $1 in
+      plain) restore_with plain bash -c "gunzip < '$work/dump.sql.gz' | '$pg_bin/psql' -q -X -v ON_ERROR_STOP=1 -d restored > /dev/null" ;;
+      jobs[0-9]*) restore_with "$1" env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs "${1#jobs}" ;;
+      pgrestore2) restore_with pgrestore2 "$pg_bin/pg_restore" -j 2 -d restored "$work/dump.custom" ;;
+      before[0-9]*) [ -z "${BEFORE_CLI:-}" ] || restore_with "$1" env DATABASE_URL="$restore_url" "$BEFORE_CLI" restore "$name" --yes --jobs "${1#before}" ;;
+    esac
+  }
+  # KINDS="plain jobs2 before2" runs only those (plain, the ratios' base, always); ORDER=abba reverses every
+  # second round, so a drift of the machine's load falls on each kind alike
+  order=(plain); for k in ${KINDS:-jobs1 jobs2 jobs4 pgrestore2 before1 before2}; do [ "$k" = plain ] || order+=("$k"); done
   for ((n = 0; n < runs; n++)); do
-    restore_with plain bash -c "gunzip < '$work/dump.sql.gz' | '$pg_bin/psql' -q -X -v ON_ERROR_STOP=1 -d restored > /dev/null"
-    restore_with jobs1 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 1
-    restore_with jobs2 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 2
-    restore_with jobs4 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 4
-    restore_with pgrestore2 "$pg_bin/pg_restore" -j 2 -d restored "$work/dump.custom"
+    if [ "${ORDER:-}" = abba ] && (( n % 2 == 1 )); then
+      for ((i = ${#order[@]} - 1; i >= 0; i--)); do run_kind "${order[i]}"; done
+    else
+      for k in "${order[@]}"; do run_kind "$k"; done
+    fi
   done
-  restore_with jobs8 env DATABASE_URL="$restore_url" "$cli" restore "$name" --yes --jobs 8 # memory at the most connections the default gives
+  [ -n "${KINDS:-}" ] || run_kind jobs8 # memory at the most connections the default gives
   median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | sed -n "$(( ($(tr ' ' '\n' <<<"$1" | grep -c .) + 1) / 2 ))p"; }
   limit=$(awk '{print $2}' <<<"${backups[0]}")
   printf '\nDatabase %s MB on disk (%s), dump %s MB, gzip -6 %.1f:1; %s cores; %s; medians of %s alternating rounds\n\n' \
@@ -193,15 +220,17 @@ if [ "${AB:-}" = restore ]; then
     printf '| %-44s | %8s | %7.2fx | %12s |\n' "$what" "$secs" "$(echo "$secs / $limit" | bc -l)" "$(( rss / 1024 ))"
   done
   base=$(median "${took[plain]}")
-  for label in plain jobs1 jobs2 jobs4 jobs8 pgrestore2; do
+  for label in plain jobs1 jobs2 jobs4 jobs8 pgrestore2 ${BEFORE_CLI:+before1 before2}; do
+    [ -n "${took[$label]:-}" ] || continue
     case $label in
       plain) what='restore: gunzip | psql' ;; jobs1) what='restore: obs-backup restore --jobs 1' ;;
       jobs2) what='restore: obs-backup restore --jobs 2' ;; jobs4) what='restore: obs-backup restore --jobs 4' ;;
       jobs8) what='restore: obs-backup restore --jobs 8 (1 run)' ;; pgrestore2) what='restore: pg_restore -j 2 (from pg_dump -Fc)' ;;
+      before1) what='restore: BEFORE_CLI restore --jobs 1' ;; before2) what='restore: BEFORE_CLI restore --jobs 2' ;;
     esac
     m=$(median "${took[$label]}")
-    printf '| %-44s | %8s | %7.2fx | %12s |%s (CPU s, command: %s; machine: %s)\n' "$what" "$m" "$(echo "$m / $base" | bc -l)" "$(( ${peak[$label]} / 1024 ))" "${took[$label]}" \
-      "$(printf '%.1f ' ${own[$label]})" "$(printf '%.1f ' ${all[$label]})"
+    printf '| %-44s | %8s | %7.2fx | %12s |%s (CPU s, command: %s; server: %s; machine: %s)\n' "$what" "$m" "$(echo "$m / $base" | bc -l)" "$(( ${peak[$label]} / 1024 ))" "${took[$label]}" \
+      "$(printf '%.1f ' ${own[$label]})" "$(printf '%.1f ' ${srv[$label]})" "$(printf '%.1f ' ${all[$label]})"
   done
   exit 0
 fi

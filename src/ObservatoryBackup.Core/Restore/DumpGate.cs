@@ -119,8 +119,8 @@ internal sealed class DumpGate
         return false;
     }
 
-    /// <summary>What passes, as the bytes one psql reads.</summary>
-    public Stream Sql() => new PassedSql(this);
+    /// <summary>What passes, as the bytes one psql reads; <paramref name="bytesOf"/> gives an event's bytes when it rewrites some (<see cref="FreshTables.InOrder"/>).</summary>
+    public Stream Sql(Func<DumpEvent, ReadOnlyMemory<byte>>? bytesOf = null) => new PassedSql(this, bytesOf);
 
     private bool LeftOut(ReadOnlySpan<byte> line) => _noOwner && IsOwnershipStatement(line) || _noTablespaces && IsTablespaceStatement(line);
 
@@ -193,7 +193,7 @@ internal sealed class DumpGate
         line.TrimEnd("\r"u8).EndsWith(";"u8) && PrivilegeStatement.IsHeld(line);
 
     /// <summary>The events that pass, as bytes: as many as the reader's buffer holds of those already read, so psql gets few large writes.</summary>
-    private sealed class PassedSql(DumpGate gate) : ReadOnlyStream
+    private sealed class PassedSql(DumpGate gate, Func<DumpEvent, ReadOnlyMemory<byte>>? bytesOf) : ReadOnlyStream
     {
         private ReadOnlyMemory<byte> _pending;
 
@@ -207,7 +207,7 @@ internal sealed class DumpGate
                     // after the first bytes, only what needs no read of the stream: psql is not kept waiting
                     if (n > 0 && !(gate._restrictGiven && gate._source.HasBuffered)) break;
                     if (await gate.NextAsync(ct).ConfigureAwait(false) is not { } e) break;
-                    _pending = e.Bytes;
+                    _pending = bytesOf is null ? e.Bytes : bytesOf(e);
                     continue;
                 }
                 var take = Math.Min(buffer.Length - n, _pending.Length);

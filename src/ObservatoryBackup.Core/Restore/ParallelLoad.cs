@@ -8,17 +8,32 @@ namespace ObservatoryBackup.Restore;
 /// <summary>
 /// Loads pg_dump's plain SQL over several psql connections as it streams, where one psql runs it in
 /// order, reading the dump's events (what the gate lets through). The statements before the data run
-/// in order on one connection. Each COPY block's rows are dealt across N connections
-/// (<see cref="RowDealer"/>), each running its own <c>COPY … FROM stdin</c> into the table. What
-/// follows the data is held (it is DDL, small) and run in waves once the input ends
-/// (<see cref="PostDataWaves"/>); a statement the load cannot place runs in order. Each phase has
+/// in order on one connection. Each COPY block goes whole to the next connection of the data phase, as
+/// pg_restore gives each table's data to one worker: its queue lets the reader move on to the next
+/// table while the connection still loads the last one, and a table the load created goes in truncated
+/// and frozen in one transaction (<see cref="FreshTables"/>). Only a block larger than
+/// <see cref="DealAfterBytes"/> (a table much larger than the rest) has the rest of its rows dealt
+/// across all N connections (<see cref="RowDealer"/>), each running its own <c>COPY … FROM stdin</c>.
+/// What follows the data is held (it is DDL, small) and run in waves once the input ends
+/// (<see cref="PostDataWaves"/>), on connections given more memory for sorting
+/// (<see cref="IndexBuildMemory"/>); a statement the load cannot place runs in order. Each phase has
 /// connections of its own, and the next phase starts only when every one of them has exited 0:
 /// nothing waits on what psql prints. Every connection starts with the dump's session settings (the
 /// lines before its first entry, with the restore's <c>\restrict</c> line), and each entry dealt
 /// carries the <c>SET</c> lines in force where pg_dump wrote it. The first connection to fail stops all.
 /// </summary>
-internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jobs, EventLog log, Action<TransferProgress>? progress)
+/// <param name="dealAfterBytes">A COPY block's bytes on one connection before the rest of its rows are dealt to all.</param>
+internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jobs, EventLog log, Action<TransferProgress>? progress,
+    long dealAfterBytes = ParallelLoad.DealAfterBytes)
 {
+    /// <summary>
+    /// A table's rows go to one connection up to this many bytes (32 times its queue); the rest is dealt
+    /// to all. A table that small loads frozen on one connection; a larger one loads sooner over several
+    /// COPY streams where the reader leaves a core idle, which more than pays for the frozen part it
+    /// gives up (bench/README.md: 32 MiB against 256 MiB).
+    /// </summary>
+    public const long DealAfterBytes = 32L << 20;
+
     /// <summary>More held post-data SQL than this (no schema has it), the SET lines each entry carries counted, is run in order as it comes instead.</summary>
     public const int MaxHeldBytes = 64 << 20;
 
@@ -48,9 +63,9 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     private PsqlWorker? _firstFailed;
     private CancellationToken _ct;
 
-    // the connections of the phase running; in the data phase, the dealer's
+    // the connections of the phase running; the dealer's are the COPY block's
     private readonly RowDealer _dealer = new();
-    private PsqlWorker[] Workers { get => _dealer.Workers; set => _dealer.Workers = value; }
+    private PsqlWorker[] Workers { get; set; } = [];
 
     // the dump as it is read
     private Phase _phase = Phase.Schema;
@@ -58,9 +73,14 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     private bool _preludeDone;
     private bool _inOrder; // the rest of the dump goes to one connection, as it comes
 
-    // the COPY block being dealt
+    // the COPY block being loaded: on one connection (frozen when the load created its table), then perhaps dealt
+    private readonly FreshTables _fresh = new();
     private string _copyTable = "";
     private long _copyRows;
+    private long _copyBytes;
+    private byte[] _copyLine = [];
+    private int _next;
+    private bool _frozen, _dealt;
     private readonly Dictionary<string, long> _rowsPerTable = new(StringComparer.Ordinal);
 
     // each partition's parent, from the schema: a foreign key on or to a partitioned table locks its whole tree
@@ -111,13 +131,15 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         }
     }
 
-    /// <summary>A new connection of the running phase, given the dump's session settings.</summary>
+    /// <summary>A new connection of the running phase, given the dump's session settings (and after the data, the memory to build indexes with).</summary>
     private PsqlWorker Start() => Start("");
 
-    /// <summary>A new connection of the running phase, given the dump's session settings, then <paramref name="then"/>.</summary>
+    /// <summary>A new connection of the running phase, given the dump's session settings (after the data, the memory to build indexes with), then <paramref name="then"/>.</summary>
     private PsqlWorker Start(string then)
     {
-        var worker = new PsqlWorker(psqlPath, database, Ended, _ct, [.. _prelude.ToArray(), .. Encoding.UTF8.GetBytes(then)]);
+        var first = _prelude.ToArray();
+        if (_phase == Phase.PostData) first = [.. first, .. IndexBuildMemory.Sql(_inOrder ? 1 : jobs)];
+        var worker = new PsqlWorker(psqlPath, database, Ended, _ct, [.. first, .. Encoding.UTF8.GetBytes(then)]);
         _all.Add(worker);
         return worker;
     }
@@ -135,7 +157,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         await _dealer.FlushAsync(rotate: false, _ct).ConfigureAwait(false);
         foreach (var worker in workers) worker.Close();
         var results = await Task.WhenAll(workers.Select(w => w.Run)).ConfigureAwait(false);
-        Workers = [];
+        Workers = _dealer.Workers = [];
         return results.FirstOrDefault(r => r.ExitCode != 0) is { ExitCode: not 0 } failed ? failed : null;
     }
 
@@ -159,13 +181,14 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
                 await Workers[0].WriteAsync(e.Bytes, _ct).ConfigureAwait(false);
                 break;
             case DumpEventKind.CopyRows:
-                (Rows, _copyRows) = (Rows + e.Rows, _copyRows + e.Rows);
+                (Rows, _copyRows, _copyBytes) = (Rows + e.Rows, _copyRows + e.Rows, _copyBytes + e.Bytes.Length);
                 await _dealer.DealAsync(e.Bytes, _ct).ConfigureAwait(false);
+                if (!_dealt && _copyBytes > dealAfterBytes && Workers.Length > 1 && e.Bytes.Span.EndsWith("\n"u8)) await DealRestAsync().ConfigureAwait(false);
                 break;
             case DumpEventKind.CopyEnd:
                 _rowsPerTable[_copyTable] = _rowsPerTable.GetValueOrDefault(_copyTable) + _copyRows;
-                await _dealer.FlushAsync(rotate: true, _ct).ConfigureAwait(false);
-                foreach (var worker in Workers) await worker.WriteAsync(e.Bytes, _ct).ConfigureAwait(false);
+                await EndBlockAsync(e.Bytes).ConfigureAwait(false);
+                _dealer.Workers = [];
                 break;
             default:
                 await LineAsync(e).ConfigureAwait(false);
@@ -190,6 +213,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             else if (_phase == Phase.PostData) await GoInOrderAsync().ConfigureAwait(false);
             else throw new PhaseFailed((-1, $"the dump sets more than {SessionLimit} bytes of session settings between its data, which a parallel load cannot carry to its other connections: restore it with one job"));
         }
+        if (_phase == Phase.Schema) _fresh.See(e);
         if (e.AtStatement && e.Entry?.Type is "TABLE ATTACH" or "TABLE" or "FOREIGN TABLE" && DumpEntry.PartitionOf(Encoding.UTF8.GetString(e.Line)) is { } partition)
             _partitionParents[partition.Partition] = partition.Parent;
 
@@ -233,8 +257,40 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             log.Info("restore_phase", ("phase", "data"), ("connections", jobs));
         }
         _preludeDone = true;
-        (_copyTable, _copyRows) = (copy.Table ?? "", 0);
-        foreach (var worker in Workers) await worker.WriteAsync(copy.Bytes, _ct).ConfigureAwait(false);
+        (_copyTable, _copyRows, _copyBytes, _copyLine, _dealt) = (copy.Table ?? "", 0, 0, copy.Bytes.ToArray(), false);
+        // the block's rows go whole to the next connection, after what it was given before
+        var worker = Workers[_next];
+        _next = (_next + 1) % Workers.Length;
+        _dealer.Workers = [worker];
+        var frozen = _fresh.FrozenStart(_copyTable, copy.Bytes.Span);
+        _frozen = frozen is not null;
+        await worker.WriteAsync(frozen ?? copy.Bytes, _ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the block on its connections: the <c>\.</c> line, and the frozen block's commit.</summary>
+    private async Task EndBlockAsync(ReadOnlyMemory<byte> end)
+    {
+        await _dealer.FlushAsync(rotate: false, _ct).ConfigureAwait(false);
+        foreach (var worker in _dealer.Workers)
+        {
+            await worker.WriteAsync(end, _ct).ConfigureAwait(false);
+            if (_frozen) await worker.WriteAsync(FreshTables.FrozenEnd, _ct).ConfigureAwait(false);
+        }
+        _frozen = false;
+    }
+
+    /// <summary>
+    /// A block larger than a connection should load alone: what it has loaded ends there (committed, so
+    /// the other connections' COPY into the table need not wait for more than its queue), and the rest
+    /// of its rows are dealt to every connection, each running the block's COPY line as the dump wrote it.
+    /// </summary>
+    private async Task DealRestAsync()
+    {
+        await EndBlockAsync("\\.\n"u8.ToArray()).ConfigureAwait(false);
+        _dealt = true;
+        log.Info("restore_phase", ("phase", "data_dealt"), ("table", _copyTable), ("connections", Workers.Length));
+        _dealer.Workers = Workers;
+        foreach (var worker in Workers) await worker.WriteAsync(_copyLine, _ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -17,8 +17,8 @@ internal sealed class RowDealer
     private int _batchLength;
     private int _target;
 
-    /// <summary>The connections rows are dealt to; empty between phases.</summary>
-    public PsqlWorker[] Workers { get => _workers; set => _workers = value; }
+    /// <summary>The connections rows are dealt to, from the first; empty between blocks.</summary>
+    public PsqlWorker[] Workers { get => _workers; set => (_workers, _target) = (value, 0); }
 
     /// <summary>Appends rows to the current connection's run; a run ends at a row's end once it is <see cref="BatchBytes"/> long.</summary>
     public async Task DealAsync(ReadOnlyMemory<byte> rows, CancellationToken ct)

@@ -138,7 +138,7 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
         {
             var (exitCode, stderr) = Jobs > 1
                 ? await new ParallelLoad(psqlPath, url, Jobs, log, sink.Progress).RunAsync(gate.NextAsync, ct).ConfigureAwait(false)
-                : await new PsqlProcess(psqlPath, url).RunAsync(gate.Sql(), ct).ConfigureAwait(false);
+                : await new PsqlProcess(psqlPath, url).RunAsync(gate.Sql(new FreshTables().InOrder), ct).ConfigureAwait(false);
             return new PsqlOutcome(exitCode, stderr);
         }
         catch (Exception ex)

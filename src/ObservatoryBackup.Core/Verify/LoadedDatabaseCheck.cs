@@ -9,6 +9,9 @@ namespace ObservatoryBackup.Verify;
 /// Proves what a restore loaded: the database holds every table the backup's COPY blocks carried,
 /// each with exactly as many rows, and no table the backup has no data for. psql's exit code alone
 /// does not prove it: a psql that reads nothing and exits 0 would otherwise pass an empty database.
+/// Nor would COPY's command tags (<c>COPY n</c>): psql prints them, on the stdout the dump's own SELECTs
+/// share, and a tag is what one statement did, not what the database holds once the load is over. The
+/// rows are counted here, over a connection of our own.
 /// </summary>
 public static class LoadedDatabaseCheck
 {

@@ -143,6 +143,36 @@ public class ParallelRestoreTests(Servers servers) : IntegrationTest(servers)
     }
 
     [Fact]
+    public async Task Every_jobs_loads_a_table_it_created_frozen_and_fails_on_rows_put_in_before_its_block()
+    {
+        var (db, bucket) = (Servers.UniqueName("frozen"), Servers.UniqueName("bkt"));
+        await Pg.CreateDatabaseAsync(db);
+        await Pg.ExecuteAsync(db, "CREATE TABLE t (id int PRIMARY KEY, body text); INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 20000) g");
+        var backup = await BackupAsync(SettingsFor(db, bucket));
+        foreach (var jobs in new[] { 1, 2 })
+        {
+            var target = $"{db}-j{jobs}";
+            await RestoreAsync(SettingsFor(target, bucket) with { RestoreJobs = jobs }, backup.ObjectName);
+            await Pg.ExecuteAsync(target, "CREATE EXTENSION pg_visibility");
+            // COPY … FREEZE marks every page all-frozen as it writes it: no later scan or vacuum writes them again
+            Assert.True(await Pg.ScalarAsync<bool>(target, "SELECT bool_and(all_frozen) FROM pg_visibility_map('public.t')"));
+            Assert.Equal(20000L, await Pg.ScalarAsync<long>(target, "SELECT count(*) FROM t"));
+        }
+
+        // crafted: a row put into t before its COPY block, which the TRUNCATE must not silently take away
+        var sql = Dumps.WithoutManifest(Dumps.Gunzip(await S3.GetAsync(bucket, backup.ObjectName)));
+        var crafted = sql.Replace("COPY public.t (id, body) FROM stdin;", "INSERT INTO public.t VALUES (0, 'before');\nCOPY public.t (id, body) FROM stdin;", StringComparison.Ordinal);
+        Assert.NotEqual(sql, crafted);
+        var craftedName = backup.ObjectName.Replace($"/{db}_", $"/{db}x_", StringComparison.Ordinal);
+        await S3.PutAsync(bucket, craftedName, Dumps.Gzip(crafted));
+        foreach (var jobs in new[] { 1, 2 })
+        {
+            var ex = await Assert.ThrowsAsync<RestoreFailedException>(() => RestoreAsync(SettingsFor($"{db}-x{jobs}", bucket) with { RestoreJobs = jobs }, craftedName));
+            Assert.Contains("table public.t holds rows before its COPY block", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_killed_server_process_stops_every_connection_and_leaves_the_target_as_it_was()
     {
         var (db, bucket) = (Servers.UniqueName("pkill"), Servers.UniqueName("bkt"));
@@ -151,7 +181,8 @@ public class ParallelRestoreTests(Servers servers) : IntegrationTest(servers)
         var backup = await BackupAsync(SettingsFor(db, bucket));
         await Pg.ExecuteAsync(db, "INSERT INTO t VALUES (0, 'only in the target')");
 
-        // once two connections are loading rows into the staging database, one of their server processes is killed
+        // once a connection loads rows into the staging database (each table's go whole to one) while the data phase's
+        // three connections are open, its server process is killed
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var killer = Task.Run(async () =>
         {
@@ -161,7 +192,7 @@ public class ParallelRestoreTests(Servers servers) : IntegrationTest(servers)
                     SELECT count(pg_terminate_backend(pid)) FROM (
                         SELECT pid FROM pg_stat_activity WHERE datname LIKE '{db}_obs_restore_%' AND query LIKE 'COPY%'
                         ORDER BY pid LIMIT 1) p
-                    WHERE (SELECT count(*) FROM pg_stat_activity WHERE datname LIKE '{db}_obs_restore_%' AND query LIKE 'COPY%') >= 2
+                    WHERE (SELECT count(*) FROM pg_stat_activity WHERE datname LIKE '{db}_obs_restore_%' AND backend_type = 'client backend') >= 3
                     """);
                 if (killed > 0) return true;
                 await Task.Delay(20);

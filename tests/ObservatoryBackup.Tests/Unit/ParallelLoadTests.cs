@@ -101,9 +101,24 @@ public class ParallelLoadTests
         return sql.ToString();
     }
 
-    /// <summary>The rows of table t's COPY block in what a connection was given: the lines up to the one that is exactly "\.".</summary>
-    private static List<string> Block(string given) =>
-        given.Split('\n').SkipWhile(l => l != "COPY public.t (id, body) FROM stdin;").Skip(1).TakeWhile(l => l != "\\.").ToList();
+    /// <summary>The rows of table t's COPY blocks in what a connection was given: after each COPY line, the lines up to the one that is exactly "\.".</summary>
+    private static List<string> Block(string given)
+    {
+        var (rows, inBlock) = (new List<string>(), false);
+        foreach (var line in given.Split('\n'))
+        {
+            if (line.StartsWith("COPY public.t (id, body) FROM stdin", StringComparison.Ordinal)) inBlock = true;
+            else if (line == "\\.") inBlock = false;
+            else if (inBlock) rows.Add(line);
+        }
+        return rows;
+    }
+
+    private const string FrozenT = "BEGIN;\nSELECT ('table public.t holds rows before its COPY block, at ' || ctid)::integer FROM ONLY public.t LIMIT 1;\n" +
+        "TRUNCATE ONLY public.t;\nCOPY public.t (id, body) FROM stdin WITH (FREEZE);\n";
+
+    private const string FrozenU = "BEGIN;\nSELECT ('table public.u holds rows before its COPY block, at ' || ctid)::integer FROM ONLY public.u LIMIT 1;\n" +
+        "TRUNCATE ONLY public.u;\nCOPY public.u (id) FROM stdin WITH (FREEZE);\n\\.\nCOMMIT;\n";
 
     /// <summary>Hands out its bytes in reads of 1 to 13 bytes: every line and marker split every way.</summary>
     private sealed class TrickleStream(byte[] data) : Streams.ReadOnlyStream
@@ -133,13 +148,14 @@ public class ParallelLoadTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Schema_in_order_then_rows_dealt_then_waves_each_with_the_sessions_settings(bool trickle)
+    public async Task Schema_in_order_then_a_large_tables_rows_dealt_then_waves_each_with_the_sessions_settings(bool trickle)
     {
         using var psql = new FakeTool("psql", """cat > "$(dirname "$0")/$(date +%s%N)-$$.sql" """);
         var dump = Dump(rows: 8000); // about 1.3 MB of rows: runs of 256 KiB reach every connection
         var bytes = Encoding.UTF8.GetBytes(dump);
         var log = new RecordingLog();
-        var load = new ParallelLoad(psql.Path, DatabaseUrl.Parse("postgresql://u:p@127.0.0.1:1/db"), 3, new EventLog(log, TimeProvider.System), null);
+        // t is "much larger than the rest": after its first 100 kB on one connection, its rows are dealt
+        var load = new ParallelLoad(psql.Path, DatabaseUrl.Parse("postgresql://u:p@127.0.0.1:1/db"), 3, new EventLog(log, TimeProvider.System), null, dealAfterBytes: 100_000);
 
         var (exitCode, _) = await load.RunAsync(new DumpReading(trickle ? new TrickleStream(bytes) : new MemoryStream(bytes), "test").NextAsync, default);
 
@@ -159,11 +175,16 @@ public class ParallelLoadTests
         foreach (var part in data)
         {
             Assert.Contains("COPY public.t (id, body) FROM stdin;\n", part);
-            Assert.Contains("COPY public.u (id) FROM stdin;\n\\.\n", part);
             dealt.AddRange(Block(part));
         }
         Assert.Equal(expected.Order(StringComparer.Ordinal), dealt.Order(StringComparer.Ordinal));
         Assert.All(data, part => Assert.NotEmpty(Block(part)));
+        // t's first rows went frozen to one connection, committed before the rest was dealt; u, small, whole and frozen to another
+        var first = Assert.Single(data, part => part.Contains(FrozenT, StringComparison.Ordinal));
+        Assert.Contains("\n\\.\nCOMMIT;\nCOPY public.t (id, body) FROM stdin;\n", first);
+        Assert.NotSame(first, Assert.Single(data, part => part.Contains(FrozenU, StringComparison.Ordinal)));
+        Assert.Single(data, part => part.Contains("COPY public.u", StringComparison.Ordinal));
+        Assert.Contains(log.Events, e => e.Name == "restore_phase" && (string)e["phase"]! == "data_dealt" && (string)e["table"]! == "public.t");
         Assert.Single(data, part => part.Contains("SELECT pg_catalog.setval", StringComparison.Ordinal)); // between COPY blocks: one connection, in order
 
         // the waves: the key and the index each with the SET lines in force where the dump wrote them
@@ -174,7 +195,30 @@ public class ParallelLoadTests
         Assert.Contains(waves, w => w.Contains("CREATE INDEX t_id2") && w.IndexOf("SET default_tablespace = fast;\n", StringComparison.Ordinal) is >= 0 and var at && at < w.IndexOf("CREATE INDEX t_id2", StringComparison.Ordinal));
         Assert.Contains("ADD CONSTRAINT u_t FOREIGN KEY", files[7]);
         Assert.Contains("GRANT SELECT ON TABLE public.t TO reader;", rest);
+        // the waves sort with more memory, shared by the three connections; the data phase keeps the server's
+        Assert.All(files[4..], f => Assert.Contains("'effective_cache_size')) / 12)) / 1024)::text || 'kB', false);\n", f));
+        Assert.All(files[..4], f => Assert.DoesNotContain("maintenance_work_mem", f));
         Assert.Equal(8000L, (long)log.Events.Single(e => e.Name == "restore_phase" && (string)e["phase"]! == "data_loaded")["rows"]!);
+    }
+
+    [Fact]
+    public async Task Each_tables_rows_go_whole_and_frozen_to_the_next_connection_as_pg_restore_gives_each_table_to_one_worker()
+    {
+        using var psql = new FakeTool("psql", """cat > "$(dirname "$0")/$(date +%s%N)-$$.sql" """);
+        var dump = Dump(rows: 8000);
+        var load = new ParallelLoad(psql.Path, DatabaseUrl.Parse("postgresql://u:p@127.0.0.1:1/db"), 3, new EventLog(new RecordingLog(), TimeProvider.System), null);
+
+        var (exitCode, _) = await load.RunAsync(new DumpReading(new MemoryStream(Encoding.UTF8.GetBytes(dump)), "test").NextAsync, default);
+
+        Assert.Equal(0, exitCode);
+        var data = Directory.GetFiles(Path.GetDirectoryName(psql.Path)!, "*.sql").Order(StringComparer.Ordinal).Select(File.ReadAllText).ToList()[1..4];
+        var expected = dump.Split('\n').SkipWhile(l => !l.StartsWith("COPY public.t", StringComparison.Ordinal)).Skip(1).TakeWhile(l => l != "\\.").ToList();
+        // the connections start at once: which file is which is told by what it holds
+        var t = Assert.Single(data, part => part.Contains(FrozenT, StringComparison.Ordinal));
+        Assert.Equal(expected, Block(t)); // in the dump's order, on one connection, in one transaction
+        Assert.EndsWith("\n\\.\nCOMMIT;\n", t[..(t.IndexOf("COMMIT;\n", StringComparison.Ordinal) + "COMMIT;\n".Length)], StringComparison.Ordinal);
+        Assert.Single(data, part => part.Contains(FrozenU, StringComparison.Ordinal) && !part.Contains("COPY public.t", StringComparison.Ordinal));
+        Assert.Single(data, part => !part.Contains("COPY", StringComparison.Ordinal));
     }
 
     /// <summary>Loads <paramref name="dump"/> at 3 jobs into psqls that write down what they were given; the files, in the order the connections started.</summary>
