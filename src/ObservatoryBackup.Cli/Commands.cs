@@ -152,7 +152,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         }
         catch (ObsBackupException ex)
         {
-            return Fail(ex.Message, ExitCodes.For(ex.Kind));
+            return Fail(ex.WithWayOut(OptionNames.Conflict), ExitCodes.For(ex.Kind));
         }
         catch (OperationCanceledException)
         {

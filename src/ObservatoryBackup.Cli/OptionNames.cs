@@ -76,6 +76,7 @@ internal static class OptionNames
         OptionRule.BackupOfAnotherDatabase => "Name where it goes with --target-database, or restore the target's own newest backup with --latest alone.",
         OptionRule.TargetDatabaseWithGlobals => "Leave out --target-database to restore the globals, or give it with a database's backup.",
         OptionRule.PartIntoExistingDatabase => "--table and --schema restore part of a backup only into a database that does not exist yet: the restore would replace all of an existing one with the part. Name a new one with --target-database.",
+        OptionRule.LatestOfTargetDatabase => "To restore another database's backup into it, add --database NAME.",
         _ => rule.ToString(),
     };
 }

@@ -73,7 +73,7 @@ internal static class RestoreCommand
         app.RunAsync(resolver => resolver.ResolveRestore(overrides with { Choice = which.Name is null ? BackupChoice.Latest : BackupChoice.Named, LatestOf = which.Database }), async (options, log) =>
         {
             var engine = new RestoreEngine(options, log);
-            var name = which.Name ?? (await new BackupCatalog(options.Settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(options.LatestOf, ct)).ObjectName;
+            var name = which.Name ?? (await new BackupCatalog(options.Settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(options.LatestOf, ct, options.NoBackupWayOut)).ObjectName;
             engine.ValidateObjectName(name);
             var globals = BackupKey.KindOf(name) == BackupKind.Globals;
             // a part goes only into a database that does not exist: it creates one, and says which part

@@ -36,6 +36,11 @@ internal static class ErrorCategories
             };
         if (ex is OptionConflictException conflict)
             return new ErrorRecord(new ArgumentException(conflict.Worded(ParameterNames.Conflict), ex), ex.ErrorId, ErrorCategory.InvalidArgument, null);
+        if (ex.WayOut is { } wayOut)
+            return new ErrorRecord(ex, ex.ErrorId, For(ex.Kind), ex.Target)
+            {
+                ErrorDetails = new ErrorDetails(ex.WithWayOut(ParameterNames.Conflict)) { RecommendedAction = ParameterNames.Conflict(wayOut) },
+            };
         if (ex is not ConfigurationException config) return new(ex, ex.ErrorId, For(ex.Kind), ex.Target);
         return new ErrorRecord(ex, ex.ErrorId, For(ex.Kind), config.NameIn(ParameterNames.For))
         {

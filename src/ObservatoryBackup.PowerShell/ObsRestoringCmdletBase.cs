@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Store;
 
@@ -34,9 +35,9 @@ public abstract class ObsRestoringCmdletBase : ObsReadingCmdletBase
     public string? Database { get; set; }
 
     /// <summary>The backup this invocation names: -ObjectName, or the newest one of <paramref name="latestOf"/> (the resolved -Latest / -Database).</summary>
-    protected string SelectedBackup(ObsSettings settings, string? latestOf) =>
+    protected string SelectedBackup(ObsSettings settings, string? latestOf, OptionRule? wayOut = null) =>
         ParameterSetName == Newest
-            ? Run(ct => new BackupCatalog(settings.Storage, new EventLog(Log, TimeProvider.System)).NewestAsync(latestOf, ct)).ObjectName
+            ? Run(ct => new BackupCatalog(settings.Storage, new EventLog(Log, TimeProvider.System)).NewestAsync(latestOf, ct, wayOut)).ObjectName
             : ObjectName;
 
     /// <summary>How the backup was chosen: -Latest / -Database, a name typed, or an object from the pipeline (a listing's, not a name the user typed).</summary>

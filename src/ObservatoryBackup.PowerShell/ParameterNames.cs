@@ -26,6 +26,7 @@ internal static class ParameterNames
         OptionRule.BackupOfAnotherDatabase => "To restore it there, name the target: -TargetDatabase NAME (or -DatabaseUrl); or name the backup itself with -ObjectName, or take the target's own newest with -Latest alone.",
         OptionRule.TargetDatabaseWithGlobals => "Leave out -TargetDatabase to restore the globals, or give it with a database's backup.",
         OptionRule.PartIntoExistingDatabase => "-Table and -Schema restore part of a backup only into a database that does not exist yet: the restore would replace all of an existing one with the part. Name a new one with -TargetDatabase.",
+        OptionRule.LatestOfTargetDatabase => "To restore another database's backup into it, add -Database NAME.",
         _ => rule.ToString(),
     };
 }

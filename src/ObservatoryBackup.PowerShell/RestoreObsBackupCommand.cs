@@ -106,7 +106,7 @@ public sealed class RestoreObsBackupCommand : ObsRestoringCmdletBase
     {
         var options = Configure(() => Resolver.ResolveRestore(RestoreOverrides() with { IncludeGlobals = IncludeGlobals, UpdateExistingRoles = UpdateExistingRoles, AllowPrivilegedRoles = AllowPrivilegedRoles, TargetDatabase = TargetDatabase,
             Tables = Table, Schemas = Schema }));
-        var objectName = SelectedBackup(options.Settings, options.LatestOf);
+        var objectName = SelectedBackup(options.Settings, options.LatestOf, options.NoBackupWayOut);
         var engine = new RestoreEngine(options, Log);
         Check(() => engine.ValidateObjectName(objectName));
         _requests.Add((objectName, engine, options.Settings.Storage.Bucket));

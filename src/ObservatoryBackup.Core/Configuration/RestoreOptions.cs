@@ -55,6 +55,12 @@ public sealed record RestoreOptions(ObsSettings Settings)
                 $"and the target is database \"{Target}\"; a backup chosen by a query goes only into its own database unless the target is named. Nothing was restored.")
             { Facts = true };
 
+    /// <summary>
+    /// With <see cref="BackupChoice.Latest"/> into a target database named in the URL's place: the newest backup is the
+    /// target's own, and when it has none, the way out is to name the database whose backup goes into it.
+    /// </summary>
+    public OptionRule? NoBackupWayOut => Choice == BackupChoice.Latest && TargetDatabase is not null && LatestOf == Target ? OptionRule.LatestOfTargetDatabase : null;
+
     /// <summary>The part of the backup restored (tables, schemas); null: all of it. Only into a database that does not exist.</summary>
     public RestorePart? Part { get; init; }
 }

@@ -23,4 +23,7 @@ public enum OptionRule
 
     /// <summary>Part of a backup (tables, schemas) restored into a database that exists: its swap would replace all of it with the part.</summary>
     PartIntoExistingDatabase,
+
+    /// <summary>The newest backup of a target database named in the URL's place was asked for, and there is none: another database's goes into it only with that database named.</summary>
+    LatestOfTargetDatabase,
 }

@@ -14,7 +14,9 @@ namespace ObservatoryBackup.Restore;
 /// selected schema with everything in it. A foreign key passes only when the table it references passes
 /// too (pg_restore's <c>-t</c> leaves such keys out as well); anything else a selected object needs (a
 /// function, a type of another schema) is not brought along, as with pg_dump's <c>-t</c> and <c>-n</c>,
-/// and fails the load. Where the header alone does not say whose an entry is, its first statement does
+/// and fails the load. The dump's extensions always pass (with their comments and the schemas they are created
+/// in): a part goes only into a database that does not exist yet, where nobody can have created them first.
+/// Where the header alone does not say whose an entry is, its first statement does
 /// (<see cref="StatementNames"/>): the entry is held until that statement is read. A sequence or schema
 /// nobody has claimed yet is held until a selected table claims it, or to the end.
 /// Every event is still read, and checked (<see cref="DumpReading"/>: the whole object is verified, not
@@ -188,10 +190,10 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                 OfObject(schema, name, inSchema);
                 return;
             case "SEQUENCE OWNED BY" or "DEFAULT" or "INDEX" or "CONSTRAINT" or "CHECK CONSTRAINT" or "FK CONSTRAINT" or "TRIGGER" or "POLICY" or "RULE"
-                or "ROW SECURITY" or "STATISTICS" or "TABLE ATTACH" or "INDEX ATTACH":
+                or "ROW SECURITY" or "STATISTICS" or "TABLE ATTACH" or "INDEX ATTACH" or "EXTENSION":
                 _fate = Fate.Pending;
                 return;
-            case "PUBLICATION TABLE" or "PUBLICATION TABLES IN SCHEMA" or "EXTENSION" or "BLOBS" or "BLOB" or "LARGE OBJECT":
+            case "PUBLICATION TABLE" or "PUBLICATION TABLES IN SCHEMA" or "BLOBS" or "BLOB" or "LARGE OBJECT":
                 _fate = Fate.Drop;
                 return;
             default:
@@ -315,6 +317,10 @@ internal sealed class PartFilter(DumpReading reading, RestorePart part, Action<D
                     break;
                 case "STATISTICS":
                     pass = Has(StatementNames.After(sql, "FROM"));
+                    break;
+                case "EXTENSION":
+                    pass = true;
+                    if (StatementNames.NameAfter(sql, "WITH", "SCHEMA") is { } home) Claim("-", "SCHEMA", home);
                     break;
                 default: // constraints, row security
                     pass = Has(StatementNames.After(sql, "ALTER", "TABLE"));

@@ -37,14 +37,16 @@ public sealed class BackupCatalog(StorageSettings storage, EventLog log)
     /// naming the bucket and the database, and the suspect backups it left out: when a clock is off
     /// (the store's, or the backing-up host's), every backup is suspect, and a restore must say why it found none.
     /// </summary>
-    public async Task<StoredBackup> NewestAsync(string? database, CancellationToken ct)
+    /// <param name="wayOut">What the failure names as the way out when there is none (<see cref="ObsBackupException.WayOut"/>).</param>
+    public async Task<StoredBackup> NewestAsync(string? database, CancellationToken ct, OptionRule? wayOut = null)
     {
         var listed = await ListAsync(new BackupQuery { Database = database }, ct).ConfigureAwait(false);
         if (listed.FirstOrDefault(b => !b.Suspect) is { } newest) return newest;
         var suspect = listed.Select(b => (b.ObjectName, b.SuspectReason!)).ToList();
         var hint = suspect.Count == 0 ? "" : " A store or host whose clock is more than 5 minutes off makes every name suspect: restore one by its object name once you trust it.";
         throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.NoBackups, database ?? storage.Bucket,
-            $"There is no backup{(database is null ? "" : $" of database \"{database}\"")} in bucket '{storage.Bucket}' at {storage.Endpoint}{SuspectName.LeftOut(suspect)}.{hint}");
+            $"There is no backup{(database is null ? "" : $" of database \"{database}\"")} in bucket '{storage.Bucket}' at {storage.Endpoint}{SuspectName.LeftOut(suspect)}.{hint}")
+        { WayOut = wayOut };
     }
 
     private async Task<IReadOnlyList<StoredBackup>> ListQuietlyAsync(BackupQuery query, CancellationToken ct)

@@ -84,6 +84,7 @@ public sealed class RestoreTargetCliTests(Servers servers)
         var ofCopy = await RunAsync(env, "restore", "--latest", "--target-database", copy, "--yes");
         Assert.Equal(1, ofCopy.ExitCode);
         Assert.Contains($"There is no backup of database \"{copy}\"", ofCopy.StandardError);
+        Assert.Contains("To restore another database's backup into it, add --database NAME.", ofCopy.StandardError);
         var created = await RunAsync(env, "restore", "--latest", "--database", source, "--target-database", copy, "--yes");
         Assert.True(created.ExitCode == 0, created.StandardError);
         Assert.Equal(backedUp, await pg.ContentDigestAsync(copy));

@@ -114,6 +114,27 @@ public class PartialRestoreTests(Servers servers) : IntegrationTest(servers)
     }
 
     [Fact]
+    public async Task A_table_whose_columns_are_an_extensions_types_restores_with_the_backups_extensions()
+    {
+        var (db, bucket) = (Servers.UniqueName("partext"), Servers.UniqueName("bkt"));
+        await Pg.CreateDatabaseAsync(db);
+        await Pg.ExecuteAsync(db, """
+            CREATE SCHEMA ext; CREATE EXTENSION citext WITH SCHEMA ext; CREATE EXTENSION hstore;
+            CREATE TABLE public.person (id int PRIMARY KEY, email ext.citext UNIQUE, attrs public.hstore);
+            INSERT INTO public.person VALUES (1, 'Ann@Example.org', 'lang=>en'), (2, 'bob@example.org', NULL);
+            CREATE TABLE public.other (x int);
+            """);
+        var objectName = (await BackupAsync(SettingsFor(db, bucket))).ObjectName;
+        var target = Servers.UniqueName("partedext");
+        await RestorePartAsync(SettingsFor(target, bucket), objectName, tables: ["person"]);
+        Assert.Equal(["public.person"], (await Pg.RowCountsAsync(target)).Keys);
+        Assert.Equal("citext ext,hstore public", await Pg.ScalarAsync<string>(target,
+            "SELECT string_agg(e.extname || ' ' || n.nspname, ',' ORDER BY e.extname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'"));
+        Assert.Equal("en", await Pg.ScalarAsync<string>(target, "SELECT attrs -> 'lang' FROM public.person WHERE email OPERATOR(ext.=) 'ann@example.ORG'"));
+        Assert.Equal("data type for storing sets of (key, value) pairs", await Pg.ScalarAsync<string>(target, "SELECT obj_description(oid, 'pg_extension') FROM pg_extension WHERE extname = 'hstore'"));
+    }
+
+    [Fact]
     public async Task Part_of_a_backup_into_a_database_that_exists_is_refused_and_a_name_that_matches_nothing_fails_it()
     {
         var (db, bucket, objectName) = await SourceAsync("partno");

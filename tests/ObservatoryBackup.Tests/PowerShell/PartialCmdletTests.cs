@@ -46,5 +46,9 @@ public sealed class PartialCmdletTests(Servers servers) : IDisposable
         Assert.False(result.Replaced);
         Assert.Equal(["research.queries"], (await Pg.RowCountsAsync(target)).Keys);
         Assert.Equal(counts["research.queries"], (await Pg.RowCountsAsync(target))["research.queries"]);
+
+        // -Latest into a -TargetDatabase takes the target's own newest: with none, the error says how to take another's
+        var none = _ps.InvokeFailing($"Restore-ObsBackup -Latest -TargetDatabase {Servers.UniqueName("ps-none")} -DatabaseUrl $url {Storage} -Bucket $bucket -PsqlPath $pgbin -Force", vars);
+        Assert.Contains("To restore another database's backup into it, add -Database NAME.", none.ToString(), StringComparison.Ordinal);
     }
 }

@@ -145,6 +145,47 @@ public class PartFilterTests
         Assert.DoesNotContain(statements, s => s.Contains("TRIGGER") || s.Contains("ATTACH"));
     }
 
+    // pg_dump 15 of a database with citext in its own schema (ext) and hstore in public, which app.person's columns use
+    private static readonly string Extensions = File.ReadAllText(Path.Combine(Shell.RepoRoot, "tests", "ObservatoryBackup.Tests", "Unit", "Dumps", "partial-extensions.sql"));
+
+    [Theory]
+    [InlineData("app.person", null, "app.person")]
+    [InlineData(null, "other", "other.plain")]
+    public void Every_part_comes_with_the_dumps_extensions_their_comments_and_the_schemas_they_are_in_before_anything_else(string? table, string? schema, string copied)
+    {
+        var (sql, part) = Pass(Extensions, tables: table is null ? null : [table], schemas: schema is null ? null : [schema]);
+        var statements = Statements(sql);
+        string[] extensions =
+        [
+            "CREATE SCHEMA ext", "ALTER SCHEMA ext OWNER TO postgres",
+            "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA ext", "COMMENT ON EXTENSION citext IS 'data type for case-insensitive character strings'",
+            "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public", "COMMENT ON EXTENSION hstore IS 'data type for storing sets of (key, value) pairs'",
+        ];
+        Assert.Equal(extensions, statements.Where(s => !s.Contains("SCHEMA other")).Take(extensions.Length)); // a selected schema passes at its place
+        Assert.Equal([copied], part.Copied);
+        Assert.DoesNotContain(statements, s => s.Contains("app.note") || s.Contains(schema is null ? "other." : "app."));
+    }
+
+    [Fact]
+    public void A_parts_extensions_are_applied_by_the_connecting_user_as_a_whole_restores_are()
+    {
+        var applied = new List<PrefixStatement>();
+        var gate = new DumpGate(new DumpReading(new MemoryStream(Encoding.UTF8.GetBytes(Extensions)), "test"), noOwner: false, restrictKey: "OurKey1", holdBack: true,
+            applyPrefix: (statement, _) => { applied.Add(statement); return Task.CompletedTask; }, part: RestorePart.Parse(["app.person"], null));
+        using var output = new MemoryStream();
+        gate.Sql().CopyTo(output);
+        Assert.Equal<PrefixStatement>(
+            [
+                new PrefixStatement.CreateSchema("ext"), new PrefixStatement.CreateExtension("citext", "ext"),
+                new PrefixStatement.CommentOnExtension("citext", "data type for case-insensitive character strings"),
+                new PrefixStatement.CreateExtension("hstore", "public"), new PrefixStatement.CommentOnExtension("hstore", "data type for storing sets of (key, value) pairs"),
+                new PrefixStatement.CreateSchema("app"),
+            ], applied);
+        var psql = Encoding.UTF8.GetString(output.ToArray());
+        Assert.DoesNotContain("EXTENSION", psql.Replace("Type: EXTENSION", "").Replace("Name: EXTENSION", ""));
+        Assert.Contains("CREATE TABLE app.person (", psql);
+    }
+
     [Theory]
     [InlineData("s2.\"Odd T\"", "s2.\"Odd T\"")]
     [InlineData("S1.A", "s1.a")]

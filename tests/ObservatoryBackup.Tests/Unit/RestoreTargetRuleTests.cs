@@ -1,5 +1,8 @@
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Logging;
+using ObservatoryBackup.Store;
+using ObservatoryBackup.Tests.Fixtures;
 
 namespace ObservatoryBackup.Tests.Unit;
 
@@ -35,6 +38,28 @@ public class RestoreTargetRuleTests
         // a URL given with the command names the target as well as --target-database does; DATABASE_URL from the environment does not
         var byUrl = Resolver().ResolveRestore(new SettingOverrides { Choice = BackupChoice.Latest, LatestOf = "other", DatabaseUrl = "postgresql://u:p@h/restore_test" });
         Assert.Equal(("other", "restore_test"), (byUrl.LatestOf, byUrl.Target));
+    }
+
+    [Fact]
+    public async Task Latest_into_a_named_target_database_without_a_backup_says_how_to_restore_another_databases_backup_into_it()
+    {
+        var memory = new MemoryObjectStore();
+        async Task<ObsBackupException> NoneAsync(RestoreOptions options) => await Assert.ThrowsAsync<BackupDataException>(() =>
+            new BackupCatalog(memory.Settings, new EventLog(new RecordingLog(), TimeProvider.System)) { OpenStore = _ => memory }
+                .NewestAsync(options.LatestOf, default, options.NoBackupWayOut));
+
+        var intoNew = await NoneAsync(Resolver().ResolveRestore(new SettingOverrides { Choice = BackupChoice.Latest, TargetDatabase = "new" }));
+        Assert.Equal((ErrorIds.NoBackups, OptionRule.LatestOfTargetDatabase), (intoNew.ErrorId, intoNew.WayOut));
+        Assert.Equal($"{intoNew.Message} To restore another database's backup into it, add --database NAME.", intoNew.WithWayOut(Cli.OptionNames.Conflict));
+        Assert.StartsWith("There is no backup of database \"new\" in bucket", intoNew.Message);
+
+        // the target's own newest, not named in the URL's place, or another database named: the message alone
+        foreach (var given in new SettingOverrides[] { new() { Choice = BackupChoice.Latest }, new() { Choice = BackupChoice.Latest, TargetDatabase = "new", LatestOf = "other" } })
+        {
+            var none = await NoneAsync(Resolver().ResolveRestore(given));
+            Assert.Null(none.WayOut);
+            Assert.Equal(none.Message, none.WithWayOut(Cli.OptionNames.Conflict));
+        }
     }
 
     [Fact]
