@@ -240,7 +240,8 @@ public class ParallelRestoreTests(Servers servers) : IntegrationTest(servers)
         var pad = new string('x', 1000);
         foreach (var id in Enumerable.Range(2_000_001, 48_000)) dump.Append(id).Append('\t').Append(pad).Append('\n');
         dump.Append("\\.\n\n");
-        var load = new ParallelLoad($"{PostgresServer.BinDir}/psql", DatabaseUrl.Parse(Pg.Url(db)), 2, new Logging.EventLog(new RecordingLog(), TimeProvider.System), null)
+        // rows dealt from the first (a block larger than a connection loads alone is dealt past DealAfterBytes)
+        var load = new ParallelLoad($"{PostgresServer.BinDir}/psql", DatabaseUrl.Parse(Pg.Url(db)), 2, new Logging.EventLog(new RecordingLog(), TimeProvider.System), null, dealAfterBytes: 1)
         {
             DataLockTimeout = TimeSpan.FromSeconds(3),
         };
