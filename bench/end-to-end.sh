@@ -228,21 +228,21 @@ if [ "${AB:-}" = bounds ]; then
     read -r secs kib user sys < "$work/time"
     took[$label]="${took[$label]:-} $secs"; (( kib > ${peak[$label]:-0} )) && peak[$label]=$kib
     own[$label]="${own[$label]:-} $(echo "$user + $sys" | bc -l)"; all[$label]="${all[$label]:-} $(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)"
-    if name=$(uploaded_name) && [ -n "$name" ]; then size[$label]=$(uploaded); forget "$name"; sleep 1; fi
+    local written; if written=$(uploaded_name) && [ -n "$written" ]; then size[$label]=$(uploaded); forget "$written"; sleep 1; fi
   }
   restore_url="postgresql://observatory:$password@127.0.0.1:$pg_port/restored"
   fresh() { "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" -c "CHECKPOINT" >/dev/null; [ -z "${1:-}" ] || "$pg_bin/psql" -q -c "CREATE DATABASE restored" >/dev/null; }
   checkpointed() { "$@" && "$pg_bin/psql" -q -X -c CHECKPOINT >/dev/null; }
-  "$cli" backup > "$work/out"; name=$(uploaded_name) # the restores' source, kept
+  "$cli" backup > "$work/out"; source=$(uploaded_name) # the restores' source, kept
   for ((n = 0; n < runs; n++)); do
     run limit "$pg_bin/pg_dump" -d bench -f /dev/null
     run gzip "$cli" backup
     run limit "$pg_bin/pg_dump" -d bench -f /dev/null
     run zstd "$cli" backup --compression zstd
     fresh create; run plain bash -c "gunzip < '$work/dump.sql.gz' | '$pg_bin/psql' -q -X -v ON_ERROR_STOP=1 -d restored > /dev/null && '$pg_bin/psql' -q -X -c CHECKPOINT"
-    fresh; run restore bash -c "DATABASE_URL='$restore_url' '$cli' restore '$name' --yes && '$pg_bin/psql' -q -X -c CHECKPOINT"
+    fresh; run restore bash -c "DATABASE_URL='$restore_url' '$cli' restore '$source' --yes && '$pg_bin/psql' -q -X -c CHECKPOINT"
     fresh create; run pgrestore bash -c "'$pg_bin/pg_restore' -j 2 -d restored '$work/dump.custom' && '$pg_bin/psql' -q -X -c CHECKPOINT"
-    fresh; run restore bash -c "DATABASE_URL='$restore_url' '$cli' restore '$name' --yes && '$pg_bin/psql' -q -X -c CHECKPOINT"
+    fresh; run restore bash -c "DATABASE_URL='$restore_url' '$cli' restore '$source' --yes && '$pg_bin/psql' -q -X -c CHECKPOINT"
   done
   median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | sed -n "$(( ($(tr ' ' '\n' <<<"$1" | grep -c .) + 1) / 2 ))p"; }
   m() { median "${took[$1]}"; }
