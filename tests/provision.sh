@@ -36,6 +36,11 @@ if [ "$scope" = all ]; then
   need age -- age age-keygen
   need openssl -- openssl
   need minisign -- minisign
+  # gzip by ISA-L (libisal2; igzip from isal, the reference it is checked against), pigz's output read
+  # back, and libisal-dev's igzip_lib.h, which the struct layouts are checked against
+  need isal libisal2 -- igzip
+  need pigz -- pigz
+  [ -f /usr/include/isa-l/igzip_lib.h ] || install+=(libisal-dev)
 fi
 
 root=false

@@ -18,7 +18,7 @@ internal static class ParameterTexts
 
     public const string Parallel = "With {AllDatabases} or {Database}: how many databases to back up at once. Default 1, one after another.";
 
-    public const string CompressionLevel = "gzip level from 1 (fastest) to 9 (smallest); the default, 4, compresses 2.8 times as fast as 9 for about 5% more size. With {Compression} zstd, 1 to 19; the default, 1, is both faster and smaller than gzip 4 on dumps.";
+    public const string CompressionLevel = "gzip level from 1 (fastest) to 9 (smallest); the default, 4, compresses 2.8 times as fast as 9 for about 5% more size. With {Compression} zstd, 1 to 19; the default, 1, is both faster and smaller than gzip 4 on dumps. Where ISA-L (libisal2) runs gzip, 1 to 9 map onto its four levels: 1 is its 0, 2 its 1, 3 its 2, and 4 to 9 its 3, its smallest.";
 
     public const string Compression = "gzip (the default: postgres/…/DATABASE_YYYYMMDD_HHMMSS.sql.gz, which gunzip reads) or zstd (….sql.zst: faster and smaller, which zstd reads). Listing, retention, verification, restore and tests understand both. Default: OBS_COMPRESSION, then gzip.";
 
@@ -56,9 +56,9 @@ internal static class ParameterTexts
 
     public const string TestObjectName = "The backup to test, for example postgres/2026/02/16/observatory_20260216_020000.sql.gz.";
 
-    public const string Latest = "The newest backup in the bucket (of {Database}, when given), as {Get-ObsBackup} {Latest} names it.";
+    public const string Latest = "The newest backup of the database restored into (the one {DatabaseUrl} names, or {TargetDatabase}), or of {Database} when given: never simply the newest in the bucket. A test with {VerifyOnly} and no database URL at all takes the bucket's newest.";
 
-    public const string LatestOfDatabase = "The newest backup of this database (as {Get-ObsBackup} {Database} selects them); not where to restore, which {DatabaseUrl} says.";
+    public const string LatestOfDatabase = "The newest backup of this database (as {Get-ObsBackup} {Database} selects them); not where to restore, which {DatabaseUrl} says. A restore puts another database's backup there only when the target is named too ({TargetDatabase}).";
 
     public const string InPlace = "Drop and recreate the database, then restore into it, instead of restoring into a staging database and swapping it in. Needs no room for a second copy, but a failed restore leaves the database partial.";
 
@@ -90,7 +90,9 @@ internal static class ParameterTexts
 
     public const string ListLatest = "Only the newest backup (of {Database}, when given).";
 
-    public const string StatusDatabase = "Only backups of this database, as their object names record it. Default: every backup in the bucket.";
+    public const string StatusDatabase = "Only backups of this database, as their object names record it. Default: every database with a backup in the bucket, each on its own.";
+
+    public const string StatusAllDatabases = "One status per database with a backup in the bucket, the server's globals as one of them; an error when any has no fresh backup. What the status does without {Database}, said explicitly.";
 
     public const string MaxAge = "How old the newest backup may be before the status is an error: 26h, 90m, 2d or 1.02:00:00. Default: 26 hours (a daily job plus slack).";
 
@@ -121,4 +123,6 @@ internal static class ParameterTexts
     public const string CredentialKeyColumn = "The table's key column, used to name rows in reports and errors.";
 
     public const string CredentialColumn = "The encrypted column: jsonb or json holding the token as a JSON string, or text holding the token.";
+
+    public const string TargetDatabase = "Restore into this database of the same server instead of the one {DatabaseUrl} names, which is left untouched; it is created when missing and replaced when present. Naming the target lets another database's backup, as {Latest} {Database} chooses it, go into it.";
 }

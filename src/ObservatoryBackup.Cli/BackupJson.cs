@@ -27,6 +27,7 @@ internal static class BackupJson
                 json.WriteBoolean("encrypted", b.Encrypted);
                 json.WriteBoolean("signed", b.Signed);
                 json.WriteBoolean("globals", b.Globals);
+                json.WriteBoolean("suspect", b.Suspect);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

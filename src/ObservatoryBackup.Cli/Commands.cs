@@ -44,6 +44,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         root.Subcommands.Add(NewAgeKeyCommand.Create(this));
         root.Subcommands.Add(NewSigningKeyCommand.Create(this));
         foreach (var pin in PinCommands.Create(this)) root.Subcommands.Add(pin);
+        VersionAction.ReplaceIn(root, stdout);
         return root;
     }
 
@@ -99,7 +100,7 @@ internal sealed class Commands(TextWriter stdout, TextWriter stderr, TextReader 
         }
         catch (OptionConflictException ex)
         {
-            return Fail(OptionNames.Conflict(ex.Rule), ExitCodes.BadConfiguration);
+            return Fail(ex.Worded(OptionNames.Conflict), ExitCodes.BadConfiguration);
         }
         catch (ConfigurationException ex)
         {

@@ -30,6 +30,7 @@ internal static class OptionNames
         Setting.KeepYearly => "--keep-yearly",
         Setting.OldCredentialKey => "The old credential key",
         Setting.NewCredentialKey => "The new credential key",
+        Setting.TargetDatabase => "--target-database",
         _ => $"The {setting} setting",
     };
 
@@ -70,6 +71,7 @@ internal static class OptionNames
         OptionRule.DatabasesAndAll => "--database names databases and --all-databases takes them all; give one of them.",
         OptionRule.SelectionWithoutDatabases => "--exclude-database and --parallel go with --all-databases or --database.",
         OptionRule.RolePasswordsWithoutGlobals => "--include-role-passwords goes with --include-globals or --all-databases.",
+        OptionRule.BackupOfAnotherDatabase => "Name where it goes with --target-database, or restore the target's own newest backup with --latest alone.",
         _ => rule.ToString(),
     };
 }

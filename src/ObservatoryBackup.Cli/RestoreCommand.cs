@@ -8,7 +8,7 @@ using ObservatoryBackup.Store;
 
 namespace ObservatoryBackup.Cli;
 
-/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--trusted-key KEY]… [--include-globals] [--update-existing-roles] [--allow-privileged-roles] [--jobs N]</c></summary>
+/// <summary><c>obs-backup restore (OBJECT | --latest [--database NAME]) [--yes] [--in-place] [--no-owner] [--no-tablespaces] [--identity-file FILE] [--trusted-key KEY]… [--include-globals] [--update-existing-roles] [--allow-privileged-roles] [--jobs N] [--target-database NAME]</c></summary>
 internal static class RestoreCommand
 {
     public static Command Create(Commands app)
@@ -35,9 +35,10 @@ internal static class RestoreCommand
             Description = OptionNames.Render(ParameterTexts.AllowPrivilegedRoles),
         };
         var jobs = CommonOptions.Jobs();
+        var targetDatabase = new Option<string?>("--target-database") { Description = OptionNames.Render(ParameterTexts.TargetDatabase) };
         var restore = new Command("restore", "Download a backup, verify it, and restore it into the database of DATABASE_URL, replacing it. A globals backup (…/%globals_…) creates the roles, memberships and tablespaces DATABASE_URL's server lacks.")
         {
-            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile, trustedKey, includeGlobals, updateExistingRoles, allowPrivilegedRoles, jobs,
+            objectName, latest, database, yes, inPlace, noOwner, noTablespaces, identityFile, trustedKey, includeGlobals, updateExistingRoles, allowPrivilegedRoles, jobs, targetDatabase,
         };
         restore.SetAction((r, ct) =>
         {
@@ -56,6 +57,7 @@ internal static class RestoreCommand
                 IncludeGlobals = r.GetValue(includeGlobals),
                 UpdateExistingRoles = r.GetValue(updateExistingRoles),
                 AllowPrivilegedRoles = r.GetValue(allowPrivilegedRoles),
+                TargetDatabase = r.GetValue(targetDatabase),
             }, ct);
         });
         return restore;
@@ -63,12 +65,13 @@ internal static class RestoreCommand
 
     /// <summary>Restores <see cref="RestoreChoice.Name"/>, or the newest backup (of a database) with --latest; asks first unless <paramref name="yes"/>.</summary>
     public static Task<int> RunAsync(Commands app, RestoreChoice which, bool yes, bool inPlace, SettingOverrides overrides, CancellationToken ct) =>
-        app.RunAsync(resolver => resolver.ResolveRestore(overrides), async (options, log) =>
+        app.RunAsync(resolver => resolver.ResolveRestore(overrides with { Choice = which.Name is null ? BackupChoice.Latest : BackupChoice.Named, LatestOf = which.Database }), async (options, log) =>
         {
             var engine = new RestoreEngine(options, log);
-            var name = which.Name ?? (await new BackupCatalog(options.Settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(which.Database, ct)).ObjectName;
+            var name = which.Name ?? (await new BackupCatalog(options.Settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(options.LatestOf, ct)).ObjectName;
             engine.ValidateObjectName(name);
-            if (!yes && !app.Confirm(engine.DescribeTarget(name), $"'{name}'", BackupKey.KindOf(name) == BackupKind.Globals ? "adds to" : "replaces"))
+            var globals = BackupKey.KindOf(name) == BackupKind.Globals;
+            if (!yes && !app.Confirm(engine.DescribeTarget(name), globals ? $"'{name}'" : $"'{name}' ({engine.Into(name)})", globals ? "adds to" : "replaces"))
             {
                 engine.Aborted(name);
                 return ExitCodes.Declined;

@@ -35,10 +35,11 @@ internal static class TestCommand
                 MetricsPath = r.GetValue(metricsFile), IdentityFile = r.GetValue(identityFile), RestoreJobs = r.GetValue(jobs),
                 NoOwner = r.GetValue(noOwner), NoTablespaces = r.GetValue(noTablespaces),
                 TrustedKeys = r.GetValue(trustedKey) is { Length: > 0 } keys ? keys : null,
+                Choice = r.GetValue(latest) ? BackupChoice.Latest : BackupChoice.Named, LatestOf = r.GetValue(database),
             }, verifyOnly: r.GetValue(verifyOnly)), async (options, log) =>
             {
                 var name = r.GetValue(latest)
-                    ? (await new BackupCatalog(options.Settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(r.GetValue(database), ct)).ObjectName
+                    ? (await new BackupCatalog(options.Settings.Storage, new EventLog(log, TimeProvider.System)).NewestAsync(options.LatestOf, ct)).ObjectName
                     : r.GetValue(testObject) ?? throw new BackupDataException(ObsErrorKind.InvalidArgument, ErrorIds.InvalidObjectName, "", "Name the backup to test, or pass --latest.");
                 var result = await new BackupTestEngine(options, log).RunAsync(name, r.GetValue(verifyOnly), r.GetValue(keep), ct);
                 if (result.Passed) return ExitCodes.Success;

@@ -35,7 +35,7 @@ internal static class ErrorCategories
                 ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = $"Create the tablespace \"{tablespace}\" on the server, or restore with -NoTablespaces." },
             };
         if (ex is OptionConflictException conflict)
-            return new ErrorRecord(new ArgumentException(ParameterNames.Conflict(conflict.Rule), ex), ex.ErrorId, ErrorCategory.InvalidArgument, null);
+            return new ErrorRecord(new ArgumentException(conflict.Worded(ParameterNames.Conflict), ex), ex.ErrorId, ErrorCategory.InvalidArgument, null);
         if (ex is not ConfigurationException config) return new(ex, ex.ErrorId, For(ex.Kind), ex.Target);
         return new ErrorRecord(ex, ex.ErrorId, For(ex.Kind), config.NameIn(ParameterNames.For))
         {

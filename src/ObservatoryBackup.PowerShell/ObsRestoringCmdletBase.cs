@@ -33,11 +33,15 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
     [ArgumentCompleter(typeof(DatabaseNameCompleter))]
     public string? Database { get; set; }
 
-    /// <summary>The backup this invocation names: -ObjectName, or the newest one -Latest / -Database select.</summary>
-    protected string SelectedBackup(ObsSettings settings) =>
+    /// <summary>The backup this invocation names: -ObjectName, or the newest one of <paramref name="latestOf"/> (the resolved -Latest / -Database).</summary>
+    protected string SelectedBackup(ObsSettings settings, string? latestOf) =>
         ParameterSetName == Newest
-            ? Run(ct => new BackupCatalog(settings.Storage, new EventLog(Log, TimeProvider.System)).NewestAsync(Database, ct)).ObjectName
+            ? Run(ct => new BackupCatalog(settings.Storage, new EventLog(Log, TimeProvider.System)).NewestAsync(latestOf, ct)).ObjectName
             : ObjectName;
+
+    /// <summary>How the backup was chosen: -Latest / -Database, a name typed, or an object from the pipeline (a listing's, not a name the user typed).</summary>
+    private BackupChoice Choice =>
+        ParameterSetName == Newest ? BackupChoice.Latest : MyInvocation.ExpectingInput ? BackupChoice.Listed : BackupChoice.Named;
 
     /// <summary>Bucket holding the backup; binds from Get-ObsBackup output. Default: MINIO_BUCKET, then observatory-backups.</summary>
     /// <default>MINIO_BUCKET, then observatory-backups</default>
@@ -95,6 +99,6 @@ public abstract class ObsRestoringCmdletBase : ObsStorageCmdletBase
         {
             DatabaseUrl = DatabaseUrl, DatabaseCredential = CredentialFrom(DatabaseCredential), PsqlPath = PsqlPath, MetricsPath = metricsPath, RestoreJobs = Jobs,
             IdentityFile = IdentityFile is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityFile), NoOwner = NoOwner, NoTablespaces = NoTablespaces,
-            TrustedKeys = TrustedKey,
+            TrustedKeys = TrustedKey, Choice = Choice, LatestOf = ParameterSetName == Newest ? Database : null,
         });
 }

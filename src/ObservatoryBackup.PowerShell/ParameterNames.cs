@@ -21,6 +21,7 @@ internal static class ParameterNames
         OptionRule.RolePasswordsWithoutGlobals => "-IncludeRolePasswords goes with -IncludeGlobals or -AllDatabases: role passwords are kept only in the globals.",
         OptionRule.DatabasesAndAll => "-Database names databases and -AllDatabases takes them all; give one of them.",
         OptionRule.SelectionWithoutDatabases => "-ExcludeDatabase and -Parallel go with -AllDatabases or -Database.",
+        OptionRule.BackupOfAnotherDatabase => "To restore it there, name the target: -TargetDatabase NAME (or -DatabaseUrl); or name the backup itself with -ObjectName, or take the target's own newest with -Latest alone.",
         _ => rule.ToString(),
     };
 }

@@ -56,7 +56,7 @@ public sealed class TestObsBackupCommand : ObsRestoringCmdletBase
     protected override void ProcessInput()
     {
         var options = Configure(() => Resolver.ResolveTest(RestoreOverrides(MetricsPath), VerifyOnly));
-        var objectName = SelectedBackup(options.Settings);
+        var objectName = SelectedBackup(options.Settings, options.LatestOf);
         var result = Run(ct => new BackupTestEngine(options, Log).RunAsync(objectName, VerifyOnly, Keep, ct));
         WriteObject(result);
         if (!result.Passed)

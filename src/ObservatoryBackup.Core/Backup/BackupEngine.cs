@@ -99,8 +99,8 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
                 PgDumpVersion = toolVersion,
                 ServerVersion = serverVersion,
                 BucketExists = bucketExists,
-                Previous = existing.Where(b => b.Database == Subject).MaxBy(b => b.Timestamp),
-                DatabaseBackups = existing.Count(b => b.Database == Subject),
+                Previous = existing.Where(b => b.Database == Subject && !b.Suspect).MaxBy(b => b.Timestamp),
+                DatabaseBackups = existing.Count(b => b.Database == Subject && !b.Suspect),
                 Decisions = decisions,
                 Expired = [.. decisions.Where(d => d.Expired).Select(d => d.ObjectName)],
                 Cutoff = retention.CutoffIfEnabled(now),
@@ -222,6 +222,8 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
             var (dumpBytes, size) = await DumpAndUploadAsync(plan, store, ct).ConfigureAwait(false);
 
             PruneResult? prune = null;
+            var pruner = new Pruner(settings, sink, _clock);
+            pruner.LogSuspects(plan.Decisions);
             if (IsSuspiciousShrink(size, plan.Previous) && plan.Previous is { } previous)
             {
                 _log.Warning("backup_size_drop", ("object_name", plan.ObjectName), ("size_bytes", size),
@@ -230,7 +232,7 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
             }
             else
             {
-                prune = await new Pruner(settings, sink, _clock).DeleteAsync(store, plan.Expired, plan.Cutoff, ct).ConfigureAwait(false);
+                prune = await pruner.DeleteAsync(store, plan.Expired, plan.Cutoff, ct).ConfigureAwait(false);
             }
 
             _log.Info("backup_finished", ("status", "success"), ("object_name", plan.ObjectName));
@@ -262,6 +264,7 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _log.Info("pg_dump_start", ("database", Subject), ("globals", Globals), ("host", plan.Database.Host),
             ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression", settings.Compression.ToString().ToLowerInvariant()), ("compression_level", Level),
+            ("codec_implementation", Codecs.Implementation(settings.Compression)), ("codec_implementation_level", Codecs.ImplementationLevel(settings.Compression, Level)),
             ("encrypted_to", settings.Recipients.Count > 0 ? settings.Recipients.Select(r => r.ToString()).ToArray() : null));
         var pgDump = Globals
             ? PgDumpProcess.Globals(plan.PgDumpPath, plan.Database, IncludeRolePasswords)

@@ -1,5 +1,4 @@
 using ObservatoryBackup.Configuration;
-using System.IO.Compression;
 using ObservatoryBackup.Naming;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
@@ -11,6 +10,12 @@ public static class Codecs
 {
     /// <summary>What decompressing the codec is called, as its command line tool is: for progress.</summary>
     public static string Decompressing(BackupCodec codec) => codec == BackupCodec.Zstd ? "unzstd" : "gunzip";
+
+    /// <summary>The library that runs the codec here, as logs name it: <c>isa-l</c> or <c>zlib-ng</c> for gzip (<see cref="GzipCodec.Current"/>), <c>zstdsharp</c>.</summary>
+    public static string Implementation(BackupCodec codec) => codec == BackupCodec.Zstd ? "zstdsharp" : GzipCodec.Current.Name;
+
+    /// <summary>The level the library is given for <paramref name="level"/>: ISA-L has its own scale (<see cref="GzipCodec.LevelFor"/>).</summary>
+    public static int ImplementationLevel(BackupCodec codec, int level) => codec == BackupCodec.Zstd ? level : GzipCodec.Current.LevelFor(level);
 
     public static string ContentType(BackupCodec codec) => codec == BackupCodec.Zstd ? "application/zstd" : "application/gzip";
 
@@ -31,7 +36,7 @@ public static class Codecs
     /// <summary>A read-only stream of the data in <paramref name="input"/>; a damaged or cut-short input throws <see cref="IsDamaged"/> exceptions.</summary>
     public static Stream Decompressor(BackupCodec codec, Stream input) => codec == BackupCodec.Zstd
         ? new DecompressionStream(input, leaveOpen: true)
-        : new GZipStream(input, CompressionMode.Decompress, leaveOpen: true);
+        : GzipCodec.Current.Decompressor(input);
 
     /// <summary>Whether <paramref name="ex"/>, thrown reading a decompressor, means the input is not a whole compressed stream.</summary>
     public static bool IsDamaged(Exception ex) => ex is InvalidDataException or ZstdException or EndOfStreamException;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.IO.Hashing;
 
 namespace ObservatoryBackup.Compress;
@@ -8,8 +7,9 @@ namespace ObservatoryBackup.Compress;
 /// <summary>
 /// gzip on every core, as one standard gzip member that gunzip, Python's gzip and the verifier read
 /// unchanged (the pigz design): the input is cut into blocks, each deflated on its own thread and,
-/// except the last, ended with a sync flush so that the blocks join into one deflate stream; one
-/// header, and a trailer with the running CRC-32 and length. Blocks are written in order, and at most
+/// except the last, ended byte-aligned by a flush so that the blocks join into one deflate stream; one
+/// header, and a trailer with the running CRC-32 and length. The blocks are deflated by the host's
+/// <see cref="GzipCodec"/> (ISA-L where present). Blocks are written in order, and at most
 /// a few are in flight: a slow reader holds the writer back, and memory stays a few blocks whatever
 /// the input's size. Write-only; disposing writes the last block and the trailer.
 /// </summary>
@@ -19,8 +19,8 @@ public sealed class ParallelGzipStream : Stream
     public const int DefaultBlockSize = (1 << 20) - 4096;
 
     private static readonly byte[] Header = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]; // deflate, no name, no time, Unix
-    private static readonly byte[] EmptyFinalBlock = [0x03, 0x00]; // BFINAL, fixed Huffman, end of block
     private readonly Stream _output;
+    private readonly GzipCodec _codec;
     private readonly int _level;
     private readonly int _blockSize;
     private readonly int _maxInFlight;
@@ -38,10 +38,13 @@ public sealed class ParallelGzipStream : Stream
     private bool _headerWritten;
     private bool _disposed;
 
-    public ParallelGzipStream(Stream output, int level, bool leaveOpen = false, int blockSize = DefaultBlockSize, int? threads = null)
+    /// <param name="level">gzip's level, 1–9.</param>
+    /// <param name="codec">The library that deflates; null: <see cref="GzipCodec.Current"/>.</param>
+    public ParallelGzipStream(Stream output, int level, bool leaveOpen = false, int blockSize = DefaultBlockSize, int? threads = null, GzipCodec? codec = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         _output = output;
+        _codec = codec ?? GzipCodec.Current;
         _level = level;
         _blockSize = blockSize;
         _leaveOpen = leaveOpen;
@@ -91,8 +94,8 @@ public sealed class ParallelGzipStream : Stream
             await _output.WriteAsync(Header, ct).ConfigureAwait(false);
             _headerWritten = true;
         }
-        var (block, length, level) = (_block, _filled, _level);
-        _inFlight.Enqueue(_workers.Run(() => Deflate(Buffers, block, length, level, final)));
+        var (block, length, level, codec) = (_block, _filled, _level, _codec);
+        _inFlight.Enqueue(_workers.Run(() => Deflate(codec, Buffers, block, length, level, final)));
         _block = final ? [] : Buffers.Rent(_blockSize);
         _filled = 0;
         while (_inFlight.Count >= _maxInFlight || (final && _inFlight.Count > 0))
@@ -112,31 +115,14 @@ public sealed class ParallelGzipStream : Stream
         }
     }
 
-    /// <summary>Raw deflate of one block: ended by a sync flush (byte-aligned, not final) or, for the last, a final block.</summary>
+    /// <summary>Raw deflate of one block by the codec: ended byte-aligned (not final) or, for the last, by a final block.</summary>
     /// <returns>A pooled buffer holding the compressed bytes, and their length.</returns>
-    private static (byte[] Buffer, int Length) Deflate(ArrayPool<byte> buffers, byte[] block, int length, int level, bool final)
+    private static (byte[] Buffer, int Length) Deflate(GzipCodec codec, ArrayPool<byte> buffers, byte[] block, int length, int level, bool final)
     {
         var buffer = buffers.Rent(OutputCapacity(length));
         try
         {
-            // .NET's DeflateStream writes nothing at all for no input; a stream must still end with a final block
-            if (final && length == 0)
-            {
-                EmptyFinalBlock.CopyTo(buffer, 0);
-                return (buffer, EmptyFinalBlock.Length);
-            }
-            var output = new MemoryStream(buffer, writable: true);
-            var deflate = new DeflateStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
-            deflate.Write(block, 0, length);
-            if (final)
-            {
-                deflate.Dispose();
-                return (buffer, (int)output.Position);
-            }
-            deflate.Flush(); // Z_SYNC_FLUSH: ends on a byte boundary with the stream still open
-            var written = (int)output.Position;
-            deflate.Dispose(); // appends an empty final block past `written`, into the buffer's slack; it is not sent
-            return (buffer, written);
+            return (buffer, codec.DeflateBlock(block.AsSpan(0, length), buffer, level, final));
         }
         catch
         {

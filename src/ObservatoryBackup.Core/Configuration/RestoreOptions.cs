@@ -1,3 +1,4 @@
+using ObservatoryBackup.Errors;
 using ObservatoryBackup.Signing;
 
 namespace ObservatoryBackup.Configuration;
@@ -25,4 +26,29 @@ public sealed record RestoreOptions(ObsSettings Settings)
     /// log says so). With keys, an unsigned, otherwise signed or altered backup is refused before any of it is loaded.
     /// </summary>
     public IReadOnlyList<MinisignPublicKey> TrustedKeys { get; init; } = [];
+
+    /// <summary>How the backup was chosen: by its name, or by a query (--latest, a listing).</summary>
+    public BackupChoice Choice { get; init; } = BackupChoice.Named;
+
+    /// <summary>With <see cref="BackupChoice.Latest"/>: the database whose newest backup is taken (the one named, else the target).</summary>
+    public string? LatestOf { get; init; }
+
+    /// <summary>The user named the target database (a target database, or the database URL given with the command, not read from the environment).</summary>
+    public bool TargetNamed { get; init; }
+
+    /// <summary>The database restored into: the URL's, or the target database that replaced it.</summary>
+    public string Target => Settings.Database?.Database ?? throw new InvalidOperationException("A restore needs a database URL.");
+
+    /// <summary>
+    /// The rule of which database a backup goes into: one the user named restores wherever the target is;
+    /// one a query chose (its database <paramref name="backupDatabase"/>, null when its name does not say)
+    /// only into a database of the same name, unless the user named the target too. Null when it may go.
+    /// </summary>
+    public OptionConflictException? Refusal(string? backupDatabase, string? objectName = null) =>
+        Choice == BackupChoice.Named || TargetNamed || backupDatabase == Target
+            ? null
+            : new OptionConflictException(OptionRule.BackupOfAnotherDatabase,
+                $"{(objectName is null ? "The newest backup" : $"The backup '{objectName}'")} is of {(backupDatabase is null ? "a database its name does not say" : $"database \"{backupDatabase}\"")}, " +
+                $"and the target is database \"{Target}\"; a backup chosen by a query goes only into its own database unless the target is named. Nothing was restored.")
+            { Facts = true };
 }

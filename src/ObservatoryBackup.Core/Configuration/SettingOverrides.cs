@@ -63,4 +63,9 @@ public sealed record SettingOverrides
     public bool NoTablespaces { get; init; }
     public bool UpdateExistingRoles { get; init; }
     public bool AllowPrivilegedRoles { get; init; }
+
+    /// <summary>A restore's database in place of the URL's (the same server); how its backup was chosen, and the database --latest takes the newest of.</summary>
+    public string? TargetDatabase { get; init; }
+    public BackupChoice Choice { get; init; }
+    public string? LatestOf { get; init; }
 }

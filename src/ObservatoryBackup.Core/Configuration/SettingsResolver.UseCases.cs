@@ -30,22 +30,53 @@ public sealed partial class SettingsResolver
         };
     }
 
-    /// <summary>A restore's options.</summary>
-    public RestoreOptions ResolveRestore(SettingOverrides overrides) => new(Resolve(overrides, needsDatabase: true))
+    /// <summary>
+    /// A restore's options: into the URL's database, or the target database named in its place (same
+    /// server). The newest backup is the target's own unless another database is named; a backup a query
+    /// chose goes only into its own database unless the target is named (<see cref="RestoreOptions.Refusal"/>).
+    /// </summary>
+    public RestoreOptions ResolveRestore(SettingOverrides overrides)
     {
-        NoOwner = overrides.NoOwner,
-        NoTablespaces = overrides.NoTablespaces,
-        IncludeGlobals = overrides.IncludeGlobals,
-        UpdateExistingRoles = overrides.UpdateExistingRoles,
-        AllowPrivilegedRoles = overrides.AllowPrivilegedRoles,
-        TrustedKeys = ResolveTrustedKeys(overrides.TrustedKeys),
-    };
+        var settings = Resolve(overrides, needsDatabase: true);
+        if (overrides.TargetDatabase is { } target) settings = settings with { Database = settings.Database!.WithDatabase(TargetDatabaseName(target)) };
+        var options = new RestoreOptions(settings)
+        {
+            NoOwner = overrides.NoOwner,
+            NoTablespaces = overrides.NoTablespaces,
+            IncludeGlobals = overrides.IncludeGlobals,
+            UpdateExistingRoles = overrides.UpdateExistingRoles,
+            AllowPrivilegedRoles = overrides.AllowPrivilegedRoles,
+            TrustedKeys = ResolveTrustedKeys(overrides.TrustedKeys),
+            Choice = overrides.Choice,
+            TargetNamed = overrides.TargetDatabase is not null || overrides.DatabaseUrl is not null,
+        };
+        if (overrides.Choice != BackupChoice.Latest) return options;
+        options = options with { LatestOf = overrides.LatestOf ?? options.Target };
+        return options.Refusal(options.LatestOf) is { } refusal ? throw refusal : options;
+    }
 
-    /// <summary>A restore test's options; one that only verifies the backup needs no database.</summary>
-    public TestOptions ResolveTest(SettingOverrides overrides, bool verifyOnly) => new(Resolve(overrides, needsDatabase: !verifyOnly))
+    /// <summary>A database name as PostgreSQL takes it whole: not empty, at most 63 bytes (longer ones it truncates), no NUL.</summary>
+    private static string TargetDatabaseName(string name) =>
+        name.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(name) > DatabaseUrl.MaxIdentifierBytes || name.Contains('\0')
+            ? throw new ConfigurationException(Setting.TargetDatabase, null,
+                $"takes a database name of 1 to {DatabaseUrl.MaxIdentifierBytes} bytes without NUL characters, not '{name.Replace("\0", "\\0", StringComparison.Ordinal)}' ({System.Text.Encoding.UTF8.GetByteCount(name)} bytes).")
+            : name;
+
+    /// <summary>
+    /// A restore test's options; one that only verifies the backup needs no database. The newest backup is
+    /// of the database named, else of the URL's (even when only verifying), else the bucket's.
+    /// </summary>
+    public TestOptions ResolveTest(SettingOverrides overrides, bool verifyOnly)
     {
-        NoOwner = overrides.NoOwner,
-        NoTablespaces = overrides.NoTablespaces,
-        TrustedKeys = ResolveTrustedKeys(overrides.TrustedKeys),
-    };
+        var settings = Resolve(overrides, needsDatabase: !verifyOnly);
+        var latestOf = overrides.Choice != BackupChoice.Latest ? null
+            : overrides.LatestOf ?? (settings.Database ?? (overrides.DatabaseUrl is not null || Get(DatabaseUrlVariable) is not null ? ResolveDatabase(overrides.DatabaseUrl) : null))?.Database;
+        return new(settings)
+        {
+            NoOwner = overrides.NoOwner,
+            NoTablespaces = overrides.NoTablespaces,
+            TrustedKeys = ResolveTrustedKeys(overrides.TrustedKeys),
+            LatestOf = latestOf,
+        };
+    }
 }

@@ -16,4 +16,7 @@ public sealed record TestOptions(ObsSettings Settings)
     /// log says so). With keys, an unsigned, otherwise signed or altered backup is refused before any of it is loaded.
     /// </summary>
     public IReadOnlyList<MinisignPublicKey> TrustedKeys { get; init; } = [];
+
+    /// <summary>The database whose newest backup --latest takes: the one named, else the URL's; null (the bucket's newest) only without a database URL.</summary>
+    public string? LatestOf { get; init; }
 }

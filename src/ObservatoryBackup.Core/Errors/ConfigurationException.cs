@@ -56,6 +56,7 @@ public sealed class ConfigurationException(Setting setting, string? variable, st
         Setting.Prefix => "The object prefix",
         Setting.ExcludeTable => "The excluded tables",
         Setting.ExcludeTableData => "The tables whose data is excluded",
+        Setting.TargetDatabase => "The target database",
         Setting.KeepLast or Setting.KeepDaily or Setting.KeepWeekly or Setting.KeepMonthly or Setting.KeepYearly => $"The {setting} rule",
         _ => setting.ToString(),
     };

@@ -14,4 +14,7 @@ public enum OptionRule
 
     /// <summary>Databases left out, or several at once, with no databases of the server selected.</summary>
     SelectionWithoutDatabases,
+
+    /// <summary>A backup chosen by a query (the newest of a database, a listing's) of another database than the target, with the target not named.</summary>
+    BackupOfAnotherDatabase,
 }

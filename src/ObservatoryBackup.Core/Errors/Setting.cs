@@ -39,4 +39,5 @@ public enum Setting
     RestoreJobs,
     SigningKeyFile,
     TrustedKeys,
+    TargetDatabase,
 }

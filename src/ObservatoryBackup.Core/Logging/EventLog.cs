@@ -5,6 +5,9 @@ namespace ObservatoryBackup.Logging;
 /// <summary>Stamps events with the time and hands them to the sink.</summary>
 public sealed class EventLog(IBackupLog sink, TimeProvider clock)
 {
+    /// <summary>The run's clock: what its events are stamped with and what its listings judge a backup's name by.</summary>
+    public TimeProvider Clock => clock;
+
     public void Info(string name, params (string Key, object? Value)[] fields) => Write(LogLevel.INFO, name, fields);
     public void Warning(string name, params (string Key, object? Value)[] fields) => Write(LogLevel.WARNING, name, fields);
     public void Error(string name, params (string Key, object? Value)[] fields) => Write(LogLevel.ERROR, name, fields);

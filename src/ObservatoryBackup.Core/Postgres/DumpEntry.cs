@@ -2,19 +2,6 @@ using System.Text;
 
 namespace ObservatoryBackup.Postgres;
 
-/// <summary>When a statement after the data of a parallel load runs.</summary>
-public enum PostDataWave
-{
-    /// <summary>Indexes and primary-key, unique and exclusion (and check) constraints: each reads one table; in parallel.</summary>
-    Indexes,
-
-    /// <summary>Foreign keys: in parallel, those that share a table on one connection (two locking the same tables in turn could deadlock).</summary>
-    ForeignKeys,
-
-    /// <summary>Everything else (triggers, rules, policies, privileges, comments, index attachments, materialized view data, …) and what cannot be classified: in dump order, on one connection.</summary>
-    InOrder,
-}
-
 /// <summary>pg_dump's header of an entry: <c>-- Name: NAME; Type: TYPE; Schema: …; Owner: …</c>.</summary>
 /// <param name="Name">The entry's name as pg_dump writes it (<c>t t_pkey</c>, <c>TABLE t</c>, …).</param>
 /// <param name="Type">Its type: <c>TABLE</c>, <c>INDEX</c>, <c>ACL</c>, <c>TABLE DATA</c>, ….</param>
@@ -64,12 +51,45 @@ public static class DumpEntry
     /// <summary>Entry types of pg_dump's data section: a parallel load deals their rows, or runs them in order, before the post-data waves.</summary>
     public static bool IsData(string type) => type is "TABLE DATA" or "SEQUENCE SET" or "BLOBS" or "BLOB DATA" or "LARGE OBJECTS";
 
+    /// <summary>
+    /// When an entry after the data runs in a parallel load, by its type alone (the plain format has no
+    /// dependency ids). pg_dump sorts the post-data section by type priority (constraints, indexes, index
+    /// attachments, statistics, rules, triggers, foreign keys, policies, publications; privileges, event
+    /// triggers and materialized view data last, as pg_restore's passes do) and moves an entry later only for
+    /// a dependency. An index or constraint needs only tables, data and pre-data objects, an attachment its
+    /// two indexes, a foreign key the unique indexes it references and their attachments; none needs an entry
+    /// of the <see cref="PostDataWave.InOrder"/> types. Any other type (a function whose body reads a
+    /// constraint, which pg_dump then writes among the constraints) is a <see cref="PostDataWave.Barrier"/>.
+    /// </summary>
     public static PostDataWave WaveOf(string type) => type switch
     {
         "INDEX" or "CONSTRAINT" => PostDataWave.Indexes,
+        "INDEX ATTACH" => PostDataWave.IndexAttachments,
         "FK CONSTRAINT" => PostDataWave.ForeignKeys,
-        _ => PostDataWave.InOrder,
+        "CHECK CONSTRAINT" or "COMMENT" or "SECURITY LABEL" or "STATISTICS" or "RULE" or "TRIGGER" or "EVENT TRIGGER"
+            or "POLICY" or "ROW SECURITY" or "PUBLICATION" or "PUBLICATION TABLE" or "PUBLICATION TABLES IN SCHEMA"
+            or "SUBSCRIPTION" or "SUBSCRIPTION TABLE" or "ACL" or "DEFAULT ACL" or "MATERIALIZED VIEW DATA" => PostDataWave.InOrder,
+        _ => PostDataWave.Barrier,
     };
+
+    /// <summary>
+    /// The partition and its parent a statement makes (<c>ALTER TABLE ONLY parent ATTACH PARTITION child …</c>,
+    /// pg_dump's <c>TABLE ATTACH</c>; <c>CREATE [UNLOGGED|FOREIGN] TABLE child PARTITION OF parent</c>), as
+    /// written; null for any other statement.
+    /// </summary>
+    public static (string Partition, string Parent)? PartitionOf(string line)
+    {
+        const string Attach = " ATTACH PARTITION ", PartitionOf = " PARTITION OF ";
+        if (line.StartsWith("ALTER TABLE ONLY ", StringComparison.Ordinal) && line.IndexOf(Attach, StringComparison.Ordinal) is var at and > 0)
+            return QualifiedName(line["ALTER TABLE ONLY ".Length..]) is { } parent && QualifiedName(line[(at + Attach.Length)..]) is { } child ? (child, parent) : null;
+        foreach (var create in (string[])["CREATE TABLE ", "CREATE UNLOGGED TABLE ", "CREATE FOREIGN TABLE "])
+        {
+            if (!line.StartsWith(create, StringComparison.Ordinal) || QualifiedName(line[create.Length..]) is not { } table) continue;
+            var rest = line[(create.Length + table.Length)..];
+            return rest.StartsWith(PartitionOf, StringComparison.Ordinal) && QualifiedName(rest[PartitionOf.Length..] + " ") is { } parent ? (table, parent) : null;
+        }
+        return null;
+    }
 
     /// <summary>
     /// The tables a foreign key's statement (<c>ALTER TABLE [ONLY] a ADD CONSTRAINT … REFERENCES b(…)</c>)

@@ -46,6 +46,9 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     private long _copyRows;
     private readonly Dictionary<string, long> _rowsPerTable = new(StringComparer.Ordinal);
 
+    // each partition's parent, from the schema: a foreign key on or to a partitioned table locks its whole tree
+    private readonly Dictionary<string, string> _partitionParents = new(StringComparer.Ordinal);
+
     // the statements after the data, held
     private readonly List<HeldEntry> _held = [];
     private MemoryStream? _entry;
@@ -69,7 +72,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             if (await EndPhaseAsync(Workers).ConfigureAwait(false) is { } failed) return failed;
             if (_phase != Phase.PostData || _inOrder) return (0, "");
             EndEntry();
-            var waves = new PostDataWaves(jobs, log, progress, _rowsPerTable, Start, EndPhaseAsync);
+            var waves = new PostDataWaves(jobs, log, progress, _rowsPerTable, _partitionParents, Start, EndPhaseAsync);
             return await waves.RunAsync(_held, _ct).ConfigureAwait(false) ?? (0, "");
         }
         catch (PhaseFailed phase)
@@ -160,6 +163,8 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
             if (_phase == Phase.PostData && !_inOrder) NewEntry(type);
         }
         if (e.AtStatement) Session(line.Span);
+        if (e.AtStatement && e.Entry?.Type is "TABLE ATTACH" or "TABLE" or "FOREIGN TABLE" && DumpEntry.PartitionOf(Encoding.UTF8.GetString(e.Line)) is { } partition)
+            _partitionParents[partition.Partition] = partition.Parent;
 
         if (e.Kind == DumpEventKind.CopyStart && !_inOrder && _phase == Phase.PostData)
         {

@@ -15,42 +15,81 @@ internal sealed record HeldEntry(string Type, byte[] Sql, (string Table, string 
     }
 }
 
+/// <summary>A wave of the plan: its units, each unit's entries in order on one connection, the units on up to <c>jobs</c> connections.</summary>
+internal sealed record PostDataStep(string Phase, List<HeldEntry[]> Units);
+
 /// <summary>
-/// The statements a parallel load held after the data, run once the input ends: indexes and
-/// constraints in parallel, then foreign keys in parallel (those sharing a table on one connection),
-/// then the rest in dump order on one connection. Each wave's connections exit 0 before the next starts.
+/// The statements a parallel load held after the data, run once the input ends, in the order pg_restore's
+/// dependencies give them, derived from the entries' types (<see cref="DumpEntry.WaveOf"/>): cut at each
+/// barrier into segments, and in each segment indexes and constraints in parallel, then the index
+/// attachments in dump order, then foreign keys in parallel (those whose partition trees meet on one
+/// connection), then the rest in dump order on one connection, the barrier last. Each wave's connections
+/// exit 0 before the next starts.
 /// </summary>
+/// <param name="partitionParents">Each partition's parent, as the dump's statements name them (<see cref="DumpEntry.PartitionOf"/>).</param>
 /// <param name="start">A new connection, given the dump's session settings.</param>
 /// <param name="endPhase">Closes the given connections and waits for each to exit; the first failure, or null.</param>
 internal sealed class PostDataWaves(int jobs, EventLog log, Action<TransferProgress>? progress, IReadOnlyDictionary<string, long> rowsPerTable,
-    Func<PsqlWorker> start, Func<PsqlWorker[], Task<(int ExitCode, string StandardError)?>> endPhase)
+    IReadOnlyDictionary<string, string> partitionParents, Func<PsqlWorker> start, Func<PsqlWorker[], Task<(int ExitCode, string StandardError)?>> endPhase)
 {
     public async Task<(int ExitCode, string StandardError)?> RunAsync(IReadOnlyList<HeldEntry> held, CancellationToken ct)
     {
-        var indexes = held.Where(e => DumpEntry.WaveOf(e.Type) == PostDataWave.Indexes).Select(e => new[] { e }).ToList();
-        if (await WaveAsync("indexes", indexes, ct).ConfigureAwait(false) is { } failed) return failed;
-
-        // foreign keys sharing a table go to one connection, one after another: two locking the same tables in turn could deadlock
-        var keys = held.Where(e => DumpEntry.WaveOf(e.Type) == PostDataWave.ForeignKeys).ToList();
-        var unplaced = keys.Where(k => k.ForeignKey is null).ToHashSet();
-        if (await WaveAsync("foreign_keys", GroupByTables([.. keys.Except(unplaced)]), ct).ConfigureAwait(false) is { } keyFailed) return keyFailed;
-
-        var rest = held.Where(e => DumpEntry.WaveOf(e.Type) == PostDataWave.InOrder || unplaced.Contains(e)).ToList();
-        log.Info("restore_phase", ("phase", "in_order"), ("statements", rest.Count));
-        var worker = start();
-        foreach (var entry in rest) await worker.WriteAsync(entry.Sql, ct).ConfigureAwait(false);
-        return await endPhase([worker]).ConfigureAwait(false);
+        foreach (var step in Plan(held, partitionParents))
+            if (await WaveAsync(step.Phase, step.Units, ct).ConfigureAwait(false) is { } failed) return failed;
+        return null;
     }
 
-    private static List<HeldEntry[]> GroupByTables(List<HeldEntry> keys)
+    /// <summary>The waves <paramref name="held"/> (in dump order) runs in, in order; none empty.</summary>
+    public static List<PostDataStep> Plan(IReadOnlyList<HeldEntry> held, IReadOnlyDictionary<string, string> partitionParents)
     {
+        var steps = new List<PostDataStep>();
+        var segment = new List<HeldEntry>();
+        foreach (var entry in held)
+        {
+            segment.Add(entry);
+            if (DumpEntry.WaveOf(entry.Type) != PostDataWave.Barrier) continue;
+            PlanSegment(segment, partitionParents, steps);
+            segment = [];
+        }
+        PlanSegment(segment, partitionParents, steps);
+        return steps;
+    }
+
+    private static void PlanSegment(List<HeldEntry> segment, IReadOnlyDictionary<string, string> partitionParents, List<PostDataStep> steps)
+    {
+        List<HeldEntry> Of(PostDataWave wave) => [.. segment.Where(e => DumpEntry.WaveOf(e.Type) == wave)];
+        var keys = Of(PostDataWave.ForeignKeys);
+        var unplaced = keys.Where(k => k.ForeignKey is null).ToHashSet();
+        var rest = segment.Where(e => DumpEntry.WaveOf(e.Type) is PostDataWave.InOrder or PostDataWave.Barrier || unplaced.Contains(e)).ToArray();
+        // an attachment needs both indexes; a foreign key the unique index it references, valid only once every partition's is attached
+        (string Phase, List<HeldEntry[]> Units)[] waves =
+        [
+            ("indexes", [.. Of(PostDataWave.Indexes).Select(e => new[] { e })]),
+            ("index_attachments", Of(PostDataWave.IndexAttachments) is { Count: > 0 } attach ? [[.. attach]] : []),
+            ("foreign_keys", GroupByTrees([.. keys.Except(unplaced)], partitionParents)),
+            ("in_order", rest.Length > 0 ? [rest] : []),
+        ];
+        steps.AddRange(waves.Where(w => w.Units.Count > 0).Select(w => new PostDataStep(w.Phase, w.Units)));
+    }
+
+    /// <summary>
+    /// Foreign keys that lock a table in common go to one connection, one after another: two locking the same
+    /// tables in turn could deadlock. A key on or to a partitioned table locks its whole partition tree.
+    /// </summary>
+    private static List<HeldEntry[]> GroupByTrees(List<HeldEntry> keys, IReadOnlyDictionary<string, string> partitionParents)
+    {
+        string Root(string table)
+        {
+            for (var hops = 0; hops < 1000 && partitionParents.TryGetValue(table, out var parent); hops++) table = parent;
+            return table;
+        }
         var first = new Dictionary<string, int>(StringComparer.Ordinal);
         var parent = Enumerable.Range(0, keys.Count).ToArray();
         int Find(int i) => parent[i] == i ? i : parent[i] = Find(parent[i]);
         for (var i = 0; i < keys.Count; i++)
         {
             var (table, referenced) = keys[i].ForeignKey!.Value;
-            foreach (var name in new[] { table, referenced })
+            foreach (var name in new[] { Root(table), Root(referenced) })
             {
                 if (first.TryGetValue(name, out var other)) parent[Find(i)] = Find(other);
                 else first[name] = i;

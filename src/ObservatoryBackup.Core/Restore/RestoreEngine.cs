@@ -43,14 +43,24 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
     /// <summary>Logs a restore the user declined at the prompt.</summary>
     public void Aborted(string objectName) => _log.Warning("restore_aborted", ("object_name", objectName), ("database", Db.Database), ("reason", "not confirmed"));
 
-    /// <summary>Refuses a name a restore must not fetch (see <see cref="BackupKey.ValidateForRestore"/>), logging the refusal as a failed restore.</summary>
+    /// <summary>For confirmations and -WhatIf: <c>backup of database "X" into database "Y"</c>, for a database's backup.</summary>
+    public string Into(string objectName) => $"backup of {(BackupOf(objectName) is { } of ? $"database \"{of}\"" : "a database its name does not say")} into database \"{Db.Database}\"";
+
+    /// <summary>The database a backup's name says it holds; null when the name does not follow the scheme.</summary>
+    private string? BackupOf(string objectName) => BackupKey.TryParse(objectName, settings.Storage.Prefix)?.Database;
+
+    /// <summary>
+    /// Refuses a name a restore must not fetch (see <see cref="BackupKey.ValidateForRestore"/>), and a backup a query chose
+    /// for another database than the target (<see cref="RestoreOptions.Refusal"/>), logging the refusal as a failed restore.
+    /// </summary>
     public void ValidateObjectName(string objectName)
     {
         try
         {
             BackupKey.ValidateForRestore(objectName, settings.Storage.Prefix);
+            if (BackupKey.KindOf(objectName) == BackupKind.Database && options.Refusal(BackupOf(objectName), objectName) is { } refusal) throw refusal;
         }
-        catch (BackupDataException ex)
+        catch (ObsBackupException ex)
         {
             Failed(objectName, ex);
             throw;
@@ -113,6 +123,9 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
             ? [("host", Db.Host), ("port", Db.Port), ("mode", "globals"), ("update_existing_roles", UpdateExistingRoles), ("allow_privileged_roles", AllowPrivilegedRoles)]
             : [("database", Db.Database), ("host", Db.Host), ("mode", mode == RestoreMode.Staged ? "staged" : "in_place"), ("no_owner", NoOwner)];
         _log.Info("restore_requested", [("object_name", objectName), ("bucket", settings.Storage.Bucket), .. what, ("no_tablespaces", NoTablespaces)]);
+        // "backup of X into Y": a backup restored under another name than its own says so, with both names
+        if (mode != RestoreMode.Globals && BackupOf(objectName) is var of && of != Db.Database)
+            _log.Info("restore_into", ("object_name", objectName), ("backup_database", of), ("database", Db.Database), ("chosen", options.Choice switch { BackupChoice.Latest => "latest", BackupChoice.Listed => "listed", _ => "named" }));
     }
 
     /// <summary>A database's backup: under its lock, the globals first when asked, then staged or in place.</summary>
@@ -154,7 +167,7 @@ public sealed class RestoreEngine(RestoreOptions options, IBackupLog sink, TimeP
     {
         var catalog = new BackupCatalog(settings.Storage, _log) { OpenStore = OpenStore, LogsListing = false };
         var taken = database.Timestamp ?? database.LastModified;
-        var globals = (await catalog.ListAsync(new BackupQuery { Database = BackupKey.Globals, Before = taken.AddSeconds(1) }, ct).ConfigureAwait(false)).FirstOrDefault()
+        var globals = (await catalog.ListAsync(new BackupQuery { Database = BackupKey.Globals, Before = taken.AddSeconds(1) }, ct).ConfigureAwait(false)).FirstOrDefault(b => !b.Suspect)
             ?? throw new BackupDataException(ObsErrorKind.NotFound, ErrorIds.NoBackups, database.ObjectName,
                 $"There is no globals backup taken at or before '{database.ObjectName}' in bucket '{settings.Storage.Bucket}' at {settings.Storage.Endpoint}, " +
                 "so its roles cannot be restored with it. Nothing was changed.");

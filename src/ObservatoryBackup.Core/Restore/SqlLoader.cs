@@ -1,3 +1,4 @@
+using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
 using ObservatoryBackup.Format;
@@ -91,8 +92,8 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
     /// <returns>What the backup carried, when verified here.</returns>
     private async Task<DumpSummary?> LoadAsync(Stream backup, long size, StoredBackup? verifyAs, string database, bool targetUntouched, CancellationToken ct)
     {
-        log.Info("restore_start", ("database", database));
         var objectName = ObjectName ?? verifyAs?.ObjectName ?? database;
+        log.Info("restore_start", ("database", database), ("codec_implementation", Codecs.Implementation(BackupLayout.Of(objectName).Codec)));
         // decrypt and decompress → check → load
         await using var source = BackupReader.ForLoad(backup, size, objectName, Identities, sink.Progress);
         await source.OpenAsync(ct).ConfigureAwait(false);

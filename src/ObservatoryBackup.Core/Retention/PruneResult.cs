@@ -8,6 +8,9 @@ public sealed record PruneResult(
     /// <summary>Expired backups kept because a version of theirs is still under Object Lock.</summary>
     public IReadOnlyList<string> Locked { get; init; } = [];
 
+    /// <summary>Backups whose name's time cannot be true (<see cref="Naming.SuspectName"/>): never deleted nor counted by a keep rule, left for someone to look at.</summary>
+    public IReadOnlyList<string> Suspect { get; init; } = [];
+
     /// <summary>On a dry run, every backup with the rule that keeps it, or expired.</summary>
     public IReadOnlyList<RetentionDecision> Decisions { get; init; } = [];
 }

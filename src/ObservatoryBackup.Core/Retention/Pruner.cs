@@ -31,20 +31,34 @@ public sealed class Pruner(ObsSettings settings, IBackupLog sink, TimeProvider? 
         var decisions = policy.DecideSparingNewest(listed.Select(b => b.ObjectName), now);
         var expired = decisions.Where(d => d.Expired).Select(d => d.ObjectName).ToList();
         var cutoff = policy.CutoffIfEnabled(now);
+        var suspect = LogSuspects(decisions);
         if (dryRun)
         {
             LogDecisions(decisions);
             _log.Info("dry_run", ("would_delete", expired), ("cutoff", cutoff));
-            return new PruneResult(settings.Storage.Bucket, policy.Days, cutoff, true, expired, []) { Decisions = decisions };
+            return new PruneResult(settings.Storage.Bucket, policy.Days, cutoff, true, expired, []) { Decisions = decisions, Suspect = suspect };
         }
         var result = await DeleteAsync(store, expired, cutoff, ct).ConfigureAwait(false);
         if (policy.Enabled) await RemoveOrphanSignaturesAsync(store, orphans, ct).ConfigureAwait(false);
-        return result;
+        return result with { Suspect = suspect };
     }
 
-    /// <summary>The retention rules of the settings over the store's prefix, with the pins among <paramref name="listed"/>.</summary>
+    /// <summary>The retention rules of the settings over the store's prefix, with the pins and the suspect names among <paramref name="listed"/>.</summary>
     public RetentionPolicy Policy(IEnumerable<StoredBackup> listed) =>
-        new(settings.RetentionDays, settings.Keep, settings.Storage.Prefix) { Pinned = listed.Where(b => b.Pinned).Select(b => b.ObjectName).ToHashSet(StringComparer.Ordinal) };
+        new(settings.RetentionDays, settings.Keep, settings.Storage.Prefix)
+        {
+            Pinned = listed.Where(b => b.Pinned).Select(b => b.ObjectName).ToHashSet(StringComparer.Ordinal),
+            Suspect = listed.Where(b => b.Suspect).ToDictionary(b => b.ObjectName, b => b.SuspectReason!, StringComparer.Ordinal),
+        };
+
+    /// <summary>Warns of each suspect backup among <paramref name="decisions"/> (suspect_backup): retention leaves it alone, for someone to look at. Returns their names.</summary>
+    public IReadOnlyList<string> LogSuspects(IEnumerable<RetentionDecision> decisions)
+    {
+        var suspect = decisions.Where(d => d.Suspect is not null).ToList();
+        foreach (var decision in suspect)
+            _log.Warning("suspect_backup", ("object_name", decision.ObjectName), ("database", decision.Database), ("reason", decision.Suspect), ("retention", "left alone"));
+        return [.. suspect.Select(d => d.ObjectName)];
+    }
 
     /// <summary>A dry run's account: each backup with the rule that keeps it, or expired.</summary>
     public void LogDecisions(IEnumerable<RetentionDecision> decisions)

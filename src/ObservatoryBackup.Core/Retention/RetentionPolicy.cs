@@ -27,6 +27,14 @@ public sealed class RetentionPolicy
     /// <summary>Backups pinned (Protect-ObsBackup): kept whatever the rules say.</summary>
     public IReadOnlySet<string> Pinned { get; init; } = new HashSet<string>();
 
+    /// <summary>
+    /// Backups whose name's time cannot be true (<see cref="SuspectName"/>), with the reason, as a listing
+    /// marked them; a name ahead of the clock a decision is made at is suspect without being listed here.
+    /// A suspect backup takes no keep slot (it is not the newest, nor a day's) and is never expired: it
+    /// is left alone, and reported.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Suspect { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Days to keep; 0 keeps everything.</summary>
     public int Days { get; }
 
@@ -68,12 +76,16 @@ public sealed class RetentionPolicy
         var backups = names.Distinct(StringComparer.Ordinal)
             .Select(name => (name, parsed: BackupKey.TryParse(name, _prefix)))
             .Where(x => x.parsed is { } p && (database is null || p.Database == database))
-            .Select(x => (Name: x.name, x.parsed!.Value.Database, x.parsed.Value.Timestamp));
+            .Select(x => (Name: x.name, x.parsed!.Value.Database, x.parsed.Value.Timestamp,
+                Suspect: x.name == keep ? null : Suspect.GetValueOrDefault(x.name) ?? SuspectName.Reason(x.parsed.Value.Timestamp, null, nowUtc)));
         var decisions = new List<RetentionDecision>();
         foreach (var group in backups.GroupBy(b => b.Database, StringComparer.Ordinal))
         {
+            decisions.AddRange(group.Where(b => b.Suspect is not null).Select(b =>
+                new RetentionDecision(b.Name, b.Database, b.Timestamp, pinned.Contains(b.Name) ? "pinned" : $"suspect: {b.Suspect}") { Suspect = b.Suspect }));
             // newest first: the order every keep rule counts in
-            var ordered = group.OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ToList();
+            var ordered = group.Where(b => b.Suspect is null).Select(b => (b.Name, b.Database, b.Timestamp))
+                .OrderByDescending(b => b.Timestamp).ThenByDescending(b => b.Name, StringComparer.Ordinal).ToList();
             var keptBy = ordered.Select(b => (string?)null).ToArray();
             for (var i = 0; i < ordered.Count; i++)
             {

@@ -32,8 +32,8 @@ public sealed class BackupCatalog(StorageSettings storage, EventLog log)
     }
 
     /// <summary>
-    /// The newest backup (of <paramref name="database"/>, when given): what "--latest" and "-Latest"
-    /// name. None is <c>NoBackups</c> (NotFound), naming the bucket and the database.
+    /// The newest backup (of <paramref name="database"/>, when given) whose name is not
+    /// <see cref="StoredBackup.Suspect"/>: what "--latest" and "-Latest" name. None is <c>NoBackups</c> (NotFound), naming the bucket and the database.
     /// </summary>
     public async Task<StoredBackup> NewestAsync(string? database, CancellationToken ct) =>
         (await ListAsync(new BackupQuery { Latest = true, Database = database }, ct).ConfigureAwait(false)).FirstOrDefault()
@@ -58,6 +58,7 @@ public sealed class BackupCatalog(StorageSettings storage, EventLog log)
             .OrderByDescending(b => b.TakenAt)
             .ThenByDescending(b => b.LastModified)
             .ThenByDescending(b => b.ObjectName, StringComparer.Ordinal);
-        return query.Latest ? newestFirst.Take(1).ToList() : newestFirst.ToList();
+        // a suspect name (one ahead of the clock, or of its own writing) is never the newest backup
+        return query.Latest ? newestFirst.Where(b => !b.Suspect).Take(1).ToList() : newestFirst.ToList();
     }
 }

@@ -10,6 +10,6 @@ public sealed record BackupQuery
     public DateTimeOffset? After { get; init; }
     public DateTimeOffset? Before { get; init; }
 
-    /// <summary>Only the newest match.</summary>
+    /// <summary>Only the newest match whose name is not <see cref="StoredBackup.Suspect"/>.</summary>
     public bool Latest { get; init; }
 }

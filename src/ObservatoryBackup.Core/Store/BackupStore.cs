@@ -62,7 +62,8 @@ public sealed class BackupStore : IDisposable
     /// Every object under the prefix, in the store's order, each marked <see cref="StoredBackup.Pinned"/>
     /// when its pin's marker is there and <see cref="StoredBackup.Signed"/> when its signature object
     /// is: the markers and signatures lie under the prefix too, so one listing finds all, and they are
-    /// left out of what it gives.
+    /// left out of what it gives. A name whose time cannot be true by the log's clock is marked
+    /// <see cref="StoredBackup.Suspect"/>.
     /// </summary>
     public async IAsyncEnumerable<StoredBackup> ListAsync([EnumeratorCancellation] CancellationToken ct)
     {
@@ -84,10 +85,12 @@ public sealed class BackupStore : IDisposable
             else if (BackupKey.IsSignature(item.ObjectName)) signatures.Add(item.ObjectName);
             else listed.Add(item);
         }
+        var now = _log.Clock.GetUtcNow();
         var backups = listed.Select(item => item with
         {
             Pinned = pinned.Contains(item.ObjectName),
             Signed = signatures.Remove(BackupKey.SignatureOf(item.ObjectName)),
+            SuspectReason = SuspectName.Reason(item.Timestamp, item.LastModified, now),
         }).ToList();
         return (backups, signatures.Order(StringComparer.Ordinal).ToList());
     }

@@ -36,6 +36,15 @@ public sealed record StoredBackup(string ObjectName, string Bucket, long Size, D
     /// </summary>
     internal Func<IContentCheck>? ContentCheck { get; init; }
 
+    /// <summary>
+    /// Why the time the name records cannot be true (<see cref="SuspectName"/>: named in the future, or
+    /// after the store wrote it); null when it can. Set by listings, which judge it by the run's clock.
+    /// </summary>
+    public string? SuspectReason { get; init; }
+
+    /// <summary>Whether the name's time cannot be true: the newest backup is never this one, and retention leaves it alone.</summary>
+    public bool Suspect => SuspectReason is not null;
+
     /// <summary>Whether the backup is encrypted with age (its name ends in .age).</summary>
     public bool Encrypted => BackupKey.IsEncrypted(ObjectName);
 

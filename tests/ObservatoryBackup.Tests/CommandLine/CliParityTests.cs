@@ -41,7 +41,10 @@ public sealed class CliParityTests(Servers servers)
 
         var target = Servers.UniqueName("parity-target");
         var restoreEnv = new Dictionary<string, string?>(env) { ["DATABASE_URL"] = servers.Postgres.Url(target) };
-        var restored = await RunAsync(restoreEnv, "restore", "--latest", "--database", b, "--yes");
+        // another database's newest goes into a database of another name only when the target is named
+        Assert.Equal(2, (await RunAsync(restoreEnv, "restore", "--latest", "--database", b, "--yes")).ExitCode);
+        Assert.False(await servers.Postgres.DatabaseExistsAsync(target));
+        var restored = await RunAsync(restoreEnv, "restore", "--latest", "--database", b, "--target-database", target, "--yes");
         Assert.True(restored.ExitCode == 0, restored.StandardError);
         Assert.Equal(await servers.Postgres.ContentDigestAsync(b), await servers.Postgres.ContentDigestAsync(target));
 
