@@ -16,6 +16,10 @@
 # ENTROPY=realistic makes the database of research records (text bodies from a large vocabulary, URLs,
 #   JSON, hashes) that gzip -6 shrinks about 3.4:1, instead of the default's easier 5.5:1: two tables
 #   (content, and link: a row per record with its URL and hash) and three indexes.
+# AB=bounds bash bench/end-to-end.sh measures issue 30's bounds in one run: backups (pg_dump -f /dev/null, obs-backup
+#   gzip and zstd) and restores at the default jobs (gunzip | psql, obs-backup, pg_restore -j 2 of pg_dump -Fc), each
+#   restore into a new database and timed to a CHECKPOINT, in alternating rounds, medians, with each side's CPU seconds
+#   and peak RSS, the output sizes against GNU gzip -4's, and a verdict per bound.
 set -euo pipefail
 gb=${1:-1}
 runs=${RUNS:-3}
@@ -231,6 +235,71 @@ if [ "${AB:-}" = restore ]; then
     m=$(median "${took[$label]}")
     printf '| %-44s | %8s | %7.2fx | %12s |%s (CPU s, command: %s; server: %s; machine: %s)\n' "$what" "$m" "$(echo "$m / $base" | bc -l)" "$(( ${peak[$label]} / 1024 ))" "${took[$label]}" \
       "$(printf '%.1f ' ${own[$label]})" "$(printf '%.1f ' ${srv[$label]})" "$(printf '%.1f ' ${all[$label]})"
+  done
+  exit 0
+fi
+
+# AB=bounds: issue 30's bounds, one row each, in alternating rounds (baseline, then ours), medians.
+if [ "${AB:-}" = bounds ]; then
+  "$pg_bin/pg_dump" -d bench -f "$work/dump.sql"
+  sql_bytes=$(stat -c %s "$work/dump.sql")
+  gzip -4 < "$work/dump.sql" > "$work/dump.sql.gz"; gzip4_bytes=$(stat -c %s "$work/dump.sql.gz")
+  "$pg_bin/pg_dump" -Fc -d bench -f "$work/dump.custom"
+  rm -f "$work/dump.sql"
+  declare -A took=() peak=() own=() all=() size=()
+  busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; } # jiffies the machine spent working
+  run() { # label, command...: one timed run; the restores' CHECKPOINT inside the time
+    local label=$1; shift
+    local before; before=$(busy)
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > "$work/out" 2>"$work/err" || { say "$* failed:"; cat "$work/err" >&2; exit 1; }
+    local after; after=$(busy)
+    read -r secs kib user sys < "$work/time"
+    took[$label]="${took[$label]:-} $secs"; (( kib > ${peak[$label]:-0} )) && peak[$label]=$kib
+    own[$label]="${own[$label]:-} $(echo "$user + $sys" | bc -l)"; all[$label]="${all[$label]:-} $(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)"
+    local written; if written=$(uploaded_name) && [ -n "$written" ]; then size[$label]=$(uploaded); forget "$written"; sleep 1; fi
+  }
+  restore_url="postgresql://observatory:$password@127.0.0.1:$pg_port/restored"
+  fresh() { "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" -c "CHECKPOINT" >/dev/null; [ -z "${1:-}" ] || "$pg_bin/psql" -q -c "CREATE DATABASE restored" >/dev/null; }
+  checkpointed() { "$@" && "$pg_bin/psql" -q -X -c CHECKPOINT >/dev/null; }
+  "$cli" backup > "$work/out"; source=$(uploaded_name) # the restores' source, kept
+  for ((n = 0; n < runs; n++)); do
+    run limit "$pg_bin/pg_dump" -d bench -f /dev/null
+    run gzip "$cli" backup
+    run limit "$pg_bin/pg_dump" -d bench -f /dev/null
+    run zstd "$cli" backup --compression zstd
+    fresh create; run plain bash -c "gunzip < '$work/dump.sql.gz' | '$pg_bin/psql' -q -X -v ON_ERROR_STOP=1 -d restored > /dev/null && '$pg_bin/psql' -q -X -c CHECKPOINT"
+    fresh; run restore bash -c "DATABASE_URL='$restore_url' '$cli' restore '$source' --yes && '$pg_bin/psql' -q -X -c CHECKPOINT"
+    fresh create; run pgrestore bash -c "'$pg_bin/pg_restore' -j 2 -d restored '$work/dump.custom' && '$pg_bin/psql' -q -X -c CHECKPOINT"
+    fresh; run restore bash -c "DATABASE_URL='$restore_url' '$cli' restore '$source' --yes && '$pg_bin/psql' -q -X -c CHECKPOINT"
+  done
+  median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | sed -n "$(( ($(tr ' ' '\n' <<<"$1" | grep -c .) + 1) / 2 ))p"; }
+  m() { median "${took[$1]}"; }
+  cpu() { printf '%.1f' "$(median "${own[$1]}")"; }
+  machine_cpu() { printf '%.1f' "$(median "${all[$1]}")"; }
+  verdict() { if (( $(echo "$1" | bc -l) )); then echo met; else echo "NOT met"; fi; }
+  codec=$("$cli" --version | tr '\n' ' ')
+  printf '\nDatabase %s MB on disk (%s), dump %s MB, GNU gzip -4 %s MB; %s cores (%s); %s; %s; medians of %s alternating rounds\n\n' \
+    "$(( db_size / 1000000 ))" "${ENTROPY:-default}" "$(( sql_bytes / 1000000 ))" "$(( gzip4_bytes / 1000000 ))" "$(nproc)" \
+    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(date -u +%Y-%m-%d)" "$codec" "$runs"
+  printf '| %-56s | %7s | %7s | %9s | %9s | %7s | %s |\n' "bound" "ours s" "base s" "ratio" "CPU s" "RSS MB" "verdict"
+  printf '|%s|%s|%s|%s|%s|%s|%s|\n' "----------------------------------------------------------" "---------" "---------" "-----------" "-----------" "---------" "------"
+  row() { # what, ours, base, bound, rss-label
+    local ratio; ratio=$(echo "$(m "$2") / $(m "$3")" | bc -l)
+    printf '| %-56s | %7s | %7s | %8.2fx | %4s/%-4s | %7s | %s |\n' "$1" "$(m "$2")" "$(m "$3")" "$ratio" "$(cpu "$2")" "$(cpu "$3")" \
+      "$(( ${peak[$2]} / 1024 ))" "$(verdict "$ratio <= $4")"
+  }
+  row "backup gzip ≤ 1.3× pg_dump -f /dev/null" gzip limit 1.3
+  row "backup zstd ≤ 1.15× pg_dump -f /dev/null" zstd limit 1.15
+  row "restore (default jobs) ≤ 0.9× gunzip | psql" restore plain 0.9
+  row "restore (default jobs) ≤ 1.0× pg_restore -j 2 (-Fc)" restore pgrestore 1.0
+  printf '| %-56s | %7s | %7s | %9s | %9s | %7s | %s |\n' "gzip output ≤ GNU gzip -4's" "$(( ${size[gzip]} / 1000000 )) MB" "$(( gzip4_bytes / 1000000 )) MB" \
+    "$(printf '%.3fx' "$(echo "${size[gzip]} / $gzip4_bytes" | bc -l)")" "" "" "$(verdict "${size[gzip]} <= $gzip4_bytes")"
+  backup_rss=$(( ${peak[gzip]} > ${peak[zstd]} ? ${peak[gzip]} : ${peak[zstd]} ))
+  printf '| %-56s | %7s | %7s | %9s | %9s | %7s | %s |\n' "CLI peak RSS ≤ 120 MB (backups)" "" "" "" "" "$(( backup_rss / 1024 ))" "$(verdict "$backup_rss <= 120 * 1024")"
+  printf '| %-56s | %7s | %7s | %9s | %9s | %7s | %s |\n' "CLI peak RSS ≤ 150 MB (restores)" "" "" "" "" "$(( ${peak[restore]} / 1024 ))" "$(verdict "${peak[restore]} <= 150 * 1024")"
+  printf '\nCPU s: the command and its children, ours/base (the server'"'"'s share is in the machine column below)\n'
+  for label in limit gzip zstd plain restore pgrestore; do
+    printf '  %-10s wall: %s   command CPU: %s   machine CPU: %s\n' "$label" "${took[$label]}" "$(printf '%.1f ' ${own[$label]})" "$(printf '%.1f ' ${all[$label]})"
   done
   exit 0
 fi
