@@ -99,8 +99,9 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
     private async Task<DumpSummary?> LoadAsync(Stream backup, long size, StoredBackup? verifyAs, string database, bool targetUntouched, CancellationToken ct)
     {
         var objectName = ObjectName ?? verifyAs?.ObjectName ?? database;
-        log.Info("restore_start", ("database", database), ("codec_implementation", Codecs.Implementation(BackupLayout.Of(objectName).Codec)));
-        if (Codecs.Fallback(BackupLayout.Of(objectName).Codec) is { } refused) log.Warning("codec_fallback", ("codec_implementation", Codecs.Implementation(BackupLayout.Of(objectName).Codec)), ("reason", refused));
+        var codec = BackupLayout.Of(objectName).Codec;
+        log.Info("restore_start", ("database", database), ("codec_implementation", Codecs.Implementation(codec)));
+        if (Codecs.Fallback(codec) is { } refused) log.Warning("codec_fallback", ("codec_implementation", Codecs.Implementation(codec)), ("reason", refused));
         // decrypt and decompress → check → load
         await using var source = BackupReader.ForLoad(backup, size, objectName, Identities, sink.Progress);
         await source.OpenAsync(ct).ConfigureAwait(false);
