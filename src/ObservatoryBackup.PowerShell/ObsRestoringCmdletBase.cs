@@ -71,7 +71,7 @@ public abstract class ObsRestoringCmdletBase : ObsReadingCmdletBase
     public string? PsqlPath { get; set; }
 
     /// <summary><see cref="Help.ParameterTexts.Jobs"/></summary>
-    /// <default>OBS_RESTORE_JOBS, then the cores less one, at most 8</default>
+    /// <default>OBS_RESTORE_JOBS, then the cores less one (2 on two cores), at most 8</default>
     [Parameter]
     [ValidateRange(1, 64)]
     public int? Jobs { get; set; }

@@ -56,8 +56,15 @@ public sealed record ObsSettings
     /// <summary>Connections a restore (or test) loads a backup over: 1 is one psql in dump order; more load rows and build indexes in parallel.</summary>
     public int RestoreJobs { get; init; } = 1;
 
-    /// <summary>The default number of restore connections is the number of cores less one, at most this.</summary>
+    /// <summary>The default number of restore connections is <see cref="DefaultRestoreJobs"/>, at most this.</summary>
     public const int MaxDefaultRestoreJobs = 8;
+
+    /// <summary>
+    /// Restore connections when none are asked for: the cores less one, but two on a machine of two cores
+    /// (the second COPY stream pays there: bench/README.md, "Default jobs"), one on one core, at most
+    /// <see cref="MaxDefaultRestoreJobs"/>.
+    /// </summary>
+    public static int DefaultRestoreJobs(int cores) => Math.Clamp(cores - 1, Math.Clamp(cores, 1, 2), MaxDefaultRestoreJobs);
 
     /// <summary>More connections than this only queue on the server.</summary>
     public const int MaxRestoreJobs = 64;

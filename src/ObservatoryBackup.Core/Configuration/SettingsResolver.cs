@@ -80,7 +80,7 @@ public sealed partial class SettingsResolver(IReadOnlyDictionary<string, string?
     private int ResolveRestoreJobs(int? given)
     {
         var value = Value(Setting.RestoreJobs, given?.ToString(CultureInfo.InvariantCulture), RestoreJobsVariable);
-        if (value.Text is null) return Math.Clamp(Environment.ProcessorCount - 1, 1, ObsSettings.MaxDefaultRestoreJobs);
+        if (value.Text is null) return ObsSettings.DefaultRestoreJobs(Environment.ProcessorCount);
         return int.TryParse(value.Text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= ObsSettings.MaxRestoreJobs
             ? n
             : throw new ConfigurationException(Setting.RestoreJobs, value.Variable, $"must be a whole number of connections from 1 (one psql, in order) to {ObsSettings.MaxRestoreJobs}, not '{value.Text}'.");

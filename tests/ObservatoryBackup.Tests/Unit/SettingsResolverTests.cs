@@ -229,9 +229,11 @@ public class SettingsResolverTests
     }
 
     [Fact]
-    public void Restore_jobs_default_to_the_cores_less_one_and_a_bad_count_names_its_variable()
+    public void Restore_jobs_default_to_the_cores_less_one_but_two_on_two_cores_and_a_bad_count_names_its_variable()
     {
-        Assert.Equal(Math.Clamp(Environment.ProcessorCount - 1, 1, 8), Resolve(Minimal()).RestoreJobs);
+        Assert.Equal(ObsSettings.DefaultRestoreJobs(Environment.ProcessorCount), Resolve(Minimal()).RestoreJobs);
+        // two on two cores, where the second COPY stream was measured to pay; one on one; at most 8
+        Assert.Equal([1, 2, 2, 3, 7, 8, 8], new[] { 1, 2, 3, 4, 8, 9, 64 }.Select(ObsSettings.DefaultRestoreJobs));
         Assert.Equal(3, Resolve(new(Minimal()) { ["OBS_RESTORE_JOBS"] = "3" }).RestoreJobs);
         Assert.Equal(5, Resolve(new(Minimal()) { ["OBS_RESTORE_JOBS"] = "3" }, new SettingOverrides { RestoreJobs = 5 }).RestoreJobs);
         foreach (var bad in new[] { "0", "65", "two" })
