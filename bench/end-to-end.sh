@@ -20,6 +20,8 @@
 #   gzip and zstd) and restores at the default jobs (gunzip | psql, obs-backup, pg_restore -j 2 of pg_dump -Fc), each
 #   restore into a new database and timed to a CHECKPOINT, in alternating rounds, medians, with each side's CPU seconds
 #   and peak RSS, the output sizes against GNU gzip -4's, and a verdict per bound.
+# AB=rss bash bench/end-to-end.sh 10 measures the CLI's peak RSS at 10 GB (backups with gzip and zstd, a restore at the
+#   default jobs), for the bound's "flat from 1 GB to 10 GB".
 set -euo pipefail
 gb=${1:-1}
 runs=${RUNS:-3}
@@ -235,6 +237,37 @@ if [ "${AB:-}" = restore ]; then
     m=$(median "${took[$label]}")
     printf '| %-44s | %8s | %7.2fx | %12s |%s (CPU s, command: %s; server: %s; machine: %s)\n' "$what" "$m" "$(echo "$m / $base" | bc -l)" "$(( ${peak[$label]} / 1024 ))" "${took[$label]}" \
       "$(printf '%.1f ' ${own[$label]})" "$(printf '%.1f ' ${srv[$label]})" "$(printf '%.1f ' ${all[$label]})"
+  done
+  exit 0
+fi
+
+# AB=rss: the CLI's peak RSS at this size (issue 30: at most 120 MB for backups and 150 MB for restores, flat from
+# 1 GB to 10 GB): backups with gzip and zstd, and a restore at the default jobs into a new database, RUNS times each.
+# Memory, not speed: it may run beside other work. bash bench/end-to-end.sh 10 with AB=rss, and again with 1.
+if [ "${AB:-}" = rss ]; then
+  restore_url="postgresql://observatory:$password@127.0.0.1:$pg_port/restored"
+  rss_rows=()
+  rss() { # label, command...: its wall seconds, peak RSS (KiB) and CPU seconds over RUNS runs
+    local label=$1; shift; local n
+    for ((n = 0; n < runs; n++)); do
+      [ "$label" != restore ] || "$pg_bin/psql" -q -c "DROP DATABASE IF EXISTS restored" -c "CHECKPOINT" >/dev/null
+      /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > "$work/out" 2>"$work/err" || { say "$* failed:"; cat "$work/err" >&2; exit 1; }
+      read -r secs kib user sys < "$work/time"
+      rss_rows+=("$label $secs $(( kib / 1024 )) $(echo "$user + $sys" | bc -l) $(uploaded || echo -)")
+      if name=$(uploaded_name) && [ -n "$name" ]; then [ "$label" != gzip ] || [ -n "${source:-}" ] || { source=$name; continue; }; forget "$name"; sleep 1; fi
+    done
+  }
+  source=
+  rss gzip "$cli" backup
+  rss zstd "$cli" backup --compression zstd
+  rss restore env DATABASE_URL="$restore_url" "$cli" restore "$source" --yes
+  printf '\nDatabase %s MB on disk (%s); %s cores (%s); %s; %s; restore jobs: the default\n\n' "$(( db_size / 1000000 ))" "${ENTROPY:-default}" \
+    "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(date -u +%Y-%m-%d)" "$("$cli" --version | tr '\n' ' ')"
+  printf '| %-8s | %8s | %12s | %8s | %12s |\n' "" "wall s" "peak RSS MB" "CPU s" "uploaded MB"
+  printf '|%s|%s|%s|%s|%s|\n' "----------" "----------" "--------------" "----------" "--------------"
+  for line in "${rss_rows[@]}"; do
+    read -r label secs mb cpu bytes <<<"$line"
+    printf '| %-8s | %8s | %12s | %8.1f | %12s |\n' "$label" "$secs" "$mb" "$cpu" "$([ "$bytes" = - ] && echo - || echo $(( bytes / 1000000 )))"
   done
   exit 0
 fi
