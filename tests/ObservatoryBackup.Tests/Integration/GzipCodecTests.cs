@@ -1,9 +1,14 @@
 using ObservatoryBackup.Compress;
+using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Logging;
 using ObservatoryBackup.Tests.Fixtures;
 
 namespace ObservatoryBackup.Tests.Integration;
 
-/// <summary>A backup written by one gzip library restores through the other, and each run's log names the library that ran.</summary>
+/// <summary>
+/// A backup written by one gzip library restores through the other, and each run's log names the library
+/// that ran; a host whose ISA-L was refused says why in each gzip run's log.
+/// </summary>
 public class GzipCodecTests(Servers servers) : IntegrationTest(servers)
 {
     [Fact]
@@ -24,13 +29,50 @@ public class GzipCodecTests(Servers servers) : IntegrationTest(servers)
                 objectName = (await BackupAsync(SettingsFor(db, bucket), backupLog)).ObjectName;
             Assert.Equal(writer.Name, backupLog.Single("pg_dump_start")["codec_implementation"]);
             Assert.Equal(writer.LevelFor(4), Convert.ToInt32(backupLog.Single("pg_dump_start")["codec_implementation_level"]));
+            Assert.DoesNotContain("codec_fallback", backupLog.Names); // zlib-ng on a host without ISA-L is no fallback
 
             var target = Servers.UniqueName("codec-restored");
             var restoreLog = new RecordingLog();
             using (GzipCodec.Use(reader))
                 await RestoreAsync(SettingsFor(target, bucket), objectName, log: restoreLog);
             Assert.Equal(reader.Name, restoreLog.Single("restore_start")["codec_implementation"]);
+            Assert.DoesNotContain("codec_fallback", restoreLog.Names);
             Assert.Equal(digest, await Pg.ContentDigestAsync(target));
+            await Task.Delay(TimeSpan.FromSeconds(1.1)); // the next backup's name has the next second
+        }
+    }
+
+    [Fact]
+    public async Task A_host_whose_isa_l_was_refused_warns_codec_fallback_once_in_each_gzip_backup_and_restore_and_never_for_zstd()
+    {
+        var (db, bucket) = (Servers.UniqueName("fallback"), Servers.UniqueName("bkt"));
+        await SampleDatabase.CreateAsync(Pg, db, rows: 300);
+        var digest = await Pg.ContentDigestAsync(db);
+        const string refusal = "libisal.so.2 has no isal_read_gzip_header: ISA-L older than 2.24";
+        using var refused = GzipCodec.Use(new ZlibNgGzip(refusal));
+
+        foreach (var codec in new[] { BackupCodec.Gzip, BackupCodec.Zstd })
+        {
+            var backupLog = new RecordingLog();
+            var objectName = (await BackupAsync(SettingsFor(db, bucket) with { Compression = codec }, backupLog)).ObjectName;
+            var target = Servers.UniqueName("fallback-restored");
+            var restoreLog = new RecordingLog();
+            await RestoreAsync(SettingsFor(target, bucket), objectName, log: restoreLog);
+            Assert.Equal(digest, await Pg.ContentDigestAsync(target));
+
+            foreach (var log in new[] { backupLog, restoreLog })
+            {
+                if (codec == BackupCodec.Zstd)
+                {
+                    Assert.DoesNotContain("codec_fallback", log.Names); // the fallback is gzip's only
+                    continue;
+                }
+                var fallback = log.Single("codec_fallback");
+                Assert.Equal(LogLevel.WARNING, fallback.Level);
+                Assert.Equal("zlib-ng", fallback["codec_implementation"]);
+                Assert.Equal(refusal, fallback["reason"]);
+            }
+            Assert.Equal(codec == BackupCodec.Zstd ? "zstdsharp" : "zlib-ng", backupLog.Single("pg_dump_start")["codec_implementation"]);
             await Task.Delay(TimeSpan.FromSeconds(1.1)); // the next backup's name has the next second
         }
     }
