@@ -7,7 +7,11 @@ namespace ObservatoryBackup.Postgres;
 /// <param name="Type">Its type: <c>TABLE</c>, <c>INDEX</c>, <c>ACL</c>, <c>TABLE DATA</c>, ….</param>
 /// <param name="Schema">Its schema as the header names it (<c>-</c> for none); null when the header has none.</param>
 /// <param name="Owner">Its owner as the header names it; null when the header has none.</param>
-public sealed record DumpEntryHeader(string Name, string Type, string? Schema = null, string? Owner = null);
+public sealed record DumpEntryHeader(string Name, string Type, string? Schema = null, string? Owner = null)
+{
+    /// <summary>The entry as an error names it: <c>the dump's INDEX t_k (schema public)</c>.</summary>
+    public override string ToString() => $"the dump's {Type} {Name}" + (Schema is null or "-" ? "" : $" (schema {Schema})");
+}
 
 /// <summary>
 /// pg_dump's header of each entry it writes: <c>-- Name: NAME; Type: TYPE; Schema: …; Owner: …</c>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using CliWrap;
 using ObservatoryBackup.Configuration;
@@ -11,7 +12,7 @@ namespace ObservatoryBackup.Postgres;
 /// bounded. A load waits for a worker only by closing its input and awaiting its exit: nothing
 /// depends on what psql prints, so no psql (or program posing as one) can make a load wait forever.
 /// </summary>
-internal sealed class PsqlWorker
+internal sealed partial class PsqlWorker
 {
     private readonly Channel<(byte[] Buffer, int Length)> _input =
         Channel.CreateBounded<(byte[], int)>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
@@ -20,7 +21,9 @@ internal sealed class PsqlWorker
     /// <param name="first">What psql gets before anything else (the dump's session settings).</param>
     public PsqlWorker(string psqlPath, DatabaseUrl database, Action<PsqlWorker> ended, CancellationToken ct, byte[] first)
     {
+        Mark("the session settings each connection of the load starts with");
         if (first.Length > 0) _input.Writer.TryWrite((CopyToRented(first), first.Length)); // the queue is empty: it fits
+        _lines += first.AsSpan().Count((byte)'\n');
         var input = PipeSource.Create(async (stdin, token) =>
         {
             await foreach (var (buffer, length) in _input.Reader.ReadAllAsync(token).ConfigureAwait(false))
@@ -34,7 +37,8 @@ internal sealed class PsqlWorker
             try
             {
                 // stdout is drained: psql dies of a broken pipe if nobody reads the results of the dump's SELECTs
-                Result = await PgCommand.RunAsync(psqlPath, PsqlProcess.Options,
+                // --file=- has psql say which line of its input failed (psql:<stdin>:N:), which Explain names
+                Result = await PgCommand.RunAsync(psqlPath, [.. PsqlProcess.Options, "--file=-"],
                     database, input, PipeTarget.ToStream(Stream.Null), ct).ConfigureAwait(false);
                 return Result.Value;
             }
@@ -73,7 +77,9 @@ internal sealed class PsqlWorker
     {
         try
         {
+            var lines = rented.AsSpan(0, length).Count((byte)'\n');
             await _input.Writer.WriteAsync((rented, length), ct).ConfigureAwait(false);
+            _lines += lines;
         }
         catch
         {
@@ -81,6 +87,31 @@ internal sealed class PsqlWorker
             throw;
         }
     }
+
+    // psql numbers the lines of its input (COPY rows too): what each stretch of them was, by its first line
+    private long _lines;
+    private readonly List<(long FirstLine, string What)> _marks = [];
+
+    /// <summary>Says what the SQL handed over next is (a dump entry, a table's rows), for <see cref="Explain"/>.</summary>
+    public void Mark(string what)
+    {
+        if (_marks.Count > 0 && _marks[^1].FirstLine == _lines + 1) _marks[^1] = (_lines + 1, what);
+        else _marks.Add((_lines + 1, what));
+    }
+
+    [GeneratedRegex(@"^psql:<stdin>:(\d+): ", RegexOptions.Multiline)]
+    private static partial Regex StdinLine();
+
+    /// <summary>
+    /// psql's stderr with each <c>psql:&lt;stdin&gt;:N:</c> (a line of what this one connection was given, no
+    /// line of the dump) replaced by what that line was: a dump entry, or a table's rows.
+    /// </summary>
+    public string Explain(string standardError) => StdinLine().Replace(standardError, m =>
+    {
+        var line = long.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
+        var at = _marks.FindLastIndex(x => x.FirstLine <= line);
+        return at < 0 ? "psql: " : $"psql, in {_marks[at].What}: ";
+    });
 
     /// <summary>Ends psql's input: it runs what it has, then exits.</summary>
     public void Close()

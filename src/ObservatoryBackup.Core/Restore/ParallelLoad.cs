@@ -89,7 +89,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     // the statements after the data, held
     private readonly List<HeldEntry> _held = [];
     private MemoryStream? _entry;
-    private string _entryType = "";
+    private string _entryType = "", _entryWhat = "";
     private long _heldBytes;
     private readonly SortedDictionary<string, string> _session = new(StringComparer.Ordinal);
     private long _sessionBytes;
@@ -122,7 +122,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         {
             // a connection ended early: its error is the load's, the others were stopped by it
             await StopAllAsync().ConfigureAwait(false);
-            return failed.Result is { ExitCode: not 0 } r ? r : (-1, "psql ended before its input did");
+            return failed.Result is { ExitCode: not 0 } ? Explained(failed) : (-1, "psql ended before its input did");
         }
         catch
         {
@@ -156,9 +156,16 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     {
         await _dealer.FlushAsync(rotate: false, _ct).ConfigureAwait(false);
         foreach (var worker in workers) worker.Close();
-        var results = await Task.WhenAll(workers.Select(w => w.Run)).ConfigureAwait(false);
+        await Task.WhenAll(workers.Select(w => w.Run)).ConfigureAwait(false);
         Workers = _dealer.Workers = [];
-        return results.FirstOrDefault(r => r.ExitCode != 0) is { ExitCode: not 0 } failed ? failed : null;
+        return workers.FirstOrDefault(w => w.Result is { ExitCode: not 0 }) is { } failed ? Explained(failed) : null;
+    }
+
+    /// <summary>A failed connection's exit code and stderr, psql's lines of its own input named for what they were.</summary>
+    private (int ExitCode, string StandardError) Explained(PsqlWorker worker)
+    {
+        var (exitCode, stderr) = worker.Result!.Value;
+        return (exitCode, worker.Explain(stderr));
     }
 
     private async Task StopAllAsync()
@@ -204,7 +211,8 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         {
             _preludeDone = true;
             if (_phase == Phase.Data && !DumpEntry.IsData(type) && !_inOrder) await BeginPostDataAsync().ConfigureAwait(false);
-            if (_phase == Phase.PostData && !_inOrder) NewEntry(type);
+            if (_phase == Phase.PostData && !_inOrder) NewEntry(e.Entry);
+            else Workers[0].Mark(e.Entry.ToString());
         }
         if (e.AtStatement && !_inOrder && !Session(line.Span))
         {
@@ -262,6 +270,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         var worker = Workers[_next];
         _next = (_next + 1) % Workers.Length;
         _dealer.Workers = [worker];
+        worker.Mark($"the rows of {_copyTable}");
         var frozen = _fresh.FrozenStart(_copyTable, copy.Bytes.Span);
         _frozen = frozen is not null;
         await worker.WriteAsync(frozen ?? copy.Bytes, _ct).ConfigureAwait(false);
@@ -290,7 +299,12 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         _dealt = true;
         log.Info("restore_phase", ("phase", "data_dealt"), ("table", _copyTable), ("connections", Workers.Length));
         _dealer.Workers = Workers;
-        foreach (var worker in Workers) await worker.WriteAsync(_copyLine, _ct).ConfigureAwait(false);
+        foreach (var worker in Workers)
+        {
+            // COPY's own line numbers count only this connection's share of the rows
+            worker.Mark($"the rows of {_copyTable} past its first {dealAfterBytes >> 20} MiB, dealt across {Workers.Length} connections (COPY's line numbers count this connection's share)");
+            await worker.WriteAsync(_copyLine, _ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -319,11 +333,11 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         _entryType = "";
     }
 
-    private void NewEntry(string type)
+    private void NewEntry(DumpEntryHeader header)
     {
         EndEntry();
         _entry = new MemoryStream();
-        _entryType = type;
+        (_entryType, _entryWhat) = (header.Type, header.ToString());
         // the SET lines in force where the dump wrote the entry travel with it, and count as held
         _sessionLines ??= Encoding.UTF8.GetBytes(string.Concat(_session.Values));
         _entry.Write(_sessionLines);
@@ -332,7 +346,7 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
 
     private void EndEntry()
     {
-        if (_entry is { Length: > 0 }) _held.Add(HeldEntry.Of(_entryType, _entry.ToArray()));
+        if (_entry is { Length: > 0 }) _held.Add(HeldEntry.Of(_entryType, _entry.ToArray()) with { What = _entryWhat is "" ? $"the dump's {_entryType}" : _entryWhat });
         _entry = null;
     }
 
@@ -343,7 +357,11 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
         EndEntry();
         log.Info("restore_phase", ("phase", "in_order"), ("reason", "more post-data SQL than a parallel load holds, or data after it"));
         Workers = [Start()];
-        foreach (var entry in _held) await Workers[0].WriteAsync(entry.Sql, _ct).ConfigureAwait(false);
+        foreach (var entry in _held)
+        {
+            Workers[0].Mark(entry.What);
+            await Workers[0].WriteAsync(entry.Sql, _ct).ConfigureAwait(false);
+        }
         _held.Clear();
     }
 

@@ -7,6 +7,9 @@ namespace ObservatoryBackup.Restore;
 /// <summary>A held post-data entry, and the tables its statement names: the foreign key's two it locks, or the one an index reads (its cost).</summary>
 internal sealed record HeldEntry(string Type, byte[] Sql, (string Table, string Referenced)? ForeignKey, string[] Tables)
 {
+    /// <summary>The entry as an error names it (its header).</summary>
+    public string What { get; init; } = $"the dump's {Type}";
+
     public static HeldEntry Of(string type, byte[] sql)
     {
         var text = Encoding.UTF8.GetString(sql);
@@ -125,7 +128,11 @@ internal sealed class PostDataWaves(int jobs, EventLog log, Action<TransferProgr
         // another holds (a dump's open transaction) must not stop the writer reaching the other's end
         await Task.WhenAll(shares.Select(async (share, i) =>
         {
-            foreach (var entry in share.SelectMany(u => u)) await workers[i].WriteAsync(entry.Sql, ct).ConfigureAwait(false);
+            foreach (var entry in share.SelectMany(u => u))
+            {
+                workers[i].Mark(entry.What);
+                await workers[i].WriteAsync(entry.Sql, ct).ConfigureAwait(false);
+            }
             workers[i].Close();
         })).ConfigureAwait(false);
         var failed = await endPhase(workers).ConfigureAwait(false);

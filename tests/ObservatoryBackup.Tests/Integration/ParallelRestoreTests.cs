@@ -143,6 +143,28 @@ public class ParallelRestoreTests(Servers servers) : IntegrationTest(servers)
     }
 
     [Fact]
+    public async Task A_failure_on_one_of_several_connections_names_the_dump_entry_instead_of_a_line_of_that_connection()
+    {
+        var (db, bucket) = (Servers.UniqueName("pwhere"), Servers.UniqueName("bkt"));
+        await Pg.CreateDatabaseAsync(db);
+        await Pg.ExecuteAsync(db, "CREATE TABLE t (id int PRIMARY KEY, body text); INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 2000) g");
+        var backup = await BackupAsync(SettingsFor(db, bucket));
+        var sql = Dumps.WithoutManifest(Dumps.Gunzip(await S3.GetAsync(bucket, backup.ObjectName)));
+        // crafted: a row that is no integer (the data fails), and a row twice (the primary key, after the data, fails)
+        foreach (var (stem, row, what) in new[] { ("bad", "x\trow x", "in the rows of public.t"), ("twice", "1\trow 1", "in the dump's CONSTRAINT t t_pkey (schema public)") })
+        {
+            var crafted = sql.Replace("\n\\.\n", $"\n{row}\n\\.\n", StringComparison.Ordinal);
+            Assert.NotEqual(sql, crafted);
+            var craftedName = backup.ObjectName.Replace($"/{db}_", $"/{db}{stem}_", StringComparison.Ordinal);
+            await S3.PutAsync(bucket, craftedName, Dumps.Gzip(crafted));
+            var ex = await Assert.ThrowsAsync<RestoreFailedException>(() => RestoreAsync(SettingsFor($"{db}-{stem}", bucket) with { RestoreJobs = 2 }, craftedName));
+            // psql's "psql:<stdin>:N:" counts the lines one connection was given: no line of the dump, so it is not shown
+            Assert.DoesNotContain("psql:<stdin>:", ex.Message, StringComparison.Ordinal);
+            Assert.Contains($"psql, {what}: ERROR: ", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Every_jobs_loads_a_table_it_created_frozen_and_fails_on_rows_put_in_before_its_block()
     {
         var (db, bucket) = (Servers.UniqueName("frozen"), Servers.UniqueName("bkt"));
