@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Logging;
 using ObservatoryBackup.Postgres;
@@ -23,7 +24,7 @@ namespace ObservatoryBackup.Restore;
 /// carries the <c>SET</c> lines in force where pg_dump wrote it. The first connection to fail stops all.
 /// </summary>
 /// <param name="dealAfterBytes">A COPY block's bytes on one connection before the rest of its rows are dealt to all.</param>
-internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jobs, EventLog log, Action<TransferProgress>? progress,
+internal sealed partial class ParallelLoad(string psqlPath, DatabaseUrl database, int jobs, EventLog log, Action<TransferProgress>? progress,
     long dealAfterBytes = ParallelLoad.DealAfterBytes)
 {
     /// <summary>
@@ -165,8 +166,16 @@ internal sealed class ParallelLoad(string psqlPath, DatabaseUrl database, int jo
     private (int ExitCode, string StandardError) Explained(PsqlWorker worker)
     {
         var (exitCode, stderr) = worker.Result!.Value;
-        return (exitCode, worker.Explain(stderr));
+        stderr = worker.Explain(stderr);
+        // the server turned a connection away: one psql (the load at one job) might have fitted
+        if (NoSlot().IsMatch(stderr))
+            stderr = stderr.TrimEnd() + $"\nThe load opens {jobs} connections at once (the restore's jobs) and the server refused one: " +
+                "restore with fewer jobs (-Jobs, --jobs or OBS_RESTORE_JOBS; 1 loads over one connection), or let the server take more (max_connections, the database's CONNECTION LIMIT).";
+        return (exitCode, stderr);
     }
+
+    [GeneratedRegex("too many clients already|too many connections for (role|database)|remaining connection slots are reserved")]
+    private static partial Regex NoSlot();
 
     private async Task StopAllAsync()
     {

@@ -165,6 +165,26 @@ public class ParallelRestoreTests(Servers servers) : IntegrationTest(servers)
     }
 
     [Fact]
+    public async Task A_server_that_turns_a_second_connection_away_fails_the_load_saying_to_restore_with_fewer_jobs()
+    {
+        var db = Servers.UniqueName("pslots");
+        var role = db.Replace('-', '_');
+        await Pg.CreateDatabaseAsync(db);
+        await Pg.ExecuteAsync(db, $"CREATE ROLE {role} LOGIN PASSWORD 'p' CONNECTION LIMIT 1; GRANT CREATE ON SCHEMA public TO {role}");
+        var dump = string.Concat(new[] { "a", "b" }.Select(t => $"--\n-- Name: {t}; Type: TABLE; Schema: public; Owner: -\n--\n\nCREATE TABLE public.{t} (id int);\n\n")) +
+            string.Concat(new[] { "a", "b" }.Select(t => $"--\n-- Data for Name: {t}; Type: TABLE DATA; Schema: public; Owner: -\n--\n\nCOPY public.{t} (id) FROM stdin;\n1\n\\.\n\n"));
+        // the data's two connections at once, where the server takes one of this role's
+        var load = new ParallelLoad($"{PostgresServer.BinDir}/psql", DatabaseUrl.Parse(Pg.Url(db, role, "p")), 2, new Logging.EventLog(new RecordingLog(), TimeProvider.System), null);
+
+        var (exitCode, error) = await load.RunAsync(new Format.DumpReading(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(dump)), "test").NextAsync, default);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("too many connections for role", error, StringComparison.Ordinal);
+        Assert.Contains("The load opens 2 connections at once", error, StringComparison.Ordinal);
+        Assert.Contains("restore with fewer jobs (-Jobs, --jobs or OBS_RESTORE_JOBS; 1 loads over one connection)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Every_jobs_loads_a_table_it_created_frozen_and_fails_on_rows_put_in_before_its_block()
     {
         var (db, bucket) = (Servers.UniqueName("frozen"), Servers.UniqueName("bkt"));
