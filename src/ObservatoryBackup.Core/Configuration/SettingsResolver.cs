@@ -73,9 +73,8 @@ public sealed partial class SettingsResolver(IReadOnlyDictionary<string, string?
     }
 
     /// <summary>
-    /// Connections a restore loads over: the number given, else OBS_RESTORE_JOBS, else the cores less one (at least 1, at most
-    /// <see cref="ObsSettings.MaxDefaultRestoreJobs"/>): one core goes to decompressing and checking the dump, and on two cores a
-    /// second connection made realistic data slower to restore (bench/README.md).
+    /// Connections a restore loads over: the number given, else OBS_RESTORE_JOBS, else <see cref="ObsSettings.DefaultRestoreJobs"/>
+    /// (the cores less one, but two on two cores, where a second COPY stream paid: bench/README.md).
     /// </summary>
     private int ResolveRestoreJobs(int? given)
     {
