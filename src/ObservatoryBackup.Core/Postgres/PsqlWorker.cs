@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using CliWrap;
 using ObservatoryBackup.Configuration;
@@ -12,7 +11,7 @@ namespace ObservatoryBackup.Postgres;
 /// bounded. A load waits for a worker only by closing its input and awaiting its exit: nothing
 /// depends on what psql prints, so no psql (or program posing as one) can make a load wait forever.
 /// </summary>
-internal sealed partial class PsqlWorker
+internal sealed class PsqlWorker
 {
     private readonly Channel<(byte[] Buffer, int Length)> _input =
         Channel.CreateBounded<(byte[], int)>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
@@ -23,7 +22,7 @@ internal sealed partial class PsqlWorker
     {
         Mark("the session settings each connection of the load starts with");
         if (first.Length > 0) _input.Writer.TryWrite((CopyToRented(first), first.Length)); // the queue is empty: it fits
-        _lines += first.AsSpan().Count((byte)'\n');
+        _map.Given(first);
         var input = PipeSource.Create(async (stdin, token) =>
         {
             await foreach (var (buffer, length) in _input.Reader.ReadAllAsync(token).ConfigureAwait(false))
@@ -77,9 +76,8 @@ internal sealed partial class PsqlWorker
     {
         try
         {
-            var lines = rented.AsSpan(0, length).Count((byte)'\n');
+            _map.Given(rented.AsSpan(0, length));
             await _input.Writer.WriteAsync((rented, length), ct).ConfigureAwait(false);
-            _lines += lines;
         }
         catch
         {
@@ -88,30 +86,13 @@ internal sealed partial class PsqlWorker
         }
     }
 
-    // psql numbers the lines of its input (COPY rows too): what each stretch of them was, by its first line
-    private long _lines;
-    private readonly List<(long FirstLine, string What)> _marks = [];
+    private readonly PsqlInputMap _map = new();
 
     /// <summary>Says what the SQL handed over next is (a dump entry, a table's rows), for <see cref="Explain"/>.</summary>
-    public void Mark(string what)
-    {
-        if (_marks.Count > 0 && _marks[^1].FirstLine == _lines + 1) _marks[^1] = (_lines + 1, what);
-        else _marks.Add((_lines + 1, what));
-    }
+    public void Mark(string what) => _map.Mark(what);
 
-    [GeneratedRegex(@"^psql:<stdin>:(\d+): ", RegexOptions.Multiline)]
-    private static partial Regex StdinLine();
-
-    /// <summary>
-    /// psql's stderr with each <c>psql:&lt;stdin&gt;:N:</c> (a line of what this one connection was given, no
-    /// line of the dump) replaced by what that line was: a dump entry, or a table's rows.
-    /// </summary>
-    public string Explain(string standardError) => StdinLine().Replace(standardError, m =>
-    {
-        var line = long.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
-        var at = _marks.FindLastIndex(x => x.FirstLine <= line);
-        return at < 0 ? "psql: " : $"psql, in {_marks[at].What}: ";
-    });
+    /// <summary>psql's stderr with each line of this connection's input it names (no line of the dump) named for what it was.</summary>
+    public string Explain(string standardError) => _map.Explain(standardError);
 
     /// <summary>Ends psql's input: it runs what it has, then exits.</summary>
     public void Close()
