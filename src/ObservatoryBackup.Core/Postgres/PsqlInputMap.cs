@@ -17,8 +17,14 @@ internal sealed partial class PsqlInputMap
 
     private const int Behind = 8;
 
+    /// <summary>Marks kept at most: a dump of many tiny entries behind one large one cannot grow the map with them.</summary>
+    internal const int MaxMarks = 4096;
+
     private readonly LinkedList<(long FirstLine, long Offset, string What)> _marks = new();
     private long _lines, _bytes, _largest;
+
+    /// <summary>The marks kept.</summary>
+    internal int Marks => _marks.Count;
 
     /// <summary>Says what the input handed over next is.</summary>
     public void Mark(string what)
@@ -26,7 +32,7 @@ internal sealed partial class PsqlInputMap
         if (_marks.Last is { Value.FirstLine: var line } last && line == _lines + 1) last.Value = (line, _bytes, what);
         else _marks.AddLast((_lines + 1, _bytes, what));
         var keepFrom = _bytes - Slack - Behind * _largest;
-        while (_marks.First?.Next is { Value.Offset: var next } && next < keepFrom) _marks.RemoveFirst();
+        while (_marks.First?.Next is { Value.Offset: var next } && next < keepFrom || _marks.Count > MaxMarks) _marks.RemoveFirst();
     }
 
     /// <summary>Counts what is handed to psql (before it can read it).</summary>

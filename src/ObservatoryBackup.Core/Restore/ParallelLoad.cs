@@ -170,7 +170,7 @@ internal sealed partial class ParallelLoad(string psqlPath, DatabaseUrl database
         // the server turned a connection away: one psql (the load at one job) might have fitted
         if (NoSlot().IsMatch(stderr))
             stderr = stderr.TrimEnd() + $"\nThe load opens {jobs} connections at once (the restore's jobs) and the server refused one: " +
-                "restore with fewer jobs (the jobs option, or OBS_RESTORE_JOBS; 1 loads over one connection), or let the server take more (max_connections, the database's CONNECTION LIMIT).";
+                "restore with fewer jobs (the jobs option, or OBS_RESTORE_JOBS; 1 loads over one connection), or give the server more connection slots (max_connections: the load connects as a role of its own, which the slots reserved for superusers do not serve).";
         return (exitCode, stderr);
     }
 

@@ -3,6 +3,7 @@ using ObservatoryBackup.Postgres;
 
 namespace ObservatoryBackup.Tests.Unit;
 
+[Trait("Tier", "Fast")]
 public class PsqlInputMapTests
 {
     [Fact]
@@ -22,5 +23,29 @@ public class PsqlInputMapTests
         // an entry long gone from what psql could still be reading is not guessed at
         Assert.Equal("psql: ERROR:  boom\n", map.Explain("psql:<stdin>:5: ERROR:  boom\n"));
         Assert.Equal("psql: error: connection refused\n", map.Explain("psql: error: connection refused\n"));
+    }
+
+    [Fact]
+    public void Many_tiny_entries_behind_one_large_piece_keep_no_more_than_the_cap_of_marks()
+    {
+        var map = new PsqlInputMap();
+        map.Mark("the large one");
+        map.Given(new byte[64 << 20]); // a piece that widens what psql could lag behind to hundreds of MiB
+        for (var i = 0; i < 3 * PsqlInputMap.MaxMarks; i++)
+        {
+            map.Mark($"entry {i}");
+            map.Given("x\n"u8);
+        }
+
+        Assert.Equal(PsqlInputMap.MaxMarks, map.Marks);
+        Assert.Equal("psql, in entry 12287: ERROR:  boom\n", map.Explain("psql:<stdin>:12288: ERROR:  boom\n"));
+    }
+
+    [Fact]
+    public void An_entry_is_named_with_its_control_characters_escaped()
+    {
+        var header = new DumpEntryHeader("t\u001b]0;pwned\u0007", "TABLE", "public\nx");
+
+        Assert.Equal("the dump's TABLE t\\u001b]0;pwned\\u0007 (schema public\\u000ax)", header.ToString());
     }
 }
