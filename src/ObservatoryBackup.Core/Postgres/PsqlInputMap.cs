@@ -26,9 +26,10 @@ internal sealed partial class PsqlInputMap
     /// <summary>The marks kept.</summary>
     internal int Marks => _marks.Count;
 
-    /// <summary>Says what the input handed over next is.</summary>
+    /// <summary>Says what the input handed over next is (names from the dump in it are shown with their control characters escaped).</summary>
     public void Mark(string what)
     {
+        what = DumpEntryHeader.Printable(what);
         if (_marks.Last is { Value.FirstLine: var line } last && line == _lines + 1) last.Value = (line, _bytes, what);
         else _marks.AddLast((_lines + 1, _bytes, what));
         var keepFrom = _bytes - Slack - Behind * _largest;

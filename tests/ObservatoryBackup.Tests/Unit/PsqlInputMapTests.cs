@@ -48,4 +48,14 @@ public class PsqlInputMapTests
 
         Assert.Equal("the dump's TABLE t\\u001b]0;pwned\\u0007 (schema public\\u000ax)", header.ToString());
     }
+
+    [Fact]
+    public void A_table_name_from_the_dump_is_shown_with_its_control_characters_escaped()
+    {
+        var map = new PsqlInputMap();
+        map.Mark("the rows of public.\"t\u001b[2J\"");
+        map.Given("1\n"u8);
+
+        Assert.Equal("psql, in the rows of public.\"t\\u001b[2J\": ERROR:  boom\n", map.Explain("psql:<stdin>:1: ERROR:  boom\n"));
+    }
 }
