@@ -12,8 +12,6 @@ internal sealed class IsalGzip(IsalLibrary isal) : GzipCodec
     private static readonly int MaxIdle = Environment.ProcessorCount + 1;
     private readonly ConcurrentBag<IsalDeflater>[] _idle = [new(), new(), new(), new()];
 
-    public IsalLibrary Library => isal;
-
     public override string Name => "isa-l";
 
     public override string Description => $"ISA-L ({isal.Name})";

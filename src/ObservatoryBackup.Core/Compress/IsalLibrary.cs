@@ -28,7 +28,6 @@ internal sealed unsafe class IsalLibrary
         DeflateStatelessInit = (delegate* unmanaged<IsalZStream*, void>)NativeLibrary.GetExport(handle, "isal_deflate_stateless_init");
         DeflateStateless = (delegate* unmanaged<IsalZStream*, int>)NativeLibrary.GetExport(handle, "isal_deflate_stateless");
         InflateInit = (delegate* unmanaged<IsalInflateState*, void>)NativeLibrary.GetExport(handle, "isal_inflate_init");
-        InflateReset = (delegate* unmanaged<IsalInflateState*, void>)NativeLibrary.GetExport(handle, "isal_inflate_reset");
         Inflate = (delegate* unmanaged<IsalInflateState*, int>)NativeLibrary.GetExport(handle, "isal_inflate");
         NativeLibrary.GetExport(handle, VersionMarker);
     }
@@ -39,7 +38,6 @@ internal sealed unsafe class IsalLibrary
     public delegate* unmanaged<IsalZStream*, void> DeflateStatelessInit { get; }
     public delegate* unmanaged<IsalZStream*, int> DeflateStateless { get; }
     public delegate* unmanaged<IsalInflateState*, void> InflateInit { get; }
-    public delegate* unmanaged<IsalInflateState*, void> InflateReset { get; }
     public delegate* unmanaged<IsalInflateState*, int> Inflate { get; }
 
     /// <summary>

@@ -11,12 +11,6 @@ namespace ObservatoryBackup.Configuration;
 /// </summary>
 public sealed record RestorePart(IReadOnlyList<NamePattern> Tables, IReadOnlyList<NamePattern> Schemas)
 {
-    /// <summary>Whether a table, view, sequence or foreign table of <paramref name="schema"/> named <paramref name="name"/> is selected by name.</summary>
-    public bool SelectsTable(string schema, string name) => Tables.Any(p => p.Matches(schema, name));
-
-    /// <summary>Whether everything of <paramref name="schema"/> is selected.</summary>
-    public bool SelectsSchema(string schema) => Schemas.Any(p => p.MatchesSchema(schema));
-
     /// <summary>What the part is, for a confirmation: <c>table public.t, schema research</c>.</summary>
     public override string ToString() => string.Join(", ", [.. Tables.Select(t => $"table {t.Text}"), .. Schemas.Select(s => $"schema {s.Text}")]);
 
