@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Help;
+using ObservatoryBackup.Logging;
 using ObservatoryBackup.Monitoring;
 
 namespace ObservatoryBackup.Cli;
@@ -37,16 +38,13 @@ internal static class ContentsCommand
 
     internal static void WriteTable(TextWriter output, BackupContents contents)
     {
-        var names = contents.Tables.Select(t => Printable(t.Table)).ToList();
+        // a name as the manifest (untrusted until verified) gives it: no newline or escape sequence in it forges a line of the listing
+        var names = contents.Tables.Select(t => PrintableText.Of(t.Table)).ToList();
         var width = Math.Max("TABLE".Length, names.Select(n => n.Length).DefaultIfEmpty(0).Max());
         output.WriteLine($"{"TABLE".PadRight(width)}  ROWS");
         for (var i = 0; i < names.Count; i++) output.WriteLine($"{names[i].PadRight(width)}  {contents.Tables[i].Rows.ToString(CultureInfo.InvariantCulture)}");
         output.WriteLine($"{contents.Tables.Count} tables, {contents.Rows.ToString(CultureInfo.InvariantCulture)} rows ({(contents.Verified ? "counted in the SQL, manifest proven" : "from the manifest, not verified")})");
     }
-
-    /// <summary>A name as the manifest (untrusted until verified) gives it, its control characters shown as \u escapes: a newline or a terminal's escape sequence in a name cannot forge a line of the listing or rewrite its last.</summary>
-    private static string Printable(string name) =>
-        name.Any(char.IsControl) ? string.Concat(name.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())) : name;
 
     private static void WriteJson(TextWriter output, BackupContents contents)
     {

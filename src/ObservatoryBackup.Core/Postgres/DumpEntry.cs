@@ -1,4 +1,5 @@
 using System.Text;
+using ObservatoryBackup.Logging;
 
 namespace ObservatoryBackup.Postgres;
 
@@ -10,11 +11,7 @@ namespace ObservatoryBackup.Postgres;
 public sealed record DumpEntryHeader(string Name, string Type, string? Schema = null, string? Owner = null)
 {
     /// <summary>The entry as an error names it: <c>the dump's INDEX t_k (schema public)</c>; the header's control characters as <c>\u</c> escapes (a dump is untrusted: no terminal escape reaches the user's screen through a name).</summary>
-    public override string ToString() => Printable($"the dump's {Type} {Name}" + (Schema is null or "-" ? "" : $" (schema {Schema})"));
-
-    /// <summary><paramref name="text"/> with its control characters as <c>\u</c> escapes.</summary>
-    internal static string Printable(string text) =>
-        text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())) : text;
+    public override string ToString() => PrintableText.Of($"the dump's {Type} {Name}" + (Schema is null or "-" ? "" : $" (schema {Schema})"));
 }
 
 /// <summary>

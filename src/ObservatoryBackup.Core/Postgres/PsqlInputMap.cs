@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ObservatoryBackup.Logging;
 
 namespace ObservatoryBackup.Postgres;
 
@@ -29,7 +30,7 @@ internal sealed partial class PsqlInputMap
     /// <summary>Says what the input handed over next is (names from the dump in it are shown with their control characters escaped).</summary>
     public void Mark(string what)
     {
-        what = DumpEntryHeader.Printable(what);
+        what = PrintableText.Of(what);
         if (_marks.Last is { Value.FirstLine: var line } last && line == _lines + 1) last.Value = (line, _bytes, what);
         else _marks.AddLast((_lines + 1, _bytes, what));
         var keepFrom = _bytes - Slack - Behind * _largest;
