@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Help;
 using ObservatoryBackup.Logging;
@@ -46,30 +45,25 @@ internal static class ContentsCommand
         output.WriteLine($"{contents.Tables.Count} tables, {contents.Rows.ToString(CultureInfo.InvariantCulture)} rows ({(contents.Verified ? "counted in the SQL, manifest proven" : "from the manifest, not verified")})");
     }
 
-    private static void WriteJson(TextWriter output, BackupContents contents)
+    private static void WriteJson(TextWriter output, BackupContents contents) => JsonOutput.Write(output, json =>
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        json.WriteStartObject();
+        json.WriteString("object_name", contents.ObjectName);
+        json.WriteString("bucket", contents.Bucket);
+        json.WriteBoolean("verified", contents.Verified);
+        json.WriteBoolean("manifest", contents.HasManifest);
+        if (contents.SqlSize is { } size) json.WriteNumber("sql_size", size);
+        else json.WriteNull("sql_size");
+        json.WriteNumber("rows", contents.Rows);
+        json.WriteStartArray("tables");
+        foreach (var t in contents.Tables)
         {
             json.WriteStartObject();
-            json.WriteString("object_name", contents.ObjectName);
-            json.WriteString("bucket", contents.Bucket);
-            json.WriteBoolean("verified", contents.Verified);
-            json.WriteBoolean("manifest", contents.HasManifest);
-            if (contents.SqlSize is { } size) json.WriteNumber("sql_size", size);
-            else json.WriteNull("sql_size");
-            json.WriteNumber("rows", contents.Rows);
-            json.WriteStartArray("tables");
-            foreach (var t in contents.Tables)
-            {
-                json.WriteStartObject();
-                json.WriteString("table", t.Table);
-                json.WriteNumber("rows", t.Rows);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
+            json.WriteString("table", t.Table);
+            json.WriteNumber("rows", t.Rows);
             json.WriteEndObject();
         }
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-    }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    });
 }
