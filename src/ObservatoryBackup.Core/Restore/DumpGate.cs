@@ -133,16 +133,32 @@ internal sealed class DumpGate
     /// <summary>Holds an ownership or privilege statement back, checked; refuses what no dump of one database holds; false for the rest.</summary>
     private bool Hold(in DumpEvent e)
     {
+        if (Checked(e) is not { } held) return false;
+        var line = e.Line.TrimEnd("\r"u8);
+        if ((_heldBytes += line.Length) > MaxHeldBytes && held.Privilege) throw Unsafe(line, $"more than {MaxHeldBytes >> 20} MiB of ownership and privilege statements");
+        _held.Add((held.Sql, 0));
+        return true;
+    }
+
+    /// <summary>
+    /// What the line's statement is held back as, checked, or null for a statement psql runs as the load role;
+    /// refuses what no dump of one database holds. Held: a publication only a superuser may create
+    /// (<see cref="PublicationStatement"/>), rebuilt from its parts; an ownership or privilege statement
+    /// (<see cref="PrivilegeStatement"/>), matched whole against pg_dump's shape.
+    /// </summary>
+    private (string Sql, bool Privilege)? Checked(in DumpEvent e)
+    {
         var line = e.Line.TrimEnd("\r"u8);
         RefuseBeyond(line);
-        if (!e.EndsStatement) return false;
-        if ((line.StartsWith("CREATE PUBLICATION "u8) || line.StartsWith("ALTER PUBLICATION "u8)) && HoldPublication(line)) return true;
-        if (!PrivilegeStatement.IsHeld(line)) return false;
+        if (!e.EndsStatement) return null;
+        if (line.StartsWith("CREATE PUBLICATION "u8) || line.StartsWith("ALTER PUBLICATION "u8))
+        {
+            var text = System.Text.Encoding.UTF8.GetString(line);
+            if (PublicationStatement.IsHeld(text)) return (PublicationStatement.Rebuild(text) ?? throw Unsafe(line, "a publication not of pg_dump's form"), false);
+        }
+        if (!PrivilegeStatement.IsHeld(line)) return null;
         var sql = System.Text.Encoding.UTF8.GetString(line);
-        if (PrivilegeStatement.Refusal(sql) is { } why) throw Unsafe(line, why);
-        if ((_heldBytes += line.Length) > MaxHeldBytes) throw Unsafe(line, $"more than {MaxHeldBytes >> 20} MiB of ownership and privilege statements");
-        _held.Add((sql, 0));
-        return true;
+        return PrivilegeStatement.Refusal(sql) is { } why ? throw Unsafe(line, why) : (sql, true);
     }
 
     /// <summary>Refuses a statement that reaches beyond the database: pg_dump never writes one in a database's dump.</summary>
@@ -157,25 +173,7 @@ internal sealed class DumpGate
     /// <summary>A statement the part leaves out, checked as if it passed (with <c>holdBack</c>): a backup the gate refuses whole is refused in part too.</summary>
     private void Screen(DumpEvent e)
     {
-        if (!_holdBack) return;
-        var line = e.Line.TrimEnd("\r"u8);
-        RefuseBeyond(line);
-        if (!e.EndsStatement) return;
-        if (PrivilegeStatement.IsHeld(line) && PrivilegeStatement.Refusal(System.Text.Encoding.UTF8.GetString(line)) is { } why) throw Unsafe(line, why);
-        if ((line.StartsWith("CREATE PUBLICATION "u8) || line.StartsWith("ALTER PUBLICATION "u8)) && PublicationStatement.IsHeld(System.Text.Encoding.UTF8.GetString(line))
-            && PublicationStatement.Rebuild(System.Text.Encoding.UTF8.GetString(line)) is null)
-            throw Unsafe(line, "a publication not of pg_dump's form");
-    }
-
-    /// <summary>A publication only a superuser may create (<see cref="PublicationStatement"/>): held, rebuilt from its parts; any other is psql's, as the load role.</summary>
-    private bool HoldPublication(ReadOnlySpan<byte> line)
-    {
-        var text = System.Text.Encoding.UTF8.GetString(line);
-        if (!PublicationStatement.IsHeld(text)) return false;
-        var sql = PublicationStatement.Rebuild(text) ?? throw Unsafe(line, "a publication not of pg_dump's form");
-        _heldBytes += line.Length;
-        _held.Add((sql, 0));
-        return true;
+        if (_holdBack) Checked(e);
     }
 
     private BackupDataException Unsafe(ReadOnlySpan<byte> line, string what)
