@@ -18,23 +18,24 @@ public static class StatementNames
     public static (string Schema, string Name)? After(string sql, params string[] words)
     {
         var tokens = Tokenize(sql);
-        for (var i = 0; i + words.Length <= tokens.Count; i++)
-        {
-            if (!words.Select((w, k) => tokens[i + k] is { Kind: Kind.Word } t && t.Text == w).All(x => x)) continue;
-            var at = i + words.Length;
-            if (at < tokens.Count && tokens[at] is { Kind: Kind.Word, Text: "ONLY" }) at++;
-            return Qualified(tokens, at);
-        }
-        return null;
+        if (Past(tokens, words) is not { } at) return null;
+        if (at < tokens.Count && tokens[at] is { Kind: Kind.Word, Text: "ONLY" }) at++;
+        return Qualified(tokens, at);
     }
 
     /// <summary>The unqualified name (a constraint's, unquoted) right after the first place the words <paramref name="words"/> follow each other outside quotes and strings; null when there is none.</summary>
     public static string? NameAfter(string sql, params string[] words)
     {
         var tokens = Tokenize(sql);
-        for (var i = 0; i + words.Length < tokens.Count; i++)
+        return Past(tokens, words) is { } at && at < tokens.Count && IsName(tokens[at]) ? tokens[at].Text : null;
+    }
+
+    /// <summary>Where the tokens go on after the first place <paramref name="words"/> follow each other as words; null when they never do.</summary>
+    private static int? Past(List<Token> tokens, string[] words)
+    {
+        for (var i = 0; i + words.Length <= tokens.Count; i++)
             if (words.Select((w, k) => tokens[i + k] is { Kind: Kind.Word } t && t.Text == w).All(x => x))
-                return IsName(tokens[i + words.Length]) ? tokens[i + words.Length].Text : null;
+                return i + words.Length;
         return null;
     }
 
