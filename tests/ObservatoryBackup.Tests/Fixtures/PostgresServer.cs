@@ -23,11 +23,12 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="maxConnections">The server's max_connections (3 of them reserved for superusers).</param>
+    public static async Task<PostgresServer> StartAsync(int maxConnections = 50)
     {
         var dir = Path.Combine(Path.GetTempPath(), "obs-pg-" + Guid.NewGuid().ToString("N")[..8]);
         var port = Shell.FreePort();
-        await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser], env: Env, stdin: AdminPassword);
+        await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser], env: new Dictionary<string, string?>(Env) { ["PG_MAX_CONNECTIONS"] = maxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture) }, stdin: AdminPassword);
         return new PostgresServer(dir, port);
     }
 
