@@ -13,7 +13,8 @@ public static class ConnectionSlots
     /// <summary>
     /// max_connections less the slots reserved for superusers and for pg_use_reserved_connections (16+), less the
     /// sessions open but the one asking. A session of another role shows no backend type to a user without pg_read_all_stats: every
-    /// one with a role is counted then, a background worker with it, which errs toward fewer jobs.
+    /// one with a role is counted then, a background worker with it, which errs toward fewer jobs. A server that keeps
+    /// pg_stat_activity from the connecting user fails the count, as it fails the restore's other reads of it.
     /// </summary>
     internal const string FreeSql =
         "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int" +
