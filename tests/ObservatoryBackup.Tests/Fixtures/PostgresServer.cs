@@ -25,10 +25,20 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public static async Task<PostgresServer> StartAsync()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "obs-pg-" + Guid.NewGuid().ToString("N")[..8]);
-        var port = Shell.FreePort();
-        await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser], env: Env, stdin: AdminPassword);
-        return new PostgresServer(dir, port);
+        for (var attempt = 1; ; attempt++)
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "obs-pg-" + Guid.NewGuid().ToString("N")[..8]);
+            var port = Shell.FreePort();
+            try
+            {
+                await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser], env: Env, stdin: AdminPassword);
+                return new PostgresServer(dir, port);
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && Shell.PortWasTaken(ex))
+            {
+                await Shell.RunAsync("bash", [Script, "stop", dir], env: Env);
+            }
+        }
     }
 
     /// <summary>tests/pg/postgres.sh: the same harness scripts/try.sh uses.</summary>
