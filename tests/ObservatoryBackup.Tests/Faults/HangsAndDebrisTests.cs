@@ -62,7 +62,7 @@ public class HangsAndDebrisTests(Servers servers) : IntegrationTest(servers)
         var stderr = cli.StandardError.ReadToEndAsync();
         await WaitForAsync(() => File.Exists(pgDump.FileNamed("streamed")) && S3.IncompleteUploadsAsync(bucket).Result.Count > 0);
         Signal(cli, "TERM");
-        await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60)); // a hang guard: the cleanup takes a second or two
 
         Assert.NotEqual(0, cli.ExitCode);
         var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -93,7 +93,7 @@ public class HangsAndDebrisTests(Servers servers) : IntegrationTest(servers)
         var stdout = cli.StandardOutput.ReadToEndAsync();
         await WaitForAsync(() => File.Exists(psql.FileNamed("restoring")));
         Signal(cli, "TERM");
-        await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60)); // a hang guard: the cleanup takes a second or two
 
         Assert.NotEqual(0, cli.ExitCode);
         Assert.Matches("\"event\": \"restore_finished\", \"status\": \"failed\"", (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
