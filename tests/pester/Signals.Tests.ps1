@@ -40,7 +40,7 @@ sleep 60
             Start-Sleep -Milliseconds 200
         }
         & kill -TERM $process.Id
-        $process.WaitForExit(30000) | Should -BeTrue
+        $process.WaitForExit(60000) | Should -BeTrue # a hang guard: the cleanup takes a second or two
         $process.ExitCode | Should -Be 143
         $last = ($stdout.Result -split "`n" | Where-Object { $_ })[-1] | ConvertFrom-Json
         ($last.event, $last.status) | Should -Be @('backup_finished', 'failed')

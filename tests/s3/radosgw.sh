@@ -18,8 +18,9 @@ fi
 
 port=${3:?port}; access=${4:?access key}
 [ $# -le 4 ] || { echo "radosgw.sh: the secret key is not an argument any more; it is generated into DIR/secret_key" >&2; exit 2; }
-# a free port for the mon that is not the one radosgw is to take (the caller has not bound it yet)
-monport=$port
+# a free port for the mon that is not the one radosgw is to take (the caller has not bound it yet);
+# OBS_S3_MON_PORT when the caller picks it, knowing which ports its other servers are about to bind
+monport=${OBS_S3_MON_PORT:-$port}
 while [ "$monport" = "$port" ]; do
   monport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((port + 1)))
 done

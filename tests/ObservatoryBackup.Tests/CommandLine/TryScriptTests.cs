@@ -10,7 +10,7 @@ public sealed class TryScriptTests
     public async Task Try_sh_ignores_the_callers_database_and_store_settings()
     {
         var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
-        var result = await CliWrap.Cli.Wrap("bash").WithArguments([Path.Combine(root, "scripts/try.sh")])
+        var result = await Fixtures.ReleaseBuild.OneAtATimeAsync(() => CliWrap.Cli.Wrap("bash").WithArguments([Path.Combine(root, "scripts/try.sh")])
             .WithEnvironmentVariables(new Dictionary<string, string?>
             {
                 ["PGPASSWORD"] = "not-the-password",
@@ -27,7 +27,7 @@ public sealed class TryScriptTests
                 ["OBS_LOG_FORMAT"] = "json",
             })
             .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync();
+            .ExecuteBufferedAsync().Task);
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
     }

@@ -24,10 +24,11 @@ public class IsalNativeStateTests
 
     /// <summary>
     /// ISA-L as it is, behind a library of its functions that forwards each to the host's libisal.so.2,
-    /// except that an inflate into exactly <see cref="SlowRead"/> bytes first creates the file it returns,
-    /// then sleeps 3 s: a native call long enough for another thread to dispose the reader during it.
+    /// except that an inflate into exactly <see cref="SlowRead"/> bytes first creates the file Entered names,
+    /// then waits until the file Release names exists (a minute at most): a native call that lasts until the
+    /// test has disposed the reader during it, however slowly the test's thread gets there.
     /// </summary>
-    private static async Task<(GzipCodec Codec, string Entered)> SlowIsalAsync()
+    private static async Task<(GzipCodec Codec, string Entered, string Release)> SlowIsalAsync()
     {
         var dir = Directory.CreateTempSubdirectory("obs-isal-slow-").FullName;
         var source = Path.Combine(dir, "slow.c");
@@ -35,6 +36,7 @@ public class IsalNativeStateTests
             #include <dlfcn.h>
             #include <time.h>
             #include <stdio.h>
+            #include <unistd.h>
             static void *real(const char *name) { static void *isal; if (!isal) isal = dlopen("libisal.so.2", RTLD_NOW | RTLD_LOCAL); return dlsym(isal, name); }
             void isal_deflate_stateless_init(void *s) { ((void (*)(void *))real(__func__))(s); }
             int isal_deflate_stateless(void *s) { return ((int (*)(void *))real(__func__))(s); }
@@ -44,8 +46,10 @@ public class IsalNativeStateTests
             int isal_inflate(void *s) {
               if (*(unsigned *)((char *)s + 8) == {{SlowRead}}) {
                 fclose(fopen("{{Path.Combine(dir, "entered")}}", "w"));
-                struct timespec left = { 3, 0 };
-                while (nanosleep(&left, &left) != 0) { } /* the runtime's signals cut a sleep short */
+                for (int waited = 0; access("{{Path.Combine(dir, "release")}}", F_OK) != 0 && waited < 6000; waited++) {
+                  struct timespec left = { 0, 10000000 };
+                  while (nanosleep(&left, &left) != 0) { } /* the runtime's signals cut a sleep short */
+                }
               } return ((int (*)(void *))real(__func__))(s); }
             """);
         var library = Path.Combine(dir, "libisal-slow.so");
@@ -53,13 +57,13 @@ public class IsalNativeStateTests
         Assert.True(cc.ExitCode == 0, cc.StandardError);
         var codec = GzipCodec.Detect([library]);
         Assert.True(codec.Name == "isa-l", codec.Description);
-        return (codec, Path.Combine(dir, "entered"));
+        return (codec, Path.Combine(dir, "entered"), Path.Combine(dir, "release"));
     }
 
     [Fact]
     public async Task A_reader_disposed_during_a_native_call_frees_its_state_after_the_call_never_under_it()
     {
-        var (codec, entered) = await SlowIsalAsync();
+        var (codec, entered, release) = await SlowIsalAsync();
         var input = IsalGzipTests.Input(100_000);
         var gzip = await IsalGzipTests.CompressAsync(codec, input);
         SettleFinalizers();
@@ -72,6 +76,7 @@ public class IsalNativeStateTests
         Assert.False(read.IsCompleted);
         reader.Dispose();
         Assert.Equal(before + 1, NativeState.Live); // the call still works in it
+        await File.WriteAllTextAsync(release, "");
         Assert.Equal(SlowRead, await read);
         Assert.Equal(input[..SlowRead], buffer);
         Assert.Equal(before, NativeState.Live);

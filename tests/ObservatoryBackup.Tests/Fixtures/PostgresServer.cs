@@ -26,10 +26,21 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <param name="maxConnections">The server's max_connections (3 of them reserved for superusers).</param>
     public static async Task<PostgresServer> StartAsync(int maxConnections = 50)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "obs-pg-" + Guid.NewGuid().ToString("N")[..8]);
-        var port = Shell.FreePort();
-        await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser], env: new Dictionary<string, string?>(Env) { ["PG_MAX_CONNECTIONS"] = maxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture) }, stdin: AdminPassword);
-        return new PostgresServer(dir, port);
+        for (var attempt = 1; ; attempt++)
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "obs-pg-" + Guid.NewGuid().ToString("N")[..8]);
+            var port = Shell.FreePort();
+            try
+            {
+                await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser],
+                    env: new Dictionary<string, string?>(Env) { ["PG_MAX_CONNECTIONS"] = maxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture) }, stdin: AdminPassword);
+                return new PostgresServer(dir, port);
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && Shell.PortWasTaken(ex))
+            {
+                await Shell.RunAsync("bash", [Script, "stop", dir], env: Env);
+            }
+        }
     }
 
     /// <summary>tests/pg/postgres.sh: the same harness scripts/try.sh uses.</summary>

@@ -32,22 +32,26 @@ public sealed class S3Server : IAsyncDisposable
                 Environment.GetEnvironmentVariable("OBS_TEST_S3_ACCESS_KEY") ?? "minioadmin",
                 Environment.GetEnvironmentVariable("OBS_TEST_S3_SECRET_KEY") ?? "minioadmin", null);
 
-        var dir = Path.Combine(Path.GetTempPath(), "obs-s3-" + Guid.NewGuid().ToString("N")[..8]);
-        var port = Shell.FreePort();
         const string access = "OBSTESTACCESSKEY0001";
         var script = Path.Combine(Shell.RepoRoot, "tests", "s3", "radosgw.sh");
-        string secret;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await Shell.RunAsync("bash", [script, "start", dir, port.ToString(), access], timeout: TimeSpan.FromMinutes(3));
-            secret = (await File.ReadAllTextAsync(Path.Combine(dir, "secret_key"))).Trim();
+            var dir = Path.Combine(Path.GetTempPath(), "obs-s3-" + Guid.NewGuid().ToString("N")[..8]);
+            var port = Shell.FreePort();
+            // the mon's port too, so that it is not the one another server of this run is about to bind
+            var env = new Dictionary<string, string?> { ["OBS_S3_MON_PORT"] = Shell.FreePort().ToString() };
+            try
+            {
+                await Shell.RunAsync("bash", [script, "start", dir, port.ToString(), access], env, timeout: TimeSpan.FromMinutes(3));
+                var secret = (await File.ReadAllTextAsync(Path.Combine(dir, "secret_key"))).Trim();
+                return new S3Server($"127.0.0.1:{port}", access, secret, dir);
+            }
+            catch (Exception ex)
+            {
+                await Shell.RunAsync("bash", [script, "stop", dir]);
+                if (attempt == 3 || !Shell.PortWasTaken(ex)) throw;
+            }
         }
-        catch
-        {
-            await Shell.RunAsync("bash", [script, "stop", dir]);
-            throw;
-        }
-        return new S3Server($"127.0.0.1:{port}", access, secret, dir);
     }
 
     public StorageSettings Settings(string bucket, string? secretKey = null) => new()

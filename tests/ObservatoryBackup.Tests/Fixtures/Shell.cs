@@ -21,14 +21,27 @@ internal static class Shell
         return result.StandardOutput;
     }
 
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A loopback port free now and never handed out before in this run: servers started at once (PostgreSQL
+    /// and radosgw's mon and frontend) bind theirs seconds later, and must not be given the same one.
+    /// </summary>
     public static int FreePort()
     {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        while (true)
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            lock (HandedOut)
+                if (HandedOut.Add(port)) return port;
+        }
     }
+
+    /// <summary>What a server's start script says when another process took the free port before the server bound it.</summary>
+    public static bool PortWasTaken(Exception failure) => failure.Message.Contains("Address already in use", StringComparison.Ordinal);
 
     /// <summary>The repository root, found from the test binaries upwards.</summary>
     public static string RepoRoot

@@ -11,8 +11,11 @@ public sealed class BuildScriptTests
         var output = Path.Combine(Path.GetTempPath(), "obs-build-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            using (var session = new ModuleSession())
+            Fixtures.ReleaseBuild.OneAtATime(() =>
+            {
+                using var session = new ModuleSession();
                 session.Invoke($"& '{buildScript}' -Task Build -Configuration Release -OutputPath '{output}'");
+            });
 
             var moduleDir = Path.Combine(output, "ObservatoryBackup", "0.1.0");
             foreach (var file in new[] { "ObservatoryBackup.psd1", "ObservatoryBackup.PowerShell.dll", Path.Combine("Dependencies", "ObservatoryBackup.Core.dll"),

@@ -225,32 +225,6 @@ public sealed class CmdletTests(Servers servers) : IDisposable
     }
 
     [Fact]
-    public void Missing_configuration_names_the_variable()
-    {
-        var saved = (Environment.GetEnvironmentVariable("DATABASE_URL"), Environment.GetEnvironmentVariable("MINIO_ENDPOINT"));
-        try
-        {
-            Environment.SetEnvironmentVariable("DATABASE_URL", null);
-            Environment.SetEnvironmentVariable("MINIO_ENDPOINT", "127.0.0.1:1");
-            var error = _ps.InvokeFailing("Invoke-ObsBackup -LogFormat Json");
-            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
-            Assert.StartsWith("MissingConfiguration,", error.FullyQualifiedErrorId);
-            Assert.Equal("DATABASE_URL", error.TargetObject);
-            var line = ((HostInformationMessage)Assert.Single(_ps.Streams!.Information).MessageData).Message;
-            Assert.Contains("\"event\": \"missing_required_env_var\", \"variable\": \"DATABASE_URL\"", line);
-
-            Environment.SetEnvironmentVariable("MINIO_ENDPOINT", null);
-            var listing = _ps.InvokeFailing("Get-ObsBackup");
-            Assert.Equal("MINIO_ENDPOINT", listing.TargetObject);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("DATABASE_URL", saved.Item1);
-            Environment.SetEnvironmentVariable("MINIO_ENDPOINT", saved.Item2);
-        }
-    }
-
-    [Fact]
     public async Task Test_ObsBackup_takes_listings_from_the_pipeline_and_a_failed_test_is_an_error_record()
     {
         var (db, bucket) = (Servers.UniqueName("ps-test"), Servers.UniqueName("ps-bkt"));
@@ -270,24 +244,6 @@ public sealed class CmdletTests(Servers servers) : IDisposable
         Assert.StartsWith("BackupTestFailed,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidResult, error.CategoryInfo.Category);
         Assert.Contains("Mixed Case", error.ToString());
-    }
-
-    [Fact]
-    public void An_unknown_OBS_LOG_FORMAT_stops_the_cmdlet_naming_the_variable()
-    {
-        var saved = Environment.GetEnvironmentVariable("OBS_LOG_FORMAT");
-        try
-        {
-            Environment.SetEnvironmentVariable("OBS_LOG_FORMAT", "yaml");
-            var error = _ps.InvokeFailing("Get-ObsBackup -Endpoint 127.0.0.1:1");
-            Assert.StartsWith("InvalidConfiguration,", error.FullyQualifiedErrorId);
-            Assert.Equal("OBS_LOG_FORMAT", error.TargetObject);
-            Assert.Equal("OBS_LOG_FORMAT must be text or json, not 'yaml'.", error.ToString());
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("OBS_LOG_FORMAT", saved);
-        }
     }
 
     [Fact]

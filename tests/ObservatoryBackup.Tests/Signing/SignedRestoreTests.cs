@@ -292,10 +292,11 @@ public sealed class SignedRestoreTests(Servers servers) : IntegrationTest(server
         var orphan = $"postgres/2026/01/01/{db}_20260101_030000.sql.gz.minisig";
         var content = Dumps.Gzip("-- PostgreSQL database dump complete\n");
         using (var client = S3.Client())
-            foreach (var (name, until) in new[] { (expiring, (DateTime?)DateTime.UtcNow.AddSeconds(2)), (expiring + ".minisig", DateTime.UtcNow.AddSeconds(2)), (newest, null), (newest + ".minisig", null), (orphan, null) })
+            foreach (var (name, expires) in new[] { (expiring, true), (expiring + ".minisig", true), (newest, false), (newest + ".minisig", false), (orphan, false) })
             {
                 var request = new PutObjectRequest { BucketName = bucket, Key = name, InputStream = new MemoryStream(content), MD5Digest = Convert.ToBase64String(MD5.HashData(content)) };
-                if (until is { } retain) (request.ObjectLockMode, request.ObjectLockRetainUntilDate) = (Amazon.S3.ObjectLockMode.Governance, retain);
+                // two seconds from this request, not from the first: S3 wants the date in the future when the object is put
+                if (expires) (request.ObjectLockMode, request.ObjectLockRetainUntilDate) = (Amazon.S3.ObjectLockMode.Governance, DateTime.UtcNow.AddSeconds(2));
                 await client.PutObjectAsync(request);
             }
         await Task.Delay(TimeSpan.FromSeconds(3));

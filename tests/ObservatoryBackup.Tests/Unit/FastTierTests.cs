@@ -11,7 +11,7 @@ namespace ObservatoryBackup.Tests.Unit;
 [Trait("Tier", "Fast")]
 public sealed class FastTierTests
 {
-    private static readonly Type[] ServerTypes = [typeof(Servers), typeof(PostgresServer), typeof(S3Server), typeof(FaultyProxy)];
+    private static readonly Type[] ServerTypes = [typeof(Servers), typeof(PostgresServer), typeof(S3Server), typeof(FaultyProxy), typeof(LonePostgres)];
 
     private static readonly Assembly Tests = typeof(FastTierTests).Assembly;
 
