@@ -23,13 +23,21 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<PostgresServer> StartAsync()
+    public static Task<PostgresServer> StartAsync() => Shell.OnFreePortAsync(async port =>
     {
-        var dir = Path.Combine(Path.GetTempPath(), "obs-pg-" + Guid.NewGuid().ToString("N")[..8]);
-        var port = Shell.FreePort();
-        await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser], env: Env, stdin: AdminPassword);
+        // made new: a drawn name can meet the leftover of a killed run, and initdb refuses a data directory that is there
+        var dir = Directory.CreateTempSubdirectory("obs-pg-").FullName;
+        try
+        {
+            await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser], env: Env, stdin: AdminPassword);
+        }
+        catch
+        {
+            await Shell.RunAsync("bash", [Script, "stop", dir], env: Env);
+            throw;
+        }
         return new PostgresServer(dir, port);
-    }
+    });
 
     /// <summary>tests/pg/postgres.sh: the same harness scripts/try.sh uses.</summary>
     private static string Script => Path.Combine(Shell.RepoRoot, "tests", "pg", "postgres.sh");

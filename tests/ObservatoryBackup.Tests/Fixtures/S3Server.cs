@@ -32,22 +32,25 @@ public sealed class S3Server : IAsyncDisposable
                 Environment.GetEnvironmentVariable("OBS_TEST_S3_ACCESS_KEY") ?? "minioadmin",
                 Environment.GetEnvironmentVariable("OBS_TEST_S3_SECRET_KEY") ?? "minioadmin", null);
 
-        var dir = Path.Combine(Path.GetTempPath(), "obs-s3-" + Guid.NewGuid().ToString("N")[..8]);
-        var port = Shell.FreePort();
-        const string access = "OBSTESTACCESSKEY0001";
-        var script = Path.Combine(Shell.RepoRoot, "tests", "s3", "radosgw.sh");
-        string secret;
-        try
+        return await Shell.OnFreePortAsync(async port =>
         {
-            await Shell.RunAsync("bash", [script, "start", dir, port.ToString(), access], timeout: TimeSpan.FromMinutes(3));
-            secret = (await File.ReadAllTextAsync(Path.Combine(dir, "secret_key"))).Trim();
-        }
-        catch
-        {
-            await Shell.RunAsync("bash", [script, "stop", dir]);
-            throw;
-        }
-        return new S3Server($"127.0.0.1:{port}", access, secret, dir);
+            // made new: a drawn name can meet the leftover of a killed run
+            var dir = Directory.CreateTempSubdirectory("obs-s3-").FullName;
+            const string access = "OBSTESTACCESSKEY0001";
+            var script = Path.Combine(Shell.RepoRoot, "tests", "s3", "radosgw.sh");
+            string secret;
+            try
+            {
+                await Shell.RunAsync("bash", [script, "start", dir, port.ToString(), access], timeout: TimeSpan.FromMinutes(3));
+                secret = (await File.ReadAllTextAsync(Path.Combine(dir, "secret_key"))).Trim();
+            }
+            catch
+            {
+                await Shell.RunAsync("bash", [script, "stop", dir]);
+                throw;
+            }
+            return new S3Server($"127.0.0.1:{port}", access, secret, dir);
+        });
     }
 
     public StorageSettings Settings(string bucket, string? secretKey = null) => new()

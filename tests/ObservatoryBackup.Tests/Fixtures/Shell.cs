@@ -30,6 +30,24 @@ internal static class Shell
         return port;
     }
 
+    /// <summary>
+    /// Starts a server on a free port. Between <see cref="FreePort"/> and the server's own bind, any process of the
+    /// machine may take that port: then the server, cleaned up by <paramref name="start"/>, starts again on another.
+    /// </summary>
+    public static async Task<T> OnFreePortAsync<T>(Func<int, Task<T>> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start(FreePort());
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
     /// <summary>The repository root, found from the test binaries upwards.</summary>
     public static string RepoRoot
     {
