@@ -83,7 +83,8 @@ ceph-authtool "$dir/mon.a.keyring" --import-keyring "$dir/osd.0.keyring" >/dev/n
 ceph-authtool "$dir/mon.a.keyring" --import-keyring "$dir/client.rgw.keyring" >/dev/null
 monmaptool --create --add a "127.0.0.1:$monport" --fsid "$fsid" "$dir/monmap" >/dev/null
 ceph-mon --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/mon.a.keyring" 2>>"$dir/log/mon.stderr"
-ceph-mon -i a 2>>"$dir/log/mon.stderr"
+# its port, like radosgw's, may be taken by another process since it was chosen: say so, with the log
+ceph-mon -i a 2>>"$dir/log/mon.stderr" || fail "ceph-mon did not start"
 log "mon up on $monport"
 
 osdkey=$(ceph-authtool -p -n osd.0 "$dir/osd.0.keyring")
