@@ -3,7 +3,8 @@
 # the database server the tests and scripts/try.sh run against.
 #   postgres.sh start DIR PORT USER      password on stdin; prints "ready"
 #   postgres.sh stop DIR
-# PG_BIN picks the server binaries (default: the newest /usr/lib/postgresql/*/bin).
+# PG_BIN picks the server binaries (default: the newest /usr/lib/postgresql/*/bin); PG_MAX_CONNECTIONS its
+# max_connections (default 50).
 # initdb and postgres refuse to run as root: as root they run as the postgres system user.
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?dir}
@@ -27,6 +28,6 @@ as_pg "$bin/initdb" -D "$dir/data" -U "$user" --pwfile "$dir/pwfile" --auth=scra
   --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
 rm -f "$dir/pwfile"
 as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50" start >/dev/null \
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${PG_MAX_CONNECTIONS:-50}" start >/dev/null \
   || { cat "$dir/server.log" >&2; exit 1; }
 echo ready

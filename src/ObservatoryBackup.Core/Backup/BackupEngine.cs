@@ -264,7 +264,7 @@ public sealed class BackupEngine(BackupOptions options, IBackupLog sink, TimePro
             ("pg_dump", plan.PgDumpPath), ("pg_dump_version", plan.PgDumpVersion.ToString()), ("compression", settings.Compression.ToString().ToLowerInvariant()), ("compression_level", Level),
             ("codec_implementation", Codecs.Implementation(settings.Compression, Level)), ("codec_implementation_level", Codecs.ImplementationLevel(settings.Compression, Level)),
             ("encrypted_to", settings.Recipients.Count > 0 ? settings.Recipients.Select(r => r.ToString()).ToArray() : null));
-        if (Codecs.Fallback(settings.Compression) is { } refused) _log.Warning("codec_fallback", ("codec_implementation", Codecs.Implementation(settings.Compression)), ("reason", refused));
+        Codecs.WarnFallback(_log, settings.Compression);
         var pgDump = Globals
             ? PgDumpProcess.Globals(plan.PgDumpPath, plan.Database, IncludeRolePasswords)
             : new PgDumpProcess(plan.PgDumpPath, plan.Database) { ExcludeTables = settings.ExcludeTables, ExcludeTableData = settings.ExcludeTableData };

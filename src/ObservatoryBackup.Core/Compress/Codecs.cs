@@ -1,4 +1,5 @@
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Logging;
 using ObservatoryBackup.Naming;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
@@ -20,6 +21,12 @@ public static class Codecs
 
     /// <summary>Why a host's ISA-L was refused for <paramref name="codec"/> and zlib-ng runs instead (<see cref="GzipCodec.Refusal"/>); null otherwise.</summary>
     public static string? Fallback(BackupCodec codec) => codec == BackupCodec.Gzip ? GzipCodec.Current.Refusal : null;
+
+    /// <summary>Warns <c>codec_fallback</c> when <see cref="Fallback"/> says why ISA-L was refused: once in each run that writes or reads <paramref name="codec"/>.</summary>
+    public static void WarnFallback(EventLog log, BackupCodec codec)
+    {
+        if (Fallback(codec) is { } refused) log.Warning("codec_fallback", ("codec_implementation", Implementation(codec)), ("reason", refused));
+    }
 
     /// <summary>The level the library is given for <paramref name="level"/>: ISA-L has its own scale (<see cref="GzipCodec.LevelFor"/>).</summary>
     public static int ImplementationLevel(BackupCodec codec, int level) => codec == BackupCodec.Zstd ? level : GzipCodec.Current.WriterFor(level).LevelFor(level);

@@ -56,6 +56,12 @@ public sealed record ObsSettings
     /// <summary>Connections a restore (or test) loads a backup over: 1 is one psql in dump order; more load rows and build indexes in parallel.</summary>
     public int RestoreJobs { get; init; } = 1;
 
+    /// <summary>
+    /// Whether <see cref="RestoreJobs"/> is <see cref="DefaultRestoreJobs"/>, no one having asked for a number: a restore
+    /// then loads over fewer when the server has too few connection slots free (Postgres/ConnectionSlots).
+    /// </summary>
+    public bool RestoreJobsByDefault { get; init; }
+
     /// <summary>The default number of restore connections is <see cref="DefaultRestoreJobs"/>, at most this.</summary>
     public const int MaxDefaultRestoreJobs = 8;
 

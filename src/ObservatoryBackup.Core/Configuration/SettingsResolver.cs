@@ -51,6 +51,7 @@ public sealed partial class SettingsResolver(IReadOnlyDictionary<string, string?
         Recipients = ResolveRecipients(overrides.Recipients),
         Identities = ResolveIdentities(overrides.IdentityFile),
         RestoreJobs = ResolveRestoreJobs(overrides.RestoreJobs),
+        RestoreJobsByDefault = Value(Setting.RestoreJobs, overrides.RestoreJobs?.ToString(CultureInfo.InvariantCulture), RestoreJobsVariable).Text is null,
     };
     }
 

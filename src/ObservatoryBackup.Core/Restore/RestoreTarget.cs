@@ -24,8 +24,22 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
     /// <summary>The part of a backup loaded; null: all of it.</summary>
     public RestorePart? Part { get; init; }
 
-    private SqlLoader Loader(string objectName, LoadRole role) =>
-        new(psql, Db, sink, log) { NoOwner = noOwner, NoTablespaces = noTablespaces, ObjectName = objectName, Identities = settings.Identities, Jobs = settings.RestoreJobs, LoadAs = role, Part = Part };
+    private SqlLoader Loader(string objectName, LoadRole role, int jobs) =>
+        new(psql, Db, sink, log) { NoOwner = noOwner, NoTablespaces = noTablespaces, ObjectName = objectName, Identities = settings.Identities, Jobs = jobs, LoadAs = role, Part = Part };
+
+    /// <summary>
+    /// The restore's jobs; when no one asked for a number, no more than the server's free connection slots hold
+    /// (<see cref="ConnectionSlots.JobsFitting"/>), where the default would have a connection refused mid-load.
+    /// </summary>
+    private async Task<int> JobsAsync(string database, CancellationToken ct)
+    {
+        var jobs = settings.RestoreJobs;
+        if (!settings.RestoreJobsByDefault || jobs == 1) return jobs;
+        var free = await ConnectionSlots.FreeAsync(Db, database, ct).ConfigureAwait(false);
+        var fitting = ConnectionSlots.JobsFitting(jobs, free);
+        if (fitting < jobs) log.Info("restore_jobs_fitted", ("jobs", fitting), ("default_jobs", jobs), ("free_connections", free));
+        return fitting;
+    }
 
     /// <summary>
     /// Loads a backup into <paramref name="database"/> (created, empty) contained: psql connects as a
@@ -38,11 +52,12 @@ internal sealed class RestoreTarget(ObsSettings settings, IBackupLog sink, Event
     public async Task<DumpSummary> LoadContainedAsync(string restoring, string database, string objectName, bool targetUntouched,
         Func<SqlLoader, Task<DumpSummary>> load, Func<DatabaseUrl, DumpSummary, Task<bool>> prove, CancellationToken ct)
     {
-        var role = await LoadRole.CreateAsync(Db, restoring, database, settings.RestoreJobs, ct).ConfigureAwait(false);
+        var jobs = await JobsAsync(database, ct).ConfigureAwait(false);
+        var role = await LoadRole.CreateAsync(Db, restoring, database, jobs, ct).ConfigureAwait(false);
         log.Info("load_role_created", ("role", role.Name), ("database", database));
         try
         {
-            var loader = Loader(objectName, role);
+            var loader = Loader(objectName, role, jobs);
             var summary = await load(loader).ConfigureAwait(false);
             // what was not proven is not given owners (a test reports the mismatch instead of failing on a missing object);
             // a part is proven against the rows of its own tables, each whole, and nothing else

@@ -101,7 +101,7 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
         var objectName = ObjectName ?? verifyAs?.ObjectName ?? database;
         var codec = BackupLayout.Of(objectName).Codec;
         log.Info("restore_start", ("database", database), ("codec_implementation", Codecs.Implementation(codec)));
-        if (Codecs.Fallback(codec) is { } refused) log.Warning("codec_fallback", ("codec_implementation", Codecs.Implementation(codec)), ("reason", refused));
+        Codecs.WarnFallback(log, codec);
         // decrypt and decompress → check → load
         await using var source = BackupReader.ForLoad(backup, size, objectName, Identities, sink.Progress);
         await source.OpenAsync(ct).ConfigureAwait(false);

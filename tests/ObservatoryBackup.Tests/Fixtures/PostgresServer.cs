@@ -23,13 +23,14 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static Task<PostgresServer> StartAsync() => Shell.OnFreePortAsync(async port =>
+    /// <param name="maxConnections">The server's max_connections (3 of them reserved for superusers).</param>
+    public static Task<PostgresServer> StartAsync(int maxConnections = 50) => Shell.OnFreePortAsync(async port =>
     {
         // made new: a drawn name can meet the leftover of a killed run, and initdb refuses a data directory that is there
         var dir = Directory.CreateTempSubdirectory("obs-pg-").FullName;
         try
         {
-            await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser], env: Env, stdin: AdminPassword);
+            await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser], env: new Dictionary<string, string?>(Env) { ["PG_MAX_CONNECTIONS"] = maxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture) }, stdin: AdminPassword);
         }
         catch
         {

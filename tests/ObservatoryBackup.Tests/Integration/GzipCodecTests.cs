@@ -1,6 +1,7 @@
 using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Logging;
+using ObservatoryBackup.Testing;
 using ObservatoryBackup.Tests.Fixtures;
 
 namespace ObservatoryBackup.Tests.Integration;
@@ -43,7 +44,7 @@ public class GzipCodecTests(Servers servers) : IntegrationTest(servers)
     }
 
     [Fact]
-    public async Task A_host_whose_isa_l_was_refused_warns_codec_fallback_once_in_each_gzip_backup_and_restore_and_never_for_zstd()
+    public async Task A_host_whose_isa_l_was_refused_warns_codec_fallback_once_in_each_gzip_backup_restore_and_verification_and_never_for_zstd()
     {
         var (db, bucket) = (Servers.UniqueName("fallback"), Servers.UniqueName("bkt"));
         await SampleDatabase.CreateAsync(Pg, db, rows: 300);
@@ -59,8 +60,10 @@ public class GzipCodecTests(Servers servers) : IntegrationTest(servers)
             var restoreLog = new RecordingLog();
             await RestoreAsync(SettingsFor(target, bucket), objectName, log: restoreLog);
             Assert.Equal(digest, await Pg.ContentDigestAsync(target));
+            var verifyLog = new RecordingLog();
+            Assert.True((await new BackupTestEngine(new TestOptions(SettingsFor(db, bucket)), verifyLog).RunAsync(objectName, verifyOnly: true, keep: false, CancellationToken.None)).Passed);
 
-            foreach (var log in new[] { backupLog, restoreLog })
+            foreach (var log in new[] { backupLog, restoreLog, verifyLog })
             {
                 if (codec == BackupCodec.Zstd)
                 {

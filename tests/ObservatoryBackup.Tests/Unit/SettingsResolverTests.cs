@@ -1,5 +1,6 @@
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Errors;
+using ObservatoryBackup.Postgres;
 
 namespace ObservatoryBackup.Tests.Unit;
 
@@ -241,5 +242,15 @@ public class SettingsResolverTests
             var ex = Assert.Throws<ConfigurationException>(() => Resolve(new(Minimal()) { ["OBS_RESTORE_JOBS"] = bad }));
             Assert.Contains("OBS_RESTORE_JOBS", ex.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Only_the_default_restore_jobs_may_be_fitted_to_the_servers_free_connections_and_never_below_one()
+    {
+        Assert.True(Resolve(Minimal()).RestoreJobsByDefault);
+        Assert.False(Resolve(new(Minimal()) { ["OBS_RESTORE_JOBS"] = "2" }).RestoreJobsByDefault);
+        Assert.False(Resolve(Minimal(), new SettingOverrides { RestoreJobs = 2 }).RestoreJobsByDefault);
+        // twice the jobs and one: a phase's sessions may still be ending as the next phase's start
+        Assert.Equal([1, 1, 1, 1, 2, 2, 3, 3, 3], new[] { -4, 0, 1, 4, 5, 6, 7, 8, 100 }.Select(free => ConnectionSlots.JobsFitting(3, free)));
     }
 }
