@@ -5,8 +5,8 @@ BeforeAll {
     Import-Module $env:OBS_TEST_MODULE -Force
     $script:db = New-TestDatabase -Rows 9
     Use-TestEnvironment -Database $db -Bucket (New-TestName 'pester-encrypted')
-    $script:keyDir = Join-Path ([IO.Path]::GetTempPath()) (New-TestName 'pester-age')
-    New-Item -ItemType Directory $keyDir | Out-Null
+    # a directory made new, never one of the temp directory's leftovers under a name drawn again
+    $script:keyDir = [IO.Directory]::CreateTempSubdirectory('pester-age-').FullName
 }
 
 AfterAll {

@@ -29,7 +29,11 @@ function Get-TestDatabaseUrl([string] $Database, [string] $Password = (Get-TestS
 }
 
 function New-TestDatabase([int] $Rows = 100) {
-    $db = New-TestName 'pester'
+    # every suite's databases share the prefix in one cluster: eight random hex digits alone could repeat (about one run in 40 million)
+    do {
+        $db = New-TestName 'pester'
+        $taken = [int] (Invoke-Psql postgres "SELECT count(*) FROM pg_database WHERE datname = '$db'")
+    } while ($taken)
     Invoke-Psql postgres "CREATE DATABASE `"$db`"" | Out-Null
     Invoke-Psql $db "CREATE TABLE items (id int PRIMARY KEY, label text); INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, $Rows) g" | Out-Null
     $db

@@ -84,7 +84,8 @@ ceph-authtool "$dir/mon.a.keyring" --import-keyring "$dir/osd.0.keyring" >/dev/n
 ceph-authtool "$dir/mon.a.keyring" --import-keyring "$dir/client.rgw.keyring" >/dev/null
 monmaptool --create --add a "127.0.0.1:$monport" --fsid "$fsid" "$dir/monmap" >/dev/null
 ceph-mon --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/mon.a.keyring" 2>>"$dir/log/mon.stderr"
-ceph-mon -i a 2>>"$dir/log/mon.stderr"
+# its port, like radosgw's, may be taken by another process since it was chosen: say so, with the log
+ceph-mon -i a 2>>"$dir/log/mon.stderr" || fail "ceph-mon did not start"
 log "mon up on $monport"
 
 osdkey=$(ceph-authtool -p -n osd.0 "$dir/osd.0.keyring")
@@ -104,11 +105,17 @@ done
 [ -n "$osd_up" ] || fail "the OSD did not come up within 30 s"
 
 radosgw -n client.rgw 2>>"$dir/log/rgw.stderr"
+# the caller's port was free when it chose it; another process may have taken it since, and then what
+# answers there is not this radosgw, which gave up
+port_taken() { grep -q 'failed to bind address' "$dir/log/client.rgw.log" 2>/dev/null; }
 rgw_up=
 for _ in $(seq 120); do  # up to 60 s
-  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then rgw_up=1; break; fi; sleep 0.5
+  port_taken && fail "radosgw could not bind 127.0.0.1:$port: Address already in use"
+  if curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$port/"; then rgw_up=1; break; fi; sleep 0.5
 done
 [ -n "$rgw_up" ] || fail "radosgw did not answer on 127.0.0.1:$port within 60 s"
+sleep 0.5
+port_taken && fail "radosgw could not bind 127.0.0.1:$port: Address already in use"
 (umask 077; radosgw-admin user create --uid=obs-test --display-name="obs test" --access-key="$access" --gen-secret > "$dir/user.json")
 (umask 077; python3 -c 'import json, sys; print(json.load(sys.stdin)["keys"][0]["secret_key"])' < "$dir/user.json" > "$dir/secret_key")
 rm -f "$dir/user.json"

@@ -115,7 +115,8 @@ public class ContainedRestoreTests(Servers servers) : IntegrationTest(servers)
     public async Task A_genuine_dump_with_owners_grants_policies_extensions_and_large_objects_restores_identically(int jobs)
     {
         var (source, target, bucket) = (Servers.UniqueName("genuine"), Servers.UniqueName("copy"), Servers.UniqueName("bkt"));
-        var suffix = Guid.NewGuid().ToString("N")[..6];
+        // roles are the cluster's, and this runs once per case: a random suffix alone could repeat
+        var suffix = Servers.UniqueName("roles").Replace('-', '_');
         var (alice, bob, carol) = ("alice_" + suffix, "bob_" + suffix, "carol_" + suffix);
         await Pg.ExecuteAsync("postgres", $"CREATE ROLE {alice}; CREATE ROLE {bob}; CREATE ROLE {carol}");
         await SampleDatabase.CreateAsync(Pg, source, rows: 40);

@@ -25,15 +25,16 @@ public class SecretsInTheEnvironmentTests(LonePostgres postgres)
         var bucket = Servers.UniqueName("bkt");
         await SampleDatabase.CreateAsync(pg, db, rows: 20);
         var url = pg.Url(db);
-        // ours, in the process's environment as a deployment has them; and the caller's libpq settings, which say where to connect or what to run
+        // ours, in the process's environment as a deployment has them; and the caller's libpq settings, which say where to connect or what to run.
+        // Each carries "Zq9-": a load role's password is 32 random letters and digits, and holds "Zq9" itself one restore in 8,000.
         var ours = new Dictionary<string, string>
         {
-            ["MINIO_SECRET_KEY"] = S3SecretKey, ["MINIO_ACCESS_KEY"] = S3AccessKey, ["MINIO_ROOT_PASSWORD"] = "Zq9root",
-            ["AWS_SECRET_ACCESS_KEY"] = "Zq9aws", ["AWS_ACCESS_KEY_ID"] = "Zq9awsid", ["AWS_SESSION_TOKEN"] = "Zq9token",
-            ["DATABASE_URL"] = url, ["DATABASE_URL_FILE"] = "/run/secrets/Zq9url",
-            ["CREDENTIAL_ENCRYPTION_KEY"] = "Zq9key", ["CREDENTIAL_ENCRYPTION_KEY_NEW"] = "Zq9new", ["CREDENTIAL_ENCRYPTION_KEY_OLD"] = "Zq9old",
-            ["OBS_S3_CREDENTIALS"] = "Zq9creds", ["OBS_AGE_IDENTITY_FILE"] = "/Zq9/identity", ["OBS_NOTIFY_URL"] = "https://hook.example/Zq9",
-            ["OBS_S3_SSE_C_KEY_FILE"] = "/Zq9/ssec", ["PGSERVICE"] = "Zq9service", ["PGHOSTADDR"] = "127.0.0.1", ["PGAPPNAME"] = "Zq9app",
+            ["MINIO_SECRET_KEY"] = S3SecretKey, ["MINIO_ACCESS_KEY"] = S3AccessKey, ["MINIO_ROOT_PASSWORD"] = "Zq9-root",
+            ["AWS_SECRET_ACCESS_KEY"] = "Zq9-aws", ["AWS_ACCESS_KEY_ID"] = "Zq9-awsid", ["AWS_SESSION_TOKEN"] = "Zq9-token",
+            ["DATABASE_URL"] = url, ["DATABASE_URL_FILE"] = "/run/secrets/Zq9-url",
+            ["CREDENTIAL_ENCRYPTION_KEY"] = "Zq9-key", ["CREDENTIAL_ENCRYPTION_KEY_NEW"] = "Zq9-new", ["CREDENTIAL_ENCRYPTION_KEY_OLD"] = "Zq9-old",
+            ["OBS_S3_CREDENTIALS"] = "Zq9-creds", ["OBS_AGE_IDENTITY_FILE"] = "/Zq9-/identity", ["OBS_NOTIFY_URL"] = "https://hook.example/Zq9-",
+            ["OBS_S3_SSE_C_KEY_FILE"] = "/Zq9-/ssec", ["PGSERVICE"] = "Zq9-service", ["PGHOSTADDR"] = "127.0.0.1", ["PGAPPNAME"] = "Zq9-app",
         };
         // what a program and libpq need, set by the caller: these pass
         var theirs = new Dictionary<string, string> { ["LC_MESSAGES"] = "C", ["PGSSLROOTCERT"] = "/nonexistent/root.crt", ["TZ"] = "UTC" };
@@ -79,7 +80,7 @@ public class SecretsInTheEnvironmentTests(LonePostgres postgres)
             foreach (var name in ours.Keys) Assert.False(env.ContainsKey(name), $"{tool} got {name}");
             foreach (var (name, value) in env)
             {
-                Assert.DoesNotContain("Zq9", value, StringComparison.Ordinal);
+                Assert.DoesNotContain("Zq9-", value, StringComparison.Ordinal);
                 Assert.DoesNotContain(S3SecretKey, value, StringComparison.Ordinal);
                 Assert.DoesNotContain(S3AccessKey, value, StringComparison.Ordinal);
                 Assert.True(ToolEnvironment.IsPassed(name) || SetByUsOrBash.Contains(name), $"{tool} got {name}");

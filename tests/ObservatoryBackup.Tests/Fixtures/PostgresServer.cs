@@ -24,24 +24,21 @@ public sealed class PostgresServer : IAsyncDisposable
     public int Port { get; }
 
     /// <param name="maxConnections">The server's max_connections (3 of them reserved for superusers).</param>
-    public static async Task<PostgresServer> StartAsync(int maxConnections = 50)
+    public static Task<PostgresServer> StartAsync(int maxConnections = 50) => Shell.OnFreePortAsync(async port =>
     {
-        for (var attempt = 1; ; attempt++)
+        // made new: a drawn name can meet the leftover of a killed run, and initdb refuses a data directory that is there
+        var dir = Directory.CreateTempSubdirectory("obs-pg-").FullName;
+        try
         {
-            var dir = Path.Combine(Path.GetTempPath(), "obs-pg-" + Guid.NewGuid().ToString("N")[..8]);
-            var port = Shell.FreePort();
-            try
-            {
-                await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser],
-                    env: new Dictionary<string, string?>(Env) { ["PG_MAX_CONNECTIONS"] = maxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture) }, stdin: AdminPassword);
-                return new PostgresServer(dir, port);
-            }
-            catch (InvalidOperationException ex) when (attempt < 3 && Shell.PortWasTaken(ex))
-            {
-                await Shell.RunAsync("bash", [Script, "stop", dir], env: Env);
-            }
+            await Shell.RunAsync("bash", [Script, "start", dir, port.ToString(), AdminUser], env: new Dictionary<string, string?>(Env) { ["PG_MAX_CONNECTIONS"] = maxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture) }, stdin: AdminPassword);
         }
-    }
+        catch
+        {
+            await Shell.RunAsync("bash", [Script, "stop", dir], env: Env);
+            throw;
+        }
+        return new PostgresServer(dir, port);
+    });
 
     /// <summary>tests/pg/postgres.sh: the same harness scripts/try.sh uses.</summary>
     private static string Script => Path.Combine(Shell.RepoRoot, "tests", "pg", "postgres.sh");

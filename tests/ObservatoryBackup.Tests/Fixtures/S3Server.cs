@@ -32,26 +32,27 @@ public sealed class S3Server : IAsyncDisposable
                 Environment.GetEnvironmentVariable("OBS_TEST_S3_ACCESS_KEY") ?? "minioadmin",
                 Environment.GetEnvironmentVariable("OBS_TEST_S3_SECRET_KEY") ?? "minioadmin", null);
 
-        const string access = "OBSTESTACCESSKEY0001";
-        var script = Path.Combine(Shell.RepoRoot, "tests", "s3", "radosgw.sh");
-        for (var attempt = 1; ; attempt++)
+        return await Shell.OnFreePortAsync(async port =>
         {
-            var dir = Path.Combine(Path.GetTempPath(), "obs-s3-" + Guid.NewGuid().ToString("N")[..8]);
-            var port = Shell.FreePort();
-            // the mon's port too, so that it is not the one another server of this run is about to bind
-            var env = new Dictionary<string, string?> { ["OBS_S3_MON_PORT"] = Shell.FreePort().ToString() };
+            // made new: a drawn name can meet the leftover of a killed run
+            var dir = Directory.CreateTempSubdirectory("obs-s3-").FullName;
+            const string access = "OBSTESTACCESSKEY0001";
+            var script = Path.Combine(Shell.RepoRoot, "tests", "s3", "radosgw.sh");
+            string secret;
             try
             {
+                // the mon's port too, so that it is not the one another server of this run is about to bind
+                var env = new Dictionary<string, string?> { ["OBS_S3_MON_PORT"] = Shell.FreePort().ToString() };
                 await Shell.RunAsync("bash", [script, "start", dir, port.ToString(), access], env, timeout: TimeSpan.FromMinutes(3));
-                var secret = (await File.ReadAllTextAsync(Path.Combine(dir, "secret_key"))).Trim();
-                return new S3Server($"127.0.0.1:{port}", access, secret, dir);
+                secret = (await File.ReadAllTextAsync(Path.Combine(dir, "secret_key"))).Trim();
             }
-            catch (Exception ex)
+            catch
             {
                 await Shell.RunAsync("bash", [script, "stop", dir]);
-                if (attempt == 3 || !Shell.PortWasTaken(ex)) throw;
+                throw;
             }
-        }
+            return new S3Server($"127.0.0.1:{port}", access, secret, dir);
+        });
     }
 
     public StorageSettings Settings(string bucket, string? secretKey = null) => new()

@@ -40,8 +40,23 @@ internal static class Shell
         }
     }
 
-    /// <summary>What a server's start script says when another process took the free port before the server bound it.</summary>
-    public static bool PortWasTaken(Exception failure) => failure.Message.Contains("Address already in use", StringComparison.Ordinal);
+    /// <summary>
+    /// Starts a server on a free port. Between <see cref="FreePort"/> and the server's own bind, any process of the
+    /// machine may take that port: then the server, cleaned up by <paramref name="start"/>, starts again on another.
+    /// </summary>
+    public static async Task<T> OnFreePortAsync<T>(Func<int, Task<T>> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start(FreePort());
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
 
     /// <summary>The repository root, found from the test binaries upwards.</summary>
     public static string RepoRoot

@@ -17,14 +17,27 @@ public class NotifyTests(Servers servers) : IntegrationTest(servers)
     /// <summary>A check endpoint on loopback that records each request's path and body.</summary>
     private sealed class CheckServer : IDisposable
     {
-        private readonly HttpListener _listener = new();
+        private readonly HttpListener _listener;
         public ConcurrentQueue<(string Path, string Body)> Pings { get; } = new();
 
         public CheckServer()
         {
-            Port = Shell.FreePort();
-            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-            _listener.Start();
+            // another process may take the free port before the listener binds it: then another port
+            for (var attempt = 1; ; attempt++)
+            {
+                Port = Shell.FreePort();
+                _listener = new HttpListener();
+                _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+                try
+                {
+                    _listener.Start();
+                    break;
+                }
+                catch (HttpListenerException) when (attempt < 3)
+                {
+                    _listener.Close();
+                }
+            }
             _ = Task.Run(async () =>
             {
                 while (_listener.IsListening)

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using ObservatoryBackup.Configuration;
 using ObservatoryBackup.Backup;
 using ObservatoryBackup.Postgres;
@@ -131,7 +133,10 @@ public class RetentionAndAccessTests(Servers servers) : IntegrationTest(servers)
     [Fact]
     public async Task An_unreachable_endpoint_is_a_connection_error()
     {
-        var settings = S3.Settings("any-bucket") with { Endpoint = $"127.0.0.1:{Shell.FreePort()}" };
+        // bound and never listening: the port refuses every connection, and no other process can take it meanwhile
+        using var refusing = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        refusing.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var settings = S3.Settings("any-bucket") with { Endpoint = $"127.0.0.1:{((IPEndPoint)refusing.LocalEndPoint!).Port}" };
         var ex = await Assert.ThrowsAsync<StorageException>(() => new BackupCatalog(settings, new ObservatoryBackup.Logging.EventLog(new RecordingLog(), TimeProvider.System)).ListAsync(new BackupQuery(), default));
         Assert.Equal(ObsErrorKind.ConnectionFailed, ex.Kind);
     }

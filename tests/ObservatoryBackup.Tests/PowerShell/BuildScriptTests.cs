@@ -8,7 +8,8 @@ public sealed class BuildScriptTests
     public void Build_ps1_lays_out_a_module_that_imports_as_is()
     {
         var buildScript = Path.Combine(Fixtures.Shell.RepoRoot, "build.ps1");
-        var output = Path.Combine(Path.GetTempPath(), "obs-build-" + Guid.NewGuid().ToString("N")[..8]);
+        // made new: a leftover under a drawn name would hold an older build's files
+        var output = Directory.CreateTempSubdirectory("obs-build-").FullName;
         try
         {
             Fixtures.ReleaseBuild.OneAtATime(() =>
