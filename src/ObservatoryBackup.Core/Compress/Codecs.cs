@@ -22,7 +22,7 @@ public static class Codecs
     /// <summary>Why a host's ISA-L was refused for <paramref name="codec"/> and zlib-ng runs instead (<see cref="GzipCodec.Refusal"/>); null otherwise.</summary>
     public static string? Fallback(BackupCodec codec) => codec == BackupCodec.Gzip ? GzipCodec.Current.Refusal : null;
 
-    /// <summary>Warns <c>codec_fallback</c> when <see cref="Fallback"/> says why ISA-L was refused: once in each run that writes or reads <paramref name="codec"/>.</summary>
+    /// <summary>Warns <c>codec_fallback</c> when <see cref="Fallback"/> says why ISA-L was refused: once for each backup a run writes or reads in <paramref name="codec"/>, however often it reads it.</summary>
     public static void WarnFallback(EventLog log, BackupCodec codec)
     {
         if (Fallback(codec) is { } refused) log.Warning("codec_fallback", ("codec_implementation", Implementation(codec)), ("reason", refused));

@@ -45,6 +45,17 @@ public sealed class BackupReader : IAsyncDisposable
     public static BackupReader ForLoad(Stream backup, long size, string objectName, IReadOnlyList<AgeIdentity>? identities, Action<TransferProgress>? progress) =>
         new(backup, objectName, identities, progress, Codecs.Decompressing(BackupLayout.Of(objectName).Codec) + " | psql", size);
 
+    /// <summary>
+    /// Logs <c>download_start</c>, naming the library that decompresses <paramref name="stored"/>, and warns
+    /// <c>codec_fallback</c> where that is zlib-ng for a refused ISA-L (<see cref="Codecs.WarnFallback"/>).
+    /// </summary>
+    public static void LogDownloadStart(EventLog log, StoredBackup stored)
+    {
+        var codec = BackupLayout.Of(stored.ObjectName).Codec;
+        log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size), ("codec_implementation", Codecs.Implementation(codec)));
+        Codecs.WarnFallback(log, codec);
+    }
+
     public string ObjectName { get; }
     public BackupCodec Codec { get; }
     public bool Encrypted => _age is not null;

@@ -34,9 +34,7 @@ public static class BackupVerifier
     public static async Task<DumpSummary> VerifyStoredAsync(BackupStore store, StoredBackup stored, IReadOnlyList<AgeIdentity>? identities,
         Action<TransferProgress>? progress, EventLog log, CancellationToken ct)
     {
-        var codec = BackupLayout.Of(stored.ObjectName).Codec;
-        log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size), ("codec_implementation", Codecs.Implementation(codec)));
-        Codecs.WarnFallback(log, codec);
+        BackupReader.LogDownloadStart(log, stored);
         var summary = await store.ReadAsync(stored, progress,
             (stream, token) => VerifyAsync(stream, stored.ObjectName, stored.Size, identities, token), ct).ConfigureAwait(false);
         summary.LogVerified(log, stored.ObjectName);

@@ -34,7 +34,7 @@ public sealed class ContentsEngine(TestOptions options, IBackupLog sink, TimePro
             var summary = await BackupVerifier.VerifyStoredAsync(store, stored, settings.Identities, sink.Progress, _log, ct).ConfigureAwait(false);
             return Contents(stored, summary.RowsPerTable, verified: true) with { HasManifest = summary.Manifest is not null, SqlSize = summary.SqlSize };
         }
-        _log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
+        BackupReader.LogDownloadStart(_log, stored);
         var manifest = await store.ReadAsync(stored, sink.Progress, async (stream, token) =>
         {
             await using var reader = new BackupReader(stream, stored.ObjectName, settings.Identities, size: stored.Size);

@@ -101,7 +101,8 @@ public sealed class SqlLoader(string psqlPath, DatabaseUrl server, IBackupLog si
         var objectName = ObjectName ?? verifyAs?.ObjectName ?? database;
         var codec = BackupLayout.Of(objectName).Codec;
         log.Info("restore_start", ("database", database), ("codec_implementation", Codecs.Implementation(codec)));
-        Codecs.WarnFallback(log, codec);
+        // a backup proven before the load (VerifiedDownload) was warned for where it was first read
+        if (verifyAs is not null) Codecs.WarnFallback(log, codec);
         // decrypt and decompress → check → load
         await using var source = BackupReader.ForLoad(backup, size, objectName, Identities, sink.Progress);
         await source.OpenAsync(ct).ConfigureAwait(false);

@@ -43,7 +43,7 @@ internal static class VerifiedDownload
 
     private static async Task DownloadAsync(BackupStore store, StoredBackup stored, RestoreTempFile file, IBackupLog sink, EventLog log, CancellationToken ct)
     {
-        log.Info("download_start", ("object_name", stored.ObjectName), ("size", stored.Size));
+        BackupReader.LogDownloadStart(log, stored);
         try
         {
             // proven against its signature as it is written, when it carries one to prove

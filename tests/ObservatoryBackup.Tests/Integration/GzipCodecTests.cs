@@ -1,6 +1,9 @@
 using ObservatoryBackup.Compress;
 using ObservatoryBackup.Configuration;
+using ObservatoryBackup.Errors;
 using ObservatoryBackup.Logging;
+using ObservatoryBackup.Monitoring;
+using ObservatoryBackup.Restore;
 using ObservatoryBackup.Testing;
 using ObservatoryBackup.Tests.Fixtures;
 
@@ -44,7 +47,7 @@ public class GzipCodecTests(Servers servers) : IntegrationTest(servers)
     }
 
     [Fact]
-    public async Task A_host_whose_isa_l_was_refused_warns_codec_fallback_once_in_each_gzip_backup_restore_and_verification_and_never_for_zstd()
+    public async Task A_host_whose_isa_l_was_refused_warns_codec_fallback_once_in_each_run_that_reads_or_writes_a_gzip_backup_and_never_for_zstd()
     {
         var (db, bucket) = (Servers.UniqueName("fallback"), Servers.UniqueName("bkt"));
         await SampleDatabase.CreateAsync(Pg, db, rows: 300);
@@ -62,8 +65,22 @@ public class GzipCodecTests(Servers servers) : IntegrationTest(servers)
             Assert.Equal(digest, await Pg.ContentDigestAsync(target));
             var verifyLog = new RecordingLog();
             Assert.True((await new BackupTestEngine(new TestOptions(SettingsFor(db, bucket)), verifyLog).RunAsync(objectName, verifyOnly: true, keep: false, CancellationToken.None)).Passed);
+            // a test and an in-place restore read the backup twice (proven in a file, then loaded): one warning each
+            var testLog = new RecordingLog();
+            Assert.True((await new BackupTestEngine(new TestOptions(SettingsFor(db, bucket)), testLog).RunAsync(objectName, verifyOnly: false, keep: false, CancellationToken.None)).Passed);
+            var inPlaceLog = new RecordingLog();
+            await RestoreAsync(SettingsFor(target, bucket), objectName, RestoreMode.InPlace, inPlaceLog);
+            var contentsLog = new RecordingLog();
+            await new ContentsEngine(new TestOptions(SettingsFor(db, bucket)), contentsLog).RunAsync(objectName, verify: false, CancellationToken.None);
+            // refused while it is proven, before any load starts
+            var damaged = $"postgres/2026/01/02/{db}_20260102_030405{objectName[objectName.IndexOf(".sql", StringComparison.Ordinal)..]}";
+            var bytes = await S3.GetAsync(bucket, objectName);
+            bytes[bytes.Length / 2] ^= 0xFF;
+            await S3.PutAsync(bucket, damaged, bytes);
+            var damagedLog = new RecordingLog();
+            await Assert.ThrowsAsync<BackupDataException>(() => RestoreAsync(SettingsFor(target, bucket), damaged, RestoreMode.InPlace, damagedLog));
 
-            foreach (var log in new[] { backupLog, restoreLog, verifyLog })
+            foreach (var log in new[] { backupLog, restoreLog, verifyLog, testLog, inPlaceLog, contentsLog, damagedLog })
             {
                 if (codec == BackupCodec.Zstd)
                 {
