@@ -64,5 +64,12 @@ public class ConnectionSlotsTests(Servers servers) : IntegrationTest(servers)
         {
             foreach (var idle in held) await idle.DisposeAsync();
         }
+
+        // with the slots free again the default is not cut, and nothing says it was
+        var roomy = new RecordingLog();
+        await RestoreAsync(On($"{db}-roomy") with { RestoreJobs = 2, RestoreJobsByDefault = true }, backup.ObjectName, log: roomy);
+        Assert.DoesNotContain("restore_jobs_fitted", roomy.Names);
+        Assert.Contains(roomy.Events, e => e.Name == "restore_phase" && (string?)e["phase"] == "data" && Convert.ToInt32(e["connections"]) == 2);
+        Assert.Equal(digest, await small.ContentDigestAsync($"{db}-roomy"));
     }
 }
