@@ -43,15 +43,27 @@ public class ConnectionSlotsTests(Servers servers) : IntegrationTest(servers)
             }
             Assert.Equal(2, await ConnectionSlots.FreeAsync(server, "postgres", default));
 
+            // an asked number is kept: its data phase opens 2. Whether the server then turns the second away depends on
+            // whether the first has ended by the time it connects (ParallelRestoreTests holds that refusal deterministically)
             var asked = new RecordingLog();
-            var refused = await Assert.ThrowsAnyAsync<ObsBackupException>(() => RestoreAsync(On($"{db}-asked") with { RestoreJobs = 2 }, backup.ObjectName, log: asked));
-            Assert.Contains("The load opens 2 connections at once", refused.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain("restore_jobs_fitted", asked.Names);
-
-            // the refused load's sessions end on the server after its psql processes do
-            for (var wait = 0; await ConnectionSlots.FreeAsync(server, "postgres", default) < 2; wait++)
+            try
             {
-                Assert.True(wait < 300, "the refused restore's sessions did not end in 30 s");
+                await RestoreAsync(On($"{db}-asked") with { RestoreJobs = 2 }, backup.ObjectName, log: asked);
+            }
+            catch (ObsBackupException refused)
+            {
+                Assert.Contains("The load opens 2 connections at once", refused.Message, StringComparison.Ordinal);
+            }
+            Assert.DoesNotContain("restore_jobs_fitted", asked.Names);
+            Assert.Contains(asked.Events, e => e.Name == "restore_phase" && (string?)e["phase"] == "data" && Convert.ToInt32(e["connections"]) == 2);
+
+            // one slot more for the default's load than it takes: the proof connects as its psql's session may still be ending
+            await held[^1].DisposeAsync();
+            held.RemoveAt(held.Count - 1);
+            // the asked load's sessions end on the server after its psql processes do
+            for (var wait = 0; await ConnectionSlots.FreeAsync(server, "postgres", default) < 3; wait++)
+            {
+                Assert.True(wait < 300, "the asked restore's sessions did not end in 30 s");
                 await Task.Delay(100);
             }
             var log = new RecordingLog();

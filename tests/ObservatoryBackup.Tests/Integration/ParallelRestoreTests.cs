@@ -170,10 +170,15 @@ public class ParallelRestoreTests(Servers servers) : IntegrationTest(servers)
         var db = Servers.UniqueName("pslots");
         var role = db.Replace('-', '_');
         await Pg.CreateDatabaseAsync(db);
-        await Pg.ExecuteAsync(db, $"CREATE ROLE {role} LOGIN PASSWORD 'p' CONNECTION LIMIT 1; GRANT CREATE ON SCHEMA public TO {role}");
-        var dump = string.Concat(new[] { "a", "b" }.Select(t => $"--\n-- Name: {t}; Type: TABLE; Schema: public; Owner: -\n--\n\nCREATE TABLE public.{t} (id int);\n\n")) +
-            string.Concat(new[] { "a", "b" }.Select(t => $"--\n-- Data for Name: {t}; Type: TABLE DATA; Schema: public; Owner: -\n--\n\nCOPY public.{t} (id) FROM stdin;\n1\n\\.\n\n"));
-        // the data's two connections at once, where the server takes one of this role's
+        await Pg.ExecuteAsync(db, $"CREATE ROLE {role} LOGIN PASSWORD 'p' CONNECTION LIMIT 1; CREATE TABLE a (id int); CREATE TABLE b (id int); GRANT INSERT ON a, b TO {role}");
+        var dump = string.Concat(new[] { "a", "b" }.Select(t => $"--\n-- Data for Name: {t}; Type: TABLE DATA; Schema: public; Owner: -\n--\n\nCOPY public.{t} (id) FROM stdin;\n1\n\\.\n\n"));
+        // the data's two connections at once, where the server takes one of this role's. Both tables are locked: the
+        // connection that gets in first waits in its COPY, so it is still there when the other connects, however
+        // late the other's psql starts on a busy machine
+        await using var locker = Pg.Connect(db);
+        await locker.OpenAsync();
+        await using var locks = await locker.BeginTransactionAsync();
+        await using (var lockBoth = new Npgsql.NpgsqlCommand("LOCK TABLE a, b IN ACCESS EXCLUSIVE MODE", locker, locks)) await lockBoth.ExecuteNonQueryAsync();
         var load = new ParallelLoad($"{PostgresServer.BinDir}/psql", DatabaseUrl.Parse(Pg.Url(db, role, "p")), 2, new Logging.EventLog(new RecordingLog(), TimeProvider.System), null);
 
         var (exitCode, error) = await load.RunAsync(new Format.DumpReading(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(dump)), "test").NextAsync, default);
