@@ -70,7 +70,7 @@ internal static class ParameterTexts
 
     public const string TrustedKey = "Restore only backups signed by these minisign public keys (the base64 line of a .pub file, as minisign -P takes it): an unsigned backup, one signed by another key, or one altered in any byte is refused before any of it is loaded, naming the key ids. Default: OBS_TRUSTED_KEYS, then OBS_TRUSTED_KEYS_FILE; without any, signatures are not checked and the log says so.";
 
-    public const string Jobs = "Connections to load the backup over: rows are dealt across them and indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores less one (past two cores one is left for decompressing and checking; 2 on two cores, 1 on one), at most 8, and no more than the server's free connection slots hold when the load begins (an asked number is kept). Each is a connection the server must have a slot for.";
+    public const string Jobs = "Connections to load the backup over: rows are dealt across them and indexes built in parallel; 1 is one psql in dump order. Default: OBS_RESTORE_JOBS, then the number of cores less one (past two cores one is left for decompressing and checking; 2 on two cores, 1 on one), at most 8, and no more than the server's free connection slots hold when the load begins, one at least (an asked number is kept). Each is a connection the server must have a slot for.";
 
     public const string RestoreIncludeGlobals = "First restore the newest globals backup taken at or before this one (the roles, memberships and tablespaces the server lacks), so that owners and grants restore too; then give the database the owner, settings and privileges its backup recorded.";
 
