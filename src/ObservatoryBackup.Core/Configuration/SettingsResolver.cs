@@ -25,6 +25,7 @@ public sealed partial class SettingsResolver(IReadOnlyDictionary<string, string?
     public ObsSettings Resolve(SettingOverrides overrides, bool needsDatabase)
     {
         var compression = overrides.Compression ?? ParseCompression(Get(CompressionVariable), CompressionVariable);
+        var (restoreJobs, restoreJobsByDefault) = ResolveRestoreJobs(overrides.RestoreJobs);
         return new()
     {
         Database = needsDatabase ? ResolveDatabase(overrides.DatabaseUrl, overrides.DatabaseCredential) : null,
@@ -50,8 +51,8 @@ public sealed partial class SettingsResolver(IReadOnlyDictionary<string, string?
         ExcludeTableData = Patterns(Setting.ExcludeTableData, overrides.ExcludeTableData),
         Recipients = ResolveRecipients(overrides.Recipients),
         Identities = ResolveIdentities(overrides.IdentityFile),
-        RestoreJobs = ResolveRestoreJobs(overrides.RestoreJobs),
-        RestoreJobsByDefault = Value(Setting.RestoreJobs, overrides.RestoreJobs?.ToString(CultureInfo.InvariantCulture), RestoreJobsVariable).Text is null,
+        RestoreJobs = restoreJobs,
+        RestoreJobsByDefault = restoreJobsByDefault,
     };
     }
 
@@ -75,14 +76,14 @@ public sealed partial class SettingsResolver(IReadOnlyDictionary<string, string?
 
     /// <summary>
     /// Connections a restore loads over: the number given, else OBS_RESTORE_JOBS, else <see cref="ObsSettings.DefaultRestoreJobs"/>
-    /// (the cores less one, but two on two cores, where a second COPY stream paid: bench/README.md).
+    /// (the cores less one, but two on two cores, where a second COPY stream paid: bench/README.md), and whether it is that default.
     /// </summary>
-    private int ResolveRestoreJobs(int? given)
+    private (int Jobs, bool ByDefault) ResolveRestoreJobs(int? given)
     {
         var value = Value(Setting.RestoreJobs, given?.ToString(CultureInfo.InvariantCulture), RestoreJobsVariable);
-        if (value.Text is null) return ObsSettings.DefaultRestoreJobs(Environment.ProcessorCount);
+        if (value.Text is null) return (ObsSettings.DefaultRestoreJobs(Environment.ProcessorCount), true);
         return int.TryParse(value.Text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= ObsSettings.MaxRestoreJobs
-            ? n
+            ? (n, false)
             : throw new ConfigurationException(Setting.RestoreJobs, value.Variable, $"must be a whole number of connections from 1 (one psql, in order) to {ObsSettings.MaxRestoreJobs}, not '{value.Text}'.");
     }
 
