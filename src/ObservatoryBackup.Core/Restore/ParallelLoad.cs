@@ -90,7 +90,7 @@ internal sealed partial class ParallelLoad(string psqlPath, DatabaseUrl database
     // the statements after the data, held
     private readonly List<HeldEntry> _held = [];
     private MemoryStream? _entry;
-    private string _entryType = "", _entryWhat = "";
+    private DumpEntryHeader? _entryHeader; // null: what follows the data before the first header
     private long _heldBytes;
     private readonly SortedDictionary<string, string> _session = new(StringComparer.Ordinal);
     private long _sessionBytes;
@@ -339,14 +339,14 @@ internal sealed partial class ParallelLoad(string psqlPath, DatabaseUrl database
         _phase = Phase.PostData;
         log.Info("restore_phase", ("phase", "data_loaded"), ("rows", Rows));
         _entry = new MemoryStream();
-        _entryType = "";
+        _entryHeader = null;
     }
 
     private void NewEntry(DumpEntryHeader header)
     {
         EndEntry();
         _entry = new MemoryStream();
-        (_entryType, _entryWhat) = (header.Type, header.ToString());
+        _entryHeader = header;
         // the SET lines in force where the dump wrote the entry travel with it, and count as held
         _sessionLines ??= Encoding.UTF8.GetBytes(string.Concat(_session.Values));
         _entry.Write(_sessionLines);
@@ -355,7 +355,11 @@ internal sealed partial class ParallelLoad(string psqlPath, DatabaseUrl database
 
     private void EndEntry()
     {
-        if (_entry is { Length: > 0 }) _held.Add(HeldEntry.Of(_entryType, _entry.ToArray()) with { What = _entryWhat is "" ? $"the dump's {_entryType}" : _entryWhat });
+        if (_entry is { Length: > 0 })
+        {
+            var held = HeldEntry.Of(_entryHeader?.Type ?? "", _entry.ToArray());
+            _held.Add(_entryHeader is { } header ? held with { What = header.ToString() } : held);
+        }
         _entry = null;
     }
 
